@@ -1,0 +1,91 @@
+/*
+ * pgvodbc/conn.h - connections, their errors, transactions.
+ *
+ * A connection is opened from a DSN name, a "DSN=...;" string or a full ODBC connection string,
+ * through the unixODBC driver manager and psqlODBC.  One connection is used by one thread at a
+ * time; different connections may be used by different threads at once.
+ */
+#ifndef PGVODBC_CONN_H
+#define PGVODBC_CONN_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* An open (or failed) connection.  Opaque. */
+typedef struct pgv_conn pgv_conn;
+
+/*
+ * Creates a connection and connects it.  `target` is a DSN name ("mydsn"), or an ODBC connection
+ * string, recognised by containing '=' ("DSN=mydsn;UID=app" or "Driver={PostgreSQL Unicode};
+ * Server=...").  On connect the session's extra_float_digits is raised so that float4[] text is
+ * exact, whatever the DSN's ConnSettings say.
+ *
+ * Returns 0, PGV_ECONN (could not connect: the reason is in pgv_conn_error(*out)), PGV_ERROR
+ * (connected, but the session could not be set up), PGV_EINVAL or PGV_ENOMEM.  Except for
+ * PGV_EINVAL and PGV_ENOMEM, `*out` is set even on failure so the error can be read; the caller
+ * always releases it with pgv_conn_close.
+ */
+PGV_API int pgv_conn_open(pgv_conn **out, const char *target);
+
+/*
+ * Disconnects (rolling back an open transaction) and destroys the connection and everything it
+ * owns.  Statements of the connection must have been freed.  NULL is a no-op.
+ */
+PGV_API void pgv_conn_close(pgv_conn *conn);
+
+/*
+ * The connection's last error: SQLSTATE, native code, the whole diagnostic chain and the library
+ * call that failed.  Never NULL (for a NULL conn, a static "no connection" record).  Valid until
+ * the next call on the connection or one of its statements.
+ */
+PGV_API const pgv_error *pgv_conn_error(const pgv_conn *conn);
+
+/*
+ * 1 when the connection has been lost (a call failed with SQLSTATE class 08, or the driver reports
+ * the connection dead), else 0.  A lost connection refuses further work with PGV_ECONN; close it
+ * and open a new one.
+ */
+PGV_API int pgv_conn_is_lost(pgv_conn *conn);
+
+/*
+ * Runs SQL text with no parameters, and consumes and discards every result it produces (the text
+ * may hold several statements; each is checked).  Returns 0 or a negative pgv_status.
+ */
+PGV_API int pgv_conn_exec(pgv_conn *conn, const char *sql);
+
+/* Starts a transaction: work until pgv_conn_commit or pgv_conn_rollback is one unit. */
+PGV_API int pgv_conn_begin(pgv_conn *conn);
+
+/*
+ * Commits the open transaction and returns to autocommit.  Returns 0 only when the server
+ * committed: on a lost connection it returns PGV_ECONN even where the driver answers success.
+ */
+PGV_API int pgv_conn_commit(pgv_conn *conn);
+
+/* Rolls back the open transaction and returns to autocommit. */
+PGV_API int pgv_conn_rollback(pgv_conn *conn);
+
+/* 1 inside pgv_conn_begin ... commit/rollback, else 0. */
+PGV_API int pgv_conn_in_transaction(const pgv_conn *conn);
+
+/*
+ * Reads the version of the pgvector extension installed in the connected database (from
+ * pg_extension) into `*out` as major * 10000 + minor * 100 + patch (0.8.0 -> 800), and its text
+ * into `text` (when not NULL and cap > 0).  Returns 0, PGV_ENOTFOUND when the extension is not
+ * installed in this database, or another negative pgv_status.
+ */
+PGV_API int pgv_conn_vector_version(pgv_conn *conn, int *out, char *text, size_t cap);
+
+/*
+ * The name of the ODBC driver in use (e.g. "psqlodbcw.so") into `buf`; returns 0 or an error.
+ */
+PGV_API int pgv_conn_driver_name(pgv_conn *conn, char *buf, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * pgvodbc/stmt.h - statements with ? parameters: prepare, bind, step, read columns, reset, free.
+ *
+ * The lifecycle reads like a sentence: prepare, bind, step (PGV_ROW per row, then PGV_DONE), read
+ * the current row's columns, then reset (to run again with new bindings) or free.  Parameters and
+ * columns are numbered from 1.  Vectors travel as text: bind a vector where the SQL says
+ * `?::vector`, and select `col::float4[]` (or the vector itself) to read one back.  Errors are
+ * reported in the connection's pgv_conn_error.  A statement is used by one thread at a time, the
+ * thread that uses its connection.
+ */
+#ifndef PGVODBC_STMT_H
+#define PGVODBC_STMT_H
+
+#include "common.h"
+#include "vector.h"
+#include "conn.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A prepared statement.  Opaque. */
+typedef struct pgv_stmt pgv_stmt;
+
+/*
+ * Creates a statement on `conn` from SQL text with ? placeholders.  The statement must be freed
+ * with pgv_stmt_free before the connection is closed.  Returns 0 or a negative pgv_status.
+ */
+PGV_API int pgv_stmt_prepare(pgv_stmt **out, pgv_conn *conn, const char *sql);
+
+/*
+ * Binds a parameter.  Values are copied: the caller's memory may be reused at once.  Binding
+ * after a step requires pgv_stmt_reset first.  pgv_stmt_bind_vector checks the vector the way the
+ * server would (1..16000 finite values) and binds its pgvector text as character data; write
+ * `?::vector` in the SQL.  Text is bound as character data (`len` bytes, or up to the NUL when len
+ * is PGV_NTS).  Returns 0 or a negative pgv_status (PGV_EDIM, PGV_EVALUE for a bad vector).
+ */
+#define PGV_NTS ((size_t)-1)
+PGV_API int pgv_stmt_bind_vector(pgv_stmt *stmt, int idx, const float *data, size_t dim);
+PGV_API int pgv_stmt_bind_int64(pgv_stmt *stmt, int idx, int64_t value);
+PGV_API int pgv_stmt_bind_double(pgv_stmt *stmt, int idx, double value);
+PGV_API int pgv_stmt_bind_text(pgv_stmt *stmt, int idx, const char *text, size_t len);
+PGV_API int pgv_stmt_bind_null(pgv_stmt *stmt, int idx);
+
+/*
+ * Runs the statement (on the first call after prepare or reset) and moves to the next row.
+ * Returns PGV_ROW when a row is ready, PGV_DONE when there are no more rows (or the statement
+ * returns none), or a negative pgv_status.
+ */
+PGV_API int pgv_stmt_step(pgv_stmt *stmt);
+
+/* The number of columns of the result, 0 for a statement without one (valid after a step). */
+PGV_API int pgv_stmt_column_count(pgv_stmt *stmt);
+
+/* The number of rows the last run inserted, updated or deleted, or -1 when not known. */
+PGV_API int64_t pgv_stmt_changes(pgv_stmt *stmt);
+
+/*
+ * Reads column `col` of the current row.  Each returns 0, PGV_NULL when the value is SQL NULL
+ * (outputs are then zero, empty text, or an empty vector), or a negative pgv_status (a value that
+ * does not convert: PGV_EPARSE / PGV_EVALUE).  Any column may be read any number of times, in any
+ * order, until the next step.  Text of any length is read whole.
+ *
+ * pgv_stmt_column_vector accepts pgvector text "[...]" and float4[] text "{...}" and fills `out`
+ * with newly allocated data that the caller frees with pgv_vector_free.
+ * pgv_stmt_column_text points `*out` at the statement's copy of the text (NUL-terminated, `*len`
+ * bytes when len is not NULL), valid until the next step, reset or free.
+ */
+PGV_API int pgv_stmt_column_is_null(pgv_stmt *stmt, int col);
+PGV_API int pgv_stmt_column_vector(pgv_stmt *stmt, int col, pgv_vector *out);
+PGV_API int pgv_stmt_column_int64(pgv_stmt *stmt, int col, int64_t *out);
+PGV_API int pgv_stmt_column_double(pgv_stmt *stmt, int col, double *out);
+PGV_API int pgv_stmt_column_text(pgv_stmt *stmt, int col, const char **out, size_t *len);
+
+/* Closes the current result so the statement can run again; bindings are kept. */
+PGV_API int pgv_stmt_reset(pgv_stmt *stmt);
+
+/* Clears all parameter bindings (they become unbound). */
+PGV_API int pgv_stmt_clear_bindings(pgv_stmt *stmt);
+
+/* Destroys the statement and what it owns.  NULL is a no-op. */
+PGV_API void pgv_stmt_free(pgv_stmt *stmt);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * Internal: the thread-local error record of functions that take no connection, and the C
+ * locale used for locale-independent number text.  Never installed.
+ */
+#ifndef PGV_INTERNAL_ERROR_H
+#define PGV_INTERNAL_ERROR_H
+
+#define _GNU_SOURCE 1 /* locale_t, strtof_l */
+#include <locale.h>
+#include <stdarg.h>
+#include "pgvodbc/common.h"
+
+#if defined(__GNUC__)
+#define PGV_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PGV_PRINTF(f, a)
+#endif
+
+/* Marks the calling thread's record as "no error". */
+void pgv__error_clear(void);
+
+/*
+ * Records `status` with a formatted message (and the text offset, or -1) in the calling thread's
+ * record; returns `status` so callers can `return pgv__error_set(...)`.
+ */
+int pgv__error_set(int status, int64_t offset, const char *fmt, ...) PGV_PRINTF(3, 4);
+
+/* The "C" locale, created once per process; NULL only if the C library cannot make it. */
+locale_t pgv__c_locale(void);
+
+#endif
