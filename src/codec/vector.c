@@ -1,0 +1,128 @@
+/* The vector value: creation with the server's checks, copy, comparison and release. */
+#include "common/error.h" /* first: it defines _GNU_SOURCE for strtof_l and locale_t */
+#include "codec/numtext.h"
+#include "pgvodbc/vector.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Releases the data of a vector and leaves it empty. */
+void pgv_vector_free(pgv_vector *v)
+{
+	if (v == NULL)
+		return;
+	free(v->data);
+	v->data = NULL;
+	v->dim = 0;
+}
+
+/* Frees text the library returned. */
+void pgv_text_free(char *text)
+{
+	free(text);
+}
+
+/* Allocates and fills out->data with a copy of data[0..dim); dim > 0. */
+static int copy_floats(pgv_vector *out, const float *data, size_t dim)
+{
+	float *copy;
+
+	if (dim > SIZE_MAX / sizeof(float))
+		return pgv__error_set(PGV_ENOMEM, -1, "a vector of %zu dimensions is too large", dim);
+	copy = malloc(dim * sizeof(float));
+	if (copy == NULL)
+		return pgv__error_set(PGV_ENOMEM, -1, "out of memory copying a vector of %zu dimensions",
+			dim);
+	memcpy(copy, data, dim * sizeof(float));
+	out->data = copy;
+	out->dim = dim;
+	return PGV_OK;
+}
+
+/* Makes a new vector from floats, with the checks the server makes on input. */
+int pgv_vector_from_floats(pgv_vector *out, const float *data, size_t dim)
+{
+	pgv__error_clear();
+	if (out == NULL)
+		return pgv__error_set(PGV_EINVAL, -1, "making a vector: out must not be NULL");
+	out->dim = 0;
+	out->data = NULL;
+	if (dim < 1)
+		return pgv__error_set(PGV_EDIM, -1, "vector must have at least 1 dimension");
+	if (dim > PGV_VECTOR_MAX_DIM)
+		return pgv__error_set(PGV_EDIM, -1, "vector cannot have more than %d dimensions: %zu given",
+			PGV_VECTOR_MAX_DIM, dim);
+	if (data == NULL)
+		return pgv__error_set(PGV_EINVAL, -1, "making a vector: data must not be NULL");
+	for (size_t i = 0; i < dim; i++) {
+		if (isnan(data[i]))
+			return pgv__error_set(PGV_EVALUE, -1,
+				"element %zu is NaN: NaN not allowed in vector", i);
+		if (isinf(data[i]))
+			return pgv__error_set(PGV_EVALUE, -1,
+				"element %zu is infinite: infinite value not allowed in vector", i);
+	}
+	return copy_floats(out, data, dim);
+}
+
+/* Makes a new copy of a vector of any dimension. */
+int pgv_vector_copy(pgv_vector *out, const pgv_vector *src)
+{
+	pgv__error_clear();
+	if (out == NULL || src == NULL)
+		return pgv__error_set(PGV_EINVAL, -1, "copying a vector: out and src must not be NULL");
+	if (src->dim > 0 && src->data == NULL)
+		return pgv__error_set(PGV_EINVAL, -1,
+			"copying a vector: %zu dimensions but no data", src->dim);
+	if (out == src)
+		return pgv__error_set(PGV_EINVAL, -1, "copying a vector: out and src are the same");
+	out->dim = 0;
+	out->data = NULL;
+	if (src->dim == 0)
+		return PGV_OK;
+	return copy_floats(out, src->data, src->dim);
+}
+
+/* Orders two floats: numbers by value (-0 equals 0), NaN after every number and equal to NaN. */
+static int compare_float(float a, float b)
+{
+	int a_nan = isnan(a) != 0, b_nan = isnan(b) != 0;
+
+	if (a_nan || b_nan)
+		return a_nan - b_nan;
+	return (a > b) - (a < b);
+}
+
+/* Orders vectors by dimension, then element by element. */
+int pgv_vector_compare(const pgv_vector *a, const pgv_vector *b)
+{
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	if (a->dim != b->dim)
+		return a->dim < b->dim ? -1 : 1;
+	if (a->data == NULL || b->data == NULL)
+		/* only a malformed vector has dim > 0 and no data: it sorts first */
+		return a->dim == 0 ? 0 : (a->data != NULL) - (b->data != NULL);
+	for (size_t i = 0; i < a->dim; i++) {
+		int c = compare_float(a->data[i], b->data[i]);
+
+		if (c != 0)
+			return c;
+	}
+	return 0;
+}
+
+/* 1 when two vectors have the same dimension and bit-identical elements. */
+int pgv_vector_identical(const pgv_vector *a, const pgv_vector *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	if (a->dim != b->dim)
+		return 0;
+	if (a->dim == 0)
+		return 1;
+	if (a->data == NULL || b->data == NULL)
+		return a->data == b->data;
+	return memcmp(a->data, b->data, a->dim * sizeof(float)) == 0;
+}
