@@ -1,0 +1,426 @@
+#!/usr/bin/env bash
+# embedded-server.sh: start, stop and describe the embedded PostgreSQL+pgvector server used by
+# pgvodbc's integration tests, demo and local development.
+#
+#   scripts/embedded-server.sh start  DIR [--data PGDATA]
+#   scripts/embedded-server.sh stop   DIR
+#   scripts/embedded-server.sh status DIR   (exit 0 if running and answering)
+#   scripts/embedded-server.sh env    DIR   (prints export lines: eval "$(... env DIR)")
+#
+# Debian 12 has no pgvector package, so the server is PGlite (PostgreSQL compiled to WASM with the
+# pgvector extension) served on the wire protocol by pglite-server, from the npm packages pinned in
+# tests/server/package-lock.json. Everything the server and its clients need lives in DIR:
+# odbcinst.ini, odbc.ini, port, server.pid, server.log. See docs/design.md, "The embedded server".
+#
+# Why it is done this way:
+# - CommLog=0: Debian's /etc/odbcinst.ini sets CommLog=1, which makes every psqlODBC client write a
+#   log file into /tmp. Clients point ODBCSYSINI at DIR, whose odbcinst.ini turns logging off.
+# - -m 8: with pglite-server's default of one connection, quick reconnects are dropped. Never -m 1.
+# - Readiness is probed with a real ODBC connection (isql), never a bare TCP connect: a TCP probe
+#   takes a connection slot and proves nothing about the driver or the DSN files.
+# - The server is fully detached (own session, stdin from /dev/null, output to server.log), so a
+#   caller that waits on its pipes (CTest) does not hang, and server.pid holds the node process
+#   itself, so stop kills exactly it and never anything found by name.
+# - The port is a free loopback port chosen by the kernel; no fixed ports, so parallel checkouts
+#   and CI jobs do not collide. A start whose server fails to bind is retried on a new port.
+set -euo pipefail
+# No job control: background children then stay in this script's process group, which is what lets
+# setsid exec the server in place (see launch_server).
+set +m
+
+readonly PROG=embedded-server.sh
+SCRIPT_DIR=$(cd -- "$(dirname -- "$(realpath -- "${BASH_SOURCE[0]}")")" && pwd)
+readonly SCRIPT_DIR
+readonly REPO_ROOT=${SCRIPT_DIR%/*}
+readonly SERVER_PKG_DIR=$REPO_ROOT/tests/server
+readonly PGLITE_BIN=$SERVER_PKG_DIR/node_modules/.bin/pglite-server
+readonly DEFAULT_DRIVER_DIR=/usr/lib/x86_64-linux-gnu/odbc
+readonly PROBE_DSN=pgvodbc_unicode
+readonly MAX_CONNECTIONS=8
+readonly START_ATTEMPTS=3
+readonly READY_TIMEOUT_S=60
+readonly PROBE_INTERVAL_S=0.3
+readonly PROBE_TIMEOUT_S=5
+readonly STOP_TIMEOUT_S=5
+
+die() {
+  printf '%s: %s\n' "$PROG" "$*" >&2
+  exit 1
+}
+
+warn() {
+  printf '%s: %s\n' "$PROG" "$*" >&2
+}
+
+usage() {
+  cat >&2 <<EOF
+usage: $PROG start DIR [--data PGDATA]
+       $PROG stop DIR
+       $PROG status DIR
+       $PROG env DIR
+EOF
+  exit 2
+}
+
+require_command() {
+  command -v "$1" >/dev/null 2>&1 ||
+    die "$1 not found ($2); run the project's setup script or install it"
+}
+
+# Sets ANSI_DRIVER and UNICODE_DRIVER to the psqlODBC driver libraries.
+locate_drivers() {
+  local dir=$DEFAULT_DRIVER_DIR found
+  if [[ ! -f $dir/psqlodbcw.so ]]; then
+    found=$(find /usr/lib -name psqlodbcw.so -print 2>/dev/null | head -n 1 || true)
+    [[ -n $found ]] ||
+      die "psqlODBC driver psqlodbcw.so not found in $DEFAULT_DRIVER_DIR or under /usr/lib (package odbc-postgresql)"
+    dir=${found%/*}
+  fi
+  UNICODE_DRIVER=$dir/psqlodbcw.so
+  ANSI_DRIVER=$dir/psqlodbca.so
+  if [[ ! -f $ANSI_DRIVER ]]; then
+    found=$(find /usr/lib -name psqlodbca.so -print 2>/dev/null | head -n 1 || true)
+    [[ -n $found ]] ||
+      die "psqlODBC driver psqlodbca.so not found next to $UNICODE_DRIVER or under /usr/lib (package odbc-postgresql)"
+    ANSI_DRIVER=$found
+  fi
+}
+
+# Installs the pinned npm packages when pglite-server is missing or older than the lock file.
+# The symlink's own mtime is compared (npm's package files keep old timestamps), at whole seconds.
+ensure_npm_packages() {
+  local lock=$SERVER_PKG_DIR/package-lock.json
+  [[ -f $lock ]] || die "$lock not found"
+  if [[ -e $PGLITE_BIN ]] &&
+    (($(stat -c %Y -- "$PGLITE_BIN") >= $(stat -c %Y -- "$lock"))); then
+    return 0
+  fi
+  require_command npm "Node.js package manager"
+  warn "installing the pinned server packages (npm ci in $SERVER_PKG_DIR)"
+  (cd -- "$SERVER_PKG_DIR" && npm ci --no-audit --no-fund </dev/null >&2) ||
+    die "npm ci failed in $SERVER_PKG_DIR"
+  [[ -e $PGLITE_BIN ]] || die "npm ci did not install $PGLITE_BIN"
+  # Mark the install as current even if the lock file's mtime lies in the future.
+  touch -h -- "$PGLITE_BIN"
+  if (($(stat -c %Y -- "$PGLITE_BIN") < $(stat -c %Y -- "$lock"))); then
+    touch -h -r "$lock" -- "$PGLITE_BIN"
+  fi
+}
+
+# Prints a free TCP port on 127.0.0.1 chosen by the kernel.
+free_port() {
+  node -e '
+    const srv = require("net").createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = srv.address().port;
+      srv.close(() => console.log(port));
+    });'
+}
+
+write_odbcinst_ini() {
+  local dir=$1
+  cat >"$dir/odbcinst.ini.tmp" <<EOF
+; Written by scripts/embedded-server.sh. CommLog=0 and Debug=0 keep psqlODBC from writing
+; log files into /tmp (Debian's /etc/odbcinst.ini enables CommLog).
+[PostgreSQL ANSI]
+Description=PostgreSQL ODBC driver (ANSI)
+Driver=$ANSI_DRIVER
+Debug=0
+CommLog=0
+
+[PostgreSQL Unicode]
+Description=PostgreSQL ODBC driver (Unicode)
+Driver=$UNICODE_DRIVER
+Debug=0
+CommLog=0
+EOF
+  mv -f -- "$dir/odbcinst.ini.tmp" "$dir/odbcinst.ini"
+}
+
+# Prints the connection keys shared by every DSN.
+dsn_common() {
+  local port=$1
+  cat <<EOF
+Servername=127.0.0.1
+Port=$port
+Database=postgres
+Username=postgres
+Password=postgres
+SSLmode=disable
+EOF
+}
+
+write_odbc_ini() {
+  local dir=$1 port=$2
+  {
+    echo "; Written by scripts/embedded-server.sh for the embedded server on 127.0.0.1:$port."
+    echo "[ODBC Data Sources]"
+    echo "pgvodbc_ansi=PostgreSQL ANSI"
+    echo "pgvodbc_unicode=PostgreSQL Unicode"
+    echo "pgvodbc_nossp=PostgreSQL Unicode"
+    echo "pgvodbc_declfetch=PostgreSQL Unicode"
+    echo
+    echo "[pgvodbc_ansi]"
+    echo "Driver=PostgreSQL ANSI"
+    dsn_common "$port"
+    echo
+    echo "[pgvodbc_unicode]"
+    echo "Driver=PostgreSQL Unicode"
+    dsn_common "$port"
+    echo
+    echo "[pgvodbc_nossp]"
+    echo "Driver=PostgreSQL Unicode"
+    dsn_common "$port"
+    echo "UseServerSidePrepare=0"
+    echo
+    echo "[pgvodbc_declfetch]"
+    echo "Driver=PostgreSQL Unicode"
+    dsn_common "$port"
+    echo "UseDeclareFetch=1"
+    echo "Fetch=2"
+  } >"$dir/odbc.ini.tmp"
+  mv -f -- "$dir/odbc.ini.tmp" "$dir/odbc.ini"
+  echo "$port" >"$dir/port"
+}
+
+# Succeeds while PID exists and is not a zombie waiting to be reaped.
+is_alive() {
+  local pid=$1 stat
+  kill -0 "$pid" 2>/dev/null || return 1
+  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z ]]
+}
+
+# Succeeds when PID is alive and is a pglite-server node process (guards against PID reuse).
+is_our_server() {
+  local pid=$1 cmdline
+  [[ $pid =~ ^[0-9]+$ ]] || return 1
+  is_alive "$pid" || return 1
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $cmdline == *pglite-server* || $cmdline == *pglite-socket* ]]
+}
+
+# Prints the PID recorded in DIR/server.pid, or nothing.
+recorded_pid() {
+  local dir=$1
+  [[ -f $dir/server.pid ]] || return 0
+  tr -d '[:space:]' <"$dir/server.pid"
+}
+
+# Succeeds when a real ODBC connection through the probe DSN runs a query.
+odbc_probe() {
+  local dir=$1
+  echo 'SELECT 1' |
+    ODBCSYSINI=$dir ODBCINI=$dir/odbc.ini timeout "$PROBE_TIMEOUT_S" isql -b "$PROBE_DSN" >/dev/null 2>&1
+}
+
+print_log_tail() {
+  local dir=$1
+  if [[ -s $dir/server.log ]]; then
+    warn "last lines of $dir/server.log:"
+    tail -n 20 -- "$dir/server.log" | sed 's/^/    /' >&2
+  else
+    warn "$dir/server.log is empty"
+  fi
+}
+
+# Sends TERM to PID, waits, then KILL. Only ever called with a PID verified by is_our_server.
+kill_pid() {
+  local pid=$1 waited=0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  while is_alive "$pid"; do
+    if ((waited >= STOP_TIMEOUT_S * 10)); then
+      warn "server pid $pid ignored SIGTERM for ${STOP_TIMEOUT_S}s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+  # A SIGKILLed process takes a moment to release its memory and its port.
+  for ((waited = 0; waited < STOP_TIMEOUT_S * 10; waited++)); do
+    is_alive "$pid" || return 0
+    sleep 0.1
+  done
+  warn "server pid $pid is still alive after SIGKILL"
+}
+
+cmd_stop() {
+  local dir=$1 pid
+  pid=$(recorded_pid "$dir")
+  if [[ -n $pid ]] && is_our_server "$pid"; then
+    kill_pid "$pid"
+  fi
+  rm -f -- "$dir/server.pid"
+}
+
+# Closes every file descriptor above 2 in the current (sub)shell, so the long-lived server holds
+# no pipe of whoever started this script (a caller that reads a pipe to EOF would otherwise hang).
+close_inherited_fds() {
+  local path fd
+  for path in /proc/"$BASHPID"/fd/*; do
+    fd=${path##*/}
+    if [[ $fd =~ ^[0-9]+$ ]] && ((fd > 2)); then
+      { exec {fd}>&-; } 2>/dev/null || true
+    fi
+  done
+}
+
+# Launches pglite-server detached on PORT; sets SERVER_PID to the node process's PID.
+launch_server() {
+  local dir=$1 port=$2 data=$3
+  local -a args=(-h 127.0.0.1 -p "$port" -m "$MAX_CONNECTIONS"
+    -e @electric-sql/pglite-pgvector:vector)
+  [[ -n $data ]] && args+=(-d "$data")
+  # Without job control a backgrounded child is never a process group leader, so setsid execs node
+  # in place (no fork) and $! is the node process itself.
+  (
+    cd -- "$SERVER_PKG_DIR"
+    close_inherited_fds
+    exec setsid node "$PGLITE_BIN" "${args[@]}" </dev/null >"$dir/server.log" 2>&1
+  ) &
+  SERVER_PID=$!
+}
+
+# Waits for the server to answer. Returns 0 when ready, 1 when the process died, 2 on timeout.
+# Each probe is bounded: a listener that accepts TCP but never speaks the protocol would otherwise
+# hang isql.
+wait_ready() {
+  local dir=$1 pid=$2 deadline
+  deadline=$((SECONDS + READY_TIMEOUT_S))
+  while ((SECONDS < deadline)); do
+    if ! is_alive "$pid"; then
+      return 1
+    fi
+    if odbc_probe "$dir"; then
+      return 0
+    fi
+    sleep "$PROBE_INTERVAL_S"
+  done
+  return 2
+}
+
+cmd_start() {
+  local dir=$1 data=$2 attempt port pid rc=0 old
+  require_command node "Node.js runs the embedded server"
+  require_command isql "unixODBC's isql probes the server; package unixodbc"
+  require_command setsid "util-linux"
+  require_command timeout "coreutils"
+  locate_drivers
+
+  mkdir -p -- "$dir" 2>/dev/null || die "cannot create the server directory $dir"
+  if [[ -n $data ]]; then
+    mkdir -p -- "$data" 2>/dev/null || die "cannot create the data directory $data"
+  fi
+
+  old=$(recorded_pid "$dir")
+  if [[ -n $old ]] && is_our_server "$old"; then
+    warn "stopping the server already running from $dir (pid $old)"
+  fi
+  cmd_stop "$dir"
+  ensure_npm_packages
+
+  write_odbcinst_ini "$dir"
+  for ((attempt = 1; attempt <= START_ATTEMPTS; attempt++)); do
+    port=$(free_port) || die "could not get a free port from the kernel"
+    write_odbc_ini "$dir" "$port"
+    launch_server "$dir" "$port" "$data"
+    pid=$SERVER_PID
+    echo "$pid" >"$dir/server.pid"
+    rc=0
+    wait_ready "$dir" "$pid" || rc=$?
+    case $rc in
+      0)
+        if ! is_our_server "$pid"; then
+          rm -f -- "$dir/server.pid"
+          die "a server answers on 127.0.0.1:$port but pid $pid is not it; see $dir/server.log"
+        fi
+        echo "embedded server: pid $pid on 127.0.0.1:$port (ODBCSYSINI=$dir)"
+        return 0
+        ;;
+      1)
+        rm -f -- "$dir/server.pid"
+        print_log_tail "$dir"
+        if ! grep -q EADDRINUSE -- "$dir/server.log" 2>/dev/null; then
+          die "server exited before answering on 127.0.0.1:$port; see $dir/server.log"
+        fi
+        warn "port $port was taken before the server could bind it (attempt $attempt of $START_ATTEMPTS)"
+        ;;
+      *)
+        warn "server pid $pid did not answer an ODBC connection on 127.0.0.1:$port within ${READY_TIMEOUT_S}s"
+        print_log_tail "$dir"
+        kill_pid "$pid"
+        rm -f -- "$dir/server.pid"
+        exit 1
+        ;;
+    esac
+  done
+  die "server could not bind a free port in $START_ATTEMPTS attempts; see $dir/server.log"
+}
+
+cmd_status() {
+  local dir=$1 pid port
+  pid=$(recorded_pid "$dir")
+  if [[ -z $pid ]]; then
+    echo "embedded server: not running (no $dir/server.pid)"
+    return 1
+  fi
+  if ! is_our_server "$pid"; then
+    echo "embedded server: not running (pid $pid from $dir/server.pid is not a live pglite-server)"
+    return 1
+  fi
+  port=$(cat -- "$dir/port" 2>/dev/null || echo '?')
+  if ! command -v isql >/dev/null 2>&1; then
+    die "isql not found (unixODBC's isql probes the server; package unixodbc)"
+  fi
+  if odbc_probe "$dir"; then
+    echo "embedded server: pid $pid on 127.0.0.1:$port is answering (ODBCSYSINI=$dir)"
+    return 0
+  fi
+  echo "embedded server: pid $pid on 127.0.0.1:$port is running but not answering ODBC connections"
+  return 1
+}
+
+cmd_env() {
+  local dir=$1
+  [[ -f $dir/odbc.ini ]] || warn "$dir/odbc.ini does not exist yet; run: $PROG start $dir"
+  printf 'export ODBCSYSINI=%q\n' "$dir"
+  printf 'export ODBCINI=%q\n' "$dir/odbc.ini"
+  printf 'export PGVODBC_DSN=%q\n' "$PROBE_DSN"
+}
+
+main() {
+  (($# >= 2)) || usage
+  local cmd=$1 dir data=''
+  [[ -n $2 ]] || usage
+  dir=$(realpath -m -- "$2")
+  shift 2
+  case $cmd in
+    start)
+      while (($# > 0)); do
+        case $1 in
+          --data)
+            if (($# < 2)) || [[ -z $2 ]]; then die "--data needs a directory"; fi
+            data=$(realpath -m -- "$2")
+            shift 2
+            ;;
+          --data=*)
+            [[ -n ${1#--data=} ]] || die "--data needs a directory"
+            data=$(realpath -m -- "${1#--data=}")
+            shift
+            ;;
+          *) warn "unknown option: $1"; usage ;;
+        esac
+      done
+      cmd_start "$dir" "$data"
+      ;;
+    stop | status | env)
+      (($# == 0)) || usage
+      "cmd_$cmd" "$dir"
+      ;;
+    *) usage ;;
+  esac
+}
+
+main "$@"
