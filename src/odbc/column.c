@@ -1,0 +1,262 @@
+/* Reading the current row: each column read whole as text on first access, then converted. */
+#include "odbc/stmt_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/numtext.h"
+#include "pgvodbc/vector.h"
+
+/* First buffer for a column; most scalar values fit, vectors grow it. */
+#define COLUMN_INITIAL_CAP 256
+
+int pgv__stmt_columns_prepare(pgv_stmt *st)
+{
+	stmt_column *cols;
+
+	pgv__stmt_columns_free(st);
+	if (st->ncols <= 0)
+		return 0;
+	cols = calloc((size_t)st->ncols, sizeof(*cols));
+	if (!cols)
+		return pgv__conn_fail(st->conn, PGV_ENOMEM, "pgv_stmt_step", "out of memory");
+	st->cols = cols;
+	return 0;
+}
+
+void pgv__stmt_columns_reset(pgv_stmt *st)
+{
+	SQLSMALLINT i;
+
+	if (!st->cols)
+		return;
+	for (i = 0; i < st->ncols; i++) {
+		st->cols[i].fetched = 0;
+		st->cols[i].is_null = 0;
+		st->cols[i].len = 0;
+	}
+}
+
+void pgv__stmt_columns_free(pgv_stmt *st)
+{
+	SQLSMALLINT i;
+
+	if (!st->cols)
+		return;
+	for (i = 0; i < st->ncols; i++)
+		free(st->cols[i].buf);
+	free(st->cols);
+	st->cols = NULL;
+}
+
+/* Grows a column buffer to at least `need` bytes; 0 or -1. */
+static int column_reserve(stmt_column *col, size_t need)
+{
+	size_t cap = col->cap ? col->cap : COLUMN_INITIAL_CAP;
+	char *p;
+
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2)
+			return -1;
+		cap *= 2;
+	}
+	if (cap == col->cap)
+		return 0;
+	p = realloc(col->buf, cap);
+	if (!p)
+		return -1;
+	col->buf = p;
+	col->cap = cap;
+	return 0;
+}
+
+/*
+ * Reads column `n` (1-based) of the current row whole with piecewise SQLGetData: while the driver
+ * answers 01004 (data truncated) the buffer grows and reading continues where it stopped.  The
+ * described column size is never trusted (psqlODBC describes vector(1536) as 1532 characters).
+ */
+static int read_one(pgv_stmt *st, SQLUSMALLINT n, const char *op)
+{
+	stmt_column *col = &st->cols[n - 1];
+	size_t len = 0;
+
+	if (column_reserve(col, COLUMN_INITIAL_CAP) != 0)
+		return pgv__conn_fail(st->conn, PGV_ENOMEM, op, "out of memory");
+	for (;;) {
+		SQLLEN ind = 0;
+		size_t room = col->cap - len, got;
+		SQLLEN room_arg = room > (size_t)INT32_MAX ? (SQLLEN)INT32_MAX : (SQLLEN)room;
+		SQLRETURN rc = SQLGetData(st->h, n, SQL_C_CHAR, col->buf + len, room_arg, &ind);
+
+		if (rc == SQL_NO_DATA) {
+			/* Every piece has been read (the previous call ended exactly at the end). */
+			break;
+		}
+		if (!SQL_SUCCEEDED(rc))
+			return pgv__odbc_fail(st->conn, SQL_HANDLE_STMT, st->h, rc, op);
+		if (ind == SQL_NULL_DATA) {
+			col->is_null = 1;
+			len = 0;
+			break;
+		}
+		if (rc == SQL_SUCCESS_WITH_INFO) {
+			char state[6];
+			pgv__odbc_first_state(SQL_HANDLE_STMT, st->h, state);
+			if (strcmp(state, "01004") == 0) {
+				size_t need;
+				/* This piece filled the buffer but for the terminating NUL. */
+				got = (size_t)room_arg - 1;
+				len += got;
+				need = (ind != SQL_NO_TOTAL && ind > 0 && (size_t)ind > got)
+					? len + ((size_t)ind - got) + 1 : col->cap * 2;
+				if (need <= col->cap)
+					need = col->cap + 1;
+				if (column_reserve(col, need) != 0)
+					return pgv__conn_fail(st->conn, PGV_ENOMEM, op,
+						"out of memory reading column %u", (unsigned)n);
+				continue;
+			}
+		}
+		if (ind < 0)
+			return pgv__conn_fail(st->conn, PGV_ERROR, op,
+				"the driver gave no length for column %u", (unsigned)n);
+		len += (size_t)ind;
+		break;
+	}
+	col->buf[len] = '\0';
+	col->len = len;
+	col->fetched = 1;
+	return 0;
+}
+
+/* Makes column `col` of the current row available; returns it or NULL (error recorded). */
+static stmt_column *column_get(pgv_stmt *st, int col, const char *op, int *status)
+{
+	pgv_conn *c = st->conn;
+
+	pgv__conn_clear(c);
+	*status = 0;
+	if (!st->on_row) {
+		*status = pgv__conn_fail(c, PGV_EINVAL, op, "no current row: pgv_stmt_step first");
+		return NULL;
+	}
+	if (col < 1 || col > st->ncols) {
+		*status = pgv__conn_fail(c, PGV_EINVAL, op, "column %d is out of range: the result has %d",
+			col, (int)st->ncols);
+		return NULL;
+	}
+	if (!st->cols[col - 1].fetched) {
+		/* Columns are read in ascending order, which every driver supports. */
+		for (int k = 1; k <= col; k++) {
+			if (st->cols[k - 1].fetched)
+				continue;
+			if ((*status = read_one(st, (SQLUSMALLINT)k, op)) != 0)
+				return NULL;
+		}
+	}
+	return &st->cols[col - 1];
+}
+
+int pgv_stmt_column_is_null(pgv_stmt *st, int col)
+{
+	stmt_column *c;
+	int status;
+
+	if (!st)
+		return PGV_EINVAL;
+	if (!(c = column_get(st, col, "pgv_stmt_column_is_null", &status)))
+		return status;
+	return c->is_null;
+}
+
+int pgv_stmt_column_text(pgv_stmt *st, int col, const char **out, size_t *len)
+{
+	stmt_column *c;
+	int status;
+
+	if (!st)
+		return PGV_EINVAL;
+	if (out)
+		*out = "";
+	if (len)
+		*len = 0;
+	if (!(c = column_get(st, col, "pgv_stmt_column_text", &status)))
+		return status;
+	if (!out)
+		return pgv__conn_fail(st->conn, PGV_EINVAL, "pgv_stmt_column_text", "out is NULL");
+	if (c->is_null)
+		return PGV_NULL;
+	*out = c->buf;
+	if (len)
+		*len = c->len;
+	return 0;
+}
+
+/* Converts a column's text into a value; a codec function that sets the thread error. */
+typedef int (*convert_fn)(const char *text, size_t len, void *out);
+
+/* Reads column `col` and converts it with `fn` into `out` (already zeroed by the caller). */
+static int column_convert(pgv_stmt *st, int col, const char *op, void *out, convert_fn fn)
+{
+	stmt_column *c;
+	int status;
+	char what[32];
+
+	if (!(c = column_get(st, col, op, &status)))
+		return status;
+	if (!out)
+		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "out is NULL");
+	if (c->is_null)
+		return PGV_NULL;
+	if (fn(c->buf, c->len, out) != 0) {
+		snprintf(what, sizeof(what), "column %d", col);
+		return pgv__conn_from_codec(st->conn, op, what);
+	}
+	return 0;
+}
+
+/* convert_fn adapters over the codec. */
+static int convert_vector(const char *s, size_t len, void *out)
+{
+	return pgv_vector_parse(s, len, out);
+}
+
+static int convert_int64(const char *s, size_t len, void *out)
+{
+	return pgv__parse_int64(s, len, out);
+}
+
+static int convert_double(const char *s, size_t len, void *out)
+{
+	return pgv__parse_double(s, len, out);
+}
+
+int pgv_stmt_column_vector(pgv_stmt *st, int col, pgv_vector *out)
+{
+	if (!st)
+		return PGV_EINVAL;
+	if (out) {
+		out->dim = 0;
+		out->data = NULL;
+	}
+	return column_convert(st, col, "pgv_stmt_column_vector", out, convert_vector);
+}
+
+int pgv_stmt_column_int64(pgv_stmt *st, int col, int64_t *out)
+{
+	if (!st)
+		return PGV_EINVAL;
+	if (out)
+		*out = 0;
+	return column_convert(st, col, "pgv_stmt_column_int64", out, convert_int64);
+}
+
+int pgv_stmt_column_double(pgv_stmt *st, int col, double *out)
+{
+	if (!st)
+		return PGV_EINVAL;
+	if (out)
+		*out = 0;
+	return column_convert(st, col, "pgv_stmt_column_double", out, convert_double);
+}

@@ -1,0 +1,375 @@
+/* Connections: open by DSN or connection string, session set-up, transactions, plain SQL. */
+#include "odbc/odbc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * float4[] text is only exact when extra_float_digits > 0 (PostgreSQL 12+ then prints the shortest
+ * exact form).  psqlODBC sets 2, but a DSN's ConnSettings may lower it, so set it after connect.
+ */
+static const char SQL_SESSION_SETUP[] = "SET extra_float_digits = 3";
+
+static const char SQL_VECTOR_VERSION[] =
+	"SELECT extversion FROM pg_extension WHERE extname = 'vector'";
+
+static const pgv_error no_conn_error = {
+	PGV_EINVAL, "", 0, "no connection (NULL handle)", "", -1, -1
+};
+
+/* Builds the ODBC connection string for `target`: connection strings pass through. */
+static char *connection_string(const char *target)
+{
+	size_t n = strlen(target);
+	char *s;
+
+	if (strchr(target, '=') != NULL) {
+		s = malloc(n + 1);
+		if (s)
+			memcpy(s, target, n + 1);
+		return s;
+	}
+	if (n > SIZE_MAX - 6)
+		return NULL;
+	s = malloc(n + 6);
+	if (s)
+		snprintf(s, n + 6, "DSN=%s;", target);
+	return s;
+}
+
+/* Describes the target for messages without echoing a connection string's password. */
+static void describe_target(const char *target, char *buf, size_t cap)
+{
+	const char *dsn;
+
+	if (strchr(target, '=') == NULL) {
+		snprintf(buf, cap, "DSN \"%s\"", target);
+		return;
+	}
+	dsn = strstr(target, "DSN=");
+	if (dsn && (dsn == target || dsn[-1] == ';' || dsn[-1] == ' ')) {
+		size_t len = strcspn(dsn + 4, ";");
+		snprintf(buf, cap, "DSN \"%.*s\"", (int)(len > 200 ? 200 : len), dsn + 4);
+		return;
+	}
+	snprintf(buf, cap, "the connection string");
+}
+
+/* Runs one statement with no parameters, draining every result; records failure under `op`. */
+static int exec_direct(pgv_conn *c, const char *sql, const char *op)
+{
+	SQLHSTMT h = SQL_NULL_HSTMT;
+	SQLRETURN rc;
+	int status = 0;
+
+	rc = SQLAllocHandle(SQL_HANDLE_STMT, c->dbc, &h);
+	if (!SQL_SUCCEEDED(rc))
+		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
+	rc = SQLExecDirect(h, (SQLCHAR *)sql, SQL_NTS);
+	for (;;) {
+		if (rc == SQL_NO_DATA)
+			break;
+		if (!SQL_SUCCEEDED(rc)) {
+			status = pgv__odbc_fail(c, SQL_HANDLE_STMT, h, rc, op);
+			break;
+		}
+		/* Discard this result's rows, then move to the next result. */
+		rc = SQLMoreResults(h);
+	}
+	SQLFreeHandle(SQL_HANDLE_STMT, h);
+	return status;
+}
+
+int pgv_conn_open(pgv_conn **out, const char *target)
+{
+	pgv_conn *c;
+	char *connstr, what[256];
+	SQLRETURN rc;
+	int status;
+
+	if (!out)
+		return PGV_EINVAL;
+	*out = NULL;
+	if (!target)
+		return PGV_EINVAL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return PGV_ENOMEM;
+	pgv__conn_clear(c);
+	*out = c;
+
+	rc = SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &c->env);
+	if (!SQL_SUCCEEDED(rc))
+		return pgv__conn_fail(c, PGV_ECONN, "pgv_conn_open: SQLAllocHandle",
+			"cannot create an ODBC environment (is the unixODBC driver manager installed?)");
+	rc = SQLSetEnvAttr(c->env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)SQL_OV_ODBC3, 0);
+	if (!SQL_SUCCEEDED(rc))
+		return pgv__odbc_fail(c, SQL_HANDLE_ENV, c->env, rc, "pgv_conn_open: SQLSetEnvAttr");
+	rc = SQLAllocHandle(SQL_HANDLE_DBC, c->env, &c->dbc);
+	if (!SQL_SUCCEEDED(rc))
+		return pgv__odbc_fail(c, SQL_HANDLE_ENV, c->env, rc, "pgv_conn_open: SQLAllocHandle");
+
+	connstr = connection_string(target);
+	if (!connstr)
+		return pgv__conn_fail(c, PGV_ENOMEM, "pgv_conn_open", "out of memory");
+	rc = SQLDriverConnect(c->dbc, NULL, (SQLCHAR *)connstr, SQL_NTS, NULL, 0, NULL,
+		SQL_DRIVER_NOPROMPT);
+	free(connstr);
+	if (!SQL_SUCCEEDED(rc)) {
+		pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, "pgv_conn_open: SQLDriverConnect");
+		describe_target(target, what, sizeof(what));
+		/* Keep the driver's chain but say what was being attempted, first. */
+		{
+			char *chain = c->msg ? strdup(c->msg) : NULL;
+			char state[6];
+			long native = c->err.native;
+			memcpy(state, c->err.sqlstate, sizeof(state));
+			pgv__conn_fail(c, PGV_ECONN, "pgv_conn_open: SQLDriverConnect",
+				"cannot connect to %s: %s", what, chain ? chain : "unknown reason");
+			memcpy(c->err.sqlstate, state, sizeof(state));
+			c->err.native = native;
+			free(chain);
+		}
+		return PGV_ECONN;
+	}
+	c->connected = 1;
+
+	status = exec_direct(c, SQL_SESSION_SETUP, "pgv_conn_open: session set-up");
+	if (status != 0)
+		return status;
+	pgv__conn_clear(c);
+	return 0;
+}
+
+void pgv_conn_close(pgv_conn *c)
+{
+	if (!c)
+		return;
+	if (c->connected) {
+		if (c->in_txn && !c->lost)
+			SQLEndTran(SQL_HANDLE_DBC, c->dbc, SQL_ROLLBACK);
+		SQLDisconnect(c->dbc);
+	}
+	if (c->dbc)
+		SQLFreeHandle(SQL_HANDLE_DBC, c->dbc);
+	if (c->env)
+		SQLFreeHandle(SQL_HANDLE_ENV, c->env);
+	free(c->msg);
+	free(c);
+}
+
+const pgv_error *pgv_conn_error(const pgv_conn *c)
+{
+	if (!c)
+		return &no_conn_error;
+	return &c->err;
+}
+
+int pgv_conn_is_lost(pgv_conn *c)
+{
+	SQLUINTEGER dead = SQL_CD_FALSE;
+
+	if (!c)
+		return 0;
+	if (c->lost)
+		return 1;
+	if (c->connected && SQL_SUCCEEDED(SQLGetConnectAttr(c->dbc, SQL_ATTR_CONNECTION_DEAD,
+			&dead, 0, NULL)) && dead == SQL_CD_TRUE)
+		c->lost = 1;
+	return c->lost;
+}
+
+int pgv_conn_exec(pgv_conn *c, const char *sql)
+{
+	int status;
+
+	if (!c)
+		return PGV_EINVAL;
+	pgv__conn_clear(c);
+	if (!sql)
+		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_exec", "sql is NULL");
+	if ((status = pgv__conn_usable(c, "pgv_conn_exec")) != 0)
+		return status;
+	return exec_direct(c, sql, "pgv_conn_exec: SQLExecDirect");
+}
+
+/* Switches autocommit; records failure under `op`. */
+static int set_autocommit(pgv_conn *c, int on, const char *op)
+{
+	SQLRETURN rc = SQLSetConnectAttr(c->dbc, SQL_ATTR_AUTOCOMMIT,
+		(SQLPOINTER)(uintptr_t)(on ? SQL_AUTOCOMMIT_ON : SQL_AUTOCOMMIT_OFF), SQL_IS_UINTEGER);
+
+	if (!SQL_SUCCEEDED(rc))
+		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
+	return 0;
+}
+
+int pgv_conn_begin(pgv_conn *c)
+{
+	int status;
+
+	if (!c)
+		return PGV_EINVAL;
+	pgv__conn_clear(c);
+	if ((status = pgv__conn_usable(c, "pgv_conn_begin")) != 0)
+		return status;
+	if (c->in_txn)
+		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_begin",
+			"a transaction is already open on this connection");
+	if ((status = set_autocommit(c, 0, "pgv_conn_begin: SQLSetConnectAttr")) != 0)
+		return status;
+	c->in_txn = 1;
+	c->txn_failed = 0;
+	return 0;
+}
+
+/* Ends the open transaction with SQLEndTran and returns to autocommit. */
+static int end_transaction(pgv_conn *c, SQLSMALLINT how, const char *op)
+{
+	SQLRETURN rc;
+	SQLUINTEGER dead = SQL_CD_FALSE;
+	int status = 0;
+
+	rc = SQLEndTran(SQL_HANDLE_DBC, c->dbc, how);
+	if (!SQL_SUCCEEDED(rc)) {
+		status = pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
+	} else if (SQL_SUCCEEDED(SQLGetConnectAttr(c->dbc, SQL_ATTR_CONNECTION_DEAD, &dead, 0,
+			NULL)) && dead == SQL_CD_TRUE) {
+		/* psqlODBC can answer success after the connection has gone: nothing was committed. */
+		c->lost = 1;
+		status = pgv__conn_fail(c, PGV_ECONN, op,
+			"the connection to the server was lost; the transaction was not committed");
+	}
+	c->in_txn = 0;
+	c->txn_failed = 0;
+	if (!c->lost) {
+		int st2 = set_autocommit(c, 1, op);
+		if (status == 0)
+			status = st2;
+	}
+	return status;
+}
+
+int pgv_conn_commit(pgv_conn *c)
+{
+	int status;
+
+	if (!c)
+		return PGV_EINVAL;
+	pgv__conn_clear(c);
+	if (!c->in_txn)
+		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_commit", "no transaction is open");
+	if (c->lost) {
+		c->in_txn = 0;
+		return pgv__conn_fail(c, PGV_ECONN, "pgv_conn_commit",
+			"the connection to the server was lost; the transaction was not committed");
+	}
+	if (c->txn_failed) {
+		/* PostgreSQL would answer COMMIT with ROLLBACK: say so rather than report success. */
+		status = end_transaction(c, SQL_ROLLBACK, "pgv_conn_commit: SQLEndTran");
+		if (status != 0)
+			return status;
+		return pgv__conn_fail(c, PGV_ERROR, "pgv_conn_commit",
+			"the transaction was rolled back because a statement in it failed");
+	}
+	return end_transaction(c, SQL_COMMIT, "pgv_conn_commit: SQLEndTran");
+}
+
+int pgv_conn_rollback(pgv_conn *c)
+{
+	if (!c)
+		return PGV_EINVAL;
+	pgv__conn_clear(c);
+	if (!c->in_txn)
+		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_rollback", "no transaction is open");
+	if (c->lost) {
+		c->in_txn = 0;
+		return pgv__conn_fail(c, PGV_ECONN, "pgv_conn_rollback",
+			"the connection to the server was lost; the server discards the transaction");
+	}
+	return end_transaction(c, SQL_ROLLBACK, "pgv_conn_rollback: SQLEndTran");
+}
+
+int pgv_conn_in_transaction(const pgv_conn *c)
+{
+	return c ? c->in_txn : 0;
+}
+
+/* Parses "X.Y.Z" (Z optional) into X*10000 + Y*100 + Z; -1 when malformed. */
+static int version_number(const char *s)
+{
+	int part[3] = { 0, 0, 0 }, i = 0;
+
+	for (; i < 3; i++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		while (*s >= '0' && *s <= '9') {
+			part[i] = part[i] * 10 + (*s - '0');
+			if (part[i] > 99)
+				return -1;
+			s++;
+		}
+		if (*s != '.')
+			break;
+		s++;
+	}
+	return part[0] * 10000 + part[1] * 100 + part[2];
+}
+
+int pgv_conn_vector_version(pgv_conn *c, int *out, char *text, size_t cap)
+{
+	pgv_stmt *st = NULL;
+	const char *v;
+	int status, num;
+
+	if (!c)
+		return PGV_EINVAL;
+	pgv__conn_clear(c);
+	if (!out)
+		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_vector_version", "out is NULL");
+	*out = 0;
+	if (text && cap)
+		text[0] = '\0';
+	if ((status = pgv_stmt_prepare(&st, c, SQL_VECTOR_VERSION)) != 0)
+		return status;
+	status = pgv_stmt_step(st);
+	if (status == PGV_DONE) {
+		pgv_stmt_free(st);
+		return pgv__conn_fail(c, PGV_ENOTFOUND, "pgv_conn_vector_version",
+			"the vector extension is not installed in this database");
+	}
+	if (status == PGV_ROW)
+		status = pgv_stmt_column_text(st, 1, &v, NULL);
+	if (status == 0) {
+		num = version_number(v);
+		if (num < 0) {
+			status = pgv__conn_fail(c, PGV_ERROR, "pgv_conn_vector_version",
+				"unrecognised pgvector version \"%s\"", v);
+		} else {
+			*out = num;
+			if (text && cap)
+				snprintf(text, cap, "%s", v);
+		}
+	}
+	pgv_stmt_free(st);
+	return status < 0 ? status : 0;
+}
+
+int pgv_conn_driver_name(pgv_conn *c, char *buf, size_t cap)
+{
+	SQLSMALLINT len;
+	SQLRETURN rc;
+
+	if (!c)
+		return PGV_EINVAL;
+	pgv__conn_clear(c);
+	if (!buf || cap == 0 || cap > 32767)
+		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_driver_name", "bad buffer");
+	if (!c->connected)
+		return pgv__conn_fail(c, PGV_ECONN, "pgv_conn_driver_name", "the connection is not open");
+	rc = SQLGetInfo(c->dbc, SQL_DRIVER_NAME, buf, (SQLSMALLINT)cap, &len);
+	if (!SQL_SUCCEEDED(rc))
+		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, "pgv_conn_driver_name: SQLGetInfo");
+	return 0;
+}

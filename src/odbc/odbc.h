@@ -1,0 +1,63 @@
+/*
+ * Internal: the ODBC layer's handles and its single point of error capture.  Never installed;
+ * nothing outside src/odbc/ includes <sql.h>.
+ */
+#ifndef PGV_INTERNAL_ODBC_H
+#define PGV_INTERNAL_ODBC_H
+
+#include <sql.h>
+#include <sqlext.h>
+
+#include "common/error.h"
+#include "pgvodbc/conn.h"
+#include "pgvodbc/stmt.h"
+
+struct pgv_conn {
+	SQLHENV env;        /* this connection's own environment: no process-wide handle */
+	SQLHDBC dbc;
+	int connected;      /* SQLDriverConnect succeeded */
+	int lost;           /* a failure said the connection is gone: refuse further work */
+	int in_txn;         /* between begin and commit/rollback */
+	int txn_failed;     /* a statement failed inside the open transaction */
+	int open_stmts;     /* statements not yet freed */
+	pgv_error err;      /* the last error; its strings point into msg and op */
+	char *msg;          /* heap buffer for err.message (any length) */
+	size_t msg_cap;
+	char op[96];        /* err.operation */
+};
+
+/* Resets the connection's error to "no error" at the start of a public call. */
+void pgv__conn_clear(pgv_conn *conn);
+
+/*
+ * Records a failure the library detected itself (no ODBC diagnostics) with a formatted message;
+ * returns `status`.
+ */
+int pgv__conn_fail(pgv_conn *conn, int status, const char *op, const char *fmt, ...)
+	PGV_PRINTF(4, 5);
+
+/*
+ * Records the failure of an ODBC call at once, from the handle that failed: the SQLSTATE and
+ * native code of the first record and the messages of all records.  Maps the SQLSTATE to a
+ * pgv_status (class 08 -> PGV_ECONN and marks the connection lost, class 23 -> PGV_ECONSTRAINT,
+ * HY001 -> PGV_ENOMEM, else PGV_ERROR), marks an open transaction failed, and returns the status.
+ */
+int pgv__odbc_fail(pgv_conn *conn, SQLSMALLINT type, SQLHANDLE handle, SQLRETURN rc,
+	const char *op);
+
+/*
+ * Records the thread's codec error (pgv_error_last) on the connection with a prefix naming the
+ * call and what was being read; returns its status.
+ */
+int pgv__conn_from_codec(pgv_conn *conn, const char *op, const char *what);
+
+/* Refuses work on a lost connection: returns 0, or PGV_ECONN with the error recorded. */
+int pgv__conn_usable(pgv_conn *conn, const char *op);
+
+/*
+ * The SQLSTATE of the first diagnostic record of `handle` into state[6] ("" when none).  Used to
+ * tell data truncation (01004) from other warnings.
+ */
+void pgv__odbc_first_state(SQLSMALLINT type, SQLHANDLE handle, char state[6]);
+
+#endif

@@ -1,0 +1,364 @@
+/* Statements: prepare, bind parameters, run and step, reset, free. */
+#include "odbc/stmt_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/numtext.h"
+#include "pgvodbc/vector.h"
+
+int pgv_stmt_prepare(pgv_stmt **out, pgv_conn *c, const char *sql)
+{
+	pgv_stmt *st;
+	SQLRETURN rc;
+	int status;
+
+	if (!c)
+		return PGV_EINVAL;
+	pgv__conn_clear(c);
+	if (!out)
+		return pgv__conn_fail(c, PGV_EINVAL, "pgv_stmt_prepare", "out is NULL");
+	*out = NULL;
+	if (!sql)
+		return pgv__conn_fail(c, PGV_EINVAL, "pgv_stmt_prepare", "sql is NULL");
+	if ((status = pgv__conn_usable(c, "pgv_stmt_prepare")) != 0)
+		return status;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return pgv__conn_fail(c, PGV_ENOMEM, "pgv_stmt_prepare", "out of memory");
+	st->conn = c;
+	st->changes = -1;
+	rc = SQLAllocHandle(SQL_HANDLE_STMT, c->dbc, &st->h);
+	if (!SQL_SUCCEEDED(rc)) {
+		status = pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, "pgv_stmt_prepare: SQLAllocHandle");
+		free(st);
+		return status;
+	}
+	rc = SQLPrepare(st->h, (SQLCHAR *)sql, SQL_NTS);
+	if (!SQL_SUCCEEDED(rc)) {
+		status = pgv__odbc_fail(c, SQL_HANDLE_STMT, st->h, rc, "pgv_stmt_prepare: SQLPrepare");
+		SQLFreeHandle(SQL_HANDLE_STMT, st->h);
+		free(st);
+		return status;
+	}
+	rc = SQLNumParams(st->h, &st->nparams);
+	if (!SQL_SUCCEEDED(rc)) {
+		status = pgv__odbc_fail(c, SQL_HANDLE_STMT, st->h, rc, "pgv_stmt_prepare: SQLNumParams");
+		SQLFreeHandle(SQL_HANDLE_STMT, st->h);
+		free(st);
+		return status;
+	}
+	if (st->nparams > 0) {
+		st->params = calloc((size_t)st->nparams, sizeof(*st->params));
+		if (!st->params) {
+			SQLFreeHandle(SQL_HANDLE_STMT, st->h);
+			free(st);
+			return pgv__conn_fail(c, PGV_ENOMEM, "pgv_stmt_prepare", "out of memory");
+		}
+	}
+	c->open_stmts++;
+	*out = st;
+	return 0;
+}
+
+void pgv_stmt_free(pgv_stmt *st)
+{
+	SQLSMALLINT i;
+
+	if (!st)
+		return;
+	if (st->h)
+		SQLFreeHandle(SQL_HANDLE_STMT, st->h);
+	for (i = 0; i < st->nparams; i++)
+		free(st->params[i].text);
+	free(st->params);
+	pgv__stmt_columns_free(st);
+	st->conn->open_stmts--;
+	free(st);
+}
+
+/* Checks a bind call: statement state and index; returns the parameter or NULL (recorded). */
+static stmt_param *bind_target(pgv_stmt *st, int idx, const char *op, int *status)
+{
+	pgv_conn *c = st->conn;
+
+	*status = 0;
+	pgv__conn_clear(c);
+	if (st->executed) {
+		*status = pgv__conn_fail(c, PGV_EINVAL, op,
+			"the statement has run: call pgv_stmt_reset before binding again");
+		return NULL;
+	}
+	if (idx < 1 || idx > st->nparams) {
+		*status = pgv__conn_fail(c, PGV_EINVAL, op,
+			"parameter %d is out of range: the statement has %d", idx, (int)st->nparams);
+		return NULL;
+	}
+	return &st->params[idx - 1];
+}
+
+/* Stores `len` bytes of text in the parameter's own buffer. */
+static int param_set_text(pgv_stmt *st, stmt_param *p, const char *text, size_t len,
+	SQLSMALLINT sqltype, const char *op)
+{
+	if (len > (size_t)INT32_MAX)
+		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "text of %zu bytes is too long", len);
+	if (p->text_cap < len + 1) {
+		char *t = realloc(p->text, len + 1);
+		if (!t)
+			return pgv__conn_fail(st->conn, PGV_ENOMEM, op, "out of memory");
+		p->text = t;
+		p->text_cap = len + 1;
+	}
+	if (len)
+		memcpy(p->text, text, len);
+	p->text[len] = '\0';
+	p->ctype = SQL_C_CHAR;
+	p->sqltype = sqltype;
+	p->ind = (SQLLEN)len;
+	p->size = len ? len : 1;
+	p->bound = 1;
+	return 0;
+}
+
+int pgv_stmt_bind_vector(pgv_stmt *st, int idx, const float *data, size_t dim)
+{
+	const char *op = "pgv_stmt_bind_vector";
+	stmt_param *p;
+	size_t need;
+	int status;
+
+	if (!st)
+		return PGV_EINVAL;
+	if (!(p = bind_target(st, idx, op, &status)))
+		return status;
+	if (!data && dim)
+		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "data is NULL");
+	/* The codec's checks are the server's: dimensions 1..16000, finite values. */
+	if (dim == 0 || dim > PGV_VECTOR_MAX_DIM) {
+		return pgv__conn_fail(st->conn, PGV_EDIM, op, "parameter %d: %s", idx,
+			dim == 0 ? "vector must have at least 1 dimension"
+				: "vector cannot have more than 16000 dimensions");
+	}
+	for (size_t i = 0; i < dim; i++) {
+		if (data[i] != data[i])
+			return pgv__conn_fail(st->conn, PGV_EVALUE, op,
+				"parameter %d: element %zu: NaN not allowed in vector", idx, i);
+		if (data[i] > 3.4028235e38f || data[i] < -3.4028235e38f)
+			return pgv__conn_fail(st->conn, PGV_EVALUE, op,
+				"parameter %d: element %zu: infinite value not allowed in vector", idx, i);
+	}
+	need = pgv_vector_format(data, dim, NULL, 0);
+	if (need == SIZE_MAX)
+		return pgv__conn_fail(st->conn, PGV_ENOMEM, op, "vector text size overflows");
+	if (p->text_cap < need + 1) {
+		char *t = realloc(p->text, need + 1);
+		if (!t)
+			return pgv__conn_fail(st->conn, PGV_ENOMEM, op, "out of memory");
+		p->text = t;
+		p->text_cap = need + 1;
+	}
+	pgv_vector_format(data, dim, p->text, p->text_cap);
+	p->ctype = SQL_C_CHAR;
+	p->sqltype = SQL_LONGVARCHAR;
+	p->ind = (SQLLEN)need;
+	p->size = need;
+	p->bound = 1;
+	return 0;
+}
+
+int pgv_stmt_bind_int64(pgv_stmt *st, int idx, int64_t value)
+{
+	stmt_param *p;
+	int status;
+
+	if (!st)
+		return PGV_EINVAL;
+	if (!(p = bind_target(st, idx, "pgv_stmt_bind_int64", &status)))
+		return status;
+	p->i64 = value;
+	p->ctype = SQL_C_SBIGINT;
+	p->sqltype = SQL_BIGINT;
+	p->ind = 0;
+	p->size = 19;
+	p->bound = 1;
+	return 0;
+}
+
+int pgv_stmt_bind_double(pgv_stmt *st, int idx, double value)
+{
+	char text[PGV_DOUBLE_TEXT_MAX];
+	stmt_param *p;
+	int status;
+	size_t n;
+
+	if (!st)
+		return PGV_EINVAL;
+	if (!(p = bind_target(st, idx, "pgv_stmt_bind_double", &status)))
+		return status;
+	/*
+	 * Sent as exact text typed as float8: the driver's own double-to-text conversion may round
+	 * or follow the process locale.
+	 */
+	n = pgv_double_format(value, text, sizeof(text));
+	return param_set_text(st, p, text, n, SQL_DOUBLE, "pgv_stmt_bind_double");
+}
+
+int pgv_stmt_bind_text(pgv_stmt *st, int idx, const char *text, size_t len)
+{
+	stmt_param *p;
+	int status;
+
+	if (!st)
+		return PGV_EINVAL;
+	if (!(p = bind_target(st, idx, "pgv_stmt_bind_text", &status)))
+		return status;
+	if (!text)
+		return pgv__conn_fail(st->conn, PGV_EINVAL, "pgv_stmt_bind_text",
+			"text is NULL (use pgv_stmt_bind_null)");
+	if (len == PGV_NTS)
+		len = strlen(text);
+	return param_set_text(st, p, text, len, SQL_LONGVARCHAR, "pgv_stmt_bind_text");
+}
+
+int pgv_stmt_bind_null(pgv_stmt *st, int idx)
+{
+	stmt_param *p;
+	int status;
+
+	if (!st)
+		return PGV_EINVAL;
+	if (!(p = bind_target(st, idx, "pgv_stmt_bind_null", &status)))
+		return status;
+	p->ctype = SQL_C_CHAR;
+	p->sqltype = SQL_VARCHAR;
+	p->ind = SQL_NULL_DATA;
+	p->size = 1;
+	p->bound = 1;
+	return 0;
+}
+
+int pgv_stmt_clear_bindings(pgv_stmt *st)
+{
+	SQLSMALLINT i;
+
+	if (!st)
+		return PGV_EINVAL;
+	pgv__conn_clear(st->conn);
+	if (st->executed)
+		return pgv__conn_fail(st->conn, PGV_EINVAL, "pgv_stmt_clear_bindings",
+			"the statement has run: call pgv_stmt_reset first");
+	for (i = 0; i < st->nparams; i++)
+		st->params[i].bound = 0;
+	return 0;
+}
+
+/* Hands every parameter's buffers to the driver; all must be bound. */
+static int bind_all(pgv_stmt *st)
+{
+	SQLSMALLINT i;
+
+	for (i = 0; i < st->nparams; i++) {
+		stmt_param *p = &st->params[i];
+		SQLPOINTER value = p->ctype == SQL_C_SBIGINT ? (SQLPOINTER)&p->i64 : (SQLPOINTER)p->text;
+		SQLLEN buflen = p->ctype == SQL_C_SBIGINT ? (SQLLEN)sizeof(p->i64) : p->ind;
+		SQLRETURN rc;
+
+		if (!p->bound)
+			return pgv__conn_fail(st->conn, PGV_EINVAL, "pgv_stmt_step",
+				"parameter %d is not bound", i + 1);
+		if (p->ind == SQL_NULL_DATA)
+			buflen = 0;
+		rc = SQLBindParameter(st->h, (SQLUSMALLINT)(i + 1), SQL_PARAM_INPUT, p->ctype,
+			p->sqltype, p->size, 0, value, buflen, &p->ind);
+		if (!SQL_SUCCEEDED(rc))
+			return pgv__odbc_fail(st->conn, SQL_HANDLE_STMT, st->h, rc,
+				"pgv_stmt_step: SQLBindParameter");
+	}
+	return 0;
+}
+
+/* Runs the statement and learns the shape of its result. */
+static int execute(pgv_stmt *st)
+{
+	pgv_conn *c = st->conn;
+	SQLRETURN rc;
+	SQLLEN rows = -1;
+	int status;
+
+	if ((status = bind_all(st)) != 0)
+		return status;
+	rc = SQLExecute(st->h);
+	if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA)
+		return pgv__odbc_fail(c, SQL_HANDLE_STMT, st->h, rc, "pgv_stmt_step: SQLExecute");
+	st->executed = 1;
+	rc = SQLNumResultCols(st->h, &st->ncols);
+	if (!SQL_SUCCEEDED(rc))
+		return pgv__odbc_fail(c, SQL_HANDLE_STMT, st->h, rc, "pgv_stmt_step: SQLNumResultCols");
+	if (SQL_SUCCEEDED(SQLRowCount(st->h, &rows)))
+		st->changes = rows;
+	return pgv__stmt_columns_prepare(st);
+}
+
+int pgv_stmt_step(pgv_stmt *st)
+{
+	pgv_conn *c;
+	SQLRETURN rc;
+	int status;
+
+	if (!st)
+		return PGV_EINVAL;
+	c = st->conn;
+	pgv__conn_clear(c);
+	if ((status = pgv__conn_usable(c, "pgv_stmt_step")) != 0)
+		return status;
+	if (st->done)
+		return PGV_DONE;
+	if (!st->executed && (status = execute(st)) != 0)
+		return status;
+	pgv__stmt_columns_reset(st);
+	st->on_row = 0;
+	if (st->ncols == 0) {
+		st->done = 1;
+		return PGV_DONE;
+	}
+	rc = SQLFetch(st->h);
+	if (rc == SQL_NO_DATA) {
+		st->done = 1;
+		return PGV_DONE;
+	}
+	if (!SQL_SUCCEEDED(rc))
+		return pgv__odbc_fail(c, SQL_HANDLE_STMT, st->h, rc, "pgv_stmt_step: SQLFetch");
+	st->on_row = 1;
+	return PGV_ROW;
+}
+
+int pgv_stmt_column_count(pgv_stmt *st)
+{
+	return st ? st->ncols : 0;
+}
+
+int64_t pgv_stmt_changes(pgv_stmt *st)
+{
+	return st ? st->changes : -1;
+}
+
+int pgv_stmt_reset(pgv_stmt *st)
+{
+	SQLRETURN rc;
+
+	if (!st)
+		return PGV_EINVAL;
+	pgv__conn_clear(st->conn);
+	st->executed = 0;
+	st->done = 0;
+	st->on_row = 0;
+	st->changes = -1;
+	pgv__stmt_columns_reset(st);
+	rc = SQLFreeStmt(st->h, SQL_CLOSE);
+	if (!SQL_SUCCEEDED(rc))
+		return pgv__odbc_fail(st->conn, SQL_HANDLE_STMT, st->h, rc,
+			"pgv_stmt_reset: SQLFreeStmt");
+	return 0;
+}

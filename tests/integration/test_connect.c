@@ -1,0 +1,171 @@
+/* Integration: opening connections by DSN, DSN string and connection string; connect errors. */
+#include "testdb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A DSN name alone connects, and the session answers a query. */
+static void test_connect__by_dsn_name(void **state)
+{
+	pgv_conn *c = NULL;
+	char driver[64];
+
+	(void)state;
+	assert_pgv(c, pgv_conn_open(&c, testdb_dsn()), PGV_OK);
+	assert_pgv(c, pgv_conn_exec(c, "SELECT 1"), PGV_OK);
+	assert_pgv(c, pgv_conn_driver_name(c, driver, sizeof(driver)), PGV_OK);
+	/* The ANSI DSN loads psqlodbca, every other test DSN the Unicode psqlodbcw. */
+	if (strcmp(testdb_dsn(), "pgvodbc_ansi") == 0)
+		assert_non_null(strstr(driver, "psqlodbca"));
+	else
+		assert_non_null(strstr(driver, "psqlodbcw"));
+	assert_int_equal(pgv_conn_is_lost(c), 0);
+	pgv_conn_close(c);
+}
+
+/* "DSN=name;" with extra keywords is taken as a connection string. */
+static void test_connect__by_dsn_string(void **state)
+{
+	pgv_conn *c = NULL;
+	char target[128];
+
+	(void)state;
+	snprintf(target, sizeof(target), "DSN=%s;ReadOnly=0", testdb_dsn());
+	assert_pgv(c, pgv_conn_open(&c, target), PGV_OK);
+	assert_pgv(c, pgv_conn_exec(c, "SELECT 1"), PGV_OK);
+	pgv_conn_close(c);
+}
+
+/* A full connection string naming the driver needs no DSN at all. */
+static void test_connect__by_connection_string(void **state)
+{
+	pgv_conn *c = NULL;
+	char target[256];
+
+	(void)state;
+	snprintf(target, sizeof(target),
+		"Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=%d;Database=postgres;"
+		"Uid=postgres;Pwd=x;SSLmode=disable", testdb_port());
+	assert_pgv(c, pgv_conn_open(&c, target), PGV_OK);
+	assert_pgv(c, pgv_conn_exec(c, "SELECT 1"), PGV_OK);
+	pgv_conn_close(c);
+}
+
+/* An unknown DSN fails with PGV_ECONN, IM002, and a message naming the DSN and the reason. */
+static void test_connect__unknown_dsn_is_a_clear_error(void **state)
+{
+	pgv_conn *c = NULL;
+	const pgv_error *e;
+
+	(void)state;
+	assert_int_equal(pgv_conn_open(&c, "pgvodbc_no_such_dsn"), PGV_ECONN);
+	assert_non_null(c);
+	e = pgv_conn_error(c);
+	assert_int_equal(e->status, PGV_ECONN);
+	assert_string_equal(e->sqlstate, "IM002");
+	assert_non_null(strstr(e->message, "\"pgvodbc_no_such_dsn\""));
+	assert_non_null(strstr(e->message, "not found"));
+	assert_non_null(strstr(e->operation, "SQLDriverConnect"));
+	/* A handle that never connected refuses work with a clear error. */
+	assert_int_equal(pgv_conn_exec(c, "SELECT 1"), PGV_ECONN);
+	assert_non_null(strstr(pgv_conn_error(c)->message, "not open"));
+	pgv_conn_close(c);
+}
+
+/* A refused TCP connection is PGV_ECONN with a class 08 SQLSTATE, and no password is echoed. */
+static void test_connect__refused_server(void **state)
+{
+	pgv_conn *c = NULL;
+	const pgv_error *e;
+
+	(void)state;
+	/* Port 1 on loopback: nothing listens there. */
+	assert_int_equal(pgv_conn_open(&c, "Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=1;"
+		"Database=postgres;Uid=postgres;Pwd=s3cret"), PGV_ECONN);
+	e = pgv_conn_error(c);
+	assert_int_equal(strncmp(e->sqlstate, "08", 2), 0);
+	assert_null(strstr(e->message, "s3cret"));
+	assert_non_null(strstr(e->message, "cannot connect"));
+	pgv_conn_close(c);
+}
+
+/* Bad arguments are refused without a crash; NULL handles are safe everywhere. */
+static void test_connect__null_arguments(void **state)
+{
+	pgv_conn *c = NULL;
+
+	(void)state;
+	assert_int_equal(pgv_conn_open(NULL, "x"), PGV_EINVAL);
+	assert_int_equal(pgv_conn_open(&c, NULL), PGV_EINVAL);
+	assert_null(c);
+	assert_int_equal(pgv_conn_error(NULL)->status, PGV_EINVAL);
+	assert_int_equal(pgv_conn_exec(NULL, "SELECT 1"), PGV_EINVAL);
+	pgv_conn_close(NULL);
+}
+
+/*
+ * A DSN whose ConnSettings lowers extra_float_digits cannot make float4[] text lossy: the
+ * library raises it again on connect.
+ */
+static void test_connect__float_text_stays_exact(void **state)
+{
+	testdb db = { 0 };
+	pgv_stmt *st = NULL;
+	char target[256];
+	double d;
+
+	(void)state;
+	snprintf(target, sizeof(target), "DSN=%s;ConnSettings=SET extra_float_digits%%3D0",
+		testdb_dsn());
+	/* psqlODBC decodes %3D in ConnSettings; a plain = would end the keyword value. */
+	assert_pgv(db.conn, pgv_conn_open(&db.conn, target), PGV_OK);
+	assert_true(testdb_query_int(&db, "SELECT current_setting('extra_float_digits')::int") >= 1);
+	assert_pgv(db.conn, pgv_stmt_prepare(&st, db.conn,
+		"SELECT (ARRAY[0.1::float4])[1]::float8"), PGV_OK);
+	assert_pgv(db.conn, pgv_stmt_step(st), PGV_ROW);
+	assert_pgv(db.conn, pgv_stmt_column_double(st, 1, &d), PGV_OK);
+	assert_true(d == (double)0.1f);
+	pgv_stmt_free(st);
+	pgv_conn_close(db.conn);
+}
+
+/* The pgvector version is read from pg_extension; without the extension it is PGV_ENOTFOUND. */
+static void test_connect__vector_version(void **state)
+{
+	testdb *db = *state;
+	char text[32];
+	int v = 0;
+
+	assert_pgv(db->conn, pgv_conn_vector_version(db->conn, &v, text, sizeof(text)), PGV_OK);
+	assert_true(v >= 500);
+	assert_true(strlen(text) >= 5);
+	assert_int_equal(v / 10000, strtol(text, NULL, 10));
+
+	/*
+	 * Without the extension in this database the version is not found, not zero.  Checked when
+	 * this test created the extension itself (the database started empty), so dropping it cannot
+	 * break anyone else's tables.
+	 */
+	if (!db->created_extension)
+		return;
+	testdb_exec(db, "DROP EXTENSION vector");
+	assert_int_equal(pgv_conn_vector_version(db->conn, &v, text, sizeof(text)), PGV_ENOTFOUND);
+	assert_non_null(strstr(pgv_conn_error(db->conn)->message, "not installed"));
+	testdb_exec(db, "CREATE EXTENSION vector");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_connect__by_dsn_name),
+		cmocka_unit_test(test_connect__by_dsn_string),
+		cmocka_unit_test(test_connect__by_connection_string),
+		cmocka_unit_test(test_connect__unknown_dsn_is_a_clear_error),
+		cmocka_unit_test(test_connect__refused_server),
+		cmocka_unit_test(test_connect__null_arguments),
+		cmocka_unit_test(test_connect__float_text_stays_exact),
+		cmocka_unit_test(test_connect__vector_version),
+	};
+	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+}

@@ -1,0 +1,53 @@
+/*
+ * Test support for integration tests: a connection to the embedded server named by
+ * PGVODBC_TEST_DSN, the vector extension ensured, and tables that are dropped afterwards.
+ */
+#ifndef PGV_TESTDB_H
+#define PGV_TESTDB_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "pgvodbc.h"
+
+typedef struct testdb {
+	pgv_conn *conn;
+	int created_extension; /* this test created the vector extension and drops it */
+	char tables[16][64];   /* tables to drop at the end */
+	int ntables;
+} testdb;
+
+/* The DSN under test (PGVODBC_TEST_DSN); fails the test when unset. */
+const char *testdb_dsn(void);
+
+/* The embedded server's port, read from $ODBCSYSINI/port; fails the test when unknown. */
+int testdb_port(void);
+
+/* CMocka group setup/teardown: *state becomes a testdb with an open connection. */
+int testdb_setup(void **state);
+int testdb_teardown(void **state);
+
+/*
+ * Creates a table for this test with a unique name (prefix + process id) from a column list,
+ * remembers it for teardown, and writes its name into `name` (64 bytes).
+ */
+void testdb_create_table(testdb *db, const char *prefix, const char *columns, char name[64]);
+
+/* Runs SQL and fails the test, printing the connection's error, when it does not succeed. */
+void testdb_exec(testdb *db, const char *sql);
+
+/* Runs a query returning one integer and returns it (fails the test otherwise). */
+int64_t testdb_query_int(testdb *db, const char *sql);
+
+/* Fails the test with the connection's error when rc is not the expected one. */
+#define assert_pgv(conn, rc, want) \
+	testdb_assert_status((conn), (rc), (want), __FILE__, __LINE__)
+void testdb_assert_status(pgv_conn *conn, int rc, int want, const char *file, int line);
+
+/* Deterministic pseudo-random numbers (xorshift64*). */
+uint64_t testdb_rand(uint64_t *seed);
+
+#endif
