@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs what pgvodbc needs on a Debian 12 machine and builds it.
+#
+#   scripts/setup.sh [BUILD_DIR [CMAKE_ARGS...]]
+#
+# Debian packages (only those missing): a C compiler, CMake, the unixODBC driver manager and its
+# headers, psqlODBC, CMocka, and Node.js/npm when no node is on PATH.  Then the pinned embedded
+# server packages (tests/server, `npm ci` from the committed lock file), then a CMake build.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${1:-"$root/build"}
+shift || true
+
+say() { printf 'setup: %s\n' "$*" >&2; }
+
+# Debian packages: install the missing ones in one apt-get call.
+need=()
+for pkg in gcc make cmake unixodbc unixodbc-dev odbc-postgresql libcmocka-dev; do
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
+done
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		say "missing packages: ${need[*]}; run as root or install them with apt-get"
+		exit 1
+	fi
+	say "installing ${need[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# The embedded server's npm packages, exactly as locked.
+server="$root/tests/server"
+if [ ! -x "$server/node_modules/.bin/pglite-server" ] \
+	|| [ "$server/package-lock.json" -nt "$server/node_modules/.package-lock.json" ]; then
+	say "installing the embedded server (npm ci)"
+	(cd "$server" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+say "building in $build"
+cmake -S "$root" -B "$build" "$@" >/dev/null
+cmake --build "$build" --parallel "$(nproc)"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite: set up, build with -Werror, run every CTest test (unit tests, then the
+# integration tests on the embedded server under each psqlODBC driver variant), then the same
+# suite again in a second build with AddressSanitizer and UndefinedBehaviorSanitizer.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+jobs=$(nproc)
+
+run_suite() {
+	local build=$1
+	shift
+	"$root/scripts/setup.sh" "$build" -DPGVODBC_WERROR=ON "$@"
+	(cd "$build" && ctest --output-on-failure --parallel "$jobs")
+}
+
+run_suite "$root/build"
+if [ "${PGVODBC_SKIP_SANITIZERS:-0}" != 1 ]; then
+	echo "== again under AddressSanitizer + UndefinedBehaviorSanitizer =="
+	export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+	export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
+	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+	run_suite "$root/build-sanitize" -DPGVODBC_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+fi

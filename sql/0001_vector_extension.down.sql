@@ -1,0 +1,2 @@
+-- Removes pgvector from the connected database (fails while columns still use its types).
+DROP EXTENSION IF EXISTS vector;

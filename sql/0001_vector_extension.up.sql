@@ -1,0 +1,2 @@
+-- Enables pgvector in the connected database.
+CREATE EXTENSION IF NOT EXISTS vector;
