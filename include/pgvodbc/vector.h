@@ -72,6 +72,13 @@ PGV_API void pgv_text_free(char *text);
 PGV_API void pgv_vector_free(pgv_vector *v);
 
 /*
+ * Checks `data[0..dim)` the way the server checks vector input, without copying: PGV_EDIM for 0
+ * or more than PGV_VECTOR_MAX_DIM dimensions, PGV_EVALUE for NaN or infinity (the message names
+ * the 0-based element), PGV_EINVAL for NULL data.  Returns 0 when the server would accept it.
+ */
+PGV_API int pgv_vector_check(const float *data, size_t dim);
+
+/*
  * Makes `out` a new vector holding a copy of `data[0..dim)`.  Checks what the server would:
  * PGV_EDIM for 0 or more than PGV_VECTOR_MAX_DIM dimensions, PGV_EVALUE for NaN or infinity
  * (the message names the 0-based element: "element 2 is NaN: NaN not allowed in vector"),

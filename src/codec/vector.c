@@ -40,21 +40,17 @@ static int copy_floats(pgv_vector *out, const float *data, size_t dim)
 	return PGV_OK;
 }
 
-/* Makes a new vector from floats, with the checks the server makes on input. */
-int pgv_vector_from_floats(pgv_vector *out, const float *data, size_t dim)
+/* Checks floats the way the server checks vector input: dimensions, then each value. */
+int pgv_vector_check(const float *data, size_t dim)
 {
 	pgv__error_clear();
-	if (out == NULL)
-		return pgv__error_set(PGV_EINVAL, -1, "making a vector: out must not be NULL");
-	out->dim = 0;
-	out->data = NULL;
 	if (dim < 1)
 		return pgv__error_set(PGV_EDIM, -1, "vector must have at least 1 dimension");
 	if (dim > PGV_VECTOR_MAX_DIM)
 		return pgv__error_set(PGV_EDIM, -1, "vector cannot have more than %d dimensions: %zu given",
 			PGV_VECTOR_MAX_DIM, dim);
 	if (data == NULL)
-		return pgv__error_set(PGV_EINVAL, -1, "making a vector: data must not be NULL");
+		return pgv__error_set(PGV_EINVAL, -1, "checking a vector: data must not be NULL");
 	for (size_t i = 0; i < dim; i++) {
 		if (isnan(data[i]))
 			return pgv__error_set(PGV_EVALUE, -1,
@@ -63,6 +59,21 @@ int pgv_vector_from_floats(pgv_vector *out, const float *data, size_t dim)
 			return pgv__error_set(PGV_EVALUE, -1,
 				"element %zu is infinite: infinite value not allowed in vector", i);
 	}
+	return PGV_OK;
+}
+
+/* Makes a new vector from floats, with the checks the server makes on input. */
+int pgv_vector_from_floats(pgv_vector *out, const float *data, size_t dim)
+{
+	int rc;
+
+	pgv__error_clear();
+	if (out == NULL)
+		return pgv__error_set(PGV_EINVAL, -1, "making a vector: out must not be NULL");
+	out->dim = 0;
+	out->data = NULL;
+	if ((rc = pgv_vector_check(data, dim)) != PGV_OK)
+		return rc;
 	return copy_floats(out, data, dim);
 }
 

@@ -133,21 +133,11 @@ int pgv_stmt_bind_vector(pgv_stmt *st, int idx, const float *data, size_t dim)
 		return PGV_EINVAL;
 	if (!(p = bind_target(st, idx, op, &status)))
 		return status;
-	if (!data && dim)
-		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "data is NULL");
 	/* The codec's checks are the server's: dimensions 1..16000, finite values. */
-	if (dim == 0 || dim > PGV_VECTOR_MAX_DIM) {
-		return pgv__conn_fail(st->conn, PGV_EDIM, op, "parameter %d: %s", idx,
-			dim == 0 ? "vector must have at least 1 dimension"
-				: "vector cannot have more than 16000 dimensions");
-	}
-	for (size_t i = 0; i < dim; i++) {
-		if (data[i] != data[i])
-			return pgv__conn_fail(st->conn, PGV_EVALUE, op,
-				"parameter %d: element %zu: NaN not allowed in vector", idx, i);
-		if (data[i] > 3.4028235e38f || data[i] < -3.4028235e38f)
-			return pgv__conn_fail(st->conn, PGV_EVALUE, op,
-				"parameter %d: element %zu: infinite value not allowed in vector", idx, i);
+	if (pgv_vector_check(data, dim) != 0) {
+		char what[32];
+		snprintf(what, sizeof(what), "parameter %d", idx);
+		return pgv__conn_from_codec(st->conn, op, what);
 	}
 	need = pgv_vector_format(data, dim, NULL, 0);
 	if (need == SIZE_MAX)
