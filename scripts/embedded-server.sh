@@ -10,7 +10,7 @@
 # Debian 12 has no pgvector package, so the server is PGlite (PostgreSQL compiled to WASM with the
 # pgvector extension) served on the wire protocol by pglite-server, from the npm packages pinned in
 # tests/server/package-lock.json. Everything the server and its clients need lives in DIR:
-# odbcinst.ini, odbc.ini, port, server.pid, server.log. See docs/design.md, "The embedded server".
+# odbcinst.ini, odbc.ini, port, server.pid, server.log. See README.md, "The embedded server".
 #
 # Why it is done this way:
 # - CommLog=0: Debian's /etc/odbcinst.ini sets CommLog=1, which makes every psqlODBC client write a
