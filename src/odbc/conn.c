@@ -56,17 +56,40 @@ static void describe_target(const char *target, char *buf, size_t cap)
 	snprintf(buf, cap, "the connection string");
 }
 
+char *pgv__sql_for_driver(const char *sql)
+{
+	size_t n = strlen(sql);
+	char *copy;
+
+	if (n > SIZE_MAX - 2)
+		return NULL;
+	copy = malloc(n + 2);
+	if (!copy)
+		return NULL;
+	memcpy(copy, sql, n);
+	if (n == 0 || sql[n - 1] != '\n')
+		copy[n++] = '\n';
+	copy[n] = '\0';
+	return copy;
+}
+
 /* Runs one statement with no parameters, draining every result; records failure under `op`. */
 static int exec_direct(pgv_conn *c, const char *sql, const char *op)
 {
 	SQLHSTMT h = SQL_NULL_HSTMT;
 	SQLRETURN rc;
 	int status = 0;
+	char *text = pgv__sql_for_driver(sql);
 
+	if (!text)
+		return pgv__conn_fail(c, PGV_ENOMEM, op, "out of memory");
 	rc = SQLAllocHandle(SQL_HANDLE_STMT, c->dbc, &h);
-	if (!SQL_SUCCEEDED(rc))
+	if (!SQL_SUCCEEDED(rc)) {
+		free(text);
 		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
-	rc = SQLExecDirect(h, (SQLCHAR *)sql, SQL_NTS);
+	}
+	rc = SQLExecDirect(h, (SQLCHAR *)text, SQL_NTS);
+	free(text);
 	for (;;) {
 		if (rc == SQL_NO_DATA)
 			break;

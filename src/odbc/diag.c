@@ -87,6 +87,24 @@ int pgv__conn_fail(pgv_conn *c, int status, const char *op, const char *fmt, ...
 	return status;
 }
 
+int pgv__conn_fail_sqlstate(pgv_conn *c, int status, const char *sqlstate, long native,
+	const char *op, const char *fmt, ...)
+{
+	va_list ap;
+
+	c->err.status = status;
+	snprintf(c->err.sqlstate, sizeof(c->err.sqlstate), "%.5s", sqlstate ? sqlstate : "");
+	c->err.native = native;
+	c->err.row = -1;
+	c->err.offset = -1;
+	set_op(c, op);
+	va_start(ap, fmt);
+	set_message(c, fmt, ap);
+	va_end(ap);
+	err_link(c);
+	return status;
+}
+
 /* Maps an SQLSTATE to the status a caller branches on. */
 static int status_of(const char *state)
 {
@@ -213,4 +231,9 @@ void pgv__odbc_first_state(SQLSMALLINT type, SQLHANDLE h, char state[6])
 			sizeof(text), &textlen)))
 		state[0] = '\0';
 	state[5] = '\0';
+}
+
+void pgv__conn_set_row(pgv_conn *c, int64_t row)
+{
+	c->err.row = row;
 }

@@ -9,6 +9,7 @@
 #include <sqlext.h>
 
 #include "common/error.h"
+#include "odbc/conn_error.h" /* the SQL-free half: pgv__conn_clear, _fail, _from_codec, ... */
 #include "pgvodbc/conn.h"
 #include "pgvodbc/stmt.h"
 
@@ -26,15 +27,12 @@ struct pgv_conn {
 	char op[96];        /* err.operation */
 };
 
-/* Resets the connection's error to "no error" at the start of a public call. */
-void pgv__conn_clear(pgv_conn *conn);
-
 /*
- * Records a failure the library detected itself (no ODBC diagnostics) with a formatted message;
- * returns `status`.
+ * SQL text as handed to the driver: a copy ending in a newline (newly allocated; free()), because
+ * with UseDeclareFetch=1 psqlODBC appends ";fetch ..." to a SELECT, which a trailing "--"
+ * comment would otherwise swallow.  NULL when memory ran out.
  */
-int pgv__conn_fail(pgv_conn *conn, int status, const char *op, const char *fmt, ...)
-	PGV_PRINTF(4, 5);
+char *pgv__sql_for_driver(const char *sql);
 
 /*
  * Records the failure of an ODBC call at once, from the handle that failed: the SQLSTATE and
@@ -44,12 +42,6 @@ int pgv__conn_fail(pgv_conn *conn, int status, const char *op, const char *fmt, 
  */
 int pgv__odbc_fail(pgv_conn *conn, SQLSMALLINT type, SQLHANDLE handle, SQLRETURN rc,
 	const char *op);
-
-/*
- * Records the thread's codec error (pgv_error_last) on the connection with a prefix naming the
- * call and what was being read; returns its status.
- */
-int pgv__conn_from_codec(pgv_conn *conn, const char *op, const char *what);
 
 /* Refuses work on a lost connection: returns 0, or PGV_ECONN with the error recorded. */
 int pgv__conn_usable(pgv_conn *conn, const char *op);

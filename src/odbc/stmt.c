@@ -35,7 +35,16 @@ int pgv_stmt_prepare(pgv_stmt **out, pgv_conn *c, const char *sql)
 		free(st);
 		return status;
 	}
-	rc = SQLPrepare(st->h, (SQLCHAR *)sql, SQL_NTS);
+	{
+		char *text = pgv__sql_for_driver(sql);
+		if (!text) {
+			SQLFreeHandle(SQL_HANDLE_STMT, st->h);
+			free(st);
+			return pgv__conn_fail(c, PGV_ENOMEM, "pgv_stmt_prepare", "out of memory");
+		}
+		rc = SQLPrepare(st->h, (SQLCHAR *)text, SQL_NTS);
+		free(text);
+	}
 	if (!SQL_SUCCEEDED(rc)) {
 		status = pgv__odbc_fail(c, SQL_HANDLE_STMT, st->h, rc, "pgv_stmt_prepare: SQLPrepare");
 		SQLFreeHandle(SQL_HANDLE_STMT, st->h);

@@ -202,6 +202,25 @@ static void test_roundtrip__many_rows(void **state)
 	pgv_stmt_free(st);
 }
 
+/*
+ * SQL ending in a line comment works under every driver setting (with UseDeclareFetch psqlODBC
+ * appends a fetch to the text, which the comment would swallow without a final newline).
+ */
+static void test_roundtrip__sql_ending_in_comment(void **state)
+{
+	testdb *db = *state;
+	pgv_stmt *st = NULL;
+	int64_t v = 0;
+
+	assert_pgv(db->conn, pgv_conn_exec(db->conn, "SELECT 41 -- trailing comment"), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, "SELECT ?::int + 1 -- x"), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_bind_int64(st, 1, 41), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
+	assert_pgv(db->conn, pgv_stmt_column_int64(st, 1, &v), PGV_OK);
+	assert_int_equal(v, 42);
+	pgv_stmt_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_roundtrip__null_vector),
 		cmocka_unit_test(test_roundtrip__scalars),
 		cmocka_unit_test(test_roundtrip__many_rows),
+		cmocka_unit_test(test_roundtrip__sql_ending_in_comment),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }
