@@ -1,0 +1,66 @@
+/*
+ * Internal: a loaded migration set, shared by load.c (reading files, the built-in set) and
+ * migrate.c (up, down, status).  Never installed.
+ */
+#ifndef PGV_INTERNAL_MIGRATE_H
+#define PGV_INTERNAL_MIGRATE_H
+
+#include "common/error.h" /* first: it defines _GNU_SOURCE before any system header */
+#include "migrate/builtin.h"
+#include "pgvodbc/migrate.h"
+
+/* Hex digits of an MD5 digest plus the NUL. */
+#define PGV_MD5_HEX_SIZE 33
+
+/* One migration: its up file and, when there is one, its down file.  Owns every string. */
+typedef struct pgv__migration {
+	int64_t version;
+	char *id;          /* the up file's name without ".up.sql", e.g. "0002_embeddings" */
+	char *name;        /* the part after the first '_', e.g. "embeddings" */
+	char *up_file;     /* "0002_embeddings.up.sql" */
+	char *up;          /* the up file's bytes, NUL-terminated (no NUL inside) */
+	size_t up_len;
+	char *down_file;   /* NULL when the migration has no down file */
+	char *down;        /* NULL when the migration has no down file */
+	size_t down_len;
+	char checksum[PGV_MD5_HEX_SIZE]; /* MD5 of the up file's bytes, lowercase hex */
+} pgv__migration;
+
+/* A loaded set: `count` migrations sorted by version, versions unique, each with an up file. */
+struct pgv_migrations {
+	size_t count;
+	size_t cap;
+	pgv__migration *items;
+};
+
+/* What a file name says, when it names a migration file. */
+typedef struct pgv__migration_name {
+	int64_t version;    /* > 0 */
+	const char *name;   /* points into the file name: the part after the first '_' */
+	size_t name_len;
+	size_t stem_len;    /* bytes before ".up.sql" / ".down.sql" */
+	int is_up;          /* 1 for .up.sql, 0 for .down.sql */
+} pgv__migration_name;
+
+/*
+ * Parses a file name of the form NNNN_name.up.sql or NNNN_name.down.sql (NNNN decimal digits,
+ * name [A-Za-z0-9_]+).  Returns 1 and fills `out` for a migration file, 0 for any other name
+ * (such files are ignored), or PGV_EINVAL (thread error set) for a migration file whose version
+ * is 0 or does not fit in int64_t.
+ */
+int pgv__migration_name_parse(const char *file, pgv__migration_name *out);
+
+/*
+ * Builds a set from in-memory files (name and bytes), as the built-in set is built; the texts
+ * are copied.  Same rules and errors as pgv_migrations_load.  Free with pgv_migrations_free.
+ */
+int pgv__migrations_from_files(pgv_migrations **out, const pgv__builtin_file *files,
+	size_t count);
+
+/* The set's migration with `version`, or NULL. */
+const pgv__migration *pgv__migrations_find(const pgv_migrations *set, int64_t version);
+
+/* Writes the MD5 digest of data[0..len) as 32 lowercase hex digits and a NUL into `out`. */
+void pgv__md5_hex(const void *data, size_t len, char out[PGV_MD5_HEX_SIZE]);
+
+#endif
