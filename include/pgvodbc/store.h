@@ -1,0 +1,170 @@
+/*
+ * pgvodbc/store.h - an embedding table: upsert, insert, list, get, delete, count, k nearest
+ * neighbours and distances.
+ *
+ * Vectors travel as bound text cast `?::vector` and are read back as `col::float4[]` text.  Table
+ * and column names are quoted by one function (pgv_ident_quote), so no name can change the SQL.
+ * Every call works on the connection's thread; errors are in pgv_conn_error(conn).
+ */
+#ifndef PGVODBC_STORE_H
+#define PGVODBC_STORE_H
+
+#include "common.h"
+#include "vector.h"
+#include "conn.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Which table holds the embeddings.  NULL fields take the defaults: no schema (the search_path),
+ * table "embeddings", id column "id" (an integer key), vector column "embedding" (a vector(n)).
+ * Pass NULL for a pgv_table argument to use all the defaults.  Initialise with PGV_TABLE_INIT;
+ * fields are only ever appended.  The strings are the caller's; the library copies what it needs.
+ */
+typedef struct pgv_table {
+	unsigned int version;
+	const char *schema;
+	const char *table;
+	const char *id_column;
+	const char *vector_column;
+} pgv_table;
+
+#define PGV_TABLE_VERSION 1
+#define PGV_TABLE_INIT { PGV_TABLE_VERSION, NULL, NULL, NULL, NULL }
+
+/*
+ * Distance metrics and the pgvector operator each uses.  The distance a call reports is exactly
+ * what the operator returns:
+ *   PGV_METRIC_L2      <->  Euclidean distance
+ *   PGV_METRIC_IP      <#>  the NEGATIVE inner product (so that smaller is nearer)
+ *   PGV_METRIC_COSINE  <=>  cosine distance, 1 - cosine similarity
+ *   PGV_METRIC_L1      <+>  taxicab distance (needs pgvector 0.7.0 or later)
+ */
+typedef enum pgv_metric {
+	PGV_METRIC_L2 = 0,
+	PGV_METRIC_IP = 1,
+	PGV_METRIC_COSINE = 2,
+	PGV_METRIC_L1 = 3
+} pgv_metric;
+
+/* Parses "l2", "ip", "cosine" or "l1" into `*out`; 0 or PGV_EINVAL (thread error set). */
+PGV_API int pgv_metric_from_name(const char *name, pgv_metric *out);
+
+/* The name ("l2") and operator ("<->") of a metric; static strings, "" for an unknown value. */
+PGV_API const char *pgv_metric_name(pgv_metric metric);
+PGV_API const char *pgv_metric_operator(pgv_metric metric);
+
+/*
+ * Quotes an SQL identifier: always surrounded by double quotes, each double quote doubled, so any
+ * name (quotes, semicolons, non-ASCII) stays one identifier.  Writes newly allocated text to
+ * `*out` (free with pgv_text_free).  Returns 0, PGV_EINVAL for a NULL or empty name or one longer
+ * than 63 bytes (PostgreSQL would silently truncate it and so name another object), or
+ * PGV_ENOMEM.  The thread error (pgv_error_last) says why.
+ */
+PGV_API int pgv_ident_quote(char **out, const char *name);
+
+/*
+ * Inserts or updates `n` rows: ids[i] gets vectors[i].  One call is atomic, whatever `n`: every
+ * row is written or none.  Without an open transaction the call runs in its own; inside the
+ * caller's (pgv_conn_begin) it is part of it, and a failure the server reports leaves that
+ * transaction failed for the caller to roll back (pgv_conn_commit then reports the rollback).
+ * Rows are checked before anything is sent (1..16000 finite values, and the dimension declared
+ * by the vector column, read from the catalog); the first bad row is named in the error by its
+ * 0-based position and id, pgv_error.row is set, and a caller's transaction is left untouched.
+ * When an id appears more than once the last row wins, as if applied in order.  The rows travel
+ * in batches of bounded size, each one statement.  `*written`, when not NULL, receives the
+ * number of distinct ids written (0 on failure).  Returns 0, PGV_EDIM / PGV_EVALUE / PGV_EINVAL
+ * for a bad row or argument, PGV_ENOTFOUND when the table or one of its two columns does not
+ * exist, PGV_ECONSTRAINT or PGV_ERROR with the server's SQLSTATE when it refuses a batch.
+ */
+PGV_API int pgv_store_upsert(pgv_conn *conn, const pgv_table *table, const int64_t *ids,
+	const pgv_vector *vectors, size_t n, size_t *written);
+
+/*
+ * Inserts `n` rows with new ids, atomically (as pgv_store_upsert), and writes the new ids in row
+ * order to `ids_out` (n entries, may be NULL; written only on success).  The ids are taken first
+ * from the id column's sequence (SERIAL, BIGSERIAL or IDENTITY), so the row each belongs to is
+ * certain; they ascend in row order.  PGV_EUNSUPPORTED when the id column has no sequence.  Ids
+ * taken by a call that then fails are not reused (sequences never go back).
+ */
+PGV_API int pgv_store_insert(pgv_conn *conn, const pgv_table *table, const pgv_vector *vectors,
+	size_t n, int64_t *ids_out);
+
+/*
+ * Reads the vector of row `id` into `out` (free with pgv_vector_free).  Returns 0, PGV_ENOTFOUND
+ * when there is no such row (the message names the id), or PGV_NULL when the row's vector is
+ * SQL NULL (`out` is then empty).
+ */
+PGV_API int pgv_store_get(pgv_conn *conn, const pgv_table *table, int64_t id, pgv_vector *out);
+
+/*
+ * Deletes the rows with the given ids (bound as one list parameter per 50,000 ids, atomically);
+ * `*deleted` (may be NULL) receives how many existed.  n = 0 sends nothing.
+ */
+PGV_API int pgv_store_delete(pgv_conn *conn, const pgv_table *table, const int64_t *ids,
+	size_t n, int64_t *deleted);
+
+/* Counts the rows of the table. */
+PGV_API int pgv_store_count(pgv_conn *conn, const pgv_table *table, int64_t *out);
+
+/* One row of a result: id, vector (empty when SQL NULL), and distance when the call computes one. */
+typedef struct pgv_row {
+	int64_t id;
+	pgv_vector vector;
+	double distance;  /* the metric operator's value; 0 when has_distance is 0 */
+	int has_distance;
+	int vector_is_null;
+} pgv_row;
+
+/*
+ * A streaming result: rows are read from the driver as they are asked for, so the whole table is
+ * never held in memory.  The row handed out by pgv_rows_next, and its vector, belong to the
+ * iterator and stay valid until the next pgv_rows_next or pgv_rows_free.  While an iterator is
+ * open, its connection may be used for other statements only by drivers that allow it; the
+ * simple rule is: finish or free the iterator first.
+ */
+typedef struct pgv_rows pgv_rows;
+
+/*
+ * Moves to the next row: PGV_ROW with `*row` set, PGV_DONE at the end (and every call after), or
+ * a negative status with the error on the connection; after a failure the iterator is finished
+ * (further calls return PGV_EINVAL).  The result is released as soon as PGV_DONE is returned.
+ */
+PGV_API int pgv_rows_next(pgv_rows *rows, const pgv_row **row);
+
+/* Destroys the iterator.  NULL is a no-op. */
+PGV_API void pgv_rows_free(pgv_rows *rows);
+
+/*
+ * Every row, in id order.  The query runs here, so a failing one (a missing table) fails this
+ * call; `*out` is then NULL.  Free the iterator with pgv_rows_free.
+ */
+PGV_API int pgv_store_list(pgv_rows **out, pgv_conn *conn, const pgv_table *table);
+
+/*
+ * The `k` rows nearest to `query` under `metric`, nearest first (ties in any order), each with
+ * its distance; rows whose vector is NULL are never among them.  The ordering is the operator's
+ * alone, so an index on the vector column can serve it (and then gives an index's approximate
+ * answer).  Returns PGV_EINVAL for k = 0 or an unknown metric, PGV_EDIM / PGV_EVALUE for a bad
+ * query vector or one whose dimension is not the column's (the message gives both),
+ * PGV_ENOTFOUND when the table or a column does not exist, PGV_EUNSUPPORTED when the server's
+ * pgvector lacks the metric's operator (l1 before 0.7.0).
+ */
+PGV_API int pgv_store_knn(pgv_rows **out, pgv_conn *conn, const pgv_table *table,
+	pgv_metric metric, const float *query, size_t dim, size_t k);
+
+/*
+ * The distance under `metric` from `query` to every row (ids NULL) or to the rows with the given
+ * ids (ids that do not exist are skipped; n = 0 gives no rows), in id order.  Rows whose vector
+ * is NULL have vector_is_null set and has_distance 0.  Errors as pgv_store_knn.
+ */
+PGV_API int pgv_store_distances(pgv_rows **out, pgv_conn *conn, const pgv_table *table,
+	pgv_metric metric, const float *query, size_t dim, const int64_t *ids, size_t n);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,500 @@
+/*
+ * The store's table description and all of its SQL: the dialect table (every statement the store
+ * sends, for PostgreSQL with pgvector), identifier quoting, metric names and operators, the
+ * catalog look-up of the vector column, and the error helpers the other store files share.
+ */
+#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "codec/numtext.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * PostgreSQL + pgvector.  Vectors travel as text cast to vector and come back as float4[] text;
+ * a batch of rows travels as two list parameters (bigint[] and vector[] text) expanded by unnest,
+ * which tests/bench/bench_upsert.c measured fastest.  The catalog query takes the names as bound
+ * values: the qualified, quoted table name is resolved by to_regclass exactly as the statements
+ * resolve it (search_path included).
+ */
+static const pgv__dialect postgresql = {
+	.name = "postgresql",
+	.vparam = "?::vector",
+	.read = "{vec}::float4[]",
+	.dist = "{vec} {op} {vparam}",
+	.ids = "?::bigint[]",
+	.vlist = "?::vector[]",
+	.operators = { "<->", "<#>", "<=>", "<+>" },
+	.operator_since = { 0, 0, 0, 700 },
+	.list_open = '{',
+	.list_close = '}',
+	.list_quote = '"',
+	.stmt = {
+		[PGV__SQL_DESCRIBE] =
+			"SELECT (c.oid IS NOT NULL)::int,"
+			" (SELECT count(*) FROM pg_catalog.pg_attribute i WHERE i.attrelid = c.oid"
+			" AND i.attname = ?::name AND i.attnum > 0 AND NOT i.attisdropped),"
+			" (a.attnum IS NOT NULL)::int,"
+			" CASE WHEN t.typname IN ('vector', 'halfvec', 'sparsevec') THEN a.atttypmod"
+			" ELSE -1 END"
+			" FROM (SELECT pg_catalog.to_regclass(?::text) AS oid) c"
+			" LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
+			" AND a.attname = ?::name AND a.attnum > 0 AND NOT a.attisdropped"
+			" LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid",
+		[PGV__SQL_SEQUENCE] = "SELECT pg_catalog.pg_get_serial_sequence(?::text, ?::text)",
+		[PGV__SQL_NEW_IDS] =
+			"SELECT pg_catalog.array_agg(pg_catalog.nextval(?::regclass))"
+			" FROM pg_catalog.generate_series(1::bigint, ?::bigint)",
+		[PGV__SQL_UPSERT] =
+			"INSERT INTO {table} ({id}, {vec}) SELECT * FROM unnest({ids}, {vlist})"
+			" ON CONFLICT ({id}) DO UPDATE SET {vec} = EXCLUDED.{vec}",
+		[PGV__SQL_INSERT] =
+			"INSERT INTO {table} ({id}, {vec}) OVERRIDING SYSTEM VALUE"
+			" SELECT * FROM unnest({ids}, {vlist})",
+		[PGV__SQL_GET] = "SELECT {read} FROM {table} WHERE {id} = ?",
+		[PGV__SQL_DELETE] = "DELETE FROM {table} WHERE {id} = ANY ({ids})",
+		[PGV__SQL_COUNT] = "SELECT count(*) FROM {table}",
+		[PGV__SQL_LIST] = "SELECT {id}, {read} FROM {table} ORDER BY {id}",
+		/* ORDER BY the distance alone, so that an index on the column can serve it */
+		[PGV__SQL_KNN] =
+			"SELECT {id}, {read}, {dist} FROM {table} WHERE {vec} IS NOT NULL"
+			" ORDER BY 3 LIMIT ?",
+		[PGV__SQL_DISTANCES] = "SELECT {id}, {read}, {dist} FROM {table} ORDER BY {id}",
+		[PGV__SQL_DISTANCES_IDS] =
+			"SELECT {id}, {read}, {dist} FROM {table} WHERE {id} = ANY ({ids}) ORDER BY {id}",
+	},
+};
+
+static const char *const metric_names[PGV__METRIC_COUNT] = { "l2", "ip", "cosine", "l1" };
+
+/* The dialect in use. */
+const pgv__dialect *pgv__store_dialect(void)
+{
+	return &postgresql;
+}
+
+/* Makes room for n more bytes and a NUL. */
+int pgv__buf_reserve(pgv__buf *b, size_t n)
+{
+	size_t cap;
+	char *p;
+
+	if (b->oom)
+		return -1;
+	if (n > SIZE_MAX - b->len - 1) {
+		b->oom = 1;
+		return -1;
+	}
+	if (b->len + n + 1 <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 256;
+	while (cap < b->len + n + 1) {
+		if (cap > SIZE_MAX / 2) {
+			cap = b->len + n + 1;
+			break;
+		}
+		cap *= 2;
+	}
+	p = realloc(b->s, cap);
+	if (!p) {
+		b->oom = 1;
+		return -1;
+	}
+	b->s = p;
+	b->cap = cap;
+	return 0;
+}
+
+/* Appends n bytes. */
+void pgv__buf_add(pgv__buf *b, const char *s, size_t n)
+{
+	if (pgv__buf_reserve(b, n) != 0)
+		return;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* Appends a C string. */
+void pgv__buf_adds(pgv__buf *b, const char *s)
+{
+	pgv__buf_add(b, s, strlen(s));
+}
+
+/* Appends one character. */
+void pgv__buf_addc(pgv__buf *b, char ch)
+{
+	pgv__buf_add(b, &ch, 1);
+}
+
+/* Empties the buffer, keeping its memory. */
+void pgv__buf_reset(pgv__buf *b)
+{
+	b->len = 0;
+	b->oom = 0;
+	if (b->s)
+		b->s[0] = '\0';
+}
+
+/* Frees the buffer's memory. */
+void pgv__buf_free(pgv__buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+	b->oom = 0;
+}
+
+/* Appends ids as one list parameter's text. */
+void pgv__buf_add_ids(pgv__buf *b, const pgv__dialect *d, const int64_t *ids, size_t n)
+{
+	char num[24];
+
+	pgv__buf_addc(b, d->list_open);
+	for (size_t i = 0; i < n; i++) {
+		int len = snprintf(num, sizeof(num), "%s%" PRId64, i ? "," : "", ids[i]);
+		pgv__buf_add(b, num, (size_t)len);
+	}
+	pgv__buf_addc(b, d->list_close);
+}
+
+/* Quotes an identifier: double quotes around it, each double quote doubled. */
+int pgv_ident_quote(char **out, const char *name)
+{
+	char quoted[PGV__QUOTE_BUF];
+	size_t len, quotes = 0, k = 0;
+	char *s;
+
+	pgv__error_clear();
+	if (!out)
+		return pgv__error_set(PGV_EINVAL, -1, "quoting an identifier: out is NULL");
+	*out = NULL;
+	if (!name)
+		return pgv__error_set(PGV_EINVAL, -1, "quoting an identifier: the name is NULL");
+	len = strlen(name);
+	if (len == 0)
+		return pgv__error_set(PGV_EINVAL, -1,
+			"quoting an identifier: the name is empty, which PostgreSQL does not allow");
+	if (len > PGV__IDENT_MAX)
+		return pgv__error_set(PGV_EINVAL, -1,
+			"identifier \"%s\" is %zu bytes long: PostgreSQL would truncate it to %d bytes "
+			"and so name another object", pgv__quote(quoted, name, len), len, PGV__IDENT_MAX);
+	for (size_t i = 0; i < len; i++)
+		quotes += name[i] == '"';
+	s = malloc(len + quotes + 3);
+	if (!s)
+		return pgv__error_set(PGV_ENOMEM, -1, "quoting an identifier: out of memory");
+	s[k++] = '"';
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] == '"')
+			s[k++] = '"';
+		s[k++] = name[i];
+	}
+	s[k++] = '"';
+	s[k] = '\0';
+	*out = s;
+	return 0;
+}
+
+/* Parses a metric name. */
+int pgv_metric_from_name(const char *name, pgv_metric *out)
+{
+	char quoted[PGV__QUOTE_BUF];
+
+	pgv__error_clear();
+	if (!name || !out)
+		return pgv__error_set(PGV_EINVAL, -1,
+			"reading a metric name: name and out must not be NULL");
+	for (int m = 0; m < PGV__METRIC_COUNT; m++) {
+		if (strcmp(name, metric_names[m]) == 0) {
+			*out = (pgv_metric)m;
+			return 0;
+		}
+	}
+	return pgv__error_set(PGV_EINVAL, -1, "unknown metric \"%s\": expected l2, ip, cosine or l1",
+		pgv__quote(quoted, name, strlen(name)));
+}
+
+/* The name of a metric, "" when unknown. */
+const char *pgv_metric_name(pgv_metric metric)
+{
+	return (unsigned)metric < PGV__METRIC_COUNT ? metric_names[metric] : "";
+}
+
+/* The operator of a metric in the dialect in use, "" when unknown. */
+const char *pgv_metric_operator(pgv_metric metric)
+{
+	return (unsigned)metric < PGV__METRIC_COUNT ? postgresql.operators[metric] : "";
+}
+
+/* The pgvector version that added a metric's operator. */
+int pgv__metric_since(pgv_metric metric)
+{
+	return (unsigned)metric < PGV__METRIC_COUNT ? postgresql.operator_since[metric] : 0;
+}
+
+/* 1 when a pgvector version has the metric's operator. */
+int pgv__metric_available(pgv_metric metric, int version)
+{
+	return (unsigned)metric < PGV__METRIC_COUNT && version >= pgv__metric_since(metric);
+}
+
+/* Quotes one name of a pgv_table (or its default) into *out; thread error on failure. */
+static int quote_part(char **out, const char *name, const char *which, const char *verb)
+{
+	char msg[PGV__QUOTE_BUF + 200];
+	int status = pgv_ident_quote(out, name);
+
+	if (status != 0) {
+		snprintf(msg, sizeof(msg), "%s", pgv_error_last()->message);
+		pgv__error_set(status, -1, "%s a table: the %s name: %s", verb, which, msg);
+	}
+	return status;
+}
+
+/* Fills a table description from a pgv_table without a connection. */
+int pgv__store_table_resolve(pgv__store_table *t, const pgv_table *spec, const char *verb)
+{
+	static const pgv_table defaults = { PGV_TABLE_VERSION, NULL, "embeddings", "id", "embedding" };
+	char *schema = NULL, *table = NULL;
+	int status;
+
+	memset(t, 0, sizeof(*t));
+	t->dialect = &postgresql;
+	if (!spec)
+		spec = &defaults;
+	if (spec->version != PGV_TABLE_VERSION)
+		return pgv__error_set(PGV_EINVAL, -1, "%s a table: pgv_table version %u is not supported "
+			"(this library knows version %d): initialise it with PGV_TABLE_INIT", verb,
+			spec->version, PGV_TABLE_VERSION);
+	t->id_name = spec->id_column ? spec->id_column : defaults.id_column;
+	t->vec_name = spec->vector_column ? spec->vector_column : defaults.vector_column;
+	if ((status = quote_part(&table, spec->table ? spec->table : defaults.table, "table",
+			verb)) != 0
+			|| (spec->schema && (status = quote_part(&schema, spec->schema, "schema",
+				verb)) != 0)
+			|| (status = quote_part(&t->id, t->id_name, "id column", verb)) != 0
+			|| (status = quote_part(&t->vec, t->vec_name, "vector column", verb)) != 0) {
+		free(schema);
+		free(table);
+		return status;
+	}
+	if (schema) {
+		size_t ns = strlen(schema), nt = strlen(table);
+		t->table = malloc(ns + nt + 2);
+		if (t->table) {
+			memcpy(t->table, schema, ns);
+			t->table[ns] = '.';
+			memcpy(t->table + ns + 1, table, nt + 1);
+		}
+		free(schema);
+		free(table);
+		if (!t->table)
+			return pgv__error_set(PGV_ENOMEM, -1, "%s a table: out of memory", verb);
+	} else {
+		t->table = table;
+	}
+	snprintf(t->what, sizeof(t->what), "%s %s", verb, t->table);
+	return 0;
+}
+
+/* Resolves a table description, recording failure on the connection. */
+int pgv__store_table_open(pgv__store_table *t, pgv_conn *c, const pgv_table *spec,
+	const char *op, const char *verb)
+{
+	int status = pgv__store_table_resolve(t, spec, verb);
+
+	if (status != 0)
+		return pgv__conn_fail(c, status, op, "%s", pgv_error_last()->message);
+	return 0;
+}
+
+/* Frees the quoted names of a table description. */
+void pgv__store_table_free(pgv__store_table *t)
+{
+	free(t->table);
+	free(t->id);
+	free(t->vec);
+	t->table = t->id = t->vec = NULL;
+}
+
+/* Expands a template into b: names literally, dialect pieces recursively (depth-limited). */
+static void expand(pgv__buf *b, const pgv__store_table *t, const char *tpl, pgv_metric metric,
+	int depth)
+{
+	const pgv__dialect *d = t->dialect;
+
+	while (*tpl) {
+		const char *open = strchr(tpl, '{'), *close;
+		size_t n;
+
+		if (!open) {
+			pgv__buf_adds(b, tpl);
+			return;
+		}
+		pgv__buf_add(b, tpl, (size_t)(open - tpl));
+		close = strchr(open, '}');
+		if (!close) {
+			pgv__buf_adds(b, open);
+			return;
+		}
+		n = (size_t)(close - open - 1);
+#define IS(word) (n == sizeof(word) - 1 && memcmp(open + 1, word, n) == 0)
+		if (IS("table"))
+			pgv__buf_adds(b, t->table);
+		else if (IS("id"))
+			pgv__buf_adds(b, t->id);
+		else if (IS("vec"))
+			pgv__buf_adds(b, t->vec);
+		else if (IS("op"))
+			pgv__buf_adds(b, pgv_metric_operator(metric));
+		else if (depth < 4 && IS("read"))
+			expand(b, t, d->read, metric, depth + 1);
+		else if (depth < 4 && IS("dist"))
+			expand(b, t, d->dist, metric, depth + 1);
+		else if (depth < 4 && IS("vparam"))
+			expand(b, t, d->vparam, metric, depth + 1);
+		else if (depth < 4 && IS("ids"))
+			expand(b, t, d->ids, metric, depth + 1);
+		else if (depth < 4 && IS("vlist"))
+			expand(b, t, d->vlist, metric, depth + 1);
+		else
+			pgv__buf_add(b, open, n + 2); /* not a placeholder: SQL text with braces */
+#undef IS
+		tpl = close + 1;
+	}
+}
+
+/* Builds one statement's SQL for a table. */
+char *pgv__store_sql(const pgv__store_table *t, pgv__store_stmt which, pgv_metric metric)
+{
+	pgv__buf b = { NULL, 0, 0, 0 };
+
+	if ((unsigned)which >= PGV__SQL_COUNT_OF || !t->dialect->stmt[which])
+		return NULL;
+	expand(&b, t, t->dialect->stmt[which], metric, 0);
+	if (b.oom) {
+		pgv__buf_free(&b);
+		return NULL;
+	}
+	return b.s;
+}
+
+/* Looks the table and its columns up in the catalog; reads the vector column's dimension. */
+int pgv__store_describe(pgv_conn *c, const pgv__store_table *t, const char *op, size_t *dim)
+{
+	int64_t v[4] = { 0, 0, 0, -1 };
+	pgv_stmt *st = NULL;
+	char *sql = pgv__store_sql(t, PGV__SQL_DESCRIBE, PGV_METRIC_L2);
+	int status;
+
+	*dim = 0;
+	if (!sql)
+		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
+	status = pgv_stmt_prepare(&st, c, sql);
+	free(sql);
+	if (status == 0 && (status = pgv_stmt_bind_text(st, 1, t->id_name, PGV_NTS)) == 0
+			&& (status = pgv_stmt_bind_text(st, 2, t->table, PGV_NTS)) == 0
+			&& (status = pgv_stmt_bind_text(st, 3, t->vec_name, PGV_NTS)) == 0)
+		status = pgv_stmt_step(st);
+	if (status == PGV_ROW) {
+		status = 0;
+		for (int i = 0; i < 4 && status >= 0; i++)
+			status = pgv_stmt_column_int64(st, i + 1, &v[i]);
+	} else if (status == PGV_DONE) {
+		status = pgv__conn_fail(c, PGV_ERROR, op, "the catalog query returned no row");
+	}
+	pgv_stmt_free(st);
+	if (status < 0)
+		return pgv__store_wrap(c, t, op, NULL, status);
+	if (v[0] == 0)
+		return pgv__conn_fail(c, PGV_ENOTFOUND, op, "%s: the table does not exist", t->what);
+	if (v[1] == 0)
+		return pgv__conn_fail(c, PGV_ENOTFOUND, op, "%s: the table has no column %s",
+			t->what, t->id);
+	if (v[2] == 0)
+		return pgv__conn_fail(c, PGV_ENOTFOUND, op, "%s: the table has no column %s",
+			t->what, t->vec);
+	*dim = v[3] > 0 ? (size_t)v[3] : 0;
+	return 0;
+}
+
+/* Checks a metric against the server's pgvector. */
+int pgv__store_check_metric(pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv_metric metric)
+{
+	char have[32];
+	int since, version = 0, status;
+
+	if ((unsigned)metric >= PGV__METRIC_COUNT)
+		return pgv__conn_fail(c, PGV_EINVAL, op, "%s: unknown metric %d", t->what, (int)metric);
+	since = pgv__metric_since(metric);
+	if (since == 0)
+		return 0;
+	status = pgv_conn_vector_version(c, &version, have, sizeof(have));
+	if (status != 0)
+		return pgv__store_wrap(c, t, op, NULL, status);
+	if (!pgv__metric_available(metric, version))
+		return pgv__conn_fail(c, PGV_EUNSUPPORTED, op,
+			"%s: the %s metric (%s) needs pgvector %d.%d.%d or later; this server has %s",
+			t->what, pgv_metric_name(metric), pgv_metric_operator(metric), since / 10000,
+			since / 100 % 100, since % 100, have);
+	return 0;
+}
+
+/* A copy of a connection's error, kept across a call that clears it. */
+typedef struct saved_error {
+	int status;
+	char sqlstate[6];
+	long native;
+	int64_t row;
+	char op[96];
+	char *message;
+} saved_error;
+
+/* Copies the connection's current error; message NULL when out of memory. */
+static void save_error(pgv_conn *c, saved_error *s)
+{
+	const pgv_error *e = pgv_conn_error(c);
+
+	s->status = e->status;
+	memcpy(s->sqlstate, e->sqlstate, sizeof(s->sqlstate));
+	s->native = e->native;
+	s->row = e->row;
+	snprintf(s->op, sizeof(s->op), "%s", e->operation);
+	s->message = strdup(e->message);
+}
+
+/* Prefixes the connection's error with what the store was doing. */
+int pgv__store_wrap(pgv_conn *c, const pgv__store_table *t, const char *op, const char *detail,
+	int status)
+{
+	saved_error s;
+	char oper[sizeof(s.op) + 64];
+
+	save_error(c, &s);
+	if (!s.message)
+		return status;
+	snprintf(oper, sizeof(oper), "%s: %s", op, s.op);
+	pgv__conn_fail_sqlstate(c, status, s.sqlstate, s.native, oper, "%s: %s%s%s", t->what,
+		detail ? detail : "", detail ? ": " : "", s.message);
+	pgv__conn_set_row(c, s.row);
+	free(s.message);
+	return status;
+}
+
+/* Rolls back the store's own transaction, keeping the error that caused it. */
+int pgv__store_rollback(pgv_conn *c, int status)
+{
+	saved_error s;
+
+	save_error(c, &s);
+	pgv_conn_rollback(c);
+	if (!s.message)
+		return status;
+	pgv__conn_fail_sqlstate(c, status, s.sqlstate, s.native, s.op, "%s", s.message);
+	pgv__conn_set_row(c, s.row);
+	free(s.message);
+	return status;
+}
