@@ -1,0 +1,373 @@
+/*
+ * The command line: options may come before or after the command word, as --name VALUE,
+ * --name=VALUE or (for -h and -V) a short flag; "--" ends the options; an argument starting with
+ * '-' and a digit (a negative id) is not an option.  Each option is accepted only by the commands
+ * it means something to; a value is converted and checked here, so commands see clean values.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BIT(cmd) (1u << (cmd))
+#define ALL_CMDS 0xFFFFu
+#define TABLE_CMDS (BIT(CMD_UPSERT) | BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE))
+#define JSON_CMDS (BIT(CMD_MIGRATE) | BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) \
+	| BIT(CMD_DEMO))
+
+enum opt_id {
+	O_DSN, O_CONNECT, O_JSON, O_HELP, O_VERSION, O_SCHEMA, O_TABLE, O_ID_COLUMN,
+	O_VECTOR_COLUMN, O_METRIC, O_K, O_ID, O_DIR, O_TO, O_STEPS, O_BATCH
+};
+
+typedef struct opt_def {
+	const char *name; /* long name, without "--" */
+	char short_name;  /* 0 when none */
+	int has_arg;
+	unsigned cmds;    /* BIT(cmd) of the commands that accept it */
+	enum opt_id id;
+} opt_def;
+
+static const opt_def OPTS[] = {
+	{ "dsn", 0, 1, ALL_CMDS, O_DSN },
+	{ "connect", 0, 1, ALL_CMDS, O_CONNECT },
+	{ "json", 0, 0, JSON_CMDS, O_JSON },
+	{ "help", 'h', 0, ALL_CMDS, O_HELP },
+	{ "version", 'V', 0, ALL_CMDS, O_VERSION },
+	{ "schema", 0, 1, TABLE_CMDS, O_SCHEMA },
+	{ "table", 0, 1, TABLE_CMDS, O_TABLE },
+	{ "id-column", 0, 1, TABLE_CMDS, O_ID_COLUMN },
+	{ "vector-column", 0, 1, TABLE_CMDS, O_VECTOR_COLUMN },
+	{ "metric", 0, 1, BIT(CMD_KNN) | BIT(CMD_DISTANCE), O_METRIC },
+	{ "k", 0, 1, BIT(CMD_KNN), O_K },
+	{ "id", 0, 1, BIT(CMD_DISTANCE), O_ID },
+	{ "dir", 0, 1, BIT(CMD_MIGRATE), O_DIR },
+	{ "to", 0, 1, BIT(CMD_MIGRATE), O_TO },
+	{ "steps", 0, 1, BIT(CMD_MIGRATE), O_STEPS },
+	{ "batch", 0, 1, BIT(CMD_UPSERT), O_BATCH },
+};
+#define NOPTS (sizeof(OPTS) / sizeof(OPTS[0]))
+
+static const char *const CMD_WORDS[CMD_COUNT_] = {
+	"", "help", "migrate", "upsert", "list", "knn", "distance", "demo"
+};
+
+const char *cli_cmd_word(cli_cmd cmd)
+{
+	return cmd > CMD_NONE && cmd < CMD_COUNT_ ? CMD_WORDS[cmd] : "";
+}
+
+/* The command named `word`, or CMD_NONE. */
+static cli_cmd cmd_from_word(const char *word)
+{
+	for (int i = CMD_NONE + 1; i < CMD_COUNT_; i++)
+		if (strcmp(word, CMD_WORDS[i]) == 0)
+			return (cli_cmd)i;
+	return CMD_NONE;
+}
+
+int cli_parse_int64(const char *s, size_t n, int64_t *out)
+{
+	uint64_t v = 0, limit;
+	size_t i = 0;
+	int neg = 0;
+
+	if (n > 0 && s[0] == '-') {
+		neg = 1;
+		i = 1;
+	}
+	if (i >= n)
+		return -1;
+	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	for (; i < n; i++) {
+		unsigned d;
+
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		d = (unsigned)(s[i] - '0');
+		if (v > (limit - d) / 10) {
+			/* keep checking the rest for junk: "1e999999999999999999" is junk, not range */
+			for (i++; i < n; i++)
+				if (s[i] < '0' || s[i] > '9')
+					return -1;
+			return -2;
+		}
+		v = v * 10 + d;
+	}
+	if (neg)
+		*out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+	else
+		*out = (int64_t)v;
+	return 0;
+}
+
+/* One option as given, converted once the command is known. */
+typedef struct given {
+	const opt_def *def;
+	const char *value; /* NULL for a flag */
+	const char *spelled; /* as written, for messages: "--k", "-h" */
+} given;
+
+/* Parser state: the first problem is kept (not printed) until the command is known. */
+typedef struct parser {
+	given *given;
+	size_t ngiven;
+	char **pos;
+	size_t npos;
+	char err[512];
+} parser;
+
+static void problem(parser *p, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+
+static void problem(parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->err[0])
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->err, sizeof(p->err), fmt, ap);
+	va_end(ap);
+}
+
+/* True when `arg` is an option word (not a positional such as a negative id or "-"). */
+static int is_option(const char *arg)
+{
+	return arg[0] == '-' && arg[1] != '\0' && !(arg[1] >= '0' && arg[1] <= '9')
+		&& arg[1] != '.';
+}
+
+/* First pass: sorts argv into options (looked up, values taken) and positionals. */
+static int scan(parser *p, int argc, char **argv)
+{
+	int i, only_positional = 0;
+
+	p->given = calloc((size_t)argc + 1, sizeof(*p->given));
+	p->pos = calloc((size_t)argc + 1, sizeof(*p->pos));
+	if (!p->given || !p->pos)
+		return -1;
+	for (i = 1; i < argc; i++) {
+		char *arg = argv[i];
+		const opt_def *def = NULL;
+		const char *value = NULL;
+		size_t namelen;
+
+		if (only_positional || !is_option(arg)) {
+			p->pos[p->npos++] = arg;
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			only_positional = 1;
+			continue;
+		}
+		if (arg[1] == '-') {
+			const char *eq = strchr(arg + 2, '=');
+			namelen = eq ? (size_t)(eq - (arg + 2)) : strlen(arg + 2);
+			for (size_t j = 0; j < NOPTS && !def; j++)
+				if (strlen(OPTS[j].name) == namelen
+						&& strncmp(OPTS[j].name, arg + 2, namelen) == 0)
+					def = &OPTS[j];
+			if (!def) {
+				problem(p, "unknown option --%.*s", (int)(namelen > 60 ? 60 : namelen),
+					arg + 2);
+				continue;
+			}
+			if (eq && !def->has_arg) {
+				problem(p, "option --%s takes no value", def->name);
+				continue;
+			}
+			value = eq ? eq + 1 : NULL;
+		} else {
+			for (size_t j = 0; j < NOPTS && !def; j++)
+				if (OPTS[j].short_name == arg[1] && arg[2] == '\0')
+					def = &OPTS[j];
+			if (!def) {
+				problem(p, "unknown option %.60s", arg);
+				continue;
+			}
+		}
+		if (def->has_arg && !value) {
+			if (i + 1 >= argc) {
+				problem(p, "option --%s needs a value", def->name);
+				continue;
+			}
+			value = argv[++i];
+		}
+		p->given[p->ngiven].def = def;
+		p->given[p->ngiven].value = value;
+		p->given[p->ngiven].spelled = arg;
+		p->ngiven++;
+	}
+	return 0;
+}
+
+/* Converts a whole-number option value within [min, max]; 0 or -1 (problem recorded). */
+static int number(parser *p, const given *g, int64_t min, int64_t max, int64_t *out)
+{
+	char q[96];
+	int64_t v;
+
+	if (cli_parse_int64(g->value, strlen(g->value), &v) != 0 || v < min || v > max) {
+		problem(p, "--%s needs a whole number from %lld to %lld, not %s", g->def->name,
+			(long long)min, (long long)max, cli_quote(q, sizeof(q), g->value,
+			strlen(g->value)));
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Second pass: checks each option against the command and stores its converted value. */
+static void apply(parser *p, cli *c)
+{
+	cli_opts *o = &c->opt;
+	char q[96];
+
+	for (size_t i = 0; i < p->ngiven && !p->err[0]; i++) {
+		const given *g = &p->given[i];
+		int64_t v = 0;
+
+		if (c->cmd != CMD_NONE && !(g->def->cmds & BIT(c->cmd))) {
+			problem(p, "option --%s does not apply to %s", g->def->name,
+				cli_cmd_word(c->cmd));
+			break;
+		}
+		if (g->value && !g->value[0]) {
+			problem(p, "option --%s needs a non-empty value", g->def->name);
+			break;
+		}
+		switch (g->def->id) {
+		case O_DSN:
+			if (strchr(g->value, '=') || strchr(g->value, ';'))
+				problem(p, "--dsn takes a data source name; give a connection string "
+					"with --connect");
+			o->dsn = g->value;
+			break;
+		case O_CONNECT: o->connect = g->value; break;
+		case O_JSON: o->json = 1; break;
+		case O_HELP: o->help = 1; break;
+		case O_VERSION: o->version = 1; break;
+		case O_SCHEMA: o->schema = g->value; break;
+		case O_TABLE: o->table = g->value; break;
+		case O_ID_COLUMN: o->id_column = g->value; break;
+		case O_VECTOR_COLUMN: o->vector_column = g->value; break;
+		case O_METRIC:
+			if (pgv_metric_from_name(g->value, &o->metric) != 0)
+				problem(p, "--metric must be l2, ip, cosine or l1, not %s",
+					cli_quote(q, sizeof(q), g->value, strlen(g->value)));
+			break;
+		case O_K:
+			if (number(p, g, 1, INT64_MAX, &v) == 0)
+				o->k = (size_t)v;
+			break;
+		case O_ID: {
+			int rc = cli_parse_int64(g->value, strlen(g->value), &v);
+			if (rc != 0) {
+				problem(p, "--id needs a 64-bit decimal integer, not %s",
+					cli_quote(q, sizeof(q), g->value, strlen(g->value)));
+				break;
+			}
+			/* room for every --id was reserved in cli_parse_args */
+			o->ids[o->nids++] = v;
+			break;
+		}
+		case O_DIR: o->dir = g->value; break;
+		case O_TO:
+			if (number(p, g, 1, INT64_MAX, &v) == 0)
+				o->to = v;
+			break;
+		case O_STEPS:
+			if (number(p, g, 1, INT64_MAX, &v) == 0)
+				o->steps = (size_t)v;
+			break;
+		case O_BATCH:
+			if (number(p, g, 1, 1000000, &v) == 0)
+				o->batch = (size_t)v;
+			break;
+		}
+	}
+}
+
+int cli_parse_args(cli *c, int argc, char **argv)
+{
+	parser p;
+	cli_opts *o = &c->opt;
+	size_t nid = 0;
+	int rc = CLI_OK;
+
+	memset(&p, 0, sizeof(p));
+	memset(o, 0, sizeof(*o));
+	o->metric = PGV_METRIC_L2;
+	o->k = 1;
+	o->batch = CLI_DEFAULT_BATCH;
+	c->cmd = CMD_NONE;
+	c->name = "";
+
+	if (scan(&p, argc, argv) != 0) {
+		free(p.given);
+		free(p.pos);
+		fprintf(stderr, "pgvodbc: out of memory\n");
+		return CLI_FAIL;
+	}
+	if (p.npos > 0) {
+		c->cmd = cmd_from_word(p.pos[0]);
+		c->name = cli_cmd_word(c->cmd);
+		if (c->cmd == CMD_NONE) {
+			char q[96];
+			/* replaces any option problem: the command itself is wrong */
+			p.err[0] = '\0';
+			problem(&p, "unknown command %s", cli_quote(q, sizeof(q), p.pos[0],
+				strlen(p.pos[0])));
+		}
+	}
+	for (size_t i = 0; i < p.ngiven; i++) {
+		if (p.given[i].def->id == O_ID)
+			nid++;
+		if (p.given[i].def->id == O_HELP)
+			o->help = 1;
+		if (p.given[i].def->id == O_VERSION)
+			o->version = 1;
+	}
+	/* --help and --version win over any other problem with the line */
+	if ((o->help || o->version) && c->cmd != CMD_NONE)
+		p.err[0] = '\0';
+	if ((o->help || o->version) && p.npos == 0)
+		p.err[0] = '\0';
+	if (!p.err[0] && !o->help && !o->version) {
+		o->ids = nid ? calloc(nid, sizeof(*o->ids)) : NULL;
+		if (nid && !o->ids) {
+			problem(&p, "out of memory");
+		} else {
+			apply(&p, c);
+		}
+	}
+	if (p.err[0]) {
+		rc = cli_usage(c, "%s", p.err);
+	} else if (p.npos > 1) {
+		o->args = calloc(p.npos - 1, sizeof(*o->args));
+		if (!o->args) {
+			fprintf(stderr, "pgvodbc: out of memory\n");
+			rc = CLI_FAIL;
+		} else {
+			memcpy(o->args, p.pos + 1, (p.npos - 1) * sizeof(*o->args));
+			o->nargs = p.npos - 1;
+		}
+	}
+	free(p.given);
+	free(p.pos);
+	return rc;
+}
+
+void cli_opts_free(cli_opts *opt)
+{
+	free(opt->ids);
+	free(opt->args);
+	opt->ids = NULL;
+	opt->args = NULL;
+	opt->nids = opt->nargs = 0;
+}

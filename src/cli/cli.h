@@ -1,0 +1,139 @@
+/*
+ * Internal to the pgvodbc command-line tool: the parsed command line, the run context shared by
+ * the commands, and the entry points of each command.  Uses only the public API (pgvodbc.h).
+ */
+#ifndef PGV_CLI_H
+#define PGV_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <pgvodbc.h>
+
+#include "output.h"
+
+/* Exit statuses (design.md, "Contracts other code relies on"). */
+#define CLI_OK 0
+#define CLI_FAIL 1  /* a database or input error */
+#define CLI_USAGE 2 /* a usage error */
+
+/* The commands; CMD_NONE before the command word has been seen. */
+typedef enum cli_cmd {
+	CMD_NONE = 0,
+	CMD_HELP,
+	CMD_MIGRATE,
+	CMD_UPSERT,
+	CMD_LIST,
+	CMD_KNN,
+	CMD_DISTANCE,
+	CMD_DEMO,
+	CMD_COUNT_ /* number of entries, not a command */
+} cli_cmd;
+
+/* Everything the command line said, validated (option values are already converted). */
+typedef struct cli_opts {
+	const char *dsn;          /* --dsn NAME */
+	const char *connect;      /* --connect CONNSTR */
+	const char *schema;       /* --schema */
+	const char *table;        /* --table */
+	const char *id_column;    /* --id-column */
+	const char *vector_column;/* --vector-column */
+	pgv_metric metric;        /* --metric, default l2 */
+	size_t k;                 /* --k, default 1 */
+	const char *dir;          /* --dir, NULL for the built-in migrations */
+	int64_t to;               /* --to, 0 when not given */
+	size_t steps;             /* --steps, 0 when not given (then 1) */
+	size_t batch;             /* --batch, default CLI_DEFAULT_BATCH */
+	int64_t *ids;             /* --id values (allocated), nids of them */
+	size_t nids;
+	int json;                 /* --json */
+	int help;                 /* --help: print the command's help and stop */
+	int version;              /* --version */
+	char **args;              /* positional arguments after the command word (allocated array) */
+	size_t nargs;
+} cli_opts;
+
+#define CLI_DEFAULT_BATCH 1000
+
+/* The state of one run. */
+typedef struct cli {
+	cli_cmd cmd;
+	const char *name;   /* the command as it appears in messages: "list", "migrate up" */
+	cli_opts opt;
+	pgv_table table;    /* from --schema/--table/--id-column/--vector-column */
+	pgv_conn *conn;     /* NULL until cli_connect */
+	cli_out out;        /* stdout */
+} cli;
+
+/* args.c: parses argv into c->cmd and c->opt; CLI_OK or CLI_USAGE (message printed). */
+int cli_parse_args(cli *c, int argc, char **argv);
+
+/* args.c: releases what cli_parse_args allocated. */
+void cli_opts_free(cli_opts *opt);
+
+/* args.c: the command word for a command ("knn"), "" for CMD_NONE. */
+const char *cli_cmd_word(cli_cmd cmd);
+
+/* args.c: strict decimal int64 of `n` bytes (no sign but '-', no spaces); 0, or -1 (junk) / -2
+ * (out of range). */
+int cli_parse_int64(const char *s, size_t n, int64_t *out);
+
+/* help.c: the help text of a command (CMD_NONE: the tool's) on `fp`. */
+void cli_help(FILE *fp, cli_cmd cmd);
+
+/* main.c: opens c->conn from --dsn, --connect or $PGVODBC_DSN; CLI_OK or CLI_FAIL (reported). */
+int cli_connect(cli *c);
+
+/* report.c: messages on stderr.  Each returns the exit status to use. */
+int cli_fail(const cli *c, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+/* "pgvodbc: CMD: WHAT: <connection's error> (SQLSTATE XXXXX)"; returns CLI_FAIL. */
+int cli_fail_db(const cli *c, const char *what);
+/* The same for any error record, with "; NOTE" after the first line when note is not NULL. */
+int cli_fail_error(const cli *c, const char *what, const pgv_error *e, const char *note);
+/* The same from the thread's codec error (pgv_error_last); returns CLI_FAIL. */
+int cli_fail_codec(const cli *c, const char *what);
+/* "pgvodbc: [CMD: ]MESSAGE" plus a hint to --help; returns CLI_USAGE. */
+int cli_usage(const cli *c, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 2, 3)))
+#endif
+	;
+/* Reports a failed write to stdout, unless it was EPIPE (a reader that went away: quiet).
+ * Returns CLI_OK for EPIPE, else CLI_FAIL. */
+int cli_fail_output(const cli *c);
+
+/* report.c: `s[0..n)` quoted for a message, shortened to about 60 bytes, non-printing bytes
+ * escaped, into `buf` (cap >= 80); returns buf. */
+const char *cli_quote(char *buf, size_t cap, const char *s, size_t n);
+
+/* report.c: parses vector text (`what` names it in a message, `note`, when not NULL, ends the
+ * message); CLI_OK or CLI_FAIL (reported).  On success `out` owns new data. */
+int cli_parse_vector(const cli *c, const char *what, const char *text, size_t len,
+	pgv_vector *out, const char *note);
+
+/* Commands.  Each returns the exit status; c->conn is opened by the command when it needs one. */
+int cmd_migrate(cli *c);
+int cmd_upsert(cli *c);
+int cmd_list(cli *c);
+int cmd_knn(cli *c);
+int cmd_distance(cli *c);
+int cmd_demo(cli *c);
+
+/* cmd_query.c: the row loops shared with the demo (connection open, vector parsed). */
+int cli_print_list(cli *c);
+int cli_print_knn(cli *c, const pgv_vector *query);
+int cli_print_distances(cli *c, const pgv_vector *query);
+
+/* cmd_migrate.c: the highest applied version (0 when none) into *out; CLI_OK or reported. */
+int cli_migrated_version(cli *c, const pgv_migrations *set, int64_t *out);
+
+/* cmd_migrate.c: applies the pending migrations of `set` (up to opt.to when set) and prints the
+ * outcome ("applied N migrations: now at version V"); CLI_OK or reported. */
+int cli_migrate_up(cli *c, const pgv_migrations *set);
+
+#endif

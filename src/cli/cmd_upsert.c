@@ -1,0 +1,260 @@
+/*
+ * `pgvodbc upsert`: ID VECTOR pairs from the command line (checked whole, written in one
+ * transaction), or ID<TAB>VECTOR lines streamed from stdin in batches (each checked whole, then
+ * written in one transaction; memory is bounded by one batch and the longest line).
+ */
+#include "cli.h"
+#include "progress.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* A batch is also sent once it holds this many numbers, so memory stays bounded for wide
+ * vectors (1000 rows of 16000 dimensions would otherwise be 64 MB of floats, and more as text). */
+#define BATCH_MAX_FLOATS ((size_t)1 << 20)
+
+/* The rows waiting to be sent, and the input position of each (line number or pair number). */
+typedef struct batch {
+	int64_t *ids;
+	pgv_vector *vecs;
+	uint64_t *where;
+	size_t n, cap, floats;
+} batch;
+
+static int batch_init(batch *b, size_t cap)
+{
+	memset(b, 0, sizeof(*b));
+	b->ids = calloc(cap, sizeof(*b->ids));
+	b->vecs = calloc(cap, sizeof(*b->vecs));
+	b->where = calloc(cap, sizeof(*b->where));
+	b->cap = cap;
+	return b->ids && b->vecs && b->where ? 0 : -1;
+}
+
+/* Frees the rows' vectors and empties the batch. */
+static void batch_clear(batch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		pgv_vector_free(&b->vecs[i]);
+	b->n = 0;
+	b->floats = 0;
+}
+
+static void batch_free(batch *b)
+{
+	if (b->vecs)
+		batch_clear(b);
+	free(b->ids);
+	free(b->vecs);
+	free(b->where);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Reads a strict decimal id; CLI_OK or CLI_FAIL reported as "WHERE: invalid id ...; NOTE". */
+static int read_id(const cli *c, const char *where, const char *s, size_t n, int64_t *out,
+	const char *note)
+{
+	char q[96];
+	int rc = cli_parse_int64(s, n, out);
+	const char *sep = note && note[0] ? "; " : "";
+
+	if (rc == -1)
+		return cli_fail(c, "%s: invalid id %s: expected a decimal integer%s%s", where,
+			cli_quote(q, sizeof(q), s, n), sep, note ? note : "");
+	if (rc == -2)
+		return cli_fail(c, "%s: id %s is out of range for a 64-bit integer%s%s", where,
+			cli_quote(q, sizeof(q), s, n), sep, note ? note : "");
+	return CLI_OK;
+}
+
+/* Sends the batch with pgv_store_upsert.  `unit` is "stdin line" or "pair" for messages; the
+ * progress line (may be NULL) is removed before a message is printed. */
+static int send_batch(cli *c, batch *b, const char *unit, const char *note,
+	cli_progress *progress)
+{
+	const pgv_error *e;
+	char what[160];
+
+	if (b->n == 0)
+		return CLI_OK;
+	if (pgv_store_upsert(c->conn, &c->table, b->ids, b->vecs, b->n, NULL) == 0)
+		return CLI_OK;
+	if (progress)
+		progress_clear(progress);
+	e = pgv_conn_error(c->conn);
+	if (e->row >= 0 && (uint64_t)e->row < b->n)
+		snprintf(what, sizeof(what), "%s %llu", unit,
+			(unsigned long long)b->where[e->row]);
+	else if (b->n == 1)
+		snprintf(what, sizeof(what), "%s %llu", unit, (unsigned long long)b->where[0]);
+	else
+		snprintf(what, sizeof(what), "%ss %llu-%llu", unit,
+			(unsigned long long)b->where[0], (unsigned long long)b->where[b->n - 1]);
+	return cli_fail_error(c, what, e, note);
+}
+
+/* `upsert ID VECTOR [ID VECTOR]...`: everything is checked before anything is sent. */
+static int upsert_pairs(cli *c)
+{
+	size_t npairs = c->opt.nargs / 2;
+	char where[64];
+	batch b;
+	int rc = CLI_OK;
+
+	if (batch_init(&b, npairs) != 0) {
+		batch_free(&b);
+		return cli_fail(c, "out of memory");
+	}
+	for (size_t i = 0; i < npairs && rc == CLI_OK; i++) {
+		const char *id = c->opt.args[2 * i], *vec = c->opt.args[2 * i + 1];
+
+		snprintf(where, sizeof(where), "pair %zu", i + 1);
+		rc = read_id(c, where, id, strlen(id), &b.ids[i], "nothing was written");
+		if (rc != CLI_OK)
+			break;
+		snprintf(where, sizeof(where), "pair %zu (id %lld): vector", i + 1,
+			(long long)b.ids[i]);
+		rc = cli_parse_vector(c, where, vec, strlen(vec), &b.vecs[i], "nothing was written");
+		if (rc != CLI_OK)
+			break;
+		b.where[i] = i + 1;
+		b.n++;
+	}
+	if (rc == CLI_OK)
+		rc = cli_connect(c);
+	if (rc == CLI_OK)
+		rc = send_batch(c, &b, "pair", "nothing was written", NULL);
+	if (rc == CLI_OK)
+		fprintf(stderr, "upserted %zu %s\n", b.n, b.n == 1 ? "row" : "rows");
+	batch_free(&b);
+	return rc;
+}
+
+/* What a failure at this point leaves behind, for the end of the message. */
+static const char *written_note(char *buf, size_t cap, uint64_t written, uint64_t first_line)
+{
+	if (written == 0)
+		snprintf(buf, cap, "nothing was written");
+	else
+		snprintf(buf, cap, "the %llu %s before line %llu %s written, nothing from that "
+			"line on", (unsigned long long)written, written == 1 ? "row" : "rows",
+			(unsigned long long)first_line, written == 1 ? "was" : "were");
+	return buf;
+}
+
+static int is_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f';
+}
+
+/* Parses one stdin line (without its line end) into the batch; a blank or comment line adds
+ * nothing.  CLI_OK or CLI_FAIL (reported, ending with `note`). */
+static int parse_line(cli *c, batch *b, const char *line, size_t n, uint64_t lineno,
+	const char *note)
+{
+	char where[64], q[96];
+	size_t i = 0, id_end, v;
+
+	while (i < n && is_space(line[i]))
+		i++;
+	if (i == n || line[i] == '#')
+		return CLI_OK;
+	snprintf(where, sizeof(where), "stdin line %llu", (unsigned long long)lineno);
+	for (id_end = i; id_end < n && line[id_end] != '\t' && line[id_end] != ' '; id_end++)
+		;
+	if (id_end == n)
+		return cli_fail(c, "%s: expected ID<TAB>VECTOR, not %s; %s", where,
+			cli_quote(q, sizeof(q), line + i, n - i), note);
+	if (read_id(c, where, line + i, id_end - i, &b->ids[b->n], note) != CLI_OK)
+		return CLI_FAIL;
+	for (v = id_end; v < n && is_space(line[v]); v++)
+		;
+	snprintf(where, sizeof(where), "stdin line %llu (id %lld): vector",
+		(unsigned long long)lineno, (long long)b->ids[b->n]);
+	if (cli_parse_vector(c, where, line + v, n - v, &b->vecs[b->n], note) != CLI_OK)
+		return CLI_FAIL;
+	b->where[b->n] = lineno;
+	b->floats += b->vecs[b->n].dim;
+	b->n++;
+	return CLI_OK;
+}
+
+/* `upsert` with no pairs: ID<TAB>VECTOR lines from stdin, batch by batch. */
+static int upsert_stdin(cli *c)
+{
+	char *line = NULL, note[160];
+	size_t linecap = 0;
+	ssize_t got;
+	uint64_t lineno = 0, written = 0, first_line = 1;
+	cli_progress progress;
+	batch b;
+	int rc;
+
+	if (batch_init(&b, c->opt.batch) != 0) {
+		batch_free(&b);
+		return cli_fail(c, "out of memory");
+	}
+	rc = cli_connect(c);
+	if (rc == CLI_OK && isatty(STDIN_FILENO) == 1)
+		fprintf(stderr, "pgvodbc: upsert: reading ID<TAB>VECTOR lines from the terminal "
+			"(end with Ctrl-D)\n");
+	progress_start(&progress);
+	while (rc == CLI_OK && (got = getline(&line, &linecap, stdin)) != -1) {
+		size_t n = (size_t)got;
+
+		lineno++;
+		if (n > 0 && line[n - 1] == '\n')
+			n--;
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		if (b.n == 0)
+			first_line = lineno;
+		written_note(note, sizeof(note), written, first_line);
+		if (parse_line(c, &b, line, n, lineno, note) != CLI_OK) {
+			progress_clear(&progress);
+			rc = CLI_FAIL;
+			break;
+		}
+		if (b.n == b.cap || b.floats >= BATCH_MAX_FLOATS) {
+			rc = send_batch(c, &b, "stdin line", note, &progress);
+			if (rc == CLI_OK)
+				written += b.n;
+			batch_clear(&b);
+			progress_update(&progress, written);
+		}
+	}
+	if (rc == CLI_OK && ferror(stdin)) {
+		progress_clear(&progress);
+		rc = cli_fail(c, "reading standard input after line %llu: %s; %s",
+			(unsigned long long)lineno, strerror(errno),
+			written_note(note, sizeof(note), written, first_line));
+	}
+	if (rc == CLI_OK) {
+		written_note(note, sizeof(note), written, first_line);
+		rc = send_batch(c, &b, "stdin line", note, &progress);
+		if (rc == CLI_OK)
+			written += b.n;
+	}
+	if (rc == CLI_OK)
+		progress_finish(&progress, written);
+	else
+		progress_clear(&progress);
+	free(line);
+	batch_free(&b);
+	return rc;
+}
+
+int cmd_upsert(cli *c)
+{
+	char q[96];
+
+	if (c->opt.nargs % 2 != 0)
+		return cli_usage(c, "ID VECTOR pairs: the id %s has no VECTOR after it",
+			cli_quote(q, sizeof(q), c->opt.args[c->opt.nargs - 1],
+			strlen(c->opt.args[c->opt.nargs - 1])));
+	if (c->opt.nargs > 0 && c->opt.batch != CLI_DEFAULT_BATCH)
+		return cli_usage(c, "--batch applies to lines from standard input only");
+	return c->opt.nargs > 0 ? upsert_pairs(c) : upsert_stdin(c);
+}

@@ -1,0 +1,56 @@
+/*
+ * Internal to the pgvodbc command-line tool: result lines on stdout, as text (tab-separated
+ * fields) or as JSON lines (one object a line).  A line is built field by field in a growing
+ * buffer and written whole; the first failed write (or allocation) sticks, so a caller checks
+ * once per row and stops.
+ */
+#ifndef PGV_CLI_OUTPUT_H
+#define PGV_CLI_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <pgvodbc.h>
+
+typedef struct cli_out {
+	FILE *fp;
+	int json;          /* JSON lines instead of tab-separated text */
+	const char *step;  /* when set, each JSON object begins with "step":STEP (the demo) */
+	char *line;        /* the line being built */
+	size_t len, cap;
+	int nfields;       /* fields in the line so far */
+	int failed;        /* a write or an allocation failed; err holds errno */
+	int err;
+} cli_out;
+
+/* Prepares `o` to write to `fp`. */
+void out_init(cli_out *o, FILE *fp, int json);
+
+/* Releases the line buffer. */
+void out_free(cli_out *o);
+
+/* Starts a line (JSON: "{" and the step field when set). */
+void out_begin(cli_out *o);
+
+/* Adds a field: text mode writes the value after a tab (none before the first), JSON writes
+ * "key":value.  Integers are decimal; doubles are the shortest round-trip text (JSON: null for
+ * NaN and infinities, text: NaN, Infinity, -Infinity); vectors are [a,b,...] with each float in
+ * its shortest round-trip form (JSON: an array); strings are JSON-escaped in JSON and written as
+ * they are in text.  `v == NULL` (or `s == NULL`) is SQL NULL: JSON null, text `null_text`. */
+void out_int(cli_out *o, const char *key, int64_t v);
+void out_double(cli_out *o, const char *key, const double *v, const char *null_text);
+void out_vector(cli_out *o, const char *key, const pgv_vector *v, const char *null_text);
+void out_string(cli_out *o, const char *key, const char *s, const char *null_text);
+void out_bool(cli_out *o, const char *key, int v);
+
+/* Finishes the line and writes it.  Returns 0, or -1 once any write has failed. */
+int out_end(cli_out *o);
+
+/* Writes a line of free text (headers, summaries); nothing in JSON mode.  0 or -1. */
+int out_text(cli_out *o, const char *text);
+
+/* Flushes `fp`; 0 or -1 (failed set). */
+int out_flush(cli_out *o);
+
+#endif
