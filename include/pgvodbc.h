@@ -5,6 +5,8 @@
  *   pgvodbc/vector.h   the vector value and its text codec (no connection needed)
  *   pgvodbc/conn.h     connections by DSN or connection string, errors, transactions
  *   pgvodbc/stmt.h     statements with ? parameters: bind, step, read columns
+ *   pgvodbc/store.h    an embedding table: upsert, list, get, delete, k-NN, distances
+ *   pgvodbc/migrate.h  schema migrations: up, down, status
  */
 #ifndef PGVODBC_H
 #define PGVODBC_H
@@ -13,5 +15,7 @@
 #include "pgvodbc/vector.h"
 #include "pgvodbc/conn.h"
 #include "pgvodbc/stmt.h"
+#include "pgvodbc/store.h"
+#include "pgvodbc/migrate.h"
 
 #endif
