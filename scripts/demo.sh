@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: set up, build, start the embedded PostgreSQL+pgvector
-# server, store the seed's three vectors and read them back through ODBC, stop the server.
+# server, run the walkthrough with `pgvodbc demo` (migrate up, upsert the three vectors, list
+# them, nearest neighbour, distances) through ODBC, stop the server.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -11,4 +12,4 @@ server="$build/embedded-server"
 trap '"$root/scripts/embedded-server.sh" stop "$server"' EXIT
 "$root/scripts/embedded-server.sh" start "$server" >&2
 eval "$("$root/scripts/embedded-server.sh" env "$server")"
-"$build/examples/seed_vectors" "$PGVODBC_DSN"
+"$build/src/cli/pgvodbc" demo

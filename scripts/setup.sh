@@ -42,4 +42,4 @@ fi
 
 say "building in $build"
 cmake -S "$root" -B "$build" "$@" >/dev/null
-cmake --build "$build" --parallel "$(nproc)"
+cmake --build "$build" --parallel "$(nproc)" >&2
