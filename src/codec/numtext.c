@@ -74,9 +74,13 @@ int pgv__read_float(const char *s, size_t len, float *out, size_t *consumed, int
 {
 	token_copy t;
 	char *end;
-	locale_t c = pgv__c_locale();
-	int rc = token_copy_make(&t, s, len);
+	locale_t c;
+	int rc;
 
+	if (pgv__float_parse(s, len, out, consumed, erange) == 0)
+		return PGV_OK;
+	c = pgv__c_locale();
+	rc = token_copy_make(&t, s, len);
 	if (rc != PGV_OK)
 		return rc;
 	errno = 0;

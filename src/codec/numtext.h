@@ -29,11 +29,50 @@ const char *pgv__quote(char *dst, const char *s, size_t len);
 
 /*
  * Reads the number at the start of `s[0..len)` as strtof reads it in the C locale, never reading
- * past `len` (the bytes are copied to a NUL-terminated buffer first, on the heap when long).
- * Sets `*consumed` to the bytes read (0: no number), `*out` to the value and `*erange` to 1 when
- * strtof reported ERANGE.  Returns 0, or PGV_ENOMEM (with the thread error set).
+ * past `len`.  Plain decimals are read in place by pgv__float_parse; anything it cannot decide is
+ * copied to a NUL-terminated buffer (on the heap when long) for strtof_l.  Sets `*consumed` to
+ * the bytes read (0: no number), `*out` to the value and `*erange` to 1 when strtof reported
+ * ERANGE.  Returns 0, or PGV_ENOMEM (with the thread error set).
  */
 int pgv__read_float(const char *s, size_t len, float *out, size_t *consumed, int *erange);
+
+/* pgv__float_parse could not decide the input: read it with strtof_l instead. */
+#define PGV__FLOAT_UNDECIDED 1
+
+/*
+ * The fast, exact part of pgv__read_float (src/codec/float_parse.c): reads a plain decimal
+ * ([+-] digits [. digits] [e [+-] digits], no leading whitespace) at the start of `s[0..len)`
+ * without reading past `len`, with the same outputs as pgv__read_float, bit for bit and ERANGE
+ * included.  Returns 0, or PGV__FLOAT_UNDECIDED (outputs unspecified) for any other text (hex,
+ * inf, nan, whitespace, no digits), more than 19 significant digits, a subnormal or zero result
+ * from a nonzero significand, or a value too close to a rounding midpoint to decide.
+ */
+int pgv__float_parse(const char *s, size_t len, float *out, size_t *consumed, int *erange);
+
+/*
+ * Reads a run of vector elements of the commonest shape, each followed by a comma, from the start
+ * of `s[0..len)`: [-]d.ddd or [-]dd.ddd with at most 13 fraction digits, at most 15 bytes, as the
+ * server prints floats between 1e-4 and 100 (src/codec/float_parse.c).  Stores up to `room` floats
+ * (exactly as strtof reads them) in `out` and their number in `*count`, and returns the bytes
+ * consumed, each element with its comma.  Stops before the first element of any other shape or
+ * not followed by a comma (such as the last), and in the last 32 to 64 bytes of the text, which
+ * it needs to look ahead: it never reads past `len`.
+ */
+size_t pgv__float_parse_run(const char *s, size_t len, float *out, size_t room, size_t *count);
+
+/* 5^q ~= mant * 2^exp2 with mant = hi:lo in [2^127, 2^128): exact when q >= 0, else truncated. */
+typedef struct pgv__pow5 {
+	uint64_t hi;
+	uint64_t lo;
+	int exp2;
+} pgv__pow5;
+
+/* The decimal exponents the table covers: all that a normal float needs from 19 digits. */
+#define PGV__POW5_MIN (-56)
+#define PGV__POW5_MAX 38
+
+/* 5^q at index q - PGV__POW5_MIN: src/codec/float_parse_table.c, by scripts/gen_pow5_table.py. */
+extern const pgv__pow5 pgv__pow5_table[PGV__POW5_MAX - PGV__POW5_MIN + 1];
 
 /*
  * Reads all of `s[0..len)` as a double, as strtod reads it in the C locale, accepting PostgreSQL's
@@ -50,5 +89,18 @@ int pgv__parse_double(const char *s, size_t len, double *out);
  * (out of range) or PGV_EINVAL (s or out NULL).
  */
 int pgv__parse_int64(const char *s, size_t len, int64_t *out);
+
+/* A positive decimal `digits` x 10^`exp10`: `ndigits` digits, the last one nonzero. */
+typedef struct pgv__decimal32 {
+	uint32_t digits;
+	int exp10;
+	int ndigits;
+} pgv__decimal32;
+
+/*
+ * The shortest decimal strictly inside the rounding interval of |f| (finite, nonzero), the one
+ * closest to it among equals: PostgreSQL's float4 digits (src/codec/float_shortest.c).
+ */
+pgv__decimal32 pgv__float_shortest(float f);
 
 #endif

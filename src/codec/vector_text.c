@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Initial room for elements; grows by doubling up to PGV_VECTOR_MAX_DIM. */
+/* The least room for elements; grows by doubling up to PGV_VECTOR_MAX_DIM. */
 #define INITIAL_ROOM 16
 
 /* The state of one parse: the input, where we are, and the elements read so far. */
@@ -61,26 +61,69 @@ static int is_null_token(const char *s, size_t n)
 	return 1;
 }
 
-/* Appends one element, growing the array geometrically; returns 0 or PGV_ENOMEM. */
+/*
+ * Grows the element array: first to a guess from the text's length (floats as the server prints
+ * them take 8 to 16 bytes with their comma), then by doubling.  Returns 0 or PGV_ENOMEM.
+ */
+static int grow(parser *p)
+{
+	size_t room = p->room == 0 ? p->len / 8 : p->room * 2;
+	float *grown;
+
+	if (room < INITIAL_ROOM)
+		room = INITIAL_ROOM;
+	if (room < p->room || room > PGV_VECTOR_MAX_DIM)
+		room = PGV_VECTOR_MAX_DIM;
+	if (room > SIZE_MAX / sizeof(float) || room <= p->dim)
+		return pgv__error_set(PGV_ENOMEM, (int64_t)p->pos, "vector too large to allocate");
+	grown = realloc(p->data, room * sizeof(float));
+	if (grown == NULL)
+		return pgv__error_set(PGV_ENOMEM, (int64_t)p->pos,
+			"out of memory reading a vector of %zu dimensions", p->dim + 1);
+	p->data = grown;
+	p->room = room;
+	return PGV_OK;
+}
+
+/* Appends one element; returns 0 or PGV_ENOMEM. */
 static int push(parser *p, float value)
 {
 	if (p->dim == p->room) {
-		size_t room = p->room == 0 ? INITIAL_ROOM : p->room * 2;
-		float *grown;
+		int rc = grow(p);
 
-		if (room < p->room || room > PGV_VECTOR_MAX_DIM)
-			room = PGV_VECTOR_MAX_DIM;
-		if (room > SIZE_MAX / sizeof(float) || room <= p->dim)
-			return pgv__error_set(PGV_ENOMEM, (int64_t)p->pos, "vector too large to allocate");
-		grown = realloc(p->data, room * sizeof(float));
-		if (grown == NULL)
-			return pgv__error_set(PGV_ENOMEM, (int64_t)p->pos,
-				"out of memory reading a vector of %zu dimensions", p->dim + 1);
-		p->data = grown;
-		p->room = room;
+		if (rc != PGV_OK)
+			return rc;
 	}
 	p->data[p->dim++] = value;
 	return PGV_OK;
+}
+
+/*
+ * Reads a run of elements of the usual shape, each with its comma, straight into the array
+ * (pgv__float_parse_run).  Sets *read to how many; returns 0 or PGV_ENOMEM.
+ */
+static int read_run(parser *p, size_t *read)
+{
+	size_t used;
+
+	*read = 0;
+	if (p->dim == p->room) {
+		int rc = grow(p);
+
+		if (rc != PGV_OK)
+			return rc;
+	}
+	used = pgv__float_parse_run(p->text + p->pos, p->len - p->pos, p->data + p->dim,
+		p->room - p->dim, read);
+	p->dim += *read;
+	p->pos += used;
+	return PGV_OK;
+}
+
+/* 1 when `c` ends an element: pgvector's whitespace, a comma or a closing bracket. */
+static int ends_element(char c)
+{
+	return pgv__is_space(c) || c == ',' || c == ']' || c == '}';
 }
 
 /*
@@ -92,28 +135,33 @@ static int read_element(parser *p, char open)
 {
 	char quoted[PGV__QUOTE_BUF];
 	const char *s = p->text + p->pos;
-	size_t n = 0, used;
+	size_t rest = p->len - p->pos, n = 0, used;
 	float value;
 	int erange, rc;
 
-	while (p->pos + n < p->len) {
-		char c = s[n];
-
-		if (pgv__is_space(c) || c == ',' || c == ']' || c == '}')
-			break;
-		n++;
+	/*
+	 * A plain decimal ending where the element ends is read in place, in one pass and with no
+	 * copy: the number cannot extend past a delimiter, so it is the whole element.  Anything
+	 * else (junk, hex, inf, nan, null, huge digit strings) takes the general path.
+	 */
+	if (pgv__float_parse(s, rest, &value, &used, &erange) == 0 &&
+	    (used == rest || ends_element(s[used]))) {
+		n = used;
+	} else {
+		while (n < rest && !ends_element(s[n]))
+			n++;
+		if (n == 0)
+			return syntax_error(p, p->pos, NULL);
+		if (is_null_token(s, n))
+			return pgv__error_set(PGV_EPARSE, (int64_t)p->pos, "array must not contain nulls");
+		if (open == '{' && s[0] == '{')
+			return syntax_error(p, p->pos, "nested arrays are not supported");
+		rc = pgv__read_float(s, n, &value, &used, &erange);
+		if (rc != PGV_OK)
+			return rc;
+		if (used == 0)
+			return syntax_error(p, p->pos, NULL);
 	}
-	if (n == 0)
-		return syntax_error(p, p->pos, NULL);
-	if (is_null_token(s, n))
-		return pgv__error_set(PGV_EPARSE, (int64_t)p->pos, "array must not contain nulls");
-	if (open == '{' && s[0] == '{')
-		return syntax_error(p, p->pos, "nested arrays are not supported");
-	rc = pgv__read_float(s, n, &value, &used, &erange);
-	if (rc != PGV_OK)
-		return rc;
-	if (used == 0)
-		return syntax_error(p, p->pos, NULL);
 	if (erange && isinf(value))
 		return pgv__error_set(PGV_EVALUE, (int64_t)p->pos,
 			"\"%s\" is out of range for type vector", pgv__quote(quoted, s, used));
@@ -134,6 +182,7 @@ static int read_element(parser *p, char open)
 static int parse_all(parser *p)
 {
 	char open, close, other_close;
+	size_t run;
 	int rc;
 
 	skip_space(p);
@@ -152,6 +201,11 @@ static int parse_all(parser *p)
 		skip_space(p);
 		if (p->pos == p->len)
 			return syntax_error(p, p->pos, "unexpected end of input");
+		rc = read_run(p, &run);
+		if (rc != PGV_OK)
+			return rc;
+		if (run > 0)
+			continue; /* each element came with its comma: the next one starts here */
 		rc = read_element(p, open);
 		if (rc != PGV_OK)
 			return rc;
