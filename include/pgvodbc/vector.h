@@ -110,7 +110,9 @@ PGV_API int pgv_vector_identical(const pgv_vector *a, const pgv_vector *b);
  * server it skips a text lying exactly halfway between two floats (36646552 prints as
  * "3.6646552e+07", not "3.664655e+07").  Locale-independent and thread-safe.
  * Returns the length like snprintf; nothing but an empty string is written when it does not fit.
- * The longest output is PGV_FLOAT_TEXT_MAX - 1 bytes.
+ * The longest output is PGV_FLOAT_TEXT_MAX - 1 bytes.  When cap >= PGV_FLOAT_TEXT_MAX the bytes
+ * after the NUL, up to buf[PGV_FLOAT_TEXT_MAX - 1], may be overwritten (the digits are written
+ * in one pass, before their length is known); nothing at or past buf[cap] is ever touched.
  */
 #define PGV_FLOAT_TEXT_MAX 16
 PGV_API size_t pgv_float_format(float f, char *buf, size_t cap);

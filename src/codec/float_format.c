@@ -2,13 +2,16 @@
  * Shortest round-trip decimal text for float and double, laid out as PostgreSQL 12+ prints
  * float4 and float8 (src/common/f2s.c and d2s.c).
  *
- * This version is built for correctness, not speed: for each digit count p it takes the
- * correctly rounded p-digit decimal from the C library's printf and its two p-digit neighbours,
- * and accepts the first p where one of them is a valid output, preferring the correctly rounded
- * one.  That is Ryu's answer: the shortest decimal inside the rounding interval, and of those the
- * closest to the exact value.  The neighbours matter at a power of two, where the interval is
- * narrower below the value than above, so the correctly rounded decimal can fall outside it while
- * its neighbour is inside.
+ * Floats, which vectors are made of, take their digits from the Ryu core in float_shortest.c
+ * and are written straight into the caller's buffer.
+ *
+ * Doubles (only a few distances are printed) keep a version built for correctness, not speed:
+ * for each digit count p it takes the correctly rounded p-digit decimal from the C library's
+ * printf and its two p-digit neighbours, and accepts the first p where one of them is a valid
+ * output, preferring the correctly rounded one.  That is Ryu's answer: the shortest decimal
+ * inside the rounding interval, and of those the closest to the exact value.  The neighbours
+ * matter at a power of two, where the interval is narrower below the value than above, so the
+ * correctly rounded decimal can fall outside it while its neighbour is inside.
  *
  * A valid output reads back (strtof/strtod) to the same bits and is not exactly the midpoint
  * between the value and a neighbouring float: PostgreSQL builds Ryu with STRICTLY_SHORTEST 0
@@ -26,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Most significant digits any float or double needs to read back exactly. */
+/* Most significant digits any double needs to read back exactly. */
 #define MAX_DIGITS 17
 
 /* A positive decimal d.ddd x 10^exp10, its digits without leading zeros. */
@@ -36,30 +39,15 @@ typedef struct decimal {
 	int exp10;
 } decimal;
 
-/* What differs between float and double: precision, layout threshold, bits and read-back. */
+/* What the search needs of the number type: precision, layout threshold, bits and read-back. */
 typedef struct number_kind {
-	int max_digits; /* digits that always suffice: 9 or 17 */
+	int max_digits; /* digits that always suffice */
 	int fixed_max;  /* fixed notation when -4 <= exp10 < fixed_max */
 	/* m and e with m * 2^e exactly the value `step` (-1, 0, +1) floats away from positive x */
 	void (*split)(double x, int step, uint64_t *m, int *e);
 	/* 1 when text read back gives exactly the bits of x */
 	int (*reads_back)(const char *text, double x, locale_t c);
 } number_kind;
-
-/* Splits the float `step` representable floats from positive float x into m * 2^e. */
-static void float_split(double x, int step, uint64_t *m, int *e)
-{
-	float f = (float)x;
-	uint32_t bits, biased;
-
-	memcpy(&bits, &f, sizeof(bits));
-	bits = (uint32_t)(bits + (uint32_t)step); /* the all-ones exponent one past FLT_MAX is 2^128 */
-	biased = bits >> 23;
-	*m = bits & 0x7fffffu;
-	if (biased != 0)
-		*m |= 0x800000u;
-	*e = (biased != 0 ? (int)biased : 1) - 150;
-}
 
 /* Splits the double `step` representable doubles from positive x into m * 2^e. */
 static void double_split(double x, int step, uint64_t *m, int *e)
@@ -75,15 +63,6 @@ static void double_split(double x, int step, uint64_t *m, int *e)
 	*e = (biased != 0 ? (int)biased : 1) - 1075;
 }
 
-/* 1 when `text` read as a float gives exactly the bits of `x` (a float widened to double). */
-static int float_reads_back(const char *text, double x, locale_t c)
-{
-	float want = (float)x;
-	float got = c ? strtof_l(text, NULL, c) : strtof(text, NULL);
-
-	return memcmp(&got, &want, sizeof(got)) == 0;
-}
-
 /* 1 when `text` read as a double gives exactly the bits of `x`. */
 static int double_reads_back(const char *text, double x, locale_t c)
 {
@@ -92,10 +71,9 @@ static int double_reads_back(const char *text, double x, locale_t c)
 	return memcmp(&got, &x, sizeof(got)) == 0;
 }
 
-static const number_kind float_kind = { 9, 6, float_split, float_reads_back };
 static const number_kind double_kind = { 17, 15, double_split, double_reads_back };
 
-/* A binary midpoint s * 2^e between positive x and one of its neighbouring floats. */
+/* A binary midpoint s * 2^e between positive x and one of its neighbours. */
 typedef struct midpoint {
 	uint64_t s;
 	int e;
@@ -307,7 +285,7 @@ static size_t layout(const decimal *d, int negative, int fixed_max, char *out)
 	return o;
 }
 
-/* Formats `x` (a float widened to double, or a double) into `out` of at least 32 bytes. */
+/* Formats double `x` into `out` of at least 32 bytes. */
 static size_t number_text(double x, const number_kind *kind, char *out)
 {
 	decimal d;
@@ -339,12 +317,120 @@ static size_t deliver(const char *text, size_t n, char *buf, size_t cap)
 	return n;
 }
 
+/* "00" to "99", for writing digits two at a time. */
+static const char DIGIT_PAIRS[201] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+/*
+ * Splits v < 10^9 into its first digit (returned) and four pairs of digits pairs[1..4], each
+ * found on its own so that no division waits on another: pair i is floor(v / 10^(8-2i)) mod 100,
+ * the first two decimals of the fraction of v / 10^(10-2i); v * ceil(2^s / 10^j) / 2^s overshoots
+ * v / 10^j by less than v / 2^s < 10^-j (s chosen so), too little to reach the next digit.
+ */
+static uint32_t split_digits(uint32_t v, uint32_t pairs[5])
+{
+	/* ceil(2^57 / 10^8), ceil(2^50 / 10^6), ceil(2^44 / 10^4), ceil(2^37 / 10^2) */
+	uint64_t t8 = v * UINT64_C(1441151881), t6 = v * UINT64_C(1125899907);
+	uint64_t t4 = v * UINT64_C(1759218605), t2 = v * UINT64_C(1374389535);
+
+	pairs[1] = (uint32_t)(((t8 & ((UINT64_C(1) << 57) - 1)) * 100) >> 57);
+	pairs[2] = (uint32_t)(((t6 & ((UINT64_C(1) << 50) - 1)) * 100) >> 50);
+	pairs[3] = (uint32_t)(((t4 & ((UINT64_C(1) << 44) - 1)) * 100) >> 44);
+	pairs[4] = (uint32_t)(((t2 & ((UINT64_C(1) << 37) - 1)) * 100) >> 37);
+	return (uint32_t)(t8 >> 57);
+}
+
+/* Stores pair p (0..99) as two digits at out. */
+static void put_pair(char *out, uint32_t p)
+{
+	memcpy(out, DIGIT_PAIRS + 2 * p, 2);
+}
+
+/*
+ * Writes float4 text of f into out (PGV_FLOAT_TEXT_MAX bytes) with a NUL; returns its length.
+ * All nine digits (significant ones, then zeros) go straight to their places, a first digit and
+ * then pairs, and nothing written is read back (that would stall the processor); bytes after
+ * the NUL may be overwritten, never past out[PGV_FLOAT_TEXT_MAX - 1].
+ */
+static size_t float_text(float f, char *out)
+{
+	static const uint32_t pow10[10] = { 1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u,
+		10000000u, 100000000u, 1000000000u };
+	uint32_t bits, first, pairs[5];
+	pgv__decimal32 d;
+	size_t o;
+	int x, n;
+
+	memcpy(&bits, &f, sizeof(bits));
+	if ((bits & 0x7f800000u) == 0x7f800000u) {
+		const char *word = (bits & 0x7fffffu) != 0 ? "NaN" : bits >> 31 ? "-Infinity" : "Infinity";
+
+		o = strlen(word);
+		memcpy(out, word, o + 1);
+		return o;
+	}
+	o = bits >> 31;
+	out[0] = '-'; /* overwritten by the first digit when positive */
+	if ((bits & 0x7fffffffu) == 0) {
+		memcpy(out + o, "0", 2);
+		return o + 1;
+	}
+	d = pgv__float_shortest(f);
+	n = d.ndigits;
+	x = d.exp10 + n - 1; /* the exponent of the first digit */
+	first = split_digits(d.digits * pow10[9 - n], pairs); /* digits 0, 1-2, 3-4, 5-6, 7-8 */
+	if (x < -4 || x >= 6) {
+		/* d.ddde-XX (at most 15 bytes) */
+		out[o] = (char)('0' + first);
+		out[o + 1] = '.';
+		put_pair(out + o + 2, pairs[1]);
+		put_pair(out + o + 4, pairs[2]);
+		put_pair(out + o + 6, pairs[3]);
+		put_pair(out + o + 8, pairs[4]);
+		o += (size_t)n + (n > 1);
+		out[o] = 'e';
+		out[o + 1] = x < 0 ? '-' : '+';
+		put_pair(out + o + 2, (uint32_t)(x < 0 ? -x : x)); /* |x| <= 45 */
+		o += 4;
+	} else if (x < 0) {
+		/* 0.000ddd (at most 15 bytes) */
+		memcpy(out + o, "0.000000", 8);
+		o += (size_t)(1 - x);
+		out[o] = (char)('0' + first);
+		put_pair(out + o + 1, pairs[1]);
+		put_pair(out + o + 3, pairs[2]);
+		put_pair(out + o + 5, pairs[3]);
+		put_pair(out + o + 7, pairs[4]);
+		o += (size_t)n;
+	} else {
+		/*
+		 * ddd000 or dd.ddd (at most 11 bytes): digit k goes to o + k, or o + k + 1 past the
+		 * point after digit x; a pair the point splits (x odd) lands unshifted, so its second
+		 * digit is written again one place on, then the point over its old place.
+		 */
+		out[o] = (char)('0' + first);
+		put_pair(out + o + 1 + (x < 1), pairs[1]);
+		put_pair(out + o + 3 + (x < 3), pairs[2]);
+		put_pair(out + o + 5 + (x < 5), pairs[3]);
+		put_pair(out + o + 8, pairs[4]);
+		out[o + (size_t)x + 2] = DIGIT_PAIRS[2 * pairs[(x + 2) / 2] + (x & 1)]; /* digit x + 1 */
+		out[o + (size_t)x + 1] = '.';
+		o += n <= x + 1 ? (size_t)x + 1 : (size_t)n + 1;
+	}
+	out[o] = '\0';
+	return o;
+}
+
 /* Writes the shortest round-trip text of a float in PostgreSQL's float4 layout. */
 size_t pgv_float_format(float f, char *buf, size_t cap)
 {
-	char text[32];
+	char text[PGV_FLOAT_TEXT_MAX];
 
-	return deliver(text, number_text((double)f, &float_kind, text), buf, cap);
+	if (buf != NULL && cap >= PGV_FLOAT_TEXT_MAX)
+		return float_text(f, buf); /* always fits: no copy */
+	return deliver(text, float_text(f, text), buf, cap);
 }
 
 /* Writes the shortest round-trip text of a double in PostgreSQL's float8 layout. */
