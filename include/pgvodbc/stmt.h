@@ -4,7 +4,8 @@
  * The lifecycle reads like a sentence: prepare, bind, step (PGV_ROW per row, then PGV_DONE), read
  * the current row's columns, then reset (to run again with new bindings) or free.  Parameters and
  * columns are numbered from 1.  Vectors travel as text: bind a vector where the SQL says
- * `?::vector`, and select `col::float4[]` (or the vector itself) to read one back.  Errors are
+ * `?::vector`, and select `col::float4[]` (or the vector itself) to read one back, or, opt in,
+ * `vector_send(col)` for pgvector's binary form (pgv_stmt_column_vector_binary).  Errors are
  * reported in the connection's pgv_conn_error.  A statement is used by one thread at a time, the
  * thread that uses its connection.
  */
@@ -71,6 +72,20 @@ PGV_API int pgv_stmt_column_vector(pgv_stmt *stmt, int col, pgv_vector *out);
 PGV_API int pgv_stmt_column_int64(pgv_stmt *stmt, int col, int64_t *out);
 PGV_API int pgv_stmt_column_double(pgv_stmt *stmt, int col, double *out);
 PGV_API int pgv_stmt_column_text(pgv_stmt *stmt, int col, const char **out, size_t *len);
+
+/*
+ * Reads column `col` of the current row as pgvector's binary form of a vector, the bytea that
+ * `vector_send(col)` returns (int16 dim, int16 unused, then dim float4, all big-endian), read
+ * whole as bytes (SQL_C_BINARY), or that bytea as hex text (a character column such as
+ * `encode(vector_send(col), 'hex')`, optionally starting "\x": psqlODBC's own decoding of a
+ * bytea costs more than the rest of the read, so the store selects the hex text).  Fills `out`
+ * with newly allocated data (free with pgv_vector_free), bit for bit as stored.  The bytes are
+ * checked as the server checks them: PGV_EPARSE when the length is not 4 + 4 * dim, the unused
+ * field is not 0 or the hex text is malformed, PGV_EDIM when dim is not 1..16000, PGV_EVALUE for
+ * NaN or infinity; PGV_NULL for SQL NULL (`out` empty).  A column is read once: after this call
+ * it cannot be read as text (PGV_EINVAL), nor this way after a text accessor.
+ */
+PGV_API int pgv_stmt_column_vector_binary(pgv_stmt *stmt, int col, pgv_vector *out);
 
 /* Closes the current result so the statement can run again; bindings are kept. */
 PGV_API int pgv_stmt_reset(pgv_stmt *stmt);

@@ -34,6 +34,7 @@ void pgv__stmt_columns_reset(pgv_stmt *st)
 	for (i = 0; i < st->ncols; i++) {
 		st->cols[i].fetched = 0;
 		st->cols[i].is_null = 0;
+		st->cols[i].binary = 0;
 		st->cols[i].len = 0;
 	}
 }
@@ -51,7 +52,7 @@ void pgv__stmt_columns_free(pgv_stmt *st)
 }
 
 /* Grows a column buffer to at least `need` bytes; 0 or -1. */
-static int column_reserve(stmt_column *col, size_t need)
+int pgv__stmt_column_reserve(stmt_column *col, size_t need)
 {
 	size_t cap = col->cap ? col->cap : COLUMN_INITIAL_CAP;
 	char *p;
@@ -76,12 +77,12 @@ static int column_reserve(stmt_column *col, size_t need)
  * answers 01004 (data truncated) the buffer grows and reading continues where it stopped.  The
  * described column size is never trusted (psqlODBC describes vector(1536) as 1532 characters).
  */
-static int read_one(pgv_stmt *st, SQLUSMALLINT n, const char *op)
+int pgv__stmt_column_read_text(pgv_stmt *st, SQLUSMALLINT n, const char *op)
 {
 	stmt_column *col = &st->cols[n - 1];
 	size_t len = 0;
 
-	if (column_reserve(col, COLUMN_INITIAL_CAP) != 0)
+	if (pgv__stmt_column_reserve(col, COLUMN_INITIAL_CAP) != 0)
 		return pgv__conn_fail(st->conn, PGV_ENOMEM, op, "out of memory");
 	for (;;) {
 		SQLLEN ind = 0;
@@ -112,7 +113,7 @@ static int read_one(pgv_stmt *st, SQLUSMALLINT n, const char *op)
 					? len + ((size_t)ind - got) + 1 : col->cap * 2;
 				if (need <= col->cap)
 					need = col->cap + 1;
-				if (column_reserve(col, need) != 0)
+				if (pgv__stmt_column_reserve(col, need) != 0)
 					return pgv__conn_fail(st->conn, PGV_ENOMEM, op,
 						"out of memory reading column %u", (unsigned)n);
 				continue;
@@ -130,8 +131,8 @@ static int read_one(pgv_stmt *st, SQLUSMALLINT n, const char *op)
 	return 0;
 }
 
-/* Makes column `col` of the current row available; returns it or NULL (error recorded). */
-static stmt_column *column_get(pgv_stmt *st, int col, const char *op, int *status)
+/* Checks the row and the index, and reads the columns before `col`. */
+stmt_column *pgv__stmt_column_at(pgv_stmt *st, int col, const char *op, int *status)
 {
 	pgv_conn *c = st->conn;
 
@@ -146,16 +147,32 @@ static stmt_column *column_get(pgv_stmt *st, int col, const char *op, int *statu
 			col, (int)st->ncols);
 		return NULL;
 	}
-	if (!st->cols[col - 1].fetched) {
-		/* Columns are read in ascending order, which every driver supports. */
-		for (int k = 1; k <= col; k++) {
-			if (st->cols[k - 1].fetched)
-				continue;
-			if ((*status = read_one(st, (SQLUSMALLINT)k, op)) != 0)
-				return NULL;
-		}
+	for (int k = 1; k < col; k++) {
+		if (st->cols[k - 1].fetched)
+			continue;
+		if ((*status = pgv__stmt_column_read_text(st, (SQLUSMALLINT)k, op)) != 0)
+			return NULL;
 	}
 	return &st->cols[col - 1];
+}
+
+/* Makes column `col` of the current row available as text; returns it or NULL (recorded). */
+static stmt_column *column_get(pgv_stmt *st, int col, const char *op, int *status)
+{
+	stmt_column *c = pgv__stmt_column_at(st, col, op, status);
+
+	if (c && !c->fetched && (*status = pgv__stmt_column_read_text(st, (SQLUSMALLINT)col, op)) != 0)
+		return NULL;
+	return c;
+}
+
+/* Refuses text access to a column already read as bytes (a column is read only once). */
+static int column_not_binary(pgv_stmt *st, const stmt_column *c, int col, const char *op)
+{
+	if (c->binary && !c->is_null)
+		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "column %d was read as binary "
+			"(pgv_stmt_column_vector_binary) and cannot be read again as text", col);
+	return 0;
 }
 
 int pgv_stmt_column_is_null(pgv_stmt *st, int col)
@@ -183,6 +200,8 @@ int pgv_stmt_column_text(pgv_stmt *st, int col, const char **out, size_t *len)
 		*len = 0;
 	if (!(c = column_get(st, col, "pgv_stmt_column_text", &status)))
 		return status;
+	if ((status = column_not_binary(st, c, col, "pgv_stmt_column_text")) != 0)
+		return status;
 	if (!out)
 		return pgv__conn_fail(st->conn, PGV_EINVAL, "pgv_stmt_column_text", "out is NULL");
 	if (c->is_null)
@@ -204,6 +223,8 @@ static int column_convert(pgv_stmt *st, int col, const char *op, void *out, conv
 	char what[32];
 
 	if (!(c = column_get(st, col, op, &status)))
+		return status;
+	if ((status = column_not_binary(st, c, col, op)) != 0)
 		return status;
 	if (!out)
 		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "out is NULL");

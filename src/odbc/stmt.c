@@ -35,19 +35,17 @@ int pgv_stmt_prepare(pgv_stmt **out, pgv_conn *c, const char *sql)
 		free(st);
 		return status;
 	}
-	{
-		char *text = pgv__sql_for_driver(sql);
-		if (!text) {
-			SQLFreeHandle(SQL_HANDLE_STMT, st->h);
-			free(st);
-			return pgv__conn_fail(c, PGV_ENOMEM, "pgv_stmt_prepare", "out of memory");
-		}
-		rc = SQLPrepare(st->h, (SQLCHAR *)text, SQL_NTS);
-		free(text);
+	if (!(st->sql = pgv__sql_for_driver(sql))) {
+		SQLFreeHandle(SQL_HANDLE_STMT, st->h);
+		free(st);
+		return pgv__conn_fail(c, PGV_ENOMEM, "pgv_stmt_prepare", "out of memory");
 	}
+	/* Client-side in psqlODBC: no round trip until the statement runs. */
+	rc = SQLPrepare(st->h, (SQLCHAR *)st->sql, SQL_NTS);
 	if (!SQL_SUCCEEDED(rc)) {
 		status = pgv__odbc_fail(c, SQL_HANDLE_STMT, st->h, rc, "pgv_stmt_prepare: SQLPrepare");
 		SQLFreeHandle(SQL_HANDLE_STMT, st->h);
+		free(st->sql);
 		free(st);
 		return status;
 	}
@@ -55,6 +53,7 @@ int pgv_stmt_prepare(pgv_stmt **out, pgv_conn *c, const char *sql)
 	if (!SQL_SUCCEEDED(rc)) {
 		status = pgv__odbc_fail(c, SQL_HANDLE_STMT, st->h, rc, "pgv_stmt_prepare: SQLNumParams");
 		SQLFreeHandle(SQL_HANDLE_STMT, st->h);
+		free(st->sql);
 		free(st);
 		return status;
 	}
@@ -62,6 +61,7 @@ int pgv_stmt_prepare(pgv_stmt **out, pgv_conn *c, const char *sql)
 		st->params = calloc((size_t)st->nparams, sizeof(*st->params));
 		if (!st->params) {
 			SQLFreeHandle(SQL_HANDLE_STMT, st->h);
+			free(st->sql);
 			free(st);
 			return pgv__conn_fail(c, PGV_ENOMEM, "pgv_stmt_prepare", "out of memory");
 		}
@@ -82,6 +82,7 @@ void pgv_stmt_free(pgv_stmt *st)
 	for (i = 0; i < st->nparams; i++)
 		free(st->params[i].text);
 	free(st->params);
+	free(st->sql);
 	pgv__stmt_columns_free(st);
 	st->conn->open_stmts--;
 	free(st);
@@ -278,7 +279,13 @@ static int bind_all(pgv_stmt *st)
 	return 0;
 }
 
-/* Runs the statement and learns the shape of its result. */
+/*
+ * Runs the statement and learns the shape of its result.  The first run is SQLExecDirect: with
+ * server-side prepare, psqlODBC's first SQLExecute of a statement costs a round trip of its own
+ * (parse and describe, then bind and execute), which is most of a small query's overhead, and
+ * most statements run once.  A statement run again is prepared for real on its second run, so
+ * the server parses it once for all the later ones.
+ */
 static int execute(pgv_stmt *st)
 {
 	pgv_conn *c = st->conn;
@@ -286,11 +293,18 @@ static int execute(pgv_stmt *st)
 	SQLLEN rows = -1;
 	int status;
 
+	if (st->runs == 1 && !SQL_SUCCEEDED(rc = SQLPrepare(st->h, (SQLCHAR *)st->sql, SQL_NTS)))
+		return pgv__odbc_fail(c, SQL_HANDLE_STMT, st->h, rc, "pgv_stmt_step: SQLPrepare");
 	if ((status = bind_all(st)) != 0)
 		return status;
-	rc = SQLExecute(st->h);
+	st->runs++;
+	if (st->runs == 1)
+		rc = SQLExecDirect(st->h, (SQLCHAR *)st->sql, SQL_NTS);
+	else
+		rc = SQLExecute(st->h);
 	if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA)
-		return pgv__odbc_fail(c, SQL_HANDLE_STMT, st->h, rc, "pgv_stmt_step: SQLExecute");
+		return pgv__odbc_fail(c, SQL_HANDLE_STMT, st->h, rc, st->runs == 1
+			? "pgv_stmt_step: SQLExecDirect" : "pgv_stmt_step: SQLExecute");
 	st->executed = 1;
 	rc = SQLNumResultCols(st->h, &st->ncols);
 	if (!SQL_SUCCEEDED(rc))

@@ -16,11 +16,14 @@ typedef struct stmt_param {
 	size_t text_cap;
 } stmt_param;
 
-/* One column of the current row, read whole as text on first access. */
+/* One column of the current row, read whole (as text, or as bytes) on first access. */
 typedef struct stmt_column {
 	int fetched;  /* read for the current row */
 	int is_null;
-	char *buf;    /* NUL-terminated text; kept across rows to reuse the allocation */
+	int binary;   /* buf holds bytes (read as SQL_C_BINARY, or hex text decoded), not text */
+	int described;       /* sqltype is known (asked once per execute) */
+	SQLSMALLINT sqltype; /* the column's SQL type, for binary reads */
+	char *buf;    /* NUL-terminated text (or bytes); kept across rows to reuse the allocation */
 	size_t len;
 	size_t cap;
 } stmt_column;
@@ -28,6 +31,8 @@ typedef struct stmt_column {
 struct pgv_stmt {
 	pgv_conn *conn;
 	SQLHSTMT h;
+	char *sql;            /* the text as handed to the driver (owned) */
+	unsigned long runs;   /* executions so far: the first is direct, later ones prepared */
 	SQLSMALLINT nparams;  /* placeholders in the SQL, from SQLNumParams */
 	stmt_param *params;   /* nparams entries */
 	int executed;         /* executed since prepare or reset */
@@ -46,5 +51,21 @@ void pgv__stmt_columns_free(pgv_stmt *st);
 
 /* Sizes the column cache after execute; 0 or PGV_ENOMEM (recorded). */
 int pgv__stmt_columns_prepare(pgv_stmt *st);
+
+/*
+ * Checks that a row is current and `col` is in range, and reads the columns before `col` (as
+ * text: columns are read in ascending order, which every driver supports).  Returns the column,
+ * whether read yet or not, or NULL with *status set (recorded as `op`).  Clears the error first.
+ */
+stmt_column *pgv__stmt_column_at(pgv_stmt *st, int col, const char *op, int *status);
+
+/*
+ * Reads column `n` of the current row whole as text (SQL_C_CHAR, piecewise) into its cache;
+ * 0 or a negative status (recorded as `op`).
+ */
+int pgv__stmt_column_read_text(pgv_stmt *st, SQLUSMALLINT n, const char *op);
+
+/* Grows a column buffer to at least `need` bytes; 0 or -1. */
+int pgv__stmt_column_reserve(stmt_column *col, size_t need);
 
 #endif
