@@ -2,7 +2,8 @@
  * pgvodbc/store.h - an embedding table: upsert, insert, list, get, delete, count, k nearest
  * neighbours and distances.
  *
- * Vectors travel as bound text cast `?::vector` and are read back as `col::float4[]` text.  Table
+ * Vectors travel as bound text cast `?::vector` and are read back as `col::float4[]` text (or,
+ * opt in, in pgvector's binary form: pgv_store_list_ext).  Table
  * and column names are quoted by one function (pgv_ident_quote), so no name can change the SQL.
  * Every call works on the connection's thread; errors are in pgv_conn_error(conn).
  */
@@ -144,13 +145,39 @@ PGV_API void pgv_rows_free(pgv_rows *rows);
 PGV_API int pgv_store_list(pgv_rows **out, pgv_conn *conn, const pgv_table *table);
 
 /*
+ * How rows are read.  Initialise with PGV_FETCH_OPTS_INIT; fields are only ever appended.
+ *   binary  0 (default): vectors come back as float4[] text and are parsed.
+ *           1: vectors come back in pgvector's binary form (`vector_send`, sent as its hex
+ *           text) and are decoded without parsing any number: several times faster for wide
+ *           vectors, bit for bit the same values.  Needs the server's vector_send (every
+ *           pgvector version has it).
+ */
+typedef struct pgv_fetch_opts {
+	unsigned int version;
+	int binary;
+} pgv_fetch_opts;
+
+#define PGV_FETCH_OPTS_VERSION 1
+#define PGV_FETCH_OPTS_INIT { PGV_FETCH_OPTS_VERSION, 0 }
+
+/*
+ * pgv_store_list with options (NULL: the defaults, which is pgv_store_list).  PGV_EINVAL for an
+ * options version this library does not know.
+ */
+PGV_API int pgv_store_list_ext(pgv_rows **out, pgv_conn *conn, const pgv_table *table,
+	const pgv_fetch_opts *opts);
+
+/*
  * The `k` rows nearest to `query` under `metric`, nearest first (ties in any order), each with
  * its distance; rows whose vector is NULL are never among them.  The ordering is the operator's
  * alone, so an index on the vector column can serve it (and then gives an index's approximate
  * answer).  Returns PGV_EINVAL for k = 0 or an unknown metric, PGV_EDIM / PGV_EVALUE for a bad
  * query vector or one whose dimension is not the column's (the message gives both),
  * PGV_ENOTFOUND when the table or a column does not exist, PGV_EUNSUPPORTED when the server's
- * pgvector lacks the metric's operator (l1 before 0.7.0).
+ * pgvector lacks the metric's operator (l1 before 0.7.0).  The call sends the query alone: the
+ * table, its columns, the dimension and the operator are checked by the server, and only when it
+ * refuses is the catalog asked to explain why (so inside a caller's transaction, which the
+ * refusal has aborted, the message is the server's).
  */
 PGV_API int pgv_store_knn(pgv_rows **out, pgv_conn *conn, const pgv_table *table,
 	pgv_metric metric, const float *query, size_t dim, size_t k);

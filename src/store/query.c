@@ -13,6 +13,7 @@ struct pgv_rows {
 	pgv_stmt *st;      /* NULL once the result is exhausted */
 	pgv_row row;       /* the current row; its vector is owned here */
 	int with_distance; /* the result has a third column, the distance */
+	int binary;        /* the vector column is pgvector's binary form */
 	int pending;       /* the first step has been made: hand out its result next */
 	int first;         /* that step's result, PGV_ROW or PGV_DONE */
 	int failed;        /* a step failed: the iterator is finished */
@@ -160,7 +161,7 @@ int pgv_store_count(pgv_conn *c, const pgv_table *spec, int64_t *out)
  * here rather than at the first pgv_rows_next.  Takes `st` in every case.
  */
 static int rows_start(pgv_rows **out, pgv_conn *c, const pgv__store_table *t, const char *op,
-	pgv_stmt *st, int with_distance)
+	pgv_stmt *st, int with_distance, int binary)
 {
 	pgv_rows *r = calloc(1, sizeof(*r));
 	int status;
@@ -179,6 +180,7 @@ static int rows_start(pgv_rows **out, pgv_conn *c, const pgv__store_table *t, co
 	r->conn = c;
 	r->st = st;
 	r->with_distance = with_distance;
+	r->binary = binary;
 	r->pending = 1;
 	r->first = status;
 	if (status == PGV_DONE) {
@@ -225,7 +227,8 @@ int pgv_rows_next(pgv_rows *r, const pgv_row **row)
 			status = pgv__conn_fail(r->conn, PGV_ERROR, op, "reading rows: a row has a NULL id");
 	}
 	if (status == 0) {
-		vs = pgv_stmt_column_vector(r->st, 2, &r->row.vector);
+		vs = r->binary ? pgv_stmt_column_vector_binary(r->st, 2, &r->row.vector)
+			: pgv_stmt_column_vector(r->st, 2, &r->row.vector);
 		r->row.vector_is_null = vs == PGV_NULL;
 		status = vs < 0 ? vs : 0;
 	}
@@ -254,13 +257,14 @@ void pgv_rows_free(pgv_rows *r)
 	free(r);
 }
 
-/* Every row in id order. */
-int pgv_store_list(pgv_rows **out, pgv_conn *c, const pgv_table *spec)
+/* Every row in id order, vectors as text or in binary form. */
+int pgv_store_list_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec,
+	const pgv_fetch_opts *opts)
 {
 	const char *op = "pgv_store_list";
 	pgv__store_table t;
 	pgv_stmt *st = NULL;
-	int status;
+	int status, binary = opts && opts->binary;
 
 	if (!c)
 		return PGV_EINVAL;
@@ -268,35 +272,81 @@ int pgv_store_list(pgv_rows **out, pgv_conn *c, const pgv_table *spec)
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "listing rows: out is NULL");
 	*out = NULL;
+	if (opts && opts->version != PGV_FETCH_OPTS_VERSION)
+		return pgv__conn_fail(c, PGV_EINVAL, op, "listing rows: pgv_fetch_opts version %u is "
+			"not supported (this library knows version %d): initialise it with "
+			"PGV_FETCH_OPTS_INIT", opts->version, PGV_FETCH_OPTS_VERSION);
 	if ((status = pgv__store_table_open(&t, c, spec, op, "listing")) == 0
-			&& (status = prepare(c, &t, op, PGV__SQL_LIST, PGV_METRIC_L2, &st)) == 0)
-		status = rows_start(out, c, &t, op, st, 0);
+			&& (status = prepare(c, &t, op, binary ? PGV__SQL_LIST_BINARY : PGV__SQL_LIST,
+				PGV_METRIC_L2, &st)) == 0)
+		status = rows_start(out, c, &t, op, st, 0, binary);
 	pgv__store_table_free(&t);
 	return status;
 }
 
+/* Every row in id order, vectors as text. */
+int pgv_store_list(pgv_rows **out, pgv_conn *c, const pgv_table *spec)
+{
+	return pgv_store_list_ext(out, c, spec, NULL);
+}
+
 /*
- * What k-NN and distances share: the metric, the query vector (checked, and against the
- * column's dimension), the table; then prepares `which` with the query vector bound first.
+ * A k-NN or distances query that the server refused.  No catalog query runs before these calls
+ * (one per call would cost more than the search itself on small tables), so the server checks the
+ * table, the columns, the dimension and the operator; here its refusal gets the status a caller
+ * branches on and, when the catalog can still be asked (not inside a caller's transaction, which
+ * the refusal has aborted), the message a check made beforehand would have given.
+ */
+static int search_failed(pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv_metric metric, size_t dim, int status)
+{
+	const pgv_error *e = pgv_conn_error(c);
+	pgv__saved_error saved;
+	size_t coldim = 0;
+	int mapped = status, why;
+
+	if (status != PGV_ERROR)
+		return status;
+	if (strcmp(e->sqlstate, "42P01") == 0 || strcmp(e->sqlstate, "42703") == 0)
+		mapped = PGV_ENOTFOUND; /* undefined table or column */
+	else if (strcmp(e->sqlstate, "22000") == 0 && strstr(e->message, "dimensions"))
+		mapped = PGV_EDIM;      /* pgvector: "different vector dimensions 4 and 3" */
+	else if (strcmp(e->sqlstate, "42883") != 0)
+		return status;          /* 42883: no such operator, perhaps an old pgvector */
+	pgv__store_error_save(c, &saved);
+	if (!pgv_conn_in_transaction(c)) {
+		why = pgv__store_describe(c, t, op, &coldim);
+		if (why == 0 && coldim && coldim != dim)
+			why = pgv__conn_fail(c, PGV_EDIM, op, "%s: the query vector has %zu dimensions "
+				"but the column %s has %zu", t->what, dim, t->vec, coldim);
+		else if (why == 0)
+			why = pgv__store_check_metric(c, t, op, metric);
+		if (why == PGV_ENOTFOUND || why == PGV_EDIM || why == PGV_EUNSUPPORTED) {
+			free(saved.message);
+			return why;
+		}
+	}
+	return pgv__store_error_restore(c, &saved, mapped);
+}
+
+/*
+ * What k-NN and distances share: the metric (known), the query vector (checked as the server
+ * would), the table; then prepares `which` with the query vector bound first.
  */
 static int distance_query(pgv_conn *c, const pgv__store_table *t, const char *op,
 	pgv__store_stmt which, pgv_metric metric, const float *query, size_t dim, pgv_stmt **st)
 {
-	size_t coldim = 0;
 	int status;
 
 	*st = NULL;
 	if (pgv_vector_check(query, dim) != 0)
 		return pgv__conn_fail(c, pgv_error_last()->status, op, "%s: the query vector: %s",
 			t->what, pgv_error_last()->message);
-	if ((status = pgv__store_check_metric(c, t, op, metric)) != 0
-			|| (status = pgv__store_describe(c, t, op, &coldim)) != 0)
-		return status;
-	if (coldim && coldim != dim)
-		return pgv__conn_fail(c, PGV_EDIM, op, "%s: the query vector has %zu dimensions but "
-			"the column %s has %zu", t->what, dim, t->vec, coldim);
+	if ((unsigned)metric >= PGV__METRIC_COUNT)
+		return pgv__conn_fail(c, PGV_EINVAL, op, "%s: unknown metric %d", t->what,
+			(int)metric);
 	if ((status = prepare(c, t, op, which, metric, st)) != 0)
-		return status;
+		return search_failed(c, t, op, metric, dim, status);
 	if ((status = pgv_stmt_bind_vector(*st, 1, query, dim)) != 0) {
 		pgv__store_wrap(c, t, op, NULL, status);
 		pgv_stmt_free(*st);
@@ -335,7 +385,8 @@ int pgv_store_knn(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_metric
 		pgv_stmt_free(st);
 		goto done;
 	}
-	status = rows_start(out, c, &t, op, st, 1);
+	if ((status = rows_start(out, c, &t, op, st, 1, 0)) != 0)
+		status = search_failed(c, &t, op, metric, dim, status);
 done:
 	pgv__store_table_free(&t);
 	return status;
@@ -373,7 +424,8 @@ int pgv_store_distances(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_
 			goto done;
 		}
 	}
-	status = rows_start(out, c, &t, op, st, 1);
+	if ((status = rows_start(out, c, &t, op, st, 1, 0)) != 0)
+		status = search_failed(c, &t, op, metric, dim, status);
 done:
 	pgv__buf_free(&list);
 	pgv__store_table_free(&t);

@@ -1,7 +1,7 @@
 /*
  * Internal: the store's shared pieces - the SQL dialect (every piece of SQL text the store sends,
- * in one table), a resolved table description, the catalog look-up of the vector column, and
- * error helpers.  Implemented in table.c; used by upsert.c and query.c.  Never installed.
+ * in one table: dialect.c), a resolved table description, the catalog look-up of the vector
+ * column, and error helpers (table.c); used by upsert.c and query.c.  Never installed.
  */
 #ifndef PGV_INTERNAL_STORE_H
 #define PGV_INTERNAL_STORE_H
@@ -33,6 +33,7 @@ typedef enum pgv__store_stmt {
 	PGV__SQL_DELETE,       /* (id list) */
 	PGV__SQL_COUNT,        /* () -> count */
 	PGV__SQL_LIST,         /* () -> id, vector */
+	PGV__SQL_LIST_BINARY,  /* () -> id, vector in pgvector's binary form */
 	PGV__SQL_KNN,          /* (query vector, k) -> id, vector, distance */
 	PGV__SQL_DISTANCES,    /* (query vector) -> id, vector, distance */
 	PGV__SQL_DISTANCES_IDS,/* (query vector, id list) -> id, vector, distance */
@@ -42,13 +43,15 @@ typedef enum pgv__store_stmt {
 /*
  * The SQL of one backend.  Statement templates name their parts in braces: {table}, {id} and
  * {vec} are the quoted names (inserted as they are, never expanded again), {op} the metric's
- * operator; {read}, {vparam}, {dist}, {ids} and {vlist} are the pieces below, expanded in turn.
+ * operator; {read}, {read_binary}, {vparam}, {dist}, {ids} and {vlist} are the pieces below,
+ * expanded in turn.
  * A second backend is a second instance of this struct.
  */
 typedef struct pgv__dialect {
 	const char *name;
 	const char *vparam;        /* a vector parameter, bound as vector text */
 	const char *read;          /* reads the vector column as text the codec parses */
+	const char *read_binary;   /* reads it as pgvector's binary form (bytes) */
 	const char *dist;          /* the distance from the vector column to {vparam} under {op} */
 	const char *ids;           /* a list of ids as one text parameter */
 	const char *vlist;         /* a list of vectors as one text parameter */
@@ -125,6 +128,22 @@ int pgv__store_check_metric(pgv_conn *c, const pgv__store_table *t, const char *
  */
 int pgv__store_wrap(pgv_conn *c, const pgv__store_table *t, const char *op, const char *detail,
 	int status);
+
+/* A copy of a connection's error, kept across calls that clear it. */
+typedef struct pgv__saved_error {
+	int status;
+	char sqlstate[6];
+	long native;
+	int64_t row;
+	char op[96];
+	char *message; /* owned; NULL when memory ran out (restoring then keeps the current error) */
+} pgv__saved_error;
+
+/* Copies the connection's current error into `s` (release it with pgv__store_error_restore). */
+void pgv__store_error_save(pgv_conn *c, pgv__saved_error *s);
+
+/* Makes `s` the connection's error again with status `status`, frees it; returns `status`. */
+int pgv__store_error_restore(pgv_conn *c, pgv__saved_error *s, int status);
 
 /*
  * Rolls back the transaction the store opened, keeping the connection's current error (the

@@ -12,22 +12,22 @@
 
 /*
  * Batching, measured by tests/bench/bench_upsert.c on the embedded server through psqlODBC
- * (pgvodbc_unicode; rows/s, median of 5 runs, vector text formatted inside the timed region):
+ * (pgvodbc_unicode; rows/s, median of 7 interleaved runs, vector text formatted inside the timed
+ * region; docs/performance.md has the whole table and the client CPU per row):
  *                               dim 4    dim 128   dim 1536
- *   row at a time, autocommit    6000      1120       107
- *   row at a time, one txn       4480      1030       105
- *   VALUES, 100 rows/stmt       33900      1320       109
- *   unnest, 100 rows/stmt       61400      2940       250
- *   unnest, 1000 rows/stmt      71800      3030       249
- *   ODBC parameter arrays       38400      2870       244
- *   (formatting the text alone 151000      4710       395)
+ *   unnest, 100 rows/stmt       92900      7830       659
+ *   unnest, 1000 rows/stmt     116800      7560       579 (500 rows)
+ *   ODBC parameter arrays       50200      6850       629
+ *   libpq pipeline, per row      9600      4320       624
+ *   pgv_store_upsert           127100      7400       629
+ *   (formatting the text alone 8.8M      281000     23500)
  * A batch is one statement with two list parameters, unnest(?::bigint[], ?::vector[]): the
  * fastest at every dimension, and it needs nothing beyond the statement API.  It gains nothing
- * past a few hundred rows at 4 dimensions, and at 1536 dimensions 50 rows (about 850 KB of text)
- * already reach the plateau; so a batch ends at PGV__BATCH_ROWS rows or once its vector text
- * passes PGV__BATCH_BYTES, whichever comes first, and rows of 16000 dimensions never build a
- * statement much larger than that.  Past 128 dimensions the codec's float formatting is most of
- * the time.
+ * past a few hundred rows at 4 dimensions; at 1536 dimensions every way is bound by the server
+ * (its parsing of the vector text) and batches of 30 to 250 rows measure the same, while one
+ * statement of 500 rows (8.5 MB) is slower; so a batch ends at PGV__BATCH_ROWS rows or once its
+ * vector text passes PGV__BATCH_BYTES, whichever comes first, and rows of 16000 dimensions never
+ * build a statement much larger than that.
  */
 
 /* A row position and its id, for finding the last row of each id. */

@@ -501,6 +501,27 @@ static void test_store__search_refuses_bad_input(void **state)
 	assert_int_equal(pgv_store_knn(&rows, db->conn, &bad, PGV_METRIC_L2, q4, 4, 1),
 		PGV_ENOTFOUND);
 	assert_message_has(db->conn, "has no column \"nope\"");
+
+	/*
+	 * No catalog query runs before a search: the server refuses a wrong dimension.  Inside a
+	 * transaction (which the refusal aborts) the message is pgvector's, still with both numbers
+	 * ("different vector dimensions 4 and 3") and the status PGV_EDIM.
+	 */
+	assert_pgv(db->conn, pgv_conn_begin(db->conn), PGV_OK);
+	assert_int_equal(pgv_store_knn(&rows, db->conn, &t, PGV_METRIC_L2, q3, 3, 1), PGV_EDIM);
+	assert_null(rows);
+	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, "22000");
+	assert_message_has(db->conn, "dimensions");
+	assert_message_has(db->conn, "4");
+	assert_message_has(db->conn, "3");
+	assert_pgv(db->conn, pgv_conn_rollback(db->conn), PGV_OK);
+	bad = table_of("pgvt_no_such_table");
+	assert_pgv(db->conn, pgv_conn_begin(db->conn), PGV_OK);
+	assert_int_equal(pgv_store_distances(&rows, db->conn, &bad, PGV_METRIC_L2, q4, 4, NULL, 0),
+		PGV_ENOTFOUND);
+	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, "42P01");
+	assert_message_has(db->conn, "pgvt_no_such_table");
+	assert_pgv(db->conn, pgv_conn_rollback(db->conn), PGV_OK);
 }
 
 /* A schema-qualified table works; the schema is quoted on its own. */
