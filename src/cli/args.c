@@ -18,7 +18,7 @@
 
 enum opt_id {
 	O_DSN, O_CONNECT, O_JSON, O_HELP, O_VERSION, O_SCHEMA, O_TABLE, O_ID_COLUMN,
-	O_VECTOR_COLUMN, O_METRIC, O_K, O_ID, O_DIR, O_TO, O_STEPS, O_BATCH
+	O_VECTOR_COLUMN, O_METRIC, O_K, O_ID, O_DIR, O_TO, O_STEPS, O_BATCH, O_BINARY
 };
 
 typedef struct opt_def {
@@ -46,6 +46,7 @@ static const opt_def OPTS[] = {
 	{ "to", 0, 1, BIT(CMD_MIGRATE), O_TO },
 	{ "steps", 0, 1, BIT(CMD_MIGRATE), O_STEPS },
 	{ "batch", 0, 1, BIT(CMD_UPSERT), O_BATCH },
+	{ "binary", 0, 0, BIT(CMD_LIST), O_BINARY },
 };
 #define NOPTS (sizeof(OPTS) / sizeof(OPTS[0]))
 
@@ -250,6 +251,7 @@ static void apply(parser *p, cli *c)
 			break;
 		case O_CONNECT: o->connect = g->value; break;
 		case O_JSON: o->json = 1; break;
+		case O_BINARY: o->binary = 1; break;
 		case O_HELP: o->help = 1; break;
 		case O_VERSION: o->version = 1; break;
 		case O_SCHEMA: o->schema = g->value; break;

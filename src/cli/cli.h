@@ -48,6 +48,7 @@ typedef struct cli_opts {
 	int64_t *ids;             /* --id values (allocated), nids of them */
 	size_t nids;
 	int json;                 /* --json */
+	int binary;               /* --binary (list): read vectors in pgvector's binary form */
 	int help;                 /* --help: print the command's help and stop */
 	int version;              /* --version */
 	char **args;              /* positional arguments after the command word (allocated array) */

@@ -41,9 +41,11 @@ static int print_rows(cli *c, pgv_rows *rows, int with_vector, int with_distance
  * the row loops add nothing before them. */
 int cli_print_list(cli *c)
 {
+	pgv_fetch_opts opts = PGV_FETCH_OPTS_INIT;
 	pgv_rows *rows = NULL;
 
-	if (pgv_store_list(&rows, c->conn, &c->table) != 0)
+	opts.binary = c->opt.binary;
+	if (pgv_store_list_ext(&rows, c->conn, &c->table, &opts) != 0)
 		return cli_fail_db(c, NULL);
 	return print_rows(c, rows, 1, 0, NULL);
 }

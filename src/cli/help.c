@@ -80,11 +80,14 @@ static const char UPSERT_HELP[] =
 	"\n";
 
 static const char LIST_HELP[] =
-	"usage: pgvodbc list [--table T] [--json]\n"
+	"usage: pgvodbc list [--table T] [--binary] [--json]\n"
 	"\n"
 	"Prints every row in id order, streaming (the table is never held in memory):\n"
 	"  text   ID<TAB>[v1,v2,...]            (NULL for a NULL vector)\n"
 	"  JSON   {\"id\":1,\"embedding\":[0.1,0.8,0.5,0.3]}\n"
+	"\n"
+	"  --binary             read the vectors in pgvector's binary form (vector_send): the\n"
+	"                       same output, faster for wide vectors\n"
 	"\n";
 
 static const char KNN_HELP[] =

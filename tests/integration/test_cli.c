@@ -493,6 +493,14 @@ static void test_cli__list_text_and_json(void **state)
 	run_free(&r);
 	CLI(&r, NULL, "list", "--table", table);
 	assert_contains(r.out, "4\t[1e-05,1.234567e+06,-0,3e+38]\n5\tNULL\n");
+	{
+		/* --binary reads pgvector's binary form: the same output, byte for byte */
+		run rb = { 0 };
+		CLI(&rb, NULL, "list", "--binary", "--table", table);
+		assert_status(&rb, 0);
+		assert_string_equal(rb.out, r.out);
+		run_free(&rb);
+	}
 	run_free(&r);
 }
 
