@@ -4,8 +4,10 @@
 #   scripts/setup.sh [BUILD_DIR [CMAKE_ARGS...]]
 #
 # Debian packages (only those missing): a C compiler, CMake, the unixODBC driver manager and its
-# headers, psqlODBC, CMocka, and Node.js/npm when no node is on PATH.  Then the pinned embedded
-# server packages (tests/server, `npm ci` from the committed lock file), then a CMake build.
+# headers, psqlODBC, CMocka, libpq's headers (for the libpq baseline of tests/bench/bench_upsert
+# only: the library never links libpq), and Node.js/npm when no node is on PATH.  Then the pinned
+# embedded server packages (tests/server, `npm ci` from the committed lock file), then a CMake
+# build.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,7 +18,7 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 
 # Debian packages: install the missing ones in one apt-get call.
 need=()
-for pkg in gcc make cmake unixodbc unixodbc-dev odbc-postgresql libcmocka-dev; do
+for pkg in gcc make cmake unixodbc unixodbc-dev odbc-postgresql libcmocka-dev libpq-dev; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 command -v node >/dev/null 2>&1 || need+=(nodejs)

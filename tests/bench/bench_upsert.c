@@ -1,41 +1,45 @@
 /*
- * bench_upsert: rows per second of the ways psqlODBC allows to upsert vectors, on one server.
+ * bench_upsert: rows per second, and client CPU per row, of the ways to upsert vectors on one
+ * server, against the library's pgv_store_upsert.
  *
- *   bench_upsert [DSN]        (default: $PGVODBC_DSN)
+ *   bench_upsert [--all] [DSN]        (default: $PGVODBC_DSN)
  *
- * Strategies, each run inside one transaction unless named autocommit:
- *   row/autocommit   one INSERT ... ON CONFLICT per row, autocommit (the baseline)
+ * Strategies, each run inside one transaction unless named autocommit (--all adds the first
+ * two, which are an order of magnitude slower; multi-row VALUES, measured before, was slower
+ * than unnest and parameter arrays at every size):
+ *   row/autocommit   one INSERT ... ON CONFLICT per row, autocommit
  *   row/txn          the same, all rows in one transaction
- *   values/B         multi-row VALUES, B rows (2B parameters) per statement
  *   unnest/B         unnest(?::bigint[], ?::vector[]): two text parameters per B rows
  *   paramarray/B     ODBC parameter arrays (SQL_ATTR_PARAMSET_SIZE = B, column-wise), raw ODBC
+ *   libpq-pipe/B     libpq pipeline mode: PQsendQueryParams of INSERT ... VALUES ($1,$2::vector)
+ *                    ON CONFLICT per row, text parameters, PQpipelineSync every B rows, one
+ *                    transaction (built when CMake finds libpq; host and port from
+ *                    $ODBCSYSINI/port, the embedded server's port file)
  *   store            pgv_store_upsert itself (the strategy the library chose)
  *   format-only      pgv_vector_format of every row and nothing else: the floor under all of them
- * Each figure is the median of RUNS runs into a freshly truncated table; the vector text is
- * formatted inside the timed region for every strategy.  Prints a table on stdout; takes about
- * a minute and a half on the embedded server.
+ * Each figure: the median of RUNS runs into a truncated table (wall time; this process's
+ * user+system CPU), runs of all strategies interleaved, text formatted inside the timed region.
+ * Then the library's ratios to the best parameter array and to libpq (above 1: library faster).
  */
 #define _POSIX_C_SOURCE 200809L
-#include <sql.h>
-#include <sqlext.h>
+#include "bench_util.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "pgvodbc.h"
+#if PGVODBC_BENCH_LIBPQ
+#include <libpq-fe.h>
+#endif
 
-#define RUNS 5
+#define RUNS 7
 #define SQL_MAX 512
 
 typedef enum strategy {
-	ROW_AUTOCOMMIT, ROW_TXN, VALUES, UNNEST, PARAMARRAY, STORE, FORMAT_ONLY
+	ROW_AUTOCOMMIT, ROW_TXN, UNNEST, PARAMARRAY, LIBPQ, STORE, FORMAT_ONLY
 } strategy;
 
 static const char *const strategy_names[] = {
-	"row/autocommit", "row/txn", "values", "unnest", "paramarray", "store", "format-only"
+	"row/autocommit", "row/txn", "unnest", "paramarray", "libpq-pipe", "store",
+	"format-only"
 };
 
 /* One measurement to make: a strategy and its batch size (0: not batched). */
@@ -45,16 +49,20 @@ typedef struct config {
 } config;
 
 static const config configs[] = {
-	{ ROW_AUTOCOMMIT, 0 }, { ROW_TXN, 0 }, { VALUES, 100 },
+	{ ROW_AUTOCOMMIT, 0 }, { ROW_TXN, 0 }, /* only with --all */
 	{ UNNEST, 100 }, { UNNEST, 1000 }, { PARAMARRAY, 100 }, { PARAMARRAY, 1000 },
-	{ STORE, 0 }, { FORMAT_ONLY, 0 },
+	{ LIBPQ, 100 }, { LIBPQ, 1000 }, { STORE, 0 }, { FORMAT_ONLY, 0 },
 };
+#define SLOW_CONFIGS 2
 
 /* Everything one dimension's measurements share. */
 typedef struct bench {
 	pgv_conn *conn;     /* library connection: set-up and the library-level strategies */
 	SQLHENV env;        /* raw connection for parameter arrays */
 	SQLHDBC dbc;
+#if PGVODBC_BENCH_LIBPQ
+	PGconn *pq;         /* libpq connection for the pipeline */
+#endif
 	char table[64];
 	size_t dim;
 	size_t rows;
@@ -63,76 +71,19 @@ typedef struct bench {
 	pgv_vector *vecs;   /* rows views into data, for pgv_store_upsert */
 } bench;
 
-/* Stops the program with the library connection's error. */
-static void die_conn(bench *b, const char *what)
-{
-	const pgv_error *e = pgv_conn_error(b->conn);
-
-	fprintf(stderr, "bench_upsert: %s: %s [%s] %s\n", what, pgv_status_name(e->status),
-		e->sqlstate, e->message);
-	exit(1);
-}
-
-/* Stops the program with the first ODBC diagnostic record of a handle. */
-static void die_odbc(SQLSMALLINT type, SQLHANDLE h, const char *what)
-{
-	SQLCHAR state[6] = "", msg[1024] = "";
-	SQLINTEGER native = 0;
-	SQLSMALLINT len = 0;
-
-	SQLGetDiagRec(type, h, 1, state, &native, msg, sizeof(msg), &len);
-	fprintf(stderr, "bench_upsert: %s: [%s] %s\n", what, (char *)state, (char *)msg);
-	exit(1);
-}
-
-/* Runs SQL on the library connection or stops. */
-static void exec_or_die(bench *b, const char *sql)
-{
-	if (pgv_conn_exec(b->conn, sql) != 0)
-		die_conn(b, sql);
-}
-
-/* Seconds on the monotonic clock. */
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Allocates or stops. */
-static void *xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p) {
-		fprintf(stderr, "bench_upsert: out of memory\n");
-		exit(1);
-	}
-	return p;
-}
-
-/* The INSERT ... ON CONFLICT statement for `rows` rows of VALUES (?, ?::vector). */
-static char *values_sql(const bench *b, size_t rows)
-{
-	size_t cap = 256 + rows * 24, len;
-	char *sql = xmalloc(cap);
-
-	len = (size_t)snprintf(sql, cap, "INSERT INTO %s (id, embedding) VALUES ", b->table);
-	for (size_t i = 0; i < rows; i++)
-		len += (size_t)snprintf(sql + len, cap - len, "%s(?, ?::vector)", i ? ", " : "");
-	snprintf(sql + len, cap - len,
-		" ON CONFLICT (id) DO UPDATE SET embedding = EXCLUDED.embedding");
-	return sql;
-}
+#define die_conn(b, what) bench_die_conn((b)->conn, (what))
+#define exec_or_die(b, sql) bench_exec((b)->conn, (sql))
+#define die_odbc bench_die_odbc /* short names, as before bench_util.h */
+#define xmalloc bench_xmalloc
 
 /* Row at a time with one prepared statement; `txn` wraps all rows in one transaction. */
 static void run_rows(bench *b, int txn)
 {
-	char *sql = values_sql(b, 1);
+	char sql[SQL_MAX];
 	pgv_stmt *st = NULL;
 
+	snprintf(sql, sizeof(sql), "INSERT INTO %s (id, embedding) VALUES (?, ?::vector) "
+		"ON CONFLICT (id) DO UPDATE SET embedding = EXCLUDED.embedding", b->table);
 	if (pgv_stmt_prepare(&st, b->conn, sql) != 0)
 		die_conn(b, "prepare");
 	if (txn && pgv_conn_begin(b->conn) != 0)
@@ -146,46 +97,6 @@ static void run_rows(bench *b, int txn)
 	if (txn && pgv_conn_commit(b->conn) != 0)
 		die_conn(b, "commit");
 	pgv_stmt_free(st);
-	free(sql);
-}
-
-/* Multi-row VALUES, `batch` rows per statement (a second statement for the last, short batch). */
-static void run_values(bench *b, size_t batch)
-{
-	pgv_stmt *full = NULL, *tail = NULL;
-	size_t rest = b->rows % batch;
-	char *sql = values_sql(b, batch);
-
-	if (pgv_stmt_prepare(&full, b->conn, sql) != 0)
-		die_conn(b, "prepare");
-	free(sql);
-	if (rest) {
-		sql = values_sql(b, rest);
-		if (pgv_stmt_prepare(&tail, b->conn, sql) != 0)
-			die_conn(b, "prepare");
-		free(sql);
-	}
-	if (pgv_conn_begin(b->conn) != 0)
-		die_conn(b, "begin");
-	for (size_t at = 0; at < b->rows; at += batch) {
-		size_t n = b->rows - at < batch ? b->rows - at : batch;
-		pgv_stmt *st = n == batch ? full : tail;
-
-		if (pgv_stmt_reset(st) != 0)
-			die_conn(b, "reset");
-		for (size_t i = 0; i < n; i++) {
-			if (pgv_stmt_bind_int64(st, (int)(2 * i + 1), b->ids[at + i]) != 0
-					|| pgv_stmt_bind_vector(st, (int)(2 * i + 2),
-						b->data + (at + i) * b->dim, b->dim) != 0)
-				die_conn(b, "bind");
-		}
-		if (pgv_stmt_step(st) != PGV_DONE)
-			die_conn(b, "values upsert");
-	}
-	if (pgv_conn_commit(b->conn) != 0)
-		die_conn(b, "commit");
-	pgv_stmt_free(full);
-	pgv_stmt_free(tail);
 }
 
 /* Two array texts per batch: {1,2,...} and {"[...]","[...]",...}. */
@@ -335,51 +246,132 @@ static int64_t count_rows(bench *b)
 	return n;
 }
 
-/* Orders doubles ascending for qsort. */
-static int cmp_double(const void *a, const void *b)
+#if PGVODBC_BENCH_LIBPQ
+/* Stops the program with libpq's message unless `ok`. */
+static void pq_check(PGconn *pq, int ok)
 {
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
+	if (!ok) {
+		fprintf(stderr, "bench_upsert: libpq: %s", PQerrorMessage(pq));
+		exit(1);
+	}
 }
 
-/* Times one configuration: RUNS runs into a truncated table; returns the median seconds. */
-static double measure(bench *b, const config *cf)
+/* Connects libpq to the embedded server ($ODBCSYSINI/port), or returns NULL with a note. */
+static PGconn *pq_connect(void)
+{
+	const char *dir = getenv("ODBCSYSINI");
+	char path[512], conninfo[256];
+	FILE *f;
+	int port = 0;
+	PGconn *pq;
+
+	snprintf(path, sizeof(path), "%s/port", dir ? dir : ".");
+	if (!(f = fopen(path, "r")) || fscanf(f, "%d", &port) != 1) {
+		fprintf(stderr, "bench_upsert: no port in %s: libpq baseline skipped\n", path);
+		if (f)
+			fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	snprintf(conninfo, sizeof(conninfo), "host=127.0.0.1 port=%d user=postgres password=x "
+		"dbname=postgres sslmode=disable", port);
+	pq = PQconnectdb(conninfo);
+	pq_check(pq, PQstatus(pq) == CONNECTION_OK);
+	return pq;
+}
+
+/* Reads the results of one pipeline batch (each query, then the sync) or stops. */
+static void pq_consume(PGconn *pq, size_t queries)
+{
+	PGresult *res;
+
+	for (size_t i = 0; i < queries; i++) {
+		res = PQgetResult(pq);
+		pq_check(pq, res && PQresultStatus(res) == PGRES_COMMAND_OK);
+		PQclear(res);
+		pq_check(pq, PQgetResult(pq) == NULL); /* the NULL that ends each query's results */
+	}
+	res = PQgetResult(pq);
+	pq_check(pq, res && PQresultStatus(res) == PGRES_PIPELINE_SYNC);
+	PQclear(res);
+}
+
+/* libpq pipeline: one INSERT ... ON CONFLICT per row, a sync every `batch` rows, one txn. */
+static void run_libpq(bench *b, size_t batch)
+{
+	char sql[SQL_MAX], id[24];
+	size_t cap = b->dim * PGV_FLOAT_TEXT_MAX + 3;
+	char *text = xmalloc(cap);
+	const char *values[2] = { id, text };
+
+	snprintf(sql, sizeof(sql), "INSERT INTO %s (id, embedding) VALUES ($1, $2::vector) "
+		"ON CONFLICT (id) DO UPDATE SET embedding = EXCLUDED.embedding", b->table);
+	pq_check(b->pq, PQenterPipelineMode(b->pq) == 1 && PQsendQueryParams(b->pq, "BEGIN", 0,
+		NULL, NULL, NULL, NULL, 0) == 1);
+	for (size_t at = 0; at < b->rows; at += batch) {
+		size_t n = b->rows - at < batch ? b->rows - at : batch;
+
+		for (size_t i = 0; i < n; i++) {
+			snprintf(id, sizeof(id), "%lld", (long long)b->ids[at + i]);
+			pgv_vector_format(b->data + (at + i) * b->dim, b->dim, text, cap);
+			pq_check(b->pq, PQsendQueryParams(b->pq, sql, 2, NULL, values, NULL, NULL, 0)
+				== 1);
+		}
+		n += at == 0; /* the BEGIN */
+		if (at + batch >= b->rows) {
+			pq_check(b->pq, PQsendQueryParams(b->pq, "COMMIT", 0, NULL, NULL, NULL, NULL, 0)
+				== 1);
+			n++;
+		}
+		pq_check(b->pq, PQpipelineSync(b->pq) == 1);
+		pq_consume(b->pq, n);
+	}
+	PQexitPipelineMode(b->pq);
+	free(text);
+}
+#endif
+
+/* One measured configuration: medians of rows/s and of client CPU seconds per row. */
+typedef struct result {
+	double rows_per_s;
+	double cpu_per_row;
+} result;
+
+/* Runs one configuration once into a truncated table: wall and CPU seconds into *t, *cpu. */
+static void run_once(bench *b, const config *cf, double *t, double *cpu)
 {
 	char sql[SQL_MAX];
-	double t[RUNS];
+	double t0, c0;
 
 	snprintf(sql, sizeof(sql), "TRUNCATE %s", b->table);
-	for (int r = 0; r < RUNS; r++) {
-		double t0;
-
-		exec_or_die(b, sql);
-		t0 = now();
-		switch (cf->s) {
-		case ROW_AUTOCOMMIT: run_rows(b, 0); break;
-		case ROW_TXN: run_rows(b, 1); break;
-		case VALUES: run_values(b, cf->batch); break;
-		case UNNEST: run_unnest(b, cf->batch); break;
-		case PARAMARRAY: run_paramarray(b, cf->batch); break;
-		case STORE: run_store(b); break;
-		case FORMAT_ONLY: run_format_only(b); break;
-		}
-		t[r] = now() - t0;
-		if (count_rows(b) != (cf->s == FORMAT_ONLY ? 0 : (int64_t)b->rows)) {
-			fprintf(stderr, "bench_upsert: %s wrote the wrong number of rows\n",
-				strategy_names[cf->s]);
-			exit(1);
-		}
+	exec_or_die(b, sql);
+	t0 = bench_now();
+	c0 = bench_cpu();
+	switch (cf->s) {
+	case ROW_AUTOCOMMIT: run_rows(b, 0); break;
+	case ROW_TXN: run_rows(b, 1); break;
+	case UNNEST: run_unnest(b, cf->batch); break;
+	case PARAMARRAY: run_paramarray(b, cf->batch); break;
+#if PGVODBC_BENCH_LIBPQ
+	case LIBPQ: run_libpq(b, cf->batch); break;
+#else
+	case LIBPQ: break;
+#endif
+	case STORE: run_store(b); break;
+	case FORMAT_ONLY: run_format_only(b); break;
 	}
-	qsort(t, RUNS, sizeof(t[0]), cmp_double);
-	return t[RUNS / 2];
+	*t = bench_now() - t0;
+	*cpu = bench_cpu() - c0;
+	if (count_rows(b) != (cf->s == FORMAT_ONLY ? 0 : (int64_t)b->rows)) {
+		fprintf(stderr, "bench_upsert: %s wrote the wrong number of rows\n",
+			strategy_names[cf->s]);
+		exit(1);
+	}
 }
 
 /* Fills ids 1..rows and deterministic pseudo-random floats in [-1, 1). */
 static void fill(bench *b)
 {
-	uint64_t x = 0x9E3779B97F4A7C15ULL ^ b->dim;
-
 	b->ids = xmalloc(b->rows * sizeof(*b->ids));
 	b->data = xmalloc(b->rows * b->dim * sizeof(float));
 	b->vecs = xmalloc(b->rows * sizeof(*b->vecs));
@@ -388,19 +380,32 @@ static void fill(bench *b)
 		b->vecs[i].dim = b->dim;
 		b->vecs[i].data = b->data + i * b->dim;
 	}
-	for (size_t i = 0; i < b->rows * b->dim; i++) {
-		x ^= x >> 12;
-		x ^= x << 25;
-		x ^= x >> 27;
-		b->data[i] = (float)((double)((x * 0x2545F4914F6CDD1DULL) >> 40) / (double)(1 << 23))
-			- 1.0f;
-	}
+	bench_fill(b->data, b->rows * b->dim, b->dim);
 }
 
-/* Measures every configuration for one dimension and prints its lines. */
-static void bench_dim(bench *b, size_t dim, size_t rows)
+/* Prints the library's ratio to a baseline (rows/s, and client CPU per row). */
+static void print_ratio(const char *what, const result *lib, const result *base)
 {
-	char sql[SQL_MAX];
+	if (base->rows_per_s <= 0)
+		return;
+	printf("  store vs %-16s rows/s %10.0f vs %10.0f = %5.2fx   CPU/row %8.1f vs %8.1f us = "
+		"%5.2fx\n", what, lib->rows_per_s, base->rows_per_s, lib->rows_per_s / base->rows_per_s,
+		lib->cpu_per_row * 1e6, base->cpu_per_row * 1e6, lib->cpu_per_row / base->cpu_per_row);
+}
+
+/*
+ * Measures every configuration for one dimension and prints its lines and the ratios.  The runs
+ * are interleaved (run 1 of every configuration, then run 2, ...), so that a shared, noisy
+ * machine slows every configuration alike rather than whichever ran during a busy spell.
+ */
+static void bench_dim(bench *b, size_t dim, size_t rows, int all)
+{
+	enum { NCONF = sizeof(configs) / sizeof(configs[0]) };
+	char sql[SQL_MAX], name[NCONF][32], best_pa[32] = "", best_pq[32] = "";
+	double t[NCONF][RUNS], cpu[NCONF][RUNS];
+	result r[NCONF], lib = { 0, 0 }, pa = { 0, 0 }, pq = { 0, 0 };
+	config use[NCONF];
+	int on[NCONF];
 
 	b->dim = dim;
 	b->rows = rows;
@@ -410,24 +415,50 @@ static void bench_dim(bench *b, size_t dim, size_t rows)
 	snprintf(sql, sizeof(sql), "CREATE TABLE %s (id bigint PRIMARY KEY, embedding vector(%zu))",
 		b->table, dim);
 	exec_or_die(b, sql);
-	for (size_t i = 0; i < sizeof(configs) / sizeof(configs[0]); i++) {
+	for (size_t i = 0; i < NCONF; i++) {
 		const config *cf = &configs[i];
-		size_t batch = cf->batch > rows ? rows : cf->batch;
-		config c = { cf->s, batch };
-		double s;
-		char name[32];
 
-		if (cf->batch && cf->batch > rows && i > 0 && configs[i - 1].s == cf->s
-				&& configs[i - 1].batch >= rows)
-			continue; /* the same as the previous line at this row count */
-		s = measure(b, &c);
-		if (batch)
-			snprintf(name, sizeof(name), "%s/%zu", strategy_names[cf->s], batch);
+		use[i].s = cf->s;
+		use[i].batch = cf->batch > rows ? rows : cf->batch;
+		on[i] = i >= (all ? 0 : SLOW_CONFIGS);
+#if PGVODBC_BENCH_LIBPQ
+		on[i] = on[i] && (cf->s != LIBPQ || b->pq);
+#else
+		on[i] = on[i] && cf->s != LIBPQ;
+#endif
+		/* the same as the previous line at this row count */
+		if (cf->batch > rows && i > 0 && configs[i - 1].s == cf->s && configs[i - 1].batch >= rows)
+			on[i] = 0;
+		if (use[i].batch)
+			snprintf(name[i], sizeof(name[i]), "%s/%zu", strategy_names[cf->s], use[i].batch);
 		else
-			snprintf(name, sizeof(name), "%s", strategy_names[cf->s]);
-		printf("%-18s %6zu %7zu %12.0f %10.2f\n", name, dim, rows, (double)rows / s, s * 1000);
-		fflush(stdout);
+			snprintf(name[i], sizeof(name[i]), "%s", strategy_names[cf->s]);
 	}
+	for (int k = 0; k < RUNS; k++)
+		for (size_t i = 0; i < NCONF; i++)
+			if (on[i])
+				run_once(b, &use[i], &t[i][k], &cpu[i][k]);
+	for (size_t i = 0; i < NCONF; i++) {
+		if (!on[i])
+			continue;
+		r[i].rows_per_s = (double)rows / bench_median(t[i], RUNS);
+		r[i].cpu_per_row = bench_median(cpu[i], RUNS) / (double)rows;
+		printf("%-18s %6zu %7zu %12.0f %10.2f %10.1f\n", name[i], dim, rows, r[i].rows_per_s,
+			rows / r[i].rows_per_s * 1000, r[i].cpu_per_row * 1e6);
+		if (use[i].s == STORE)
+			lib = r[i];
+		if (use[i].s == PARAMARRAY && r[i].rows_per_s > pa.rows_per_s) {
+			pa = r[i];
+			snprintf(best_pa, sizeof(best_pa), "%s", name[i]);
+		}
+		if (use[i].s == LIBPQ && r[i].rows_per_s > pq.rows_per_s) {
+			pq = r[i];
+			snprintf(best_pq, sizeof(best_pq), "%s", name[i]);
+		}
+	}
+	print_ratio(best_pa, &lib, &pa);
+	print_ratio(best_pq, &lib, &pq);
+	fflush(stdout);
 	snprintf(sql, sizeof(sql), "DROP TABLE %s", b->table);
 	exec_or_die(b, sql);
 	free(b->ids);
@@ -437,37 +468,38 @@ static void bench_dim(bench *b, size_t dim, size_t rows)
 
 int main(int argc, char **argv)
 {
-	const char *dsn = argc > 1 ? argv[1] : getenv("PGVODBC_DSN");
-	char connstr[512];
+	int all = argc > 1 && strcmp(argv[1], "--all") == 0;
+	const char *dsn = argc > 1 + all ? argv[1 + all] : getenv("PGVODBC_DSN");
+	bench_raw raw;
 	bench b;
 
 	if (!dsn || !*dsn) {
-		fprintf(stderr, "usage: bench_upsert DSN (or set PGVODBC_DSN)\n");
+		fprintf(stderr, "usage: bench_upsert [--all] DSN (or set PGVODBC_DSN)\n");
 		return 2;
 	}
 	memset(&b, 0, sizeof(b));
 	if (pgv_conn_open(&b.conn, dsn) != 0)
 		die_conn(&b, "connect");
-	snprintf(connstr, sizeof(connstr), strchr(dsn, '=') ? "%s" : "DSN=%s;", dsn);
-	if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_ENV, SQL_NULL_HANDLE, &b.env)))
-		return 1;
-	SQLSetEnvAttr(b.env, SQL_ATTR_ODBC_VERSION, (SQLPOINTER)SQL_OV_ODBC3, 0);
-	SQLAllocHandle(SQL_HANDLE_DBC, b.env, &b.dbc);
-	if (!SQL_SUCCEEDED(SQLDriverConnect(b.dbc, NULL, (SQLCHAR *)connstr, SQL_NTS, NULL, 0, NULL,
-			SQL_DRIVER_NOPROMPT)))
-		die_odbc(SQL_HANDLE_DBC, b.dbc, "raw connect");
+	bench_raw_connect(&raw, dsn);
+	b.env = raw.env;
+	b.dbc = raw.dbc;
+#if PGVODBC_BENCH_LIBPQ
+	b.pq = pq_connect();
+#endif
 	snprintf(b.table, sizeof(b.table), "pgv_bench_upsert_%ld", (long)getpid());
 	exec_or_die(&b, "CREATE EXTENSION IF NOT EXISTS vector");
 
 	printf("bench_upsert on %s: median of %d runs, each into a truncated table\n", dsn, RUNS);
-	printf("%-18s %6s %7s %12s %10s\n", "strategy", "dim", "rows", "rows/s", "ms");
-	bench_dim(&b, 4, 2000);
-	bench_dim(&b, 128, 2000);
-	bench_dim(&b, 1536, 200);
+	printf("%-18s %6s %7s %12s %10s %10s\n", "strategy", "dim", "rows", "rows/s", "ms",
+		"cpu us/row");
+	bench_dim(&b, 4, 5000, all);
+	bench_dim(&b, 128, 3000, all);
+	bench_dim(&b, 1536, 500, all);
 
-	SQLDisconnect(b.dbc);
-	SQLFreeHandle(SQL_HANDLE_DBC, b.dbc);
-	SQLFreeHandle(SQL_HANDLE_ENV, b.env);
+#if PGVODBC_BENCH_LIBPQ
+	PQfinish(b.pq);
+#endif
+	bench_raw_close(&raw);
 	pgv_conn_close(b.conn);
 	return 0;
 }
