@@ -73,22 +73,24 @@ int pgv__stmt_column_reserve(stmt_column *col, size_t need)
 }
 
 /*
- * Reads column `n` (1-based) of the current row whole with piecewise SQLGetData: while the driver
- * answers 01004 (data truncated) the buffer grows and reading continues where it stopped.  The
- * described column size is never trusted (psqlODBC describes vector(1536) as 1532 characters).
+ * Reads column `n` (1-based) of the current row whole with piecewise SQLGetData as `ctype`
+ * (SQL_C_CHAR or SQL_C_BINARY): while the driver answers 01004 (data truncated) the buffer grows
+ * and reading continues where it stopped.  The described column size is never trusted (psqlODBC
+ * describes vector(1536) as 1532 characters).  Character pieces end in a NUL the driver writes;
+ * binary pieces fill their room, so one byte is kept free to NUL-terminate the buffer all the same.
  */
-int pgv__stmt_column_read_text(pgv_stmt *st, SQLUSMALLINT n, const char *op)
+int pgv__stmt_column_read(pgv_stmt *st, SQLUSMALLINT n, SQLSMALLINT ctype, const char *op)
 {
 	stmt_column *col = &st->cols[n - 1];
-	size_t len = 0;
+	size_t nul = ctype == SQL_C_CHAR ? 1 : 0, len = 0;
 
 	if (pgv__stmt_column_reserve(col, COLUMN_INITIAL_CAP) != 0)
 		return pgv__conn_fail(st->conn, PGV_ENOMEM, op, "out of memory");
 	for (;;) {
 		SQLLEN ind = 0;
-		size_t room = col->cap - len, got;
+		size_t room = col->cap - len - (1 - nul), got;
 		SQLLEN room_arg = room > (size_t)INT32_MAX ? (SQLLEN)INT32_MAX : (SQLLEN)room;
-		SQLRETURN rc = SQLGetData(st->h, n, SQL_C_CHAR, col->buf + len, room_arg, &ind);
+		SQLRETURN rc = SQLGetData(st->h, n, ctype, col->buf + len, room_arg, &ind);
 
 		if (rc == SQL_NO_DATA) {
 			/* Every piece has been read (the previous call ended exactly at the end). */
@@ -106,9 +108,10 @@ int pgv__stmt_column_read_text(pgv_stmt *st, SQLUSMALLINT n, const char *op)
 			pgv__odbc_first_state(SQL_HANDLE_STMT, st->h, state);
 			if (strcmp(state, "01004") == 0) {
 				size_t need;
-				/* This piece filled the buffer but for the terminating NUL. */
-				got = (size_t)room_arg - 1;
+				/* This piece filled the room (but for the NUL of a character piece). */
+				got = (size_t)room_arg - nul;
 				len += got;
+				/* ind, when known, is what remained before this piece. */
 				need = (ind != SQL_NO_TOTAL && ind > 0 && (size_t)ind > got)
 					? len + ((size_t)ind - got) + 1 : col->cap * 2;
 				if (need <= col->cap)
@@ -122,7 +125,8 @@ int pgv__stmt_column_read_text(pgv_stmt *st, SQLUSMALLINT n, const char *op)
 		if (ind < 0)
 			return pgv__conn_fail(st->conn, PGV_ERROR, op,
 				"the driver gave no length for column %u", (unsigned)n);
-		len += (size_t)ind;
+		got = (size_t)room_arg - nul;
+		len += (size_t)ind < got ? (size_t)ind : got;
 		break;
 	}
 	col->buf[len] = '\0';
@@ -150,7 +154,7 @@ stmt_column *pgv__stmt_column_at(pgv_stmt *st, int col, const char *op, int *sta
 	for (int k = 1; k < col; k++) {
 		if (st->cols[k - 1].fetched)
 			continue;
-		if ((*status = pgv__stmt_column_read_text(st, (SQLUSMALLINT)k, op)) != 0)
+		if ((*status = pgv__stmt_column_read(st, (SQLUSMALLINT)k, SQL_C_CHAR, op)) != 0)
 			return NULL;
 	}
 	return &st->cols[col - 1];
@@ -161,7 +165,7 @@ static stmt_column *column_get(pgv_stmt *st, int col, const char *op, int *statu
 {
 	stmt_column *c = pgv__stmt_column_at(st, col, op, status);
 
-	if (c && !c->fetched && (*status = pgv__stmt_column_read_text(st, (SQLUSMALLINT)col, op)) != 0)
+	if (c && !c->fetched && (*status = pgv__stmt_column_read(st, (SQLUSMALLINT)col, SQL_C_CHAR, op)) != 0)
 		return NULL;
 	return c;
 }

@@ -12,66 +12,6 @@
 
 #include "pgvodbc/vector.h"
 
-/* First buffer for a binary column; a 1536-dimension vector is 6148 bytes. */
-#define BINARY_INITIAL_CAP 8192
-
-/*
- * Reads column `n` (1-based) of the current row whole with piecewise SQLGetData(SQL_C_BINARY):
- * a piece fills the whole buffer (bytes have no terminating NUL) and the driver answers 01004
- * while more remains; the buffer then grows and reading continues where it stopped.
- */
-static int read_binary(pgv_stmt *st, SQLUSMALLINT n, const char *op)
-{
-	stmt_column *col = &st->cols[n - 1];
-	size_t len = 0;
-
-	if (pgv__stmt_column_reserve(col, BINARY_INITIAL_CAP) != 0)
-		return pgv__conn_fail(st->conn, PGV_ENOMEM, op, "out of memory");
-	for (;;) {
-		SQLLEN ind = 0;
-		size_t room = col->cap - len - 1; /* keep one byte for a NUL, as text columns do */
-		SQLLEN room_arg = room > (size_t)INT32_MAX ? (SQLLEN)INT32_MAX : (SQLLEN)room;
-		SQLRETURN rc = SQLGetData(st->h, n, SQL_C_BINARY, col->buf + len, room_arg, &ind);
-
-		if (rc == SQL_NO_DATA)
-			break; /* the previous piece ended exactly at the end */
-		if (!SQL_SUCCEEDED(rc))
-			return pgv__odbc_fail(st->conn, SQL_HANDLE_STMT, st->h, rc, op);
-		if (ind == SQL_NULL_DATA) {
-			col->is_null = 1;
-			len = 0;
-			break;
-		}
-		if (rc == SQL_SUCCESS_WITH_INFO) {
-			char state[6];
-			pgv__odbc_first_state(SQL_HANDLE_STMT, st->h, state);
-			if (strcmp(state, "01004") == 0) {
-				size_t got = (size_t)room_arg, need;
-				/* ind, when known, is what remained before this piece */
-				len += got;
-				need = (ind != SQL_NO_TOTAL && ind > 0 && (size_t)ind > got)
-					? len + ((size_t)ind - got) + 1 : col->cap * 2;
-				if (need <= col->cap)
-					need = col->cap + 1;
-				if (pgv__stmt_column_reserve(col, need) != 0)
-					return pgv__conn_fail(st->conn, PGV_ENOMEM, op,
-						"out of memory reading column %u", (unsigned)n);
-				continue;
-			}
-		}
-		if (ind < 0)
-			return pgv__conn_fail(st->conn, PGV_ERROR, op,
-				"the driver gave no length for column %u", (unsigned)n);
-		len += (size_t)ind < (size_t)room_arg ? (size_t)ind : (size_t)room_arg;
-		break;
-	}
-	col->buf[len] = '\0';
-	col->len = len;
-	col->binary = 1;
-	col->fetched = 1;
-	return 0;
-}
-
 /* The SQL type of column `n`, asked of the driver once per execute; 0 when unknown. */
 static SQLSMALLINT column_sqltype(pgv_stmt *st, SQLUSMALLINT n)
 {
@@ -210,12 +150,13 @@ int pgv_stmt_column_vector_binary(pgv_stmt *st, int col, pgv_vector *out)
 	if (!c->fetched) {
 		switch (column_sqltype(st, (SQLUSMALLINT)col)) {
 		case SQL_BINARY: case SQL_VARBINARY: case SQL_LONGVARBINARY: case 0:
-			status = read_binary(st, (SQLUSMALLINT)col, op);
+			status = pgv__stmt_column_read(st, (SQLUSMALLINT)col, SQL_C_BINARY, op);
+			c->binary = 1;
 			break;
 		default: {
 			/* hex text: read as text, decoded in place */
 			long n;
-			if ((status = pgv__stmt_column_read_text(st, (SQLUSMALLINT)col, op)) != 0
+			if ((status = pgv__stmt_column_read(st, (SQLUSMALLINT)col, SQL_C_CHAR, op)) != 0
 					|| c->is_null)
 				break;
 			n = hex_decode(st, col, (unsigned char *)c->buf, c->len, op);

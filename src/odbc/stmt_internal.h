@@ -60,10 +60,10 @@ int pgv__stmt_columns_prepare(pgv_stmt *st);
 stmt_column *pgv__stmt_column_at(pgv_stmt *st, int col, const char *op, int *status);
 
 /*
- * Reads column `n` of the current row whole as text (SQL_C_CHAR, piecewise) into its cache;
- * 0 or a negative status (recorded as `op`).
+ * Reads column `n` of the current row whole as SQL_C_CHAR or SQL_C_BINARY into its cache
+ * (NUL-terminated either way); 0 or an error recorded on the connection.
  */
-int pgv__stmt_column_read_text(pgv_stmt *st, SQLUSMALLINT n, const char *op);
+int pgv__stmt_column_read(pgv_stmt *st, SQLUSMALLINT n, SQLSMALLINT ctype, const char *op);
 
 /* Grows a column buffer to at least `need` bytes; 0 or -1. */
 int pgv__stmt_column_reserve(stmt_column *col, size_t need);

@@ -176,6 +176,13 @@ static void test_binary_fetch__stmt_accessor(void **state)
 	assert_memory_equal(v.data, want, sizeof(want));
 	pgv_vector_free(&v);
 	assert_int_equal(read_binary(db, "SELECT encode(NULL::bytea, 'hex')", &v), PGV_NULL);
+	/* a bytea far larger than the first buffer arrives in many SQL_C_BINARY pieces */
+	assert_pgv(db->conn, read_binary(db, "SELECT vector_send(array_fill(0.25::real, "
+		"ARRAY[16000])::vector)", &v), PGV_OK);
+	assert_int_equal(v.dim, 16000);
+	for (size_t i = 0; i < v.dim; i++)
+		assert_true(v.data[i] == 0.25f);
+	pgv_vector_free(&v);
 
 	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn,
 		"SELECT 7, vector_send('[2]'::vector), 'x'"), PGV_OK);
