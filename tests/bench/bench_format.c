@@ -25,33 +25,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "pgvodbc.h"
+#include "bench_util.h"
 
 #define RUNS 9
-
-/* Seconds on a monotonic clock. */
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* The next value of a splitmix64 sequence. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15u);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
 
 /* A uniform double in [0, 1). */
 static double next_unit(uint64_t *state)
 {
-	return (double)(next_random(state) >> 11) / 9007199254740992.0;
+	return (double)(bench_random(state) >> 11) / 9007199254740992.0;
 }
 
 /* A float of mixed magnitude: 10^u for u uniform in [-37, 38], either sign. */
@@ -59,7 +40,7 @@ static float next_mixed(uint64_t *state)
 {
 	double x = pow(10, -37 + 75 * next_unit(state));
 
-	return (float)(next_random(state) & 1 ? -x : x);
+	return (float)(bench_random(state) & 1 ? -x : x);
 }
 
 /* A normally distributed float with standard deviation sd (Box-Muller). */
@@ -127,10 +108,10 @@ static size_t measure(const char *set, const float *data, size_t count, size_t d
 
 		bytes += run((method)m, data, count, dim, out, cap); /* warm up */
 		for (int r = 0; r < RUNS; r++) {
-			double start = now();
+			double start = bench_now();
 
 			bytes += run((method)m, data, count, dim, out, cap);
-			t[r] = now() - start;
+			t[r] = bench_now() - start;
 		}
 		ns[m] = median(t, RUNS) * 1e9 / (double)(count * dim);
 		printf("%-10s %-20s %10.1f %7.1fx\n", set, names[m], ns[m], ns[SNPRINTF] / ns[m]);

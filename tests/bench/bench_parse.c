@@ -23,7 +23,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "pgvodbc.h"
+#include "bench_util.h"
 
 #define RUNS 9
 
@@ -36,30 +36,11 @@ typedef struct corpus {
 	size_t bytes;
 } corpus;
 
-/* Seconds on a monotonic clock. */
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* The next value of a splitmix64 sequence. */
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t z = (*state += 0x9e3779b97f4a7c15u);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
-	return z ^ (z >> 31);
-}
-
 /* A normally distributed double (Box-Muller) with the given standard deviation. */
 static double next_normal(uint64_t *state, double sd)
 {
-	double u1 = ((double)(next_random(state) >> 11) + 1.0) / 9007199254740993.0;
-	double u2 = (double)(next_random(state) >> 11) / 9007199254740992.0;
+	double u1 = ((double)(bench_random(state) >> 11) + 1.0) / 9007199254740993.0;
+	double u2 = (double)(bench_random(state) >> 11) / 9007199254740992.0;
 
 	return sd * sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
 }
@@ -121,19 +102,19 @@ static void strtof_loop(const char *text, size_t dim, float *out)
 /* Seconds for one pass of the baseline over the corpus; the sum keeps the work observable. */
 static double time_strtof(const corpus *c, float *scratch, double *sum)
 {
-	double t0 = now();
+	double t0 = bench_now();
 
 	for (size_t i = 0; i < c->count; i++) {
 		strtof_loop(c->text[i], c->dim, scratch);
 		*sum += scratch[i % c->dim];
 	}
-	return now() - t0;
+	return bench_now() - t0;
 }
 
 /* Seconds for one pass of pgv_vector_parse over the corpus. */
 static double time_library(const corpus *c, double *sum)
 {
-	double t0 = now();
+	double t0 = bench_now();
 
 	for (size_t i = 0; i < c->count; i++) {
 		pgv_vector v = PGV_VECTOR_INIT;
@@ -145,7 +126,7 @@ static double time_library(const corpus *c, double *sum)
 		*sum += v.data[i % v.dim];
 		pgv_vector_free(&v);
 	}
-	return now() - t0;
+	return bench_now() - t0;
 }
 
 /* Orders doubles for qsort. */

@@ -93,6 +93,16 @@ static inline void bench_exec(pgv_conn *c, const char *sql)
 		bench_die_conn(c, sql);
 }
 
+/* The next value of a splitmix64 sequence: deterministic data for the codec benchmarks. */
+static inline uint64_t bench_random(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
 /* Fills v[0..n) with deterministic pseudo-random floats in [-1, 1) (xorshift64*). */
 static inline void bench_fill(float *v, size_t n, uint64_t seed)
 {
