@@ -142,16 +142,15 @@ int pgv_conn_open(pgv_conn **out, const char *target)
 	if (!SQL_SUCCEEDED(rc)) {
 		pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, "pgv_conn_open: SQLDriverConnect");
 		describe_target(target, what, sizeof(what));
-		/* Keep the driver's chain but say what was being attempted, first. */
+		/* Keep the driver's chain and SQLSTATE but say what was being attempted, first. */
 		{
 			char *chain = c->msg ? strdup(c->msg) : NULL;
 			char state[6];
-			long native = c->err.native;
+
 			memcpy(state, c->err.sqlstate, sizeof(state));
-			pgv__conn_fail(c, PGV_ECONN, "pgv_conn_open: SQLDriverConnect",
-				"cannot connect to %s: %s", what, chain ? chain : "unknown reason");
-			memcpy(c->err.sqlstate, state, sizeof(state));
-			c->err.native = native;
+			pgv__conn_fail_sqlstate(c, PGV_ECONN, state, c->err.native,
+				"pgv_conn_open: SQLDriverConnect", "cannot connect to %s: %s", what,
+				chain ? chain : "unknown reason");
 			free(chain);
 		}
 		return PGV_ECONN;

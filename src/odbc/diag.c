@@ -70,20 +70,28 @@ static void set_message(pgv_conn *c, const char *fmt, va_list ap)
 	vsnprintf(c->msg, c->msg_cap, fmt, ap);
 }
 
+/* Records a failure with its SQLSTATE (maybe "") and native code; what both fail helpers share. */
+static int fail_v(pgv_conn *c, int status, const char *sqlstate, long native, const char *op,
+	const char *fmt, va_list ap)
+{
+	c->err.status = status;
+	snprintf(c->err.sqlstate, sizeof(c->err.sqlstate), "%.5s", sqlstate ? sqlstate : "");
+	c->err.native = native;
+	c->err.row = -1;
+	c->err.offset = -1;
+	set_op(c, op);
+	set_message(c, fmt, ap);
+	err_link(c);
+	return status;
+}
+
 int pgv__conn_fail(pgv_conn *c, int status, const char *op, const char *fmt, ...)
 {
 	va_list ap;
 
-	c->err.status = status;
-	c->err.sqlstate[0] = '\0';
-	c->err.native = 0;
-	c->err.row = -1;
-	c->err.offset = -1;
-	set_op(c, op);
 	va_start(ap, fmt);
-	set_message(c, fmt, ap);
+	fail_v(c, status, "", 0, op, fmt, ap);
 	va_end(ap);
-	err_link(c);
 	return status;
 }
 
@@ -92,16 +100,9 @@ int pgv__conn_fail_sqlstate(pgv_conn *c, int status, const char *sqlstate, long 
 {
 	va_list ap;
 
-	c->err.status = status;
-	snprintf(c->err.sqlstate, sizeof(c->err.sqlstate), "%.5s", sqlstate ? sqlstate : "");
-	c->err.native = native;
-	c->err.row = -1;
-	c->err.offset = -1;
-	set_op(c, op);
 	va_start(ap, fmt);
-	set_message(c, fmt, ap);
+	fail_v(c, status, sqlstate, native, op, fmt, ap);
 	va_end(ap);
-	err_link(c);
 	return status;
 }
 
