@@ -5,9 +5,9 @@
 #
 # Debian packages (only those missing): a C compiler, CMake, the unixODBC driver manager and its
 # headers, psqlODBC, CMocka, libpq's headers (for the libpq baseline of tests/bench/bench_upsert
-# only: the library never links libpq), and Node.js/npm when no node is on PATH.  Then the pinned
-# embedded server packages (tests/server, `npm ci` from the committed lock file), then a CMake
-# build.
+# only: the library never links libpq), clang and its libFuzzer runtime (scripts/fuzz.sh), and
+# Node.js/npm when no node is on PATH.  Then the pinned embedded server packages (tests/server,
+# `npm ci` from the committed lock file), then a CMake build.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,7 +18,8 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 
 # Debian packages: install the missing ones in one apt-get call.
 need=()
-for pkg in gcc make cmake unixodbc unixodbc-dev odbc-postgresql libcmocka-dev libpq-dev; do
+for pkg in gcc make cmake unixodbc unixodbc-dev odbc-postgresql libcmocka-dev libpq-dev \
+	clang libclang-rt-14-dev; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 command -v node >/dev/null 2>&1 || need+=(nodejs)

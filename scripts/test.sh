@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: set up, build with -Werror, run every CTest test (unit tests, then the
 # integration tests on the embedded server under each psqlODBC driver variant), then the same
-# suite again in a second build with AddressSanitizer and UndefinedBehaviorSanitizer.
+# suite again in a second build with AddressSanitizer and UndefinedBehaviorSanitizer, then a
+# short libFuzzer run of each harness in tests/fuzz (PGVODBC_FUZZ_SECONDS each, default 10;
+# PGVODBC_SKIP_FUZZ=1 skips it).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,4 +23,8 @@ if [ "${PGVODBC_SKIP_SANITIZERS:-0}" != 1 ]; then
 	export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
 	export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 	run_suite "$root/build-sanitize" -DPGVODBC_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+fi
+if [ "${PGVODBC_SKIP_FUZZ:-0}" != 1 ]; then
+	echo "== libFuzzer harnesses, ${PGVODBC_FUZZ_SECONDS:-10} s each =="
+	"$root/scripts/fuzz.sh" "${PGVODBC_FUZZ_SECONDS:-10}"
 fi
