@@ -15,7 +15,7 @@ build=${PGVODBC_FUZZ_BUILD:-"$root/build-fuzz"}
 seconds=${1:-10}
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_vector_parse fuzz_float_roundtrip fuzz_migrate_load)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_vector_parse fuzz_float_roundtrip fuzz_migrate_load fuzz_types_parse)
 
 say() { printf 'fuzz: %s\n' "$*" >&2; }
 
@@ -27,7 +27,7 @@ esac
 max_len() {
 	case $1 in
 	fuzz_float_roundtrip) echo 64000 ;;
-	fuzz_vector_parse) echo 65536 ;;
+	fuzz_vector_parse | fuzz_types_parse) echo 65536 ;;
 	*) echo 8192 ;;
 	esac
 }

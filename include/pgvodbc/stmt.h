@@ -14,6 +14,7 @@
 
 #include "common.h"
 #include "vector.h"
+#include "types.h"
 #include "conn.h"
 
 #ifdef __cplusplus
@@ -57,9 +58,10 @@ PGV_API int pgv_stmt_column_count(pgv_stmt *stmt);
 PGV_API int64_t pgv_stmt_changes(pgv_stmt *stmt);
 
 /*
- * Reads column `col` of the current row.  Each returns 0, PGV_NULL when the value is SQL NULL
- * (outputs are then zero, empty text, or an empty vector), or a negative pgv_status (a value that
- * does not convert: PGV_EPARSE / PGV_EVALUE).  Any column may be read any number of times, in any
+ * Reads column `col` of the current row.  pgv_stmt_column_is_null returns 1 when the value is
+ * SQL NULL, 0 when it is not, or a negative pgv_status.  The readers each return 0, PGV_NULL when
+ * the value is SQL NULL (outputs are then zero, empty text, or an empty vector), or a negative
+ * pgv_status (a value that does not convert: PGV_EPARSE / PGV_EVALUE).  Any column may be read any number of times, in any
  * order, until the next step.  Text of any length is read whole.
  *
  * pgv_stmt_column_vector accepts pgvector text "[...]" and float4[] text "{...}" and fills `out`
@@ -95,6 +97,35 @@ PGV_API int pgv_stmt_clear_bindings(pgv_stmt *stmt);
 
 /* Destroys the statement and what it owns.  NULL is a no-op. */
 PGV_API void pgv_stmt_free(pgv_stmt *stmt);
+
+/*
+ * Binds a halfvec, sparsevec or bit string parameter as its text (src/odbc/stmt_types.c).  The
+ * value is checked first as the server would check it (pgv_halfvec_check, pgv_sparsevec_check;
+ * a bit string must have data for its dim bits and at most PGV_BITVEC_MAX_DIM of them), so a
+ * bad value fails here with PGV_EDIM / PGV_EVALUE / PGV_EINVAL and the parameter keeps its
+ * previous binding.  The values are copied.  Write the cast in the SQL: `?::halfvec`,
+ * `?::sparsevec`, and `?::varbit` for bits (never `?::bit`, which means bit(1) and would cut the
+ * string to one bit; a varbit is stored in a bit(n) column only when its length is n, and
+ * pgvector's <~> and <%> take it as it is).  A halfvec is sent with each element rounded to
+ * half precision, the text the server prints back.
+ */
+PGV_API int pgv_stmt_bind_halfvec(pgv_stmt *stmt, int idx, const float *data, size_t dim);
+PGV_API int pgv_stmt_bind_sparsevec(pgv_stmt *stmt, int idx, const pgv_sparsevec *v);
+PGV_API int pgv_stmt_bind_bits(pgv_stmt *stmt, int idx, const pgv_bitvec *v);
+
+/*
+ * Reads column `col` of the current row as halfvec text "[...]" or float4[] text "{...}" (select
+ * the halfvec itself, or `col::float4[]`), as a sparsevec's text (select it as it is:
+ * `sparsevec::float4[]` does not exist), or as bit text ("0101"; the empty string is an empty bit
+ * string).  Fills `out` with newly allocated data: free it with pgv_vector_free,
+ * pgv_sparsevec_free or pgv_bitvec_free.  Returns 0, PGV_NULL for SQL NULL (`out` empty), or a
+ * negative pgv_status with `out` empty: the codec's PGV_EPARSE / PGV_EVALUE / PGV_EDIM with its
+ * message and offset (pgv_halfvec_parse, pgv_sparsevec_parse, pgv_bitvec_parse), PGV_EINVAL for
+ * no current row, a column out of range, NULL out, or a column already read as binary.
+ */
+PGV_API int pgv_stmt_column_halfvec(pgv_stmt *stmt, int col, pgv_vector *out);
+PGV_API int pgv_stmt_column_sparsevec(pgv_stmt *stmt, int col, pgv_sparsevec *out);
+PGV_API int pgv_stmt_column_bits(pgv_stmt *stmt, int col, pgv_bitvec *out);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,9 @@
-/* The vector value: creation with the server's checks, copy, comparison and release. */
+/*
+ * The vector value: creation with the server's checks, copy, comparison and release; the
+ * dimension and finiteness checks are the ones halfvec and sparsevec make too (codec.h).
+ */
 #include "common/error.h" /* first: it defines _GNU_SOURCE for strtof_l and locale_t */
-#include "codec/numtext.h"
-#include "pgvodbc/vector.h"
+#include "codec/codec.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -40,25 +42,40 @@ static int copy_floats(pgv_vector *out, const float *data, size_t dim)
 	return PGV_OK;
 }
 
+/* Records the server's complaint about a dimension count out of 1..max_dim; 0 when in range. */
+int pgv__check_dim(size_t dim, int max_dim, const char *type)
+{
+	if (dim < 1)
+		return pgv__error_set(PGV_EDIM, -1, "%s must have at least 1 dimension", type);
+	if (dim > (size_t)max_dim)
+		return pgv__error_set(PGV_EDIM, -1, "%s cannot have more than %d dimensions: %zu given",
+			type, max_dim, dim);
+	return PGV_OK;
+}
+
+/* Records the server's complaint about a NaN or infinite element. */
+int pgv__not_finite(float value, size_t i, const char *type)
+{
+	if (isnan(value))
+		return pgv__error_set(PGV_EVALUE, -1, "element %zu is NaN: NaN not allowed in %s", i,
+			type);
+	return pgv__error_set(PGV_EVALUE, -1,
+		"element %zu is infinite: infinite value not allowed in %s", i, type);
+}
+
 /* Checks floats the way the server checks vector input: dimensions, then each value. */
 int pgv_vector_check(const float *data, size_t dim)
 {
+	int rc;
+
 	pgv__error_clear();
-	if (dim < 1)
-		return pgv__error_set(PGV_EDIM, -1, "vector must have at least 1 dimension");
-	if (dim > PGV_VECTOR_MAX_DIM)
-		return pgv__error_set(PGV_EDIM, -1, "vector cannot have more than %d dimensions: %zu given",
-			PGV_VECTOR_MAX_DIM, dim);
+	if ((rc = pgv__check_dim(dim, PGV_VECTOR_MAX_DIM, "vector")) != PGV_OK)
+		return rc;
 	if (data == NULL)
 		return pgv__error_set(PGV_EINVAL, -1, "checking a vector: data must not be NULL");
-	for (size_t i = 0; i < dim; i++) {
-		if (isnan(data[i]))
-			return pgv__error_set(PGV_EVALUE, -1,
-				"element %zu is NaN: NaN not allowed in vector", i);
-		if (isinf(data[i]))
-			return pgv__error_set(PGV_EVALUE, -1,
-				"element %zu is infinite: infinite value not allowed in vector", i);
-	}
+	for (size_t i = 0; i < dim; i++)
+		if (!isfinite(data[i]))
+			return pgv__not_finite(data[i], i, "vector");
 	return PGV_OK;
 }
 

@@ -1,46 +1,40 @@
 /*
- * Vector text: pgvector's "[...]" and float4[] "{...}" read with pgvector's grammar (vector_in in
- * pgvector's src/vector.c), and pgvector text written with the shortest round-trip floats.
+ * Dense vector text: pgvector's "[...]" and float4[] "{...}" read with pgvector's grammar
+ * (vector_in in pgvector's src/vector.c, which halfvec_in repeats) and written with the shortest
+ * round-trip floats, once for vector and halfvec (a pgv__dense_type says how they differ); and
+ * the syntax error every codec parser reports.
  */
 #include "common/error.h" /* first: it defines _GNU_SOURCE for strtof_l and locale_t */
-#include "codec/numtext.h"
-#include "pgvodbc/vector.h"
+#include "codec/codec.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The least room for elements; grows by doubling up to PGV_VECTOR_MAX_DIM. */
+/* The least room for elements; grows by doubling up to the type's limit. */
 #define INITIAL_ROOM 16
 
 /* The state of one parse: the input, where we are, and the elements read so far. */
 typedef struct parser {
-	const char *text;
-	size_t len;
-	size_t pos;
+	pgv__cursor in;
+	const pgv__dense_type *type;
 	float *data;
 	size_t dim;
 	size_t room;
+	int runs; /* 0 once a run held a value the type rejects: elements are then read one by one */
 } parser;
 
-/* Advances past pgvector's whitespace. */
-static void skip_space(parser *p)
-{
-	while (p->pos < p->len && pgv__is_space(p->text[p->pos]))
-		p->pos++;
-}
-
 /* Reports malformed text at `offset`, with pgvector's message and an optional detail. */
-static int syntax_error(const parser *p, size_t offset, const char *detail)
+int pgv__syntax_error(const pgv__cursor *c, size_t offset, const char *detail)
 {
 	char quoted[PGV__QUOTE_BUF];
 
-	pgv__quote(quoted, p->text, p->len);
+	pgv__quote(quoted, c->text, c->len);
 	if (detail != NULL)
 		return pgv__error_set(PGV_EPARSE, (int64_t)offset,
-			"invalid input syntax for type vector: \"%s\": %s", quoted, detail);
+			"invalid input syntax for type %s: \"%s\": %s", c->type, quoted, detail);
 	return pgv__error_set(PGV_EPARSE, (int64_t)offset,
-		"invalid input syntax for type vector: \"%s\"", quoted);
+		"invalid input syntax for type %s: \"%s\"", c->type, quoted);
 }
 
 /* 1 when the element text is NULL in any letter case, as array_in spells a null element. */
@@ -67,19 +61,21 @@ static int is_null_token(const char *s, size_t n)
  */
 static int grow(parser *p)
 {
-	size_t room = p->room == 0 ? p->len / 8 : p->room * 2;
+	size_t max = (size_t)p->type->max_dim;
+	size_t room = p->room == 0 ? p->in.len / 8 : p->room * 2;
 	float *grown;
 
 	if (room < INITIAL_ROOM)
 		room = INITIAL_ROOM;
-	if (room < p->room || room > PGV_VECTOR_MAX_DIM)
-		room = PGV_VECTOR_MAX_DIM;
+	if (room < p->room || room > max)
+		room = max;
 	if (room > SIZE_MAX / sizeof(float) || room <= p->dim)
-		return pgv__error_set(PGV_ENOMEM, (int64_t)p->pos, "vector too large to allocate");
+		return pgv__error_set(PGV_ENOMEM, (int64_t)p->in.pos, "%s too large to allocate",
+			p->type->name);
 	grown = realloc(p->data, room * sizeof(float));
 	if (grown == NULL)
-		return pgv__error_set(PGV_ENOMEM, (int64_t)p->pos,
-			"out of memory reading a vector of %zu dimensions", p->dim + 1);
+		return pgv__error_set(PGV_ENOMEM, (int64_t)p->in.pos,
+			"out of memory reading a %s of %zu dimensions", p->type->name, p->dim + 1);
 	p->data = grown;
 	p->room = room;
 	return PGV_OK;
@@ -100,10 +96,14 @@ static int push(parser *p, float value)
 
 /*
  * Reads a run of elements of the usual shape, each with its comma, straight into the array
- * (pgv__float_parse_run).  Sets *read to how many; returns 0 or PGV_ENOMEM.
+ * (pgv__float_parse_run), and passes them through the type's fit.  Sets *read to how many;
+ * returns 0 or PGV_ENOMEM.  A run never holds a value out of a type's range (its shapes stay
+ * below 100), but should one, the run is undone and every element from there on is read alone,
+ * so the error is the one the element's own checks give, at its own offset.
  */
 static int read_run(parser *p, size_t *read)
 {
+	int (*fit)(float *) = p->type->fit;
 	size_t used;
 
 	*read = 0;
@@ -113,10 +113,19 @@ static int read_run(parser *p, size_t *read)
 		if (rc != PGV_OK)
 			return rc;
 	}
-	used = pgv__float_parse_run(p->text + p->pos, p->len - p->pos, p->data + p->dim,
+	used = pgv__float_parse_run(p->in.text + p->in.pos, p->in.len - p->in.pos, p->data + p->dim,
 		p->room - p->dim, read);
+	if (fit != NULL) {
+		for (size_t i = 0; i < *read; i++) {
+			if (fit(&p->data[p->dim + i])) {
+				p->runs = 0;
+				*read = 0;
+				return PGV_OK;
+			}
+		}
+	}
 	p->dim += *read;
-	p->pos += used;
+	p->in.pos += used;
 	return PGV_OK;
 }
 
@@ -127,15 +136,18 @@ static int ends_element(char c)
 }
 
 /*
- * Reads one element at p->pos (whitespace already skipped) and appends it.  The element is the
- * run of bytes up to whitespace, a comma, a closing bracket or the end; it is checked in
- * pgvector's order: empty, not a number, out of range, NaN, infinite, then text after the number.
+ * Reads one element at p->in.pos (whitespace already skipped) and appends it.  The element is
+ * the run of bytes up to whitespace, a comma, a closing bracket or the end; it is checked in
+ * pgvector's order: empty, not a number, out of range (of float, or of the type once fitted),
+ * NaN, infinite, then text after the number.
  */
 static int read_element(parser *p, char open)
 {
 	char quoted[PGV__QUOTE_BUF];
-	const char *s = p->text + p->pos;
-	size_t rest = p->len - p->pos, n = 0, used;
+	const char *name = p->type->name;
+	const char *s = p->in.text + p->in.pos;
+	size_t rest = p->in.len - p->in.pos, n = 0, used;
+	int64_t at = (int64_t)p->in.pos;
 	float value;
 	int erange, rc;
 
@@ -151,89 +163,93 @@ static int read_element(parser *p, char open)
 		while (n < rest && !ends_element(s[n]))
 			n++;
 		if (n == 0)
-			return syntax_error(p, p->pos, NULL);
+			return pgv__syntax_error(&p->in, p->in.pos, NULL);
 		if (is_null_token(s, n))
-			return pgv__error_set(PGV_EPARSE, (int64_t)p->pos, "array must not contain nulls");
+			return pgv__error_set(PGV_EPARSE, at, "array must not contain nulls");
 		if (open == '{' && s[0] == '{')
-			return syntax_error(p, p->pos, "nested arrays are not supported");
+			return pgv__syntax_error(&p->in, p->in.pos, "nested arrays are not supported");
 		rc = pgv__read_float(s, n, &value, &used, &erange);
 		if (rc != PGV_OK)
 			return rc;
 		if (used == 0)
-			return syntax_error(p, p->pos, NULL);
+			return pgv__syntax_error(&p->in, p->in.pos, NULL);
 	}
-	if (erange && isinf(value))
-		return pgv__error_set(PGV_EVALUE, (int64_t)p->pos,
-			"\"%s\" is out of range for type vector", pgv__quote(quoted, s, used));
+	if ((erange && isinf(value)) || (p->type->fit != NULL && p->type->fit(&value)))
+		return pgv__error_set(PGV_EVALUE, at, "\"%s\" is out of range for type %s",
+			pgv__quote(quoted, s, used), name);
 	if (isnan(value))
-		return pgv__error_set(PGV_EVALUE, (int64_t)p->pos, "NaN not allowed in vector");
+		return pgv__error_set(PGV_EVALUE, at, "NaN not allowed in %s", name);
 	if (isinf(value))
-		return pgv__error_set(PGV_EVALUE, (int64_t)p->pos, "infinite value not allowed in vector");
+		return pgv__error_set(PGV_EVALUE, at, "infinite value not allowed in %s", name);
 	if (used != n)
-		return syntax_error(p, p->pos + used, NULL);
+		return pgv__syntax_error(&p->in, p->in.pos + used, NULL);
 	rc = push(p, value);
 	if (rc != PGV_OK)
 		return rc;
-	p->pos += n;
+	p->in.pos += n;
 	return PGV_OK;
 }
 
 /* Runs pgvector's grammar over the whole input; on success p->data holds p->dim elements. */
 static int parse_all(parser *p)
 {
+	pgv__cursor *in = &p->in;
 	char open, close, other_close;
 	size_t run;
 	int rc;
 
-	skip_space(p);
-	if (p->pos == p->len || (p->text[p->pos] != '[' && p->text[p->pos] != '{'))
-		return syntax_error(p, p->pos, "vector contents must start with \"[\" or \"{\"");
-	open = p->text[p->pos++];
+	pgv__skip_space(in);
+	if (in->pos == in->len || (in->text[in->pos] != '[' && in->text[in->pos] != '{'))
+		return pgv__syntax_error(in, in->pos, "vector contents must start with \"[\" or \"{\"");
+	open = in->text[in->pos++];
 	close = open == '[' ? ']' : '}';
 	other_close = open == '[' ? '}' : ']';
-	skip_space(p);
-	if (p->pos < p->len && p->text[p->pos] == close)
-		return pgv__error_set(PGV_EDIM, (int64_t)p->pos, "vector must have at least 1 dimension");
+	pgv__skip_space(in);
+	if (in->pos < in->len && in->text[in->pos] == close)
+		return pgv__error_set(PGV_EDIM, (int64_t)in->pos, "%s must have at least 1 dimension",
+			p->type->name);
 	for (;;) {
-		if (p->dim == PGV_VECTOR_MAX_DIM)
-			return pgv__error_set(PGV_EDIM, (int64_t)p->pos,
-				"vector cannot have more than %d dimensions", PGV_VECTOR_MAX_DIM);
-		skip_space(p);
-		if (p->pos == p->len)
-			return syntax_error(p, p->pos, "unexpected end of input");
-		rc = read_run(p, &run);
-		if (rc != PGV_OK)
-			return rc;
-		if (run > 0)
-			continue; /* each element came with its comma: the next one starts here */
+		if (p->dim == (size_t)p->type->max_dim)
+			return pgv__error_set(PGV_EDIM, (int64_t)in->pos,
+				"%s cannot have more than %d dimensions", p->type->name, p->type->max_dim);
+		pgv__skip_space(in);
+		if (in->pos == in->len)
+			return pgv__syntax_error(in, in->pos, "unexpected end of input");
+		if (p->runs) {
+			rc = read_run(p, &run);
+			if (rc != PGV_OK)
+				return rc;
+			if (run > 0)
+				continue; /* each element came with its comma: the next one starts here */
+		}
 		rc = read_element(p, open);
 		if (rc != PGV_OK)
 			return rc;
-		skip_space(p);
-		if (p->pos == p->len)
-			return syntax_error(p, p->pos, "unexpected end of input");
-		if (p->text[p->pos] == ',') {
-			p->pos++;
-		} else if (p->text[p->pos] == close) {
-			p->pos++;
+		pgv__skip_space(in);
+		if (in->pos == in->len)
+			return pgv__syntax_error(in, in->pos, "unexpected end of input");
+		if (in->text[in->pos] == ',') {
+			in->pos++;
+		} else if (in->text[in->pos] == close) {
+			in->pos++;
 			break;
-		} else if (p->text[p->pos] == other_close) {
-			return syntax_error(p, p->pos, open == '[' ?
+		} else if (in->text[in->pos] == other_close) {
+			return pgv__syntax_error(in, in->pos, open == '[' ?
 				"\"}\" does not close \"[\"" : "\"]\" does not close \"{\"");
 		} else {
-			return syntax_error(p, p->pos, NULL);
+			return pgv__syntax_error(in, in->pos, NULL);
 		}
 	}
-	skip_space(p);
-	if (p->pos != p->len)
-		return syntax_error(p, p->pos, "junk after closing right brace");
+	pgv__skip_space(in);
+	if (in->pos != in->len)
+		return pgv__syntax_error(in, in->pos, "junk after closing right brace");
 	return PGV_OK;
 }
 
-/* Parses vector or float4[] text into a newly allocated vector. */
-int pgv_vector_parse(const char *text, size_t len, pgv_vector *out)
+/* Parses dense text as `type` into a newly allocated vector. */
+int pgv__dense_parse(const char *text, size_t len, pgv_vector *out, const pgv__dense_type *type)
 {
-	parser p = { text, len, 0, NULL, 0, 0 };
+	parser p = { { text, len, 0, type->name }, type, NULL, 0, 0, 1 };
 	int rc;
 
 	pgv__error_clear();
@@ -242,7 +258,8 @@ int pgv_vector_parse(const char *text, size_t len, pgv_vector *out)
 		out->data = NULL;
 	}
 	if (text == NULL || out == NULL)
-		return pgv__error_set(PGV_EINVAL, -1, "parsing a vector: text and out must not be NULL");
+		return pgv__error_set(PGV_EINVAL, -1, "parsing a %s: text and out must not be NULL",
+			type->name);
 	rc = parse_all(&p);
 	if (rc != PGV_OK) {
 		free(p.data);
@@ -260,6 +277,15 @@ int pgv_vector_parse(const char *text, size_t len, pgv_vector *out)
 	return PGV_OK;
 }
 
+/* pgvector's vector: floats kept as read. */
+static const pgv__dense_type vector_type = { "vector", PGV_VECTOR_MAX_DIM, NULL };
+
+/* Parses vector or float4[] text into a newly allocated vector. */
+int pgv_vector_parse(const char *text, size_t len, pgv_vector *out)
+{
+	return pgv__dense_parse(text, len, out, &vector_type);
+}
+
 /* Adds b to *sum unless that would overflow size_t; returns 0 on overflow. */
 static int add_size(size_t *sum, size_t b)
 {
@@ -270,10 +296,12 @@ static int add_size(size_t *sum, size_t b)
 }
 
 /*
- * Writes the text of v[0..dim) into buf, which the caller guarantees is large enough, or only
- * measures it when buf is NULL.  Returns the length, or SIZE_MAX if that overflows size_t.
+ * Writes the text of v[0..dim), each element passed through `fit` unless it is NULL, into buf,
+ * which the caller guarantees is large enough, or only measures it when buf is NULL.  Returns
+ * the length, or SIZE_MAX if that overflows size_t.  Inline, so that the vector's callers, with
+ * fit a constant NULL, lose the test.
  */
-static size_t format_into(const float *v, size_t dim, char *buf)
+static inline size_t format_into(const float *v, size_t dim, char *buf, int (*fit)(float *))
 {
 	char elem[PGV_FLOAT_TEXT_MAX];
 	size_t n = 1;
@@ -281,8 +309,12 @@ static size_t format_into(const float *v, size_t dim, char *buf)
 	if (buf != NULL)
 		buf[0] = '[';
 	for (size_t i = 0; i < dim; i++) {
-		size_t k = pgv_float_format(v[i], elem, sizeof(elem));
+		float x = v[i];
+		size_t k;
 
+		if (fit != NULL)
+			fit(&x); /* the rounded value is printed, in range or not */
+		k = pgv_float_format(x, elem, sizeof(elem));
 		if (i > 0) {
 			if (buf != NULL)
 				buf[n] = ',';
@@ -312,26 +344,35 @@ static size_t format_bound(size_t dim)
 	return dim * PGV_FLOAT_TEXT_MAX + 3;
 }
 
-/* Writes pgvector text of v[0..dim) into buf when it fits whole; returns the needed length. */
-size_t pgv_vector_format(const float *v, size_t dim, char *buf, size_t cap)
+/* Writes dense text when it fits whole, else "" when it can; returns the needed length. */
+static inline size_t format_fitting(const float *v, size_t dim, char *buf, size_t cap,
+	int (*fit)(float *))
 {
 	size_t bound = format_bound(dim);
 	size_t need;
 
-	if (v == NULL && dim > 0) {
-		if (cap > 0 && buf != NULL)
-			buf[0] = '\0';
-		return 0;
-	}
+	if (v == NULL && dim > 0)
+		return pgv__not_written(buf, cap, 0);
 	if (buf != NULL && bound != 0 && cap >= bound)
-		return format_into(v, dim, buf);
+		return format_into(v, dim, buf, fit);
 	/* the room may be short: measure first, so nothing but "" is written when it does not fit */
-	need = format_into(v, dim, NULL);
+	need = format_into(v, dim, NULL, fit);
 	if (need != SIZE_MAX && need < cap && buf != NULL)
-		return format_into(v, dim, buf);
-	if (cap > 0 && buf != NULL)
-		buf[0] = '\0';
-	return need;
+		return format_into(v, dim, buf, fit);
+	return pgv__not_written(buf, cap, need);
+}
+
+/* Writes dense text of v[0..dim) as `type` into buf when it fits whole; returns the length. */
+size_t pgv__dense_format(const float *v, size_t dim, char *buf, size_t cap,
+	const pgv__dense_type *type)
+{
+	return format_fitting(v, dim, buf, cap, type->fit);
+}
+
+/* Writes pgvector text of v[0..dim) into buf when it fits whole; returns the needed length. */
+size_t pgv_vector_format(const float *v, size_t dim, char *buf, size_t cap)
+{
+	return format_fitting(v, dim, buf, cap, NULL);
 }
 
 /* Formats a vector into newly allocated text. */
@@ -354,7 +395,7 @@ int pgv_vector_to_text(char **out, size_t *len, const float *v, size_t dim)
 	if (text == NULL)
 		return pgv__error_set(PGV_ENOMEM, -1,
 			"out of memory formatting a vector of %zu dimensions", dim);
-	n = format_into(v, dim, text);
+	n = format_into(v, dim, text, NULL);
 	fitted = realloc(text, n + 1);
 	*out = fitted != NULL ? fitted : text;
 	if (len != NULL)

@@ -216,11 +216,9 @@ int pgv_stmt_column_text(pgv_stmt *st, int col, const char **out, size_t *len)
 	return 0;
 }
 
-/* Converts a column's text into a value; a codec function that sets the thread error. */
-typedef int (*convert_fn)(const char *text, size_t len, void *out);
-
 /* Reads column `col` and converts it with `fn` into `out` (already zeroed by the caller). */
-static int column_convert(pgv_stmt *st, int col, const char *op, void *out, convert_fn fn)
+int pgv__stmt_column_convert(pgv_stmt *st, int col, const char *op, void *out,
+	stmt_convert_fn fn)
 {
 	stmt_column *c;
 	int status;
@@ -241,7 +239,7 @@ static int column_convert(pgv_stmt *st, int col, const char *op, void *out, conv
 	return 0;
 }
 
-/* convert_fn adapters over the codec. */
+/* stmt_convert_fn adapters over the codec. */
 static int convert_vector(const char *s, size_t len, void *out)
 {
 	return pgv_vector_parse(s, len, out);
@@ -265,7 +263,7 @@ int pgv_stmt_column_vector(pgv_stmt *st, int col, pgv_vector *out)
 		out->dim = 0;
 		out->data = NULL;
 	}
-	return column_convert(st, col, "pgv_stmt_column_vector", out, convert_vector);
+	return pgv__stmt_column_convert(st, col, "pgv_stmt_column_vector", out, convert_vector);
 }
 
 int pgv_stmt_column_int64(pgv_stmt *st, int col, int64_t *out)
@@ -274,7 +272,7 @@ int pgv_stmt_column_int64(pgv_stmt *st, int col, int64_t *out)
 		return PGV_EINVAL;
 	if (out)
 		*out = 0;
-	return column_convert(st, col, "pgv_stmt_column_int64", out, convert_int64);
+	return pgv__stmt_column_convert(st, col, "pgv_stmt_column_int64", out, convert_int64);
 }
 
 int pgv_stmt_column_double(pgv_stmt *st, int col, double *out)
@@ -283,5 +281,5 @@ int pgv_stmt_column_double(pgv_stmt *st, int col, double *out)
 		return PGV_EINVAL;
 	if (out)
 		*out = 0;
-	return column_convert(st, col, "pgv_stmt_column_double", out, convert_double);
+	return pgv__stmt_column_convert(st, col, "pgv_stmt_column_double", out, convert_double);
 }

@@ -89,7 +89,7 @@ void pgv_stmt_free(pgv_stmt *st)
 }
 
 /* Checks a bind call: statement state and index; returns the parameter or NULL (recorded). */
-static stmt_param *bind_target(pgv_stmt *st, int idx, const char *op, int *status)
+stmt_param *pgv__stmt_bind_target(pgv_stmt *st, int idx, const char *op, int *status)
 {
 	pgv_conn *c = st->conn;
 
@@ -141,7 +141,7 @@ int pgv_stmt_bind_vector(pgv_stmt *st, int idx, const float *data, size_t dim)
 
 	if (!st)
 		return PGV_EINVAL;
-	if (!(p = bind_target(st, idx, op, &status)))
+	if (!(p = pgv__stmt_bind_target(st, idx, op, &status)))
 		return status;
 	/* The codec's checks are the server's: dimensions 1..16000, finite values. */
 	if (pgv_vector_check(data, dim) != 0) {
@@ -175,7 +175,7 @@ int pgv_stmt_bind_int64(pgv_stmt *st, int idx, int64_t value)
 
 	if (!st)
 		return PGV_EINVAL;
-	if (!(p = bind_target(st, idx, "pgv_stmt_bind_int64", &status)))
+	if (!(p = pgv__stmt_bind_target(st, idx, "pgv_stmt_bind_int64", &status)))
 		return status;
 	p->i64 = value;
 	p->ctype = SQL_C_SBIGINT;
@@ -195,7 +195,7 @@ int pgv_stmt_bind_double(pgv_stmt *st, int idx, double value)
 
 	if (!st)
 		return PGV_EINVAL;
-	if (!(p = bind_target(st, idx, "pgv_stmt_bind_double", &status)))
+	if (!(p = pgv__stmt_bind_target(st, idx, "pgv_stmt_bind_double", &status)))
 		return status;
 	/*
 	 * Sent as exact text typed as float8: the driver's own double-to-text conversion may round
@@ -212,7 +212,7 @@ int pgv_stmt_bind_text(pgv_stmt *st, int idx, const char *text, size_t len)
 
 	if (!st)
 		return PGV_EINVAL;
-	if (!(p = bind_target(st, idx, "pgv_stmt_bind_text", &status)))
+	if (!(p = pgv__stmt_bind_target(st, idx, "pgv_stmt_bind_text", &status)))
 		return status;
 	if (!text)
 		return pgv__conn_fail(st->conn, PGV_EINVAL, "pgv_stmt_bind_text",
@@ -229,7 +229,7 @@ int pgv_stmt_bind_null(pgv_stmt *st, int idx)
 
 	if (!st)
 		return PGV_EINVAL;
-	if (!(p = bind_target(st, idx, "pgv_stmt_bind_null", &status)))
+	if (!(p = pgv__stmt_bind_target(st, idx, "pgv_stmt_bind_null", &status)))
 		return status;
 	p->ctype = SQL_C_CHAR;
 	p->sqltype = SQL_VARCHAR;

@@ -43,6 +43,12 @@ struct pgv_stmt {
 	int64_t changes;
 };
 
+/*
+ * Checks a bind call (the statement has not run; 1 <= idx <= its parameter count) and returns
+ * the parameter to fill, or NULL with `*status` set and the failure recorded under `op`.
+ */
+stmt_param *pgv__stmt_bind_target(pgv_stmt *st, int idx, const char *op, int *status);
+
 /* Forgets the current row's column cache (keeps the buffers). */
 void pgv__stmt_columns_reset(pgv_stmt *st);
 
@@ -67,5 +73,17 @@ int pgv__stmt_column_read(pgv_stmt *st, SQLUSMALLINT n, SQLSMALLINT ctype, const
 
 /* Grows a column buffer to at least `need` bytes; 0 or -1. */
 int pgv__stmt_column_reserve(stmt_column *col, size_t need);
+
+/* Converts a column's text into a value: a codec function that sets the thread error. */
+typedef int (*stmt_convert_fn)(const char *text, size_t len, void *out);
+
+/*
+ * Reads column `col` of the current row whole as text (the columns before it first) and converts
+ * it with `fn` into `out`, which the caller has emptied.  Returns 0, PGV_NULL (out untouched), or
+ * an error recorded as `op`: a column already read as binary, out NULL, or the codec's complaint
+ * prefixed with "column N".
+ */
+int pgv__stmt_column_convert(pgv_stmt *st, int col, const char *op, void *out,
+	stmt_convert_fn fn);
 
 #endif

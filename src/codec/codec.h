@@ -1,0 +1,85 @@
+/*
+ * Internal: what the codec's value types share, so that each piece of pgvector's grammar and of
+ * the server's checks is written once.  The dense text grammar (vector, halfvec) and the scanner
+ * pieces sparsevec reuses live in vector_text.c; the value checks in vector.c.  Never installed.
+ */
+#ifndef PGV_INTERNAL_CODEC_H
+#define PGV_INTERNAL_CODEC_H
+
+#include "codec/numtext.h"
+#include "pgvodbc/vector.h"
+
+#include <stddef.h>
+
+/* Where a parse is in its text; `type` names the type in syntax errors ("vector", "sparsevec"). */
+typedef struct pgv__cursor {
+	const char *text;
+	size_t len;
+	size_t pos;
+	const char *type;
+} pgv__cursor;
+
+/* Advances past pgvector's whitespace. */
+static inline void pgv__skip_space(pgv__cursor *c)
+{
+	while (c->pos < c->len && pgv__is_space(c->text[c->pos]))
+		c->pos++;
+}
+
+/*
+ * Records malformed text at `offset` with pgvector's message, "invalid input syntax for type T:
+ * "<the whole text, quoted>"", and ": <detail>" when `detail` is not NULL.  Returns PGV_EPARSE.
+ */
+int pgv__syntax_error(const pgv__cursor *c, size_t offset, const char *detail);
+
+/* What sets one dense type apart in the text grammar both share (pgvector's vector_in). */
+typedef struct pgv__dense_type {
+	const char *name; /* the type in every message: "vector", "halfvec" */
+	int max_dim;
+	/*
+	 * NULL when floats are kept as read.  Otherwise it rounds *value to the type in place and
+	 * returns 1 when a finite value does not fit (became infinite), else 0; it is called where
+	 * the server checks the range, so NaN and infinity pass through to their own checks.
+	 */
+	int (*fit)(float *value);
+} pgv__dense_type;
+
+/*
+ * Parses `text[0..len)` ("[...]" or float4[] "{...}") as a `type` into a newly allocated vector
+ * (free with pgv_vector_free), with pgvector's grammar, checks, messages and byte offsets.  Clears
+ * the thread error first; on failure `out` is left empty.  Returns 0, PGV_EPARSE, PGV_EDIM,
+ * PGV_EVALUE, PGV_ENOMEM or PGV_EINVAL (text or out NULL).
+ */
+int pgv__dense_parse(const char *text, size_t len, pgv_vector *out, const pgv__dense_type *type);
+
+/*
+ * Writes the text of v[0..dim) ("[...]", each element passed through type->fit, then written as
+ * the shortest float text) into buf when it fits whole with its NUL, else writes "" when cap > 0.
+ * Returns the length without the NUL (SIZE_MAX when that overflows size_t); 0 when v is NULL
+ * and dim > 0.
+ */
+size_t pgv__dense_format(const float *v, size_t dim, char *buf, size_t cap,
+	const pgv__dense_type *type);
+
+/* For a formatter's buffer that cannot take the whole text: writes "" when it can, returns need. */
+static inline size_t pgv__not_written(char *buf, size_t cap, size_t need)
+{
+	if (cap > 0 && buf != NULL)
+		buf[0] = '\0';
+	return need;
+}
+
+/*
+ * The server's dimension check on binary or float input: records "T must have at least 1
+ * dimension" or "T cannot have more than MAX dimensions: N given" and returns PGV_EDIM, else 0.
+ */
+int pgv__check_dim(size_t dim, int max_dim, const char *type);
+
+/*
+ * Records that element `i` of a T, `value`, is NaN or infinite ("element I is NaN: NaN not
+ * allowed in T", "element I is infinite: infinite value not allowed in T"); returns PGV_EVALUE.
+ * Callers test isfinite first, so their loops stay tight.
+ */
+int pgv__not_finite(float value, size_t i, const char *type);
+
+#endif
