@@ -1,6 +1,7 @@
 /*
  * The store's SQL: the dialect table (every statement the store sends, for PostgreSQL with
- * pgvector), metric names and operators, and the expansion of a statement template for a table.
+ * pgvector, and what each column type, metric and index method allows), metric and type names,
+ * and the expansion of a statement template for a table.
  */
 #include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
 #include "codec/numtext.h"
@@ -10,27 +11,74 @@
 #include <string.h>
 
 /*
- * PostgreSQL + pgvector.  Vectors travel as text cast to vector and come back as float4[] text;
- * a batch of rows travels as two list parameters (bigint[] and vector[] text) expanded by unnest,
- * which tests/bench/bench_upsert.c measured fastest.  The catalog query takes the names as bound
- * values: the qualified, quoted table name is resolved by to_regclass exactly as the statements
- * resolve it (search_path included).
+ * PostgreSQL + pgvector.  Values travel as text cast to the column's type and come back as
+ * float4[] text; a batch of rows travels as two list parameters (bigint[] and vector[] text)
+ * expanded by unnest, which tests/bench/bench_upsert.c measured fastest.  The catalog queries
+ * take the names as bound values: the qualified, quoted table name is resolved by to_regclass
+ * exactly as the statements resolve it (search_path included).
+ * Per type (measured on pgvector 0.8.7):
+ *   - halfvec::float4[] exists and is exact (every half value is a float);
+ *   - sparsevec::float4[] does not exist: sparsevec::vector::float4[] does (at most 16000
+ *     dimensions, the vector type's limit);
+ *   - bit: '0111'::bit is bit(1) ('0'), so values are cast to varbit, which a bit(n) column
+ *     takes (checking the length: "bit string length 3 does not match type bit(4)") and whose
+ *     <~> and <%> an index on the column serves;
+ *   - IVFFlat has no sparsevec, l1 or jaccard operator classes.
  */
 static const pgv__dialect postgresql = {
 	.name = "postgresql",
-	.vparam = "?::vector",
-	.read = "{vec}::float4[]",
+	.type_names = { "vector", "halfvec", "sparsevec", "bit" },
+	.type_alias = { NULL, NULL, NULL, "varbit" },
+	.type_since = { 0, 700, 700, 0 },
+	.vparam = { "?::vector", "?::halfvec", "?::sparsevec", "?::varbit" },
+	.read = { "{vec}::float4[]", "{vec}::float4[]", "{vec}::vector::float4[]", "{vec}::text" },
 	/*
 	 * pgvector's binary form, as hex text: psqlODBC would decode a bytea's hex itself, slowly
 	 * (see src/odbc/column_binary.c).  ::vector lets halfvec and sparsevec columns be read this
-	 * way too (a no-op for vector).
+	 * way too (a no-op for vector).  A bit's text is already one byte a bit: no binary form.
 	 */
-	.read_binary = "encode(vector_send({vec}::vector), 'hex')",
+	.read_binary = {
+		"encode(vector_send({vec}::vector), 'hex')",
+		"encode(vector_send({vec}::vector), 'hex')",
+		"encode(vector_send({vec}::vector), 'hex')",
+		NULL,
+	},
+	.vlist = { "?::vector[]", "?::halfvec[]", "?::sparsevec[]", "?::varbit[]" },
 	.dist = "{vec} {op} {vparam}",
 	.ids = "?::bigint[]",
-	.vlist = "?::vector[]",
-	.operators = { "<->", "<#>", "<=>", "<+>" },
-	.operator_since = { 0, 0, 0, 700 },
+	.operators = { "<->", "<#>", "<=>", "<+>", "<~>", "<%>" },
+	.operator_since = { 0, 0, 0, 700, 700, 700 },
+#define DENSE ((1u << PGV_TYPE_VECTOR) | (1u << PGV_TYPE_HALFVEC) | (1u << PGV_TYPE_SPARSEVEC))
+#define BITS (1u << PGV_TYPE_BIT)
+	.metric_types = { DENSE, DENSE, DENSE, DENSE, BITS, BITS },
+#undef DENSE
+#undef BITS
+	.methods = { "hnsw", "ivfflat" },
+#define M(m) (1u << PGV_METRIC_##m)
+	.method_metrics = {
+		[PGV_INDEX_HNSW] = {
+			[PGV_TYPE_VECTOR] = M(L2) | M(IP) | M(COSINE) | M(L1),
+			[PGV_TYPE_HALFVEC] = M(L2) | M(IP) | M(COSINE) | M(L1),
+			[PGV_TYPE_SPARSEVEC] = M(L2) | M(IP) | M(COSINE) | M(L1),
+			[PGV_TYPE_BIT] = M(HAMMING) | M(JACCARD),
+		},
+		[PGV_INDEX_IVFFLAT] = {
+			[PGV_TYPE_VECTOR] = M(L2) | M(IP) | M(COSINE),
+			[PGV_TYPE_HALFVEC] = M(L2) | M(IP) | M(COSINE),
+			[PGV_TYPE_SPARSEVEC] = 0,
+			[PGV_TYPE_BIT] = M(HAMMING),
+		},
+	},
+#undef M
+	.concurrently = "CONCURRENTLY ",
+	.gucs = {
+		[PGV__GUC_EF_SEARCH] = "hnsw.ef_search",
+		[PGV__GUC_PROBES] = "ivfflat.probes",
+		[PGV__GUC_HNSW_ITERATIVE] = "hnsw.iterative_scan",
+		[PGV__GUC_IVFFLAT_ITERATIVE] = "ivfflat.iterative_scan",
+		[PGV__GUC_MAX_SCAN_TUPLES] = "hnsw.max_scan_tuples",
+		[PGV__GUC_MAX_PROBES] = "ivfflat.max_probes",
+	},
 	.list_open = '{',
 	.list_close = '}',
 	.list_quote = '"',
@@ -40,8 +88,9 @@ static const pgv__dialect postgresql = {
 			" (SELECT count(*) FROM pg_catalog.pg_attribute i WHERE i.attrelid = c.oid"
 			" AND i.attname = ?::name AND i.attnum > 0 AND NOT i.attisdropped),"
 			" (a.attnum IS NOT NULL)::int,"
-			" CASE WHEN t.typname IN ('vector', 'halfvec', 'sparsevec') THEN a.atttypmod"
-			" ELSE -1 END"
+			" CASE WHEN t.typname IN ('vector', 'halfvec', 'sparsevec', 'bit') THEN a.atttypmod"
+			" ELSE -1 END,"
+			" t.typname::text"
 			" FROM (SELECT pg_catalog.to_regclass(?::text) AS oid) c"
 			" LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid"
 			" AND a.attname = ?::name AND a.attnum > 0 AND NOT a.attisdropped"
@@ -60,7 +109,11 @@ static const pgv__dialect postgresql = {
 		[PGV__SQL_DELETE] = "DELETE FROM {table} WHERE {id} = ANY ({ids})",
 		[PGV__SQL_COUNT] = "SELECT count(*) FROM {table}",
 		[PGV__SQL_LIST] = "SELECT {id}, {read} FROM {table} ORDER BY {id}",
-		[PGV__SQL_LIST_BINARY] = "SELECT {id}, {read_binary} FROM {table} ORDER BY {id}",
+		/* keyset pages: an index range scan on the id, whatever page the listing is at */
+		[PGV__SQL_LIST_AFTER] = "SELECT {id}, {read} FROM {table} WHERE {id} > ? ORDER BY {id}",
+		[PGV__SQL_LIST_PAGE] = "SELECT {id}, {read} FROM {table} ORDER BY {id} LIMIT ?",
+		[PGV__SQL_LIST_PAGE_AFTER] =
+			"SELECT {id}, {read} FROM {table} WHERE {id} > ? ORDER BY {id} LIMIT ?",
 		/* ORDER BY the distance alone, so that an index on the column can serve it */
 		[PGV__SQL_KNN] =
 			"SELECT {id}, {read}, {dist} FROM {table} WHERE {vec} IS NOT NULL"
@@ -68,10 +121,36 @@ static const pgv__dialect postgresql = {
 		[PGV__SQL_DISTANCES] = "SELECT {id}, {read}, {dist} FROM {table} ORDER BY {id}",
 		[PGV__SQL_DISTANCES_IDS] =
 			"SELECT {id}, {read}, {dist} FROM {table} WHERE {id} = ANY ({ids}) ORDER BY {id}",
+		/* DDL takes no parameters: {with} holds checked integers */
+		[PGV__SQL_INDEX_CREATE] =
+			"CREATE INDEX {concurrently}{name} ON {table} USING {method} ({vec} {opclass}){with}",
+		[PGV__SQL_INDEX_FIND] =
+			"SELECT (c.oid IS NOT NULL)::int,"
+			" (SELECT n.nspname::text FROM pg_catalog.pg_index i"
+			" JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid"
+			" JOIN pg_catalog.pg_namespace n ON n.oid = x.relnamespace"
+			" WHERE i.indrelid = c.oid AND x.relname = ?::name)"
+			" FROM (SELECT pg_catalog.to_regclass(?::text) AS oid) c",
+		[PGV__SQL_INDEX_DROP] = "DROP INDEX IF EXISTS {name}",
+		/*
+		 * SET LOCAL each setting, reading its value first: the materialized CTE yields a row
+		 * (current_setting) before the outer query sets it; missing_ok, since pgvector's
+		 * settings exist only once the library is loaded in the session.
+		 */
+		[PGV__SQL_SEARCH_SET] =
+			"WITH o AS MATERIALIZED (SELECT s.n, s.v, pg_catalog.current_setting(s.n, true) AS old"
+			" FROM unnest(?::text[], ?::text[]) AS s(n, v))"
+			" SELECT o.n, o.old, pg_catalog.set_config(o.n, o.v, true) FROM o",
+		/* a NULL value (a setting that did not exist) resets it */
+		[PGV__SQL_SEARCH_RESTORE] =
+			"SELECT count(pg_catalog.set_config(s.n, s.v, true))"
+			" FROM unnest(?::text[], ?::text[]) AS s(n, v)",
 	},
 };
 
-static const char *const metric_names[PGV__METRIC_COUNT] = { "l2", "ip", "cosine", "l1" };
+static const char *const metric_names[PGV__METRIC_COUNT] = {
+	"l2", "ip", "cosine", "l1", "hamming", "jaccard"
+};
 
 /* The dialect in use. */
 const pgv__dialect *pgv__store_dialect(void)
@@ -94,8 +173,8 @@ int pgv_metric_from_name(const char *name, pgv_metric *out)
 			return 0;
 		}
 	}
-	return pgv__error_set(PGV_EINVAL, -1, "unknown metric \"%s\": expected l2, ip, cosine or l1",
-		pgv__quote(quoted, name, strlen(name)));
+	return pgv__error_set(PGV_EINVAL, -1, "unknown metric \"%s\": expected l2, ip, cosine, l1, "
+		"hamming or jaccard", pgv__quote(quoted, name, strlen(name)));
 }
 
 /* The name of a metric, "" when unknown. */
@@ -110,6 +189,12 @@ const char *pgv_metric_operator(pgv_metric metric)
 	return (unsigned)metric < PGV__METRIC_COUNT ? postgresql.operators[metric] : "";
 }
 
+/* The SQL name of a column type, "" when unknown. */
+const char *pgv_type_name(pgv_type type)
+{
+	return (unsigned)type < PGV__TYPE_COUNT ? postgresql.type_names[type] : "";
+}
+
 /* The pgvector version that added a metric's operator. */
 int pgv__metric_since(pgv_metric metric)
 {
@@ -122,11 +207,34 @@ int pgv__metric_available(pgv_metric metric, int version)
 	return (unsigned)metric < PGV__METRIC_COUNT && version >= pgv__metric_since(metric);
 }
 
+/* The pgvector version that added a column type. */
+int pgv__type_since(pgv_type type)
+{
+	return (unsigned)type < PGV__TYPE_COUNT ? postgresql.type_since[type] : 0;
+}
+
+/* 1 when a metric applies to a column type. */
+int pgv__metric_for_type(pgv_metric metric, pgv_type type)
+{
+	return (unsigned)metric < PGV__METRIC_COUNT && (unsigned)type < PGV__TYPE_COUNT
+		&& (postgresql.metric_types[metric] >> type & 1u);
+}
+
+/* Appends the text of one of the caller's names (NULL: nothing). */
+static void add_var(pgv__buf *b, const char *s)
+{
+	if (s)
+		pgv__buf_adds(b, s);
+}
+
 /* Expands a template into b: names literally, dialect pieces recursively (depth-limited). */
 static void expand(pgv__buf *b, const pgv__store_table *t, const char *tpl, pgv_metric metric,
-	int depth)
+	const pgv__sql_vars *vars, int depth)
 {
 	const pgv__dialect *d = t->dialect;
+	/* the type's pieces; a type without a binary form is read as text */
+	const char *read = t->binary && d->read_binary[t->type] ? d->read_binary[t->type]
+		: d->read[t->type];
 
 	while (*tpl) {
 		const char *open = strchr(tpl, '{'), *close;
@@ -152,18 +260,29 @@ static void expand(pgv__buf *b, const pgv__store_table *t, const char *tpl, pgv_
 			pgv__buf_adds(b, t->vec);
 		else if (IS("op"))
 			pgv__buf_adds(b, pgv_metric_operator(metric));
+		else if (IS("opclass")) {
+			pgv__buf_adds(b, d->type_names[t->type]);
+			pgv__buf_addc(b, '_');
+			pgv__buf_adds(b, pgv_metric_name(metric));
+			pgv__buf_adds(b, "_ops");
+		} else if (IS("name"))
+			add_var(b, vars ? vars->name : NULL);
+		else if (IS("method"))
+			add_var(b, vars ? vars->method : NULL);
+		else if (IS("with"))
+			add_var(b, vars ? vars->with : NULL);
+		else if (IS("concurrently"))
+			add_var(b, vars && vars->concurrently ? d->concurrently : NULL);
 		else if (depth < 4 && IS("read"))
-			expand(b, t, d->read, metric, depth + 1);
-		else if (depth < 4 && IS("read_binary"))
-			expand(b, t, d->read_binary, metric, depth + 1);
+			expand(b, t, read, metric, vars, depth + 1);
 		else if (depth < 4 && IS("dist"))
-			expand(b, t, d->dist, metric, depth + 1);
+			expand(b, t, d->dist, metric, vars, depth + 1);
 		else if (depth < 4 && IS("vparam"))
-			expand(b, t, d->vparam, metric, depth + 1);
+			expand(b, t, d->vparam[t->type], metric, vars, depth + 1);
 		else if (depth < 4 && IS("ids"))
-			expand(b, t, d->ids, metric, depth + 1);
+			expand(b, t, d->ids, metric, vars, depth + 1);
 		else if (depth < 4 && IS("vlist"))
-			expand(b, t, d->vlist, metric, depth + 1);
+			expand(b, t, d->vlist[t->type], metric, vars, depth + 1);
 		else
 			pgv__buf_add(b, open, n + 2); /* not a placeholder: SQL text with braces */
 #undef IS
@@ -171,14 +290,16 @@ static void expand(pgv__buf *b, const pgv__store_table *t, const char *tpl, pgv_
 	}
 }
 
-/* Builds one statement's SQL for a table. */
-char *pgv__store_sql(const pgv__store_table *t, pgv__store_stmt which, pgv_metric metric)
+/* Builds one statement's SQL for a table, with the caller's names. */
+char *pgv__store_sql_vars(const pgv__store_table *t, pgv__store_stmt which, pgv_metric metric,
+	const pgv__sql_vars *vars)
 {
 	pgv__buf b = { NULL, 0, 0, 0 };
 
-	if ((unsigned)which >= PGV__SQL_COUNT_OF || !t->dialect->stmt[which])
+	if ((unsigned)which >= PGV__SQL_COUNT_OF || !t->dialect->stmt[which]
+			|| (unsigned)t->type >= PGV__TYPE_COUNT)
 		return NULL;
-	expand(&b, t, t->dialect->stmt[which], metric, 0);
+	expand(&b, t, t->dialect->stmt[which], metric, vars, 0);
 	if (b.oom) {
 		pgv__buf_free(&b);
 		return NULL;
@@ -186,3 +307,8 @@ char *pgv__store_sql(const pgv__store_table *t, pgv__store_stmt which, pgv_metri
 	return b.s;
 }
 
+/* Builds one statement's SQL for a table. */
+char *pgv__store_sql(const pgv__store_table *t, pgv__store_stmt which, pgv_metric metric)
+{
+	return pgv__store_sql_vars(t, which, metric, NULL);
+}

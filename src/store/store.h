@@ -1,7 +1,8 @@
 /*
  * Internal: the store's shared pieces - the SQL dialect (every piece of SQL text the store sends,
  * in one table: dialect.c), a resolved table description, the catalog look-up of the vector
- * column, and error helpers (table.c); used by upsert.c and query.c.  Never installed.
+ * column, error helpers (table.c), the values of each column type (value.c) and the row iterator
+ * (rows.c); used by upsert.c, query.c, index.c and search.c.  Never installed.
  */
 #ifndef PGV_INTERNAL_STORE_H
 #define PGV_INTERNAL_STORE_H
@@ -9,8 +10,11 @@
 #include "odbc/conn_error.h"
 #include "pgvodbc/stmt.h"
 #include "pgvodbc/store.h"
+#include "pgvodbc/index.h"
 
-#define PGV__METRIC_COUNT 4
+#define PGV__METRIC_COUNT 6
+#define PGV__TYPE_COUNT 4
+#define PGV__METHOD_COUNT 2
 
 /* PostgreSQL's longest identifier in bytes (NAMEDATALEN - 1); longer names are truncated. */
 #define PGV__IDENT_MAX 63
@@ -24,7 +28,8 @@
 
 /* The statements of the store; each dialect spells every one. */
 typedef enum pgv__store_stmt {
-	PGV__SQL_DESCRIBE,     /* (id name, qualified table, vector name) -> exists, has id, dim */
+	PGV__SQL_DESCRIBE,     /* (id name, qualified table, vector name) -> exists, has id, has
+	                          vector, dim, type name */
 	PGV__SQL_SEQUENCE,     /* (qualified table, id name) -> the id column's sequence or NULL */
 	PGV__SQL_NEW_IDS,      /* (sequence, n) -> one list text of n new ids */
 	PGV__SQL_UPSERT,       /* (id list, vector list) */
@@ -33,30 +38,58 @@ typedef enum pgv__store_stmt {
 	PGV__SQL_DELETE,       /* (id list) */
 	PGV__SQL_COUNT,        /* () -> count */
 	PGV__SQL_LIST,         /* () -> id, vector */
-	PGV__SQL_LIST_BINARY,  /* () -> id, vector in pgvector's binary form */
+	PGV__SQL_LIST_AFTER,   /* (after id) -> id, vector */
+	PGV__SQL_LIST_PAGE,    /* (limit) -> id, vector */
+	PGV__SQL_LIST_PAGE_AFTER, /* (after id, limit) -> id, vector */
 	PGV__SQL_KNN,          /* (query vector, k) -> id, vector, distance */
 	PGV__SQL_DISTANCES,    /* (query vector) -> id, vector, distance */
 	PGV__SQL_DISTANCES_IDS,/* (query vector, id list) -> id, vector, distance */
+	PGV__SQL_INDEX_CREATE, /* () with {name}, {method}, {opclass}, {with}, {concurrently} */
+	PGV__SQL_INDEX_FIND,   /* (index name, qualified table) -> table exists, the index's
+	                          schema when it is an index of that table */
+	PGV__SQL_INDEX_DROP,   /* () with {name}: the index's qualified, quoted name */
+	PGV__SQL_SEARCH_SET,   /* (name list, value list) -> name, old value (SET LOCAL each) */
+	PGV__SQL_SEARCH_RESTORE, /* (name list, value list) -> count (SET LOCAL each) */
 	PGV__SQL_COUNT_OF
 } pgv__store_stmt;
+
+/* The per-query settings pgv_store_knn_ext may make (PGV__SQL_SEARCH_SET names them). */
+typedef enum pgv__search_guc {
+	PGV__GUC_EF_SEARCH,
+	PGV__GUC_PROBES,
+	PGV__GUC_HNSW_ITERATIVE,
+	PGV__GUC_IVFFLAT_ITERATIVE,
+	PGV__GUC_MAX_SCAN_TUPLES,
+	PGV__GUC_MAX_PROBES,
+	PGV__GUC_COUNT
+} pgv__search_guc;
 
 /*
  * The SQL of one backend.  Statement templates name their parts in braces: {table}, {id} and
  * {vec} are the quoted names (inserted as they are, never expanded again), {op} the metric's
- * operator; {read}, {read_binary}, {vparam}, {dist}, {ids} and {vlist} are the pieces below,
- * expanded in turn.
+ * operator; {read}, {vparam}, {dist}, {ids} and {vlist} are the pieces below for the table's
+ * type (and {read} the binary piece when the table is read in binary form), expanded in turn;
+ * {name}, {method}, {opclass}, {with} and {concurrently} come from the caller (pgv__sql_vars).
  * A second backend is a second instance of this struct.
  */
 typedef struct pgv__dialect {
 	const char *name;
-	const char *vparam;        /* a vector parameter, bound as vector text */
-	const char *read;          /* reads the vector column as text the codec parses */
-	const char *read_binary;   /* reads it as pgvector's binary form (bytes) */
+	const char *type_names[PGV__TYPE_COUNT];   /* the column type each pgv_type names */
+	const char *type_alias[PGV__TYPE_COUNT];   /* another declared type it covers, or NULL */
+	int type_since[PGV__TYPE_COUNT];           /* extension version that added it, 0: always */
+	const char *vparam[PGV__TYPE_COUNT];       /* a value parameter, bound as the type's text */
+	const char *read[PGV__TYPE_COUNT];         /* reads the column as text the store parses */
+	const char *read_binary[PGV__TYPE_COUNT];  /* as pgvector's binary form; NULL: text only */
+	const char *vlist[PGV__TYPE_COUNT];        /* a list of values as one text parameter */
 	const char *dist;          /* the distance from the vector column to {vparam} under {op} */
 	const char *ids;           /* a list of ids as one text parameter */
-	const char *vlist;         /* a list of vectors as one text parameter */
 	const char *operators[PGV__METRIC_COUNT];
-	int operator_since[PGV__METRIC_COUNT]; /* extension version that added it, 0: always */
+	int operator_since[PGV__METRIC_COUNT];     /* extension version that added it, 0: always */
+	unsigned metric_types[PGV__METRIC_COUNT];  /* bit (1 << pgv_type) per type it applies to */
+	const char *methods[PGV__METHOD_COUNT];    /* index access methods */
+	unsigned method_metrics[PGV__METHOD_COUNT][PGV__TYPE_COUNT]; /* bit (1 << metric) */
+	const char *concurrently;  /* {concurrently} when asked for */
+	const char *gucs[PGV__GUC_COUNT];          /* the settings behind pgv_search_opts */
 	char list_open;            /* list parameter text: open, close, element quote */
 	char list_close;
 	char list_quote;
@@ -72,15 +105,20 @@ typedef struct pgv__store_table {
 	char *table;               /* "schema"."table" or "table" */
 	char *id;                  /* "id" */
 	char *vec;                 /* "embedding" */
-	const char *id_name;       /* the names as given (the caller's strings or the defaults) */
+	const char *schema_name;   /* the names as given (the caller's strings or the defaults) */
+	const char *table_name;
+	const char *id_name;
 	const char *vec_name;
+	pgv_type type;             /* the vector column's type */
+	int binary;                /* {read} is the binary piece (when the type has one) */
 	char what[320];            /* what the call is doing, for messages: upserting into "t" */
 } pgv__store_table;
 
 /*
- * Fills `t` from `spec` (NULL: all defaults): checks the version, quotes every name.  `verb`
- * ("upserting into") starts every message about this table.  Returns 0, or a negative status
- * recorded on the connection as `op`.  Release with pgv__store_table_free (also after failure).
+ * Fills `t` from `spec` (NULL: all defaults): checks the version and the type, quotes every
+ * name.  `verb` ("upserting into") starts every message about this table.  Returns 0, or a
+ * negative status recorded on the connection as `op`.  Release with pgv__store_table_free (also
+ * after failure).
  */
 int pgv__store_table_open(pgv__store_table *t, pgv_conn *c, const pgv_table *spec,
 	const char *op, const char *verb);
@@ -94,18 +132,33 @@ void pgv__store_table_free(pgv__store_table *t);
  */
 int pgv__store_table_resolve(pgv__store_table *t, const pgv_table *spec, const char *verb);
 
+/* Names a statement template takes from its caller (NULL fields expand to nothing). */
+typedef struct pgv__sql_vars {
+	const char *name;          /* a quoted (and perhaps qualified) object name */
+	const char *method;        /* an index access method */
+	const char *with;          /* a storage-parameter clause, " WITH (m = 16)" */
+	int concurrently;          /* {concurrently} expands to the dialect's word */
+} pgv__sql_vars;
+
 /*
- * Builds statement `which` for table `t` (`metric` matters only to k-NN and distances).
- * Returns newly allocated SQL (free with free()), or NULL when out of memory.
+ * Builds statement `which` for table `t` (`metric` matters only to k-NN, distances and index
+ * creation; `vars` may be NULL).  Returns newly allocated SQL (free with free()), or NULL when
+ * out of memory.
  */
 char *pgv__store_sql(const pgv__store_table *t, pgv__store_stmt which, pgv_metric metric);
+char *pgv__store_sql_vars(const pgv__store_table *t, pgv__store_stmt which, pgv_metric metric,
+	const pgv__sql_vars *vars);
 
 /*
  * Looks the table up in the catalog: PGV_ENOTFOUND when the table, its id column or its vector
- * column does not exist, else 0 with `*dim` the vector column's declared dimension (0 when it
- * has none, so the server decides).  Errors are recorded on the connection as `op`.
+ * column does not exist, PGV_EINVAL when the vector column is declared as another pgvector type
+ * (or bit) than t->type, else 0 with `*dim` the column's declared dimension (bit(n): n bits; 0
+ * when it declares none, so the server decides) and, when `type` is not NULL, the column's type
+ * name ("vector", "varbit", ...) in `type` (`cap` bytes).  Errors are recorded on the connection
+ * as `op`.
  */
-int pgv__store_describe(pgv_conn *c, const pgv__store_table *t, const char *op, size_t *dim);
+int pgv__store_describe(pgv_conn *c, const pgv__store_table *t, const char *op, size_t *dim,
+	char *type, size_t cap);
 
 /* 1 when pgvector version `version` (major*10000+minor*100+patch) has `metric`, else 0. */
 int pgv__metric_available(pgv_metric metric, int version);
@@ -113,10 +166,24 @@ int pgv__metric_available(pgv_metric metric, int version);
 /* The pgvector version that added `metric` (0 when every version has it). */
 int pgv__metric_since(pgv_metric metric);
 
+/* The pgvector version that added the column type `type` (0 when every version has it). */
+int pgv__type_since(pgv_type type);
+
+/* 1 when `metric` applies to columns of `type` (l2 to vectors, hamming to bits), else 0. */
+int pgv__metric_for_type(pgv_metric metric, pgv_type type);
+
 /*
- * Checks that `metric` is known and that the server's pgvector has its operator: 0, PGV_EINVAL
- * or PGV_EUNSUPPORTED ("the l1 metric (<+>) needs pgvector 0.7.0 or later; this server has
- * 0.6.2"), recorded on the connection as `op`.
+ * Checks, without a round trip, that `metric` is known and applies to the table's type: 0 or
+ * PGV_EINVAL ("the hamming metric (<~>) is for bit columns, not vector: use l2, ip, cosine or
+ * l1"), recorded on the connection as `op`.
+ */
+int pgv__store_check_metric_type(pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv_metric metric);
+
+/*
+ * Checks that `metric` is known and that the server's pgvector has the table's type and the
+ * metric's operator: 0, PGV_EINVAL or PGV_EUNSUPPORTED ("the l1 metric (<+>) needs pgvector
+ * 0.7.0 or later; this server has 0.6.2"), recorded on the connection as `op`.
  */
 int pgv__store_check_metric(pgv_conn *c, const pgv__store_table *t, const char *op,
 	pgv_metric metric);
@@ -151,6 +218,23 @@ int pgv__store_error_restore(pgv_conn *c, pgv__saved_error *s, int status);
  */
 int pgv__store_rollback(pgv_conn *c, int status);
 
+/*
+ * A refused k-NN or distances query (or index creation): maps the server's SQLSTATE to the status
+ * a caller branches on and, outside a caller's transaction, asks the catalog and the extension
+ * version to explain it (missing table or column, dimension, type or operator too new).
+ * Returns the status to report.
+ */
+int pgv__store_refused(pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv_metric metric, size_t dim, int status);
+
+/*
+ * Prepares the k-NN statement of table `t` (query vector and k bound) after the checks made
+ * without a round trip: k, the metric for the table's type, the query vector as a value of that
+ * type.  0, or a negative status recorded as `op` (*st then NULL).
+ */
+int pgv__store_knn_stmt(pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv_metric metric, const float *query, size_t dim, size_t k, pgv_stmt **st);
+
 /* A growable text buffer; `oom` is set once an append failed (the text is then incomplete). */
 typedef struct pgv__buf {
 	char *s;
@@ -175,5 +259,95 @@ void pgv__buf_free(pgv__buf *b);
 
 /* Appends `n` ids as a list parameter's text ({1,2,3} for PostgreSQL). */
 void pgv__buf_add_ids(pgv__buf *b, const pgv__dialect *d, const int64_t *ids, size_t n);
+
+/*
+ * Appends `n` texts as a list parameter's text, each quoted (backslash and quote escaped), NULL
+ * entries as SQL NULL: {"a","b\"c",NULL}.
+ */
+void pgv__buf_add_texts(pgv__buf *b, const pgv__dialect *d, const char *const *texts, size_t n);
+
+/* Values of each column type (value.c). */
+
+/*
+ * Checks `data[0..dim)` as the server checks a value of `type`: 0, or PGV_EDIM / PGV_EVALUE /
+ * PGV_EINVAL with the thread error (pgv_error_last) naming the 0-based element.
+ */
+int pgv__value_check(pgv_type type, const float *data, size_t dim);
+
+/* Appends the text of a value of `type` (checked beforehand) to `b`. */
+void pgv__buf_add_value(pgv__buf *b, pgv_type type, const float *data, size_t dim);
+
+/*
+ * Reads column `col` of the current row as a value of `type` into `out` (newly allocated; free
+ * with pgv_vector_free): float4[] text, pgvector's binary form (`binary`, not for bit), or bit
+ * text.  Returns 0, PGV_NULL (empty `out`) or a negative status recorded on the connection.
+ */
+int pgv__value_read(pgv_conn *c, pgv_stmt *st, int col, pgv_type type, int binary,
+	pgv_vector *out);
+
+/* Indexes (index.c). */
+
+/*
+ * Checks index options for a column of `type` without a round trip (method, metric, the
+ * method/type/metric combination, option ranges): 0, or PGV_EINVAL with the thread error set in
+ * pgvector's wording.
+ */
+int pgv__index_check(const pgv_index_opts *o, pgv_type type);
+
+/*
+ * Checks the column as the catalog declares it (type name, dimension or 0) against the index
+ * method's limits: 0, or PGV_EDIM / PGV_EINVAL with the thread error set.
+ */
+int pgv__index_check_column(const pgv_index_opts *o, pgv_type type, const char *typname,
+	size_t dim);
+
+/* Search settings (search.c). */
+
+/* The most settings one pgv_search_opts makes. */
+#define PGV__SEARCH_MAX PGV__GUC_COUNT
+
+/* The settings a pgv_search_opts asks for, as names and values for PGV__SQL_SEARCH_SET. */
+typedef struct pgv__search_settings {
+	const char *names[PGV__SEARCH_MAX];
+	const char *values[PGV__SEARCH_MAX];
+	char numbers[PGV__SEARCH_MAX][16];  /* the integer values' text */
+	size_t n;
+	int needs_version;         /* an option needs pgvector 0.8.0 */
+	const char *needs_what;    /* the first such setting's name */
+} pgv__search_settings;
+
+/*
+ * Checks search options (version, ranges in pgvector's wording) and lists the settings they
+ * make: 0, or PGV_EINVAL with the thread error set.
+ */
+int pgv__search_settings_make(pgv__search_settings *s, const pgv_search_opts *o);
+
+/* The row iterator (rows.c). */
+
+/*
+ * Makes an iterator over a prepared, bound statement of table `t` and runs it, so that a failing
+ * query fails here rather than at the first pgv_rows_next.  Takes `st` in every case.  Columns:
+ * id, vector (read as t's type, in binary form when t->binary), and the distance when
+ * `with_distance`.  Errors are wrapped with t->what and recorded as `op`.
+ */
+int pgv__rows_start(pgv_rows **out, pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv_stmt *st, int with_distance);
+
+/*
+ * A paged listing of table `t` (pages of `page_rows` rows; only ids after `*after` when `after`
+ * is not NULL): prepares and runs the first page.  0 or a negative status (recorded as `op`).
+ */
+int pgv__rows_start_paged(pgv_rows **out, pgv_conn *c, const pgv__store_table *t,
+	const char *op, size_t page_rows, const int64_t *after);
+
+/*
+ * Reads every remaining row of `r` into memory (at most `max`; the statement is then freed), so
+ * that the connection is free for other statements while the rows are handed out.  0 or a
+ * negative status (the iterator is then finished).
+ */
+int pgv__rows_load(pgv_rows *r, size_t max);
+
+/* Orders the rows `r` holds in memory by distance (then id); for a loaded iterator. */
+void pgv__rows_sort_by_distance(pgv_rows *r);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * The store's table description: identifier quoting, the text buffer, the catalog look-up of the
- * vector column, and the error helpers the other store files share.  The SQL itself is in
- * dialect.c.
+ * vector column, metric and type checks, the explanation of a refused query, and the error
+ * helpers the other store files share.  The SQL itself is in dialect.c.
  */
 #include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
 #include "codec/numtext.h"
@@ -96,6 +96,28 @@ void pgv__buf_add_ids(pgv__buf *b, const pgv__dialect *d, const int64_t *ids, si
 	pgv__buf_addc(b, d->list_close);
 }
 
+/* Appends texts as one list parameter's text, each quoted, NULL as SQL NULL. */
+void pgv__buf_add_texts(pgv__buf *b, const pgv__dialect *d, const char *const *texts, size_t n)
+{
+	pgv__buf_addc(b, d->list_open);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			pgv__buf_addc(b, ',');
+		if (!texts[i]) {
+			pgv__buf_adds(b, "NULL");
+			continue;
+		}
+		pgv__buf_addc(b, d->list_quote);
+		for (const char *p = texts[i]; *p; p++) {
+			if (*p == d->list_quote || *p == '\\')
+				pgv__buf_addc(b, '\\');
+			pgv__buf_addc(b, *p);
+		}
+		pgv__buf_addc(b, d->list_quote);
+	}
+	pgv__buf_addc(b, d->list_close);
+}
+
 /* Quotes an identifier: double quotes around it, each double quote doubled. */
 int pgv_ident_quote(char **out, const char *name)
 {
@@ -150,7 +172,8 @@ static int quote_part(char **out, const char *name, const char *which, const cha
 /* Fills a table description from a pgv_table without a connection. */
 int pgv__store_table_resolve(pgv__store_table *t, const pgv_table *spec, const char *verb)
 {
-	static const pgv_table defaults = { PGV_TABLE_VERSION, NULL, "embeddings", "id", "embedding" };
+	static const pgv_table defaults = { PGV_TABLE_VERSION, NULL, "embeddings", "id", "embedding",
+		PGV_TYPE_VECTOR };
 	char *schema = NULL, *table = NULL;
 	int status;
 
@@ -158,14 +181,21 @@ int pgv__store_table_resolve(pgv__store_table *t, const pgv_table *spec, const c
 	t->dialect = pgv__store_dialect();
 	if (!spec)
 		spec = &defaults;
-	if (spec->version != PGV_TABLE_VERSION)
+	/* version 1 ends before `type`: a caller built against it has no such field */
+	if (spec->version != 1 && spec->version != PGV_TABLE_VERSION)
 		return pgv__error_set(PGV_EINVAL, -1, "%s a table: pgv_table version %u is not supported "
-			"(this library knows version %d): initialise it with PGV_TABLE_INIT", verb,
+			"(this library knows versions 1 to %d): initialise it with PGV_TABLE_INIT", verb,
 			spec->version, PGV_TABLE_VERSION);
+	t->type = spec->version >= 2 ? spec->type : PGV_TYPE_VECTOR;
+	if ((unsigned)t->type >= PGV__TYPE_COUNT)
+		return pgv__error_set(PGV_EINVAL, -1, "%s a table: unknown column type %d (expected "
+			"PGV_TYPE_VECTOR, PGV_TYPE_HALFVEC, PGV_TYPE_SPARSEVEC or PGV_TYPE_BIT)", verb,
+			(int)t->type);
+	t->schema_name = spec->schema;
+	t->table_name = spec->table ? spec->table : defaults.table;
 	t->id_name = spec->id_column ? spec->id_column : defaults.id_column;
 	t->vec_name = spec->vector_column ? spec->vector_column : defaults.vector_column;
-	if ((status = quote_part(&table, spec->table ? spec->table : defaults.table, "table",
-			verb)) != 0
+	if ((status = quote_part(&table, t->table_name, "table", verb)) != 0
 			|| (spec->schema && (status = quote_part(&schema, spec->schema, "schema",
 				verb)) != 0)
 			|| (status = quote_part(&t->id, t->id_name, "id column", verb)) != 0
@@ -213,15 +243,30 @@ void pgv__store_table_free(pgv__store_table *t)
 	t->table = t->id = t->vec = NULL;
 }
 
+/* The pgv_type a declared column type stands for, or -1 when it is none of them. */
+static int declared_type(const pgv__dialect *d, const char *typname)
+{
+	for (int i = 0; i < PGV__TYPE_COUNT; i++)
+		if (strcmp(typname, d->type_names[i]) == 0
+				|| (d->type_alias[i] && strcmp(typname, d->type_alias[i]) == 0))
+			return i;
+	return -1;
+}
+
 /* Looks the table and its columns up in the catalog; reads the vector column's dimension. */
-int pgv__store_describe(pgv_conn *c, const pgv__store_table *t, const char *op, size_t *dim)
+int pgv__store_describe(pgv_conn *c, const pgv__store_table *t, const char *op, size_t *dim,
+	char *type, size_t cap)
 {
 	int64_t v[4] = { 0, 0, 0, -1 };
+	char typname[64] = "";
 	pgv_stmt *st = NULL;
 	char *sql = pgv__store_sql(t, PGV__SQL_DESCRIBE, PGV_METRIC_L2);
-	int status;
+	const char *text = NULL;
+	int status, declared;
 
 	*dim = 0;
+	if (type && cap)
+		type[0] = '\0';
 	if (!sql)
 		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
 	status = pgv_stmt_prepare(&st, c, sql);
@@ -234,6 +279,8 @@ int pgv__store_describe(pgv_conn *c, const pgv__store_table *t, const char *op, 
 		status = 0;
 		for (int i = 0; i < 4 && status >= 0; i++)
 			status = pgv_stmt_column_int64(st, i + 1, &v[i]);
+		if (status >= 0 && (status = pgv_stmt_column_text(st, 5, &text, NULL)) == 0)
+			snprintf(typname, sizeof(typname), "%s", text);
 	} else if (status == PGV_DONE) {
 		status = pgv__conn_fail(c, PGV_ERROR, op, "the catalog query returned no row");
 	}
@@ -248,31 +295,104 @@ int pgv__store_describe(pgv_conn *c, const pgv__store_table *t, const char *op, 
 	if (v[2] == 0)
 		return pgv__conn_fail(c, PGV_ENOTFOUND, op, "%s: the table has no column %s",
 			t->what, t->vec);
+	/* a column of another known type would be converted silently, or not searchable */
+	declared = declared_type(t->dialect, typname);
+	if (declared >= 0 && declared != (int)t->type)
+		return pgv__conn_fail(c, PGV_EINVAL, op, "%s: the column %s is of type %s, not %s: "
+			"set pgv_table.type to PGV_TYPE_%s", t->what, t->vec, typname,
+			t->dialect->type_names[t->type], declared == PGV_TYPE_VECTOR ? "VECTOR"
+			: declared == PGV_TYPE_HALFVEC ? "HALFVEC" : declared == PGV_TYPE_SPARSEVEC
+			? "SPARSEVEC" : "BIT");
+	if (type && cap)
+		snprintf(type, cap, "%s", typname);
 	*dim = v[3] > 0 ? (size_t)v[3] : 0;
 	return 0;
 }
 
-/* Checks a metric against the server's pgvector. */
+/* Checks without a round trip that a metric applies to the table's column type. */
+int pgv__store_check_metric_type(pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv_metric metric)
+{
+	if ((unsigned)metric >= PGV__METRIC_COUNT)
+		return pgv__conn_fail(c, PGV_EINVAL, op, "%s: unknown metric %d", t->what, (int)metric);
+	if (!pgv__metric_for_type(metric, t->type))
+		return pgv__conn_fail(c, PGV_EINVAL, op, "%s: the %s metric (%s) is not for %s columns: "
+			"use %s", t->what, pgv_metric_name(metric), pgv_metric_operator(metric),
+			t->dialect->type_names[t->type], t->type == PGV_TYPE_BIT ? "hamming or jaccard"
+			: "l2, ip, cosine or l1");
+	return 0;
+}
+
+/* Checks a metric and the table's type against the server's pgvector. */
 int pgv__store_check_metric(pgv_conn *c, const pgv__store_table *t, const char *op,
 	pgv_metric metric)
 {
 	char have[32];
-	int since, version = 0, status;
+	int since, tsince, version = 0, status;
 
 	if ((unsigned)metric >= PGV__METRIC_COUNT)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "%s: unknown metric %d", t->what, (int)metric);
 	since = pgv__metric_since(metric);
-	if (since == 0)
+	tsince = pgv__type_since(t->type);
+	if (since == 0 && tsince == 0)
 		return 0;
 	status = pgv_conn_vector_version(c, &version, have, sizeof(have));
 	if (status != 0)
 		return pgv__store_wrap(c, t, op, NULL, status);
+	if (version < tsince)
+		return pgv__conn_fail(c, PGV_EUNSUPPORTED, op,
+			"%s: the %s type needs pgvector %d.%d.%d or later; this server has %s",
+			t->what, t->dialect->type_names[t->type], tsince / 10000, tsince / 100 % 100,
+			tsince % 100, have);
 	if (!pgv__metric_available(metric, version))
 		return pgv__conn_fail(c, PGV_EUNSUPPORTED, op,
 			"%s: the %s metric (%s) needs pgvector %d.%d.%d or later; this server has %s",
 			t->what, pgv_metric_name(metric), pgv_metric_operator(metric), since / 10000,
 			since / 100 % 100, since % 100, have);
 	return 0;
+}
+
+/*
+ * Refused queries.  No catalog query runs before a k-NN or distances query (one per call would
+ * cost more than the search itself on small tables), so the server checks the table, the
+ * columns, the dimension, the type and the operator; here its refusal gets the status a caller
+ * branches on and, when the catalog can still be asked (not inside a caller's transaction, which
+ * the refusal has aborted), the message a check made beforehand would have given.
+ */
+int pgv__store_refused(pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv_metric metric, size_t dim, int status)
+{
+	const pgv_error *e = pgv_conn_error(c);
+	pgv__saved_error saved;
+	size_t coldim = 0;
+	int mapped = status, why;
+
+	if (status != PGV_ERROR)
+		return status;
+	if (strcmp(e->sqlstate, "42P01") == 0 || strcmp(e->sqlstate, "42703") == 0)
+		mapped = PGV_ENOTFOUND; /* undefined table or column */
+	else if (strcmp(e->sqlstate, "22000") == 0 && (strstr(e->message, "dimensions")
+			|| strstr(e->message, "bit lengths")))
+		mapped = PGV_EDIM;      /* "different vector dimensions 4 and 3", "different bit
+		                           lengths 4 and 3" */
+	else if (strcmp(e->sqlstate, "42883") != 0 && strcmp(e->sqlstate, "42704") != 0)
+		return status;          /* 42883: no such operator, 42704: no such type or operator
+		                           class, perhaps an old pgvector */
+	pgv__store_error_save(c, &saved);
+	if (!pgv_conn_in_transaction(c)) {
+		why = pgv__store_describe(c, t, op, &coldim, NULL, 0);
+		if (why == 0 && coldim && dim && coldim != dim)
+			why = pgv__conn_fail(c, PGV_EDIM, op, "%s: the query vector has %zu dimensions "
+				"but the column %s has %zu", t->what, dim, t->vec, coldim);
+		else if (why == 0)
+			why = pgv__store_check_metric(c, t, op, metric);
+		if (why == PGV_ENOTFOUND || why == PGV_EDIM || why == PGV_EUNSUPPORTED
+				|| why == PGV_EINVAL) {
+			free(saved.message);
+			return why;
+		}
+	}
+	return pgv__store_error_restore(c, &saved, mapped);
 }
 
 /* Copies the connection's current error; message NULL when out of memory. */

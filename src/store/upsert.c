@@ -105,7 +105,7 @@ static int last_of_each(const int64_t *ids, size_t n, size_t **out, size_t *m)
 	return 0;
 }
 
-/* Checks every row the way the server would, and its dimension against the column's. */
+/* Checks every row as the server checks the column type, and its dimension against the column's. */
 static int check_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 	const int64_t *ids, const pgv_vector *vecs, size_t n, size_t dim)
 {
@@ -113,7 +113,7 @@ static int check_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 
 	for (size_t i = 0; i < n; i++) {
 		const pgv_vector *v = &vecs[i];
-		int status = pgv_vector_check(v->data, v->dim), mismatch;
+		int status = pgv__value_check(t->type, v->data, v->dim), mismatch;
 
 		mismatch = status == 0 && dim && v->dim != dim;
 		if (status == 0 && !mismatch)
@@ -138,9 +138,10 @@ static int check_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
  * Fills the two list texts with the rows order[at..] (all rows when order is NULL) until the
  * batch is full; returns the position after its last row.
  */
-static size_t build_batch(pgv__buf *idt, pgv__buf *vt, const pgv__dialect *d,
+static size_t build_batch(pgv__buf *idt, pgv__buf *vt, const pgv__store_table *t,
 	const int64_t *ids, const pgv_vector *vecs, const size_t *order, size_t at, size_t m)
 {
+	const pgv__dialect *d = t->dialect;
 	char num[24];
 	size_t i;
 
@@ -152,20 +153,20 @@ static size_t build_batch(pgv__buf *idt, pgv__buf *vt, const pgv__dialect *d,
 			i++) {
 		size_t row = order ? order[i] : i;
 		const pgv_vector *v = &vecs[row];
-		/* every element with its comma, the brackets, two quotes and a comma */
-		size_t need = v->dim * PGV_FLOAT_TEXT_MAX + 5;
 		int len = snprintf(num, sizeof(num), "%s%" PRId64, i > at ? "," : "", ids[row]);
 
 		pgv__buf_add(idt, num, (size_t)len);
 		if (i > at)
 			pgv__buf_addc(vt, ',');
-		if (pgv__buf_reserve(vt, need) != 0)
+		/*
+		 * value text is digits, signs, '.', 'e', ',', ':', '/' and brackets or braces: nothing
+		 * to escape inside the quotes
+		 */
+		pgv__buf_addc(vt, d->list_quote);
+		pgv__buf_add_value(vt, t->type, v->data, v->dim);
+		pgv__buf_addc(vt, d->list_quote);
+		if (vt->oom)
 			break;
-		/* vector text is digits, signs, '.', 'e', ',' and brackets: nothing to escape */
-		vt->s[vt->len++] = d->list_quote;
-		vt->len += pgv_vector_format(v->data, v->dim, vt->s + vt->len, vt->cap - vt->len);
-		vt->s[vt->len++] = d->list_quote;
-		vt->s[vt->len] = '\0';
 	}
 	pgv__buf_addc(idt, d->list_close);
 	pgv__buf_addc(vt, d->list_close);
@@ -200,7 +201,7 @@ static int write_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 		own = 1;
 	}
 	for (size_t at = 0, end; at < m && status == 0; at = end) {
-		end = build_batch(&idt, &vt, t->dialect, ids, vecs, order, at, m);
+		end = build_batch(&idt, &vt, t, ids, vecs, order, at, m);
 		if (idt.oom || vt.oom) {
 			status = pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
 			break;
@@ -244,7 +245,7 @@ int pgv_store_upsert(pgv_conn *c, const pgv_table *spec, const int64_t *ids,
 	if (n > 0 && (!ids || !vectors))
 		return pgv__conn_fail(c, PGV_EINVAL, op, "upserting: ids and vectors must not be NULL");
 	if ((status = pgv__store_table_open(&t, c, spec, op, "upserting into")) == 0 && n > 0
-			&& (status = pgv__store_describe(c, &t, op, &dim)) == 0
+			&& (status = pgv__store_describe(c, &t, op, &dim, NULL, 0)) == 0
 			&& (status = check_rows(c, &t, op, ids, vectors, n, dim)) == 0) {
 		if (last_of_each(ids, n, &order, &m) != 0)
 			status = pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t.what);
@@ -363,7 +364,7 @@ int pgv_store_insert(pgv_conn *c, const pgv_table *spec, const pgv_vector *vecto
 	if (n > 0 && !vectors)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "inserting: vectors must not be NULL");
 	if ((status = pgv__store_table_open(&t, c, spec, op, "inserting into")) == 0 && n > 0
-			&& (status = pgv__store_describe(c, &t, op, &dim)) == 0
+			&& (status = pgv__store_describe(c, &t, op, &dim, NULL, 0)) == 0
 			&& (status = check_rows(c, &t, op, NULL, vectors, n, dim)) == 0
 			&& (status = new_ids(c, &t, op, n, &ids)) == 0
 			&& (status = write_rows(c, &t, op, PGV__SQL_INSERT, ids, vectors, NULL, n)) == 0

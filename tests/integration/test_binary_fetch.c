@@ -9,19 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A finite float from random bits, so every exponent (denormals included) is exercised. */
-static float random_float(uint64_t *seed)
-{
-	for (;;) {
-		uint32_t bits = (uint32_t)(testdb_rand(seed) >> 32);
-		float f;
-
-		memcpy(&f, &bits, sizeof(f));
-		if ((bits & 0x7f800000u) != 0x7f800000u)
-			return f;
-	}
-}
-
 /* Fills v with random finite floats, then the awkward values at the end. */
 static void fill(float *v, size_t dim, uint64_t seed)
 {
@@ -30,18 +17,9 @@ static void fill(float *v, size_t dim, uint64_t seed)
 	size_t i;
 
 	for (i = 0; i < dim; i++)
-		v[i] = random_float(&seed);
+		v[i] = testdb_random_float(&seed);
 	for (i = 0; i < dim && i < sizeof(special) / sizeof(special[0]); i++)
 		v[dim - 1 - i] = special[i];
-}
-
-/* Asserts a message holds a piece of text. */
-static void assert_message_has(pgv_conn *c, const char *part)
-{
-	const char *m = pgv_conn_error(c)->message;
-
-	if (!strstr(m, part))
-		fail_msg("message \"%s\" lacks \"%s\"", m, part);
 }
 
 /* Reads every row of `table` with list (text or binary) into ids/vectors/null flags. */
@@ -49,23 +27,9 @@ static size_t read_all(testdb *db, const pgv_table *t, int binary, int64_t *ids,
 	pgv_vector *vecs, int *nulls, size_t cap)
 {
 	pgv_fetch_opts opts = PGV_FETCH_OPTS_INIT;
-	pgv_rows *rows = NULL;
-	const pgv_row *row = NULL;
-	size_t n = 0;
-	int rc;
 
 	opts.binary = binary;
-	assert_pgv(db->conn, pgv_store_list_ext(&rows, db->conn, t, &opts), PGV_OK);
-	while ((rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
-		assert_true(n < cap);
-		ids[n] = row->id;
-		nulls[n] = row->vector_is_null;
-		assert_int_equal(pgv_vector_copy(&vecs[n], &row->vector), 0);
-		n++;
-	}
-	assert_pgv(db->conn, rc, PGV_DONE);
-	pgv_rows_free(rows);
-	return n;
+	return testdb_list_all(db, t, &opts, ids, vecs, nulls, cap);
 }
 
 /* Text and binary lists of `rows` random vectors of `dim` dimensions (and a NULL) agree bit for

@@ -1,43 +1,19 @@
-/* Integration: the store's reads - get, count, list, k-NN, distances - and hostile names. */
-#include "testdb.h"
+/*
+ * Integration: the store's reads - get, count, list, k-NN, distances, delete - checked against
+ * the seed walkthrough's exact figures and a brute-force computation here, its refusals of bad
+ * input, and hostile names.  Long and paged listings: test_store_paging.c.
+ */
+#include "rowset.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* The seed walkthrough's three vectors, ids 1..3. */
 static const float seed_vectors[3][4] = {
 	{ 0.1f, 0.8f, 0.5f, 0.3f }, { 0.4f, 0.2f, 0.7f, 0.9f }, { 0.9f, 0.5f, 0.1f, 0.6f }
 };
-
-/*
- * The square root by Newton's method, from above (monotone, stops within an ulp): the test
- * programs are not linked with libm.
- */
-static double root(double x)
-{
-	double r = x > 1 ? x : 1;
-
-	if (x <= 0)
-		return 0;
-	for (;;) {
-		double next = 0.5 * (r + x / r);
-		if (next >= r)
-			return r;
-		r = next;
-	}
-}
-
-/* A pgv_table naming `table` with the default columns. */
-static pgv_table table_of(const char *table)
-{
-	pgv_table t = PGV_TABLE_INIT;
-
-	t.table = table;
-	return t;
-}
 
 /* Creates the seed's table (id SERIAL, embedding VECTOR(4)) and upserts its three rows. */
 static pgv_table seed_table(testdb *db, char name[64])
@@ -48,7 +24,7 @@ static pgv_table seed_table(testdb *db, char name[64])
 	size_t written = 0;
 
 	testdb_create_table(db, "seed", "id SERIAL PRIMARY KEY, embedding VECTOR(4)", name);
-	t = table_of(name);
+	t = testdb_table(name, PGV_TYPE_VECTOR);
 	for (int i = 0; i < 3; i++) {
 		v[i].dim = 4;
 		v[i].data = (float *)seed_vectors[i];
@@ -56,15 +32,6 @@ static pgv_table seed_table(testdb *db, char name[64])
 	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, ids, v, 3, &written), PGV_OK);
 	assert_int_equal(written, 3);
 	return t;
-}
-
-/* Asserts a message holds a piece of text. */
-static void assert_message_has(pgv_conn *c, const char *part)
-{
-	const char *m = pgv_conn_error(c)->message;
-
-	if (!strstr(m, part))
-		fail_msg("message \"%s\" lacks \"%s\"", m, part);
 }
 
 /* The seed's rows come back from list in id order, bit-exact, and from get one by one. */
@@ -143,45 +110,16 @@ static void test_store__seed_nearest_neighbour(void **state)
 	assert_int_equal(row->id, 2);
 	assert_memory_equal(row->vector.data, seed_vectors[1], sizeof(seed_vectors[1]));
 	assert_int_equal(row->has_distance, 1);
-	assert_true(fabs(row->distance - root(0.19)) < 1e-6);
+	assert_true(fabs(row->distance - testdb_sqrt(0.19)) < 1e-6);
 	assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE);
 	pgv_rows_free(rows);
 }
 
-/* The distance under `metric` computed here in double precision from the floats. */
-static double reference_distance(pgv_metric metric, const float *a, const float *b, size_t dim)
-{
-	double s = 0, na = 0, nb = 0;
-
-	for (size_t i = 0; i < dim; i++) {
-		double x = a[i], y = b[i];
-		switch (metric) {
-		case PGV_METRIC_L2: s += (x - y) * (x - y); break;
-		case PGV_METRIC_IP: s += x * y; break;
-		case PGV_METRIC_COSINE: s += x * y; na += x * x; nb += y * y; break;
-		case PGV_METRIC_L1: s += fabs(x - y); break;
-		}
-	}
-	switch (metric) {
-	case PGV_METRIC_L2: return root(s);
-	case PGV_METRIC_IP: return -s;
-	case PGV_METRIC_COSINE: return 1.0 - s / root(na * nb);
-	default: return s;
-	}
-}
-
-/* 1 when got is within 1e-6 relative of want (or both are zero). */
+/* 1 when got is within 1e-6 relative of want (or both are zero): stricter near zero than
+ * rowset_close, as the exact sums of this file's data allow. */
 static int close_enough(double got, double want)
 {
 	return got == want || fabs(got - want) <= 1e-6 * fabs(want);
-}
-
-/* Orders doubles ascending. */
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 #define MROWS 60
@@ -205,7 +143,7 @@ static void test_store__metrics_match_reference(void **state)
 	size_t k = 7;
 
 	testdb_create_table(db, "metric", "id bigint PRIMARY KEY, embedding vector(8)", name);
-	t = table_of(name);
+	t = testdb_table(name, PGV_TYPE_VECTOR);
 	/*
 	 * Multiples of 1/4 and 1/8: pgvector's float sums of these are exact, so each distance is
 	 * the reference to rounding in the final double steps, even when it lies near zero.
@@ -227,8 +165,8 @@ static void test_store__metrics_match_reference(void **state)
 		double last = -INFINITY;
 
 		for (int i = 0; i < MROWS; i++)
-			sorted[i] = ref[i] = reference_distance((pgv_metric)m, data[i], q, MDIM);
-		qsort(sorted, MROWS, sizeof(sorted[0]), cmp_double);
+			sorted[i] = ref[i] = rowset_distance((pgv_metric)m, data[i], q, MDIM);
+		qsort(sorted, MROWS, sizeof(sorted[0]), testdb_cmp_double);
 
 		assert_pgv(db->conn, pgv_store_knn(&rows, db->conn, &t, (pgv_metric)m, q, MDIM, k),
 			PGV_OK);
@@ -384,54 +322,6 @@ static void test_store__delete_many_ids(void **state)
 	free(ids);
 }
 
-/* A list of many rows streams across many fetch blocks (Fetch=2 under pgvodbc_declfetch). */
-static void test_store__list_streams_many_rows(void **state)
-{
-	enum { N = 5000 };
-	testdb *db = *state;
-	static int64_t ids[N];
-	static float data[N][3];
-	static pgv_vector vecs[N];
-	char name[64];
-	pgv_table t;
-	pgv_rows *rows = NULL;
-	const pgv_row *row = NULL;
-	int64_t n = 0;
-	int rc;
-
-	testdb_create_table(db, "stream", "id bigint PRIMARY KEY, embedding vector(3)", name);
-	t = table_of(name);
-	for (int i = 0; i < N; i++) {
-		/* inserted in descending order, so id order is the server's doing */
-		ids[i] = N - i;
-		data[i][0] = (float)(N - i);
-		data[i][1] = 0.1f * (float)i;
-		data[i][2] = -1.0f / (float)(i + 1);
-		vecs[i].dim = 3;
-		vecs[i].data = data[i];
-	}
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, ids, vecs, N, NULL), PGV_OK);
-	assert_pgv(db->conn, pgv_store_list(&rows, db->conn, &t), PGV_OK);
-	while ((rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
-		int i = N - (int)row->id;
-		n++;
-		assert_int_equal(row->id, n);
-		assert_int_equal(row->vector.dim, 3);
-		assert_memory_equal(row->vector.data, data[i], sizeof(data[i]));
-	}
-	assert_pgv(db->conn, rc, PGV_DONE);
-	assert_int_equal(n, N);
-	pgv_rows_free(rows);
-
-	/* an iterator freed half-way leaves the connection usable */
-	assert_pgv(db->conn, pgv_store_list(&rows, db->conn, &t), PGV_OK);
-	for (int i = 0; i < 10; i++)
-		assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
-	pgv_rows_free(rows);
-	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
-	assert_int_equal(n, N);
-}
-
 /* An empty table lists nothing and counts 0. */
 static void test_store__empty_table(void **state)
 {
@@ -444,7 +334,7 @@ static void test_store__empty_table(void **state)
 	int64_t n = -1;
 
 	testdb_create_table(db, "empty", "id int PRIMARY KEY, embedding vector(2)", name);
-	t = table_of(name);
+	t = testdb_table(name, PGV_TYPE_VECTOR);
 	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
 	assert_int_equal(n, 0);
 	assert_pgv(db->conn, pgv_store_list(&rows, db->conn, &t), PGV_OK);
@@ -489,7 +379,7 @@ static void test_store__search_refuses_bad_input(void **state)
 	bad.version = 0;
 	assert_int_equal(pgv_store_list(&rows, db->conn, &bad), PGV_EINVAL);
 	assert_message_has(db->conn, "PGV_TABLE_INIT");
-	bad = table_of("pgvt_no_such_table");
+	bad = testdb_table("pgvt_no_such_table", PGV_TYPE_VECTOR);
 	assert_int_equal(pgv_store_knn(&rows, db->conn, &bad, PGV_METRIC_L2, q4, 4, 1),
 		PGV_ENOTFOUND);
 	assert_message_has(db->conn, "\"pgvt_no_such_table\": the table does not exist");
@@ -515,7 +405,7 @@ static void test_store__search_refuses_bad_input(void **state)
 	assert_message_has(db->conn, "4");
 	assert_message_has(db->conn, "3");
 	assert_pgv(db->conn, pgv_conn_rollback(db->conn), PGV_OK);
-	bad = table_of("pgvt_no_such_table");
+	bad = testdb_table("pgvt_no_such_table", PGV_TYPE_VECTOR);
 	assert_pgv(db->conn, pgv_conn_begin(db->conn), PGV_OK);
 	assert_int_equal(pgv_store_distances(&rows, db->conn, &bad, PGV_METRIC_L2, q4, 4, NULL, 0),
 		PGV_ENOTFOUND);
@@ -602,7 +492,7 @@ static void test_store__hostile_names_end_to_end(void **state)
 	assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
 	assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
 	assert_int_equal(row->id, 9);
-	assert_true(fabs(row->distance - root(20.0)) < 1e-12);
+	assert_true(fabs(row->distance - testdb_sqrt(20.0)) < 1e-12);
 	pgv_rows_free(rows);
 	assert_pgv(db->conn, pgv_store_delete(db->conn, &t, ids, 3, &n), PGV_OK);
 	assert_int_equal(n, 3);
@@ -642,7 +532,6 @@ int main(void)
 		cmocka_unit_test(test_store__distances_by_id_and_null),
 		cmocka_unit_test(test_store__get_missing_and_delete),
 		cmocka_unit_test(test_store__delete_many_ids),
-		cmocka_unit_test(test_store__list_streams_many_rows),
 		cmocka_unit_test(test_store__empty_table),
 		cmocka_unit_test(test_store__search_refuses_bad_input),
 		cmocka_unit_test(test_store__schema_qualified),

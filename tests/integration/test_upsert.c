@@ -109,15 +109,6 @@ static pgv_table table_of(const char *table)
 	return t;
 }
 
-/* Asserts the connection's message holds a piece of text. */
-static void assert_message_has(pgv_conn *c, const char *part)
-{
-	const char *m = pgv_conn_error(c)->message;
-
-	if (!strstr(m, part))
-		fail_msg("message \"%s\" lacks \"%s\"", m, part);
-}
-
 /* Asserts that row `id` of `t` holds exactly `want`. */
 static void assert_row(testdb *db, const pgv_table *t, int64_t id, const pgv_vector *want)
 {

@@ -1,4 +1,4 @@
-/* Integration test support: connection, extension, per-test tables. */
+/* Integration test support: connection, extension, per-test tables, shared small checks. */
 #include "testdb.h"
 
 #include <stdio.h>
@@ -129,4 +129,98 @@ uint64_t testdb_rand(uint64_t *seed)
 	x ^= x >> 27;
 	*seed = x;
 	return x * 0x2545F4914F6CDD1DULL;
+}
+
+float testdb_random_float(uint64_t *seed)
+{
+	for (;;) {
+		uint32_t bits = (uint32_t)(testdb_rand(seed) >> 32);
+		float f;
+
+		memcpy(&f, &bits, sizeof(f));
+		if ((bits & 0x7f800000u) != 0x7f800000u)
+			return f;
+	}
+}
+
+pgv_table testdb_table(const char *table, pgv_type type)
+{
+	pgv_table t = PGV_TABLE_INIT;
+
+	t.table = table;
+	t.type = type;
+	return t;
+}
+
+void testdb_assert_message(pgv_conn *conn, const char *part, const char *file, int line)
+{
+	const char *m = pgv_conn_error(conn)->message;
+
+	if (!strstr(m, part))
+		fail_msg("%s:%d: message \"%s\" lacks \"%s\"", file, line, m, part);
+}
+
+void testdb_query_text(testdb *db, const char *sql, char *out, size_t cap)
+{
+	pgv_stmt *st = NULL;
+	const char *text = NULL;
+
+	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, sql), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
+	assert_pgv(db->conn, pgv_stmt_column_text(st, 1, &text, NULL), PGV_OK);
+	snprintf(out, cap, "%s", text);
+	pgv_stmt_free(st);
+}
+
+void testdb_show_is(testdb *db, const char *name, const char *want)
+{
+	char sql[96], got[64];
+
+	snprintf(sql, sizeof(sql), "SHOW %s", name);
+	testdb_query_text(db, sql, got, sizeof(got));
+	if (strcmp(got, want) != 0)
+		fail_msg("SHOW %s: \"%s\", want \"%s\"", name, got, want);
+}
+
+size_t testdb_list_all(testdb *db, const pgv_table *t, const pgv_fetch_opts *opts,
+	int64_t *ids, pgv_vector *vecs, int *nulls, size_t cap)
+{
+	pgv_rows *rows = NULL;
+	const pgv_row *row = NULL;
+	size_t n = 0;
+	int rc;
+
+	assert_pgv(db->conn, pgv_store_list_ext(&rows, db->conn, t, opts), PGV_OK);
+	while ((rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
+		assert_true(n < cap);
+		ids[n] = row->id;
+		nulls[n] = row->vector_is_null;
+		assert_int_equal(pgv_vector_copy(&vecs[n], &row->vector), 0);
+		n++;
+	}
+	assert_pgv(db->conn, rc, PGV_DONE);
+	assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE); /* stays done */
+	pgv_rows_free(rows);
+	return n;
+}
+
+double testdb_sqrt(double x)
+{
+	double r = x > 1 ? x : 1;
+
+	if (x <= 0)
+		return 0;
+	for (;;) {
+		double next = 0.5 * (r + x / r);
+		if (next >= r)
+			return r;
+		r = next;
+	}
+}
+
+int testdb_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
 }

@@ -50,4 +50,38 @@ void testdb_assert_status(pgv_conn *conn, int rc, int want, const char *file, in
 /* Deterministic pseudo-random numbers (xorshift64*). */
 uint64_t testdb_rand(uint64_t *seed);
 
+/* A finite float from random bits (testdb_rand), so every exponent, subnormals included, comes. */
+float testdb_random_float(uint64_t *seed);
+
+/* A pgv_table naming `table` with the default columns and the column type `type`. */
+pgv_table testdb_table(const char *table, pgv_type type);
+
+/* Fails the test unless the connection's last error message holds `part`. */
+#define assert_message_has(conn, part) \
+	testdb_assert_message((conn), (part), __FILE__, __LINE__)
+void testdb_assert_message(pgv_conn *conn, const char *part, const char *file, int line);
+
+/* Runs a query of one text value and copies it into `out` (`cap` bytes, truncated to fit). */
+void testdb_query_text(testdb *db, const char *sql, char *out, size_t cap);
+
+/* Asserts that `SHOW name` gives `want`. */
+void testdb_show_is(testdb *db, const char *name, const char *want);
+
+/*
+ * Lists `t` with `opts` (NULL: the defaults) and copies at most `cap` rows out: ids, vectors
+ * (the caller frees each with pgv_vector_free) and NULL flags; asserts that the listing ends
+ * cleanly and stays ended.  Returns the number of rows.
+ */
+size_t testdb_list_all(testdb *db, const pgv_table *t, const pgv_fetch_opts *opts,
+	int64_t *ids, pgv_vector *vecs, int *nulls, size_t cap);
+
+/*
+ * The square root by Newton's method, from above (monotone, stops within an ulp): the test
+ * programs are not linked with libm.
+ */
+double testdb_sqrt(double x);
+
+/* qsort comparison of doubles, ascending. */
+int testdb_cmp_double(const void *a, const void *b);
+
 #endif

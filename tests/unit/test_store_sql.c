@@ -132,21 +132,45 @@ static void test_store_sql__quote_refuses_empty(void **state)
 /* Metric names parse both ways and map to pgvector's operators. */
 static void test_store_sql__metric_names(void **state)
 {
-	static const char *const names[] = { "l2", "ip", "cosine", "l1" };
-	static const char *const ops[] = { "<->", "<#>", "<=>", "<+>" };
+	static const char *const names[] = { "l2", "ip", "cosine", "l1", "hamming", "jaccard" };
+	static const char *const ops[] = { "<->", "<#>", "<=>", "<+>", "<~>", "<%>" };
 	static const pgv_metric metrics[] = { PGV_METRIC_L2, PGV_METRIC_IP, PGV_METRIC_COSINE,
-		PGV_METRIC_L1 };
+		PGV_METRIC_L1, PGV_METRIC_HAMMING, PGV_METRIC_JACCARD };
 	pgv_metric m = PGV_METRIC_L2;
 
 	(void)state;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 6; i++) {
 		assert_int_equal(pgv_metric_from_name(names[i], &m), 0);
 		assert_int_equal(m, metrics[i]);
 		assert_string_equal(pgv_metric_name(metrics[i]), names[i]);
 		assert_string_equal(pgv_metric_operator(metrics[i]), ops[i]);
 	}
-	assert_string_equal(pgv_metric_name((pgv_metric)4), "");
+	assert_string_equal(pgv_metric_name((pgv_metric)6), "");
 	assert_string_equal(pgv_metric_operator((pgv_metric)-1), "");
+}
+
+/* Type names, and which metric applies to which type: l2..l1 to the dense types, hamming and
+ * jaccard to bit alone. */
+static void test_store_sql__metric_types(void **state)
+{
+	static const char *const types[] = { "vector", "halfvec", "sparsevec", "bit" };
+
+	(void)state;
+	for (int ty = 0; ty < 4; ty++) {
+		assert_string_equal(pgv_type_name((pgv_type)ty), types[ty]);
+		for (int m = 0; m < 6; m++)
+			assert_int_equal(pgv__metric_for_type((pgv_metric)m, (pgv_type)ty),
+				ty == PGV_TYPE_BIT ? m >= PGV_METRIC_HAMMING : m < PGV_METRIC_HAMMING);
+		assert_int_equal(pgv__metric_for_type((pgv_metric)6, (pgv_type)ty), 0);
+	}
+	assert_string_equal(pgv_type_name((pgv_type)4), "");
+	assert_int_equal(pgv__metric_for_type(PGV_METRIC_L2, (pgv_type)4), 0);
+	assert_int_equal(pgv__type_since(PGV_TYPE_VECTOR), 0);
+	assert_int_equal(pgv__type_since(PGV_TYPE_HALFVEC), 700);
+	assert_int_equal(pgv__type_since(PGV_TYPE_SPARSEVEC), 700);
+	assert_int_equal(pgv__type_since(PGV_TYPE_BIT), 0); /* PostgreSQL's own; its operators: */
+	assert_int_equal(pgv__metric_since(PGV_METRIC_HAMMING), 700);
+	assert_int_equal(pgv__metric_since(PGV_METRIC_JACCARD), 700);
 }
 
 /* Unknown metric names are refused with the name quoted; the output is untouched. */
@@ -181,7 +205,9 @@ static void test_store_sql__metric_versions(void **state)
 		assert_int_equal(pgv__metric_available((pgv_metric)m, 0), 1);
 		assert_int_equal(pgv__metric_available((pgv_metric)m, 400), 1);
 	}
-	assert_int_equal(pgv__metric_available((pgv_metric)4, 10000), 0);
+	assert_int_equal(pgv__metric_available(PGV_METRIC_HAMMING, 699), 0);
+	assert_int_equal(pgv__metric_available(PGV_METRIC_JACCARD, 700), 1);
+	assert_int_equal(pgv__metric_available((pgv_metric)6, 10000), 0);
 }
 
 /* NULL or NULL fields take the defaults; a schema is quoted on its own. */
@@ -225,10 +251,16 @@ static void test_store_sql__table_refused(void **state)
 	assert_int_equal(pgv__store_table_resolve(&t, &spec, "listing"), PGV_EINVAL);
 	assert_non_null(strstr(pgv_error_last()->message, "PGV_TABLE_INIT"));
 	pgv__store_table_free(&t);
-	spec.version = 2;
+	spec.version = 3;
 	assert_int_equal(pgv__store_table_resolve(&t, &spec, "listing"), PGV_EINVAL);
-	assert_non_null(strstr(pgv_error_last()->message, "version 2"));
+	assert_non_null(strstr(pgv_error_last()->message, "version 3"));
 	pgv__store_table_free(&t);
+	spec.version = PGV_TABLE_VERSION;
+	spec.type = (pgv_type)4;
+	assert_int_equal(pgv__store_table_resolve(&t, &spec, "listing"), PGV_EINVAL);
+	assert_non_null(strstr(pgv_error_last()->message, "unknown column type 4"));
+	pgv__store_table_free(&t);
+	spec.type = PGV_TYPE_VECTOR;
 
 	spec.version = PGV_TABLE_VERSION;
 	memset(long_name, 'v', 64);
@@ -293,14 +325,140 @@ static void test_store_sql__statements(void **state)
 	pgv__store_table_free(&t);
 }
 
+/* Each column type has its casts: the value parameter, the list, and how it is read back. */
+static void test_store_sql__typed_statements(void **state)
+{
+	pgv_table spec = PGV_TABLE_INIT;
+	pgv__store_table t;
+
+	(void)state;
+	spec.table = "t";
+	spec.vector_column = "v";
+	spec.type = PGV_TYPE_HALFVEC;
+	assert_int_equal(pgv__store_table_resolve(&t, &spec, "x"), 0);
+	assert_int_equal(t.type, PGV_TYPE_HALFVEC);
+	sql_is(&t, PGV__SQL_UPSERT, PGV_METRIC_L2,
+		"INSERT INTO \"t\" (\"id\", \"v\") SELECT * FROM unnest(?::bigint[], ?::halfvec[]) "
+		"ON CONFLICT (\"id\") DO UPDATE SET \"v\" = EXCLUDED.\"v\"");
+	sql_is(&t, PGV__SQL_KNN, PGV_METRIC_L1,
+		"SELECT \"id\", \"v\"::float4[], \"v\" <+> ?::halfvec FROM \"t\" WHERE \"v\" IS NOT NULL "
+		"ORDER BY 3 LIMIT ?");
+	t.binary = 1;
+	sql_is(&t, PGV__SQL_LIST, PGV_METRIC_L2,
+		"SELECT \"id\", encode(vector_send(\"v\"::vector), 'hex') FROM \"t\" ORDER BY \"id\"");
+	pgv__store_table_free(&t);
+
+	spec.type = PGV_TYPE_SPARSEVEC;
+	assert_int_equal(pgv__store_table_resolve(&t, &spec, "x"), 0);
+	sql_is(&t, PGV__SQL_GET, PGV_METRIC_L2,
+		"SELECT \"v\"::vector::float4[] FROM \"t\" WHERE \"id\" = ?");
+	sql_is(&t, PGV__SQL_INSERT, PGV_METRIC_L2,
+		"INSERT INTO \"t\" (\"id\", \"v\") OVERRIDING SYSTEM VALUE SELECT * FROM "
+		"unnest(?::bigint[], ?::sparsevec[])");
+	sql_is(&t, PGV__SQL_DISTANCES, PGV_METRIC_COSINE,
+		"SELECT \"id\", \"v\"::vector::float4[], \"v\" <=> ?::sparsevec FROM \"t\" ORDER BY \"id\"");
+	pgv__store_table_free(&t);
+
+	/* bit: varbit casts (::bit would be bit(1)); text read back; no binary form */
+	spec.type = PGV_TYPE_BIT;
+	assert_int_equal(pgv__store_table_resolve(&t, &spec, "x"), 0);
+	sql_is(&t, PGV__SQL_UPSERT, PGV_METRIC_L2,
+		"INSERT INTO \"t\" (\"id\", \"v\") SELECT * FROM unnest(?::bigint[], ?::varbit[]) "
+		"ON CONFLICT (\"id\") DO UPDATE SET \"v\" = EXCLUDED.\"v\"");
+	sql_is(&t, PGV__SQL_KNN, PGV_METRIC_HAMMING,
+		"SELECT \"id\", \"v\"::text, \"v\" <~> ?::varbit FROM \"t\" WHERE \"v\" IS NOT NULL "
+		"ORDER BY 3 LIMIT ?");
+	sql_is(&t, PGV__SQL_DISTANCES_IDS, PGV_METRIC_JACCARD,
+		"SELECT \"id\", \"v\"::text, \"v\" <%> ?::varbit FROM \"t\" WHERE \"id\" = ANY "
+		"(?::bigint[]) ORDER BY \"id\"");
+	t.binary = 1;
+	sql_is(&t, PGV__SQL_LIST, PGV_METRIC_L2,
+		"SELECT \"id\", \"v\"::text FROM \"t\" ORDER BY \"id\"");
+	pgv__store_table_free(&t);
+
+	/* version 1 has no type field: always vector */
+	spec.version = 1;
+	spec.type = PGV_TYPE_BIT;
+	assert_int_equal(pgv__store_table_resolve(&t, &spec, "x"), 0);
+	assert_int_equal(t.type, PGV_TYPE_VECTOR);
+	pgv__store_table_free(&t);
+}
+
+/* Appends a value's text for `type` and compares it with `want`. */
+static void value_text_is(pgv_type type, const float *data, size_t dim, const char *want)
+{
+	pgv__buf b = { NULL, 0, 0, 0 };
+
+	pgv__buf_add_value(&b, type, data, dim);
+	assert_false(b.oom);
+	assert_string_equal(b.s, want);
+	assert_int_equal(b.len, strlen(want));
+	pgv__buf_free(&b);
+}
+
+/* Each type's check and text: bits are 0 or 1, sparse text drops zeros, halves go as floats. */
+static void test_store_sql__values(void **state)
+{
+	static const float bits[4] = { 0, 1, -0.0f, 1 }, bad_bits[3] = { 0, 0.5f, 1 };
+	static const float sparse[5] = { 0, 1.5f, 0, -0.0f, 2 }, plain[2] = { 1, 2.5f };
+	static float wide[16001];
+
+	(void)state;
+	assert_int_equal(pgv__value_check(PGV_TYPE_BIT, bits, 4), 0);
+	value_text_is(PGV_TYPE_BIT, bits, 4, "0101");
+	assert_int_equal(pgv__value_check(PGV_TYPE_BIT, bad_bits, 3), PGV_EVALUE);
+	assert_string_equal(pgv_error_last()->message, "element 1 is 0.5: a bit must be 0 or 1");
+	assert_int_equal(pgv__value_check(PGV_TYPE_BIT, bits, 0), PGV_EDIM);
+	assert_int_equal(pgv__value_check(PGV_TYPE_BIT, NULL, 3), PGV_EINVAL);
+
+	assert_int_equal(pgv__value_check(PGV_TYPE_SPARSEVEC, sparse, 5), 0);
+	value_text_is(PGV_TYPE_SPARSEVEC, sparse, 5, "{2:1.5,5:2}/5");
+	assert_int_equal(pgv__value_check(PGV_TYPE_SPARSEVEC, wide, 16000), 0);
+	assert_int_equal(pgv__value_check(PGV_TYPE_SPARSEVEC, wide, 16001), PGV_EDIM);
+	assert_non_null(strstr(pgv_error_last()->message, "at most 16000"));
+
+	value_text_is(PGV_TYPE_VECTOR, plain, 2, "[1,2.5]");
+	/* halfvec travels as the floats' text: the server rounds as it stores */
+	{
+		static const float tenth[1] = { 0.1f }, big[1] = { 65520.0f };
+		assert_int_equal(pgv__value_check(PGV_TYPE_HALFVEC, tenth, 1), 0);
+		value_text_is(PGV_TYPE_HALFVEC, tenth, 1, "[0.1]");
+		assert_int_equal(pgv__value_check(PGV_TYPE_HALFVEC, big, 1), PGV_EVALUE);
+		assert_int_equal(pgv__value_check(PGV_TYPE_VECTOR, big, 1), 0);
+	}
+	assert_int_equal(pgv__value_check((pgv_type)9, plain, 2), PGV_EINVAL);
+}
+
+/* Listing statements: keyset pages, resumption, binary reads. */
+static void test_store_sql__list_statements(void **state)
+{
+	pgv__store_table t;
+
+	(void)state;
+	assert_int_equal(pgv__store_table_resolve(&t, NULL, "x"), 0);
+	sql_is(&t, PGV__SQL_LIST_AFTER, PGV_METRIC_L2,
+		"SELECT \"id\", \"embedding\"::float4[] FROM \"embeddings\" WHERE \"id\" > ? "
+		"ORDER BY \"id\"");
+	sql_is(&t, PGV__SQL_LIST_PAGE, PGV_METRIC_L2,
+		"SELECT \"id\", \"embedding\"::float4[] FROM \"embeddings\" ORDER BY \"id\" LIMIT ?");
+	t.binary = 1;
+	sql_is(&t, PGV__SQL_LIST_PAGE_AFTER, PGV_METRIC_L2,
+		"SELECT \"id\", encode(vector_send(\"embedding\"::vector), 'hex') FROM \"embeddings\" "
+		"WHERE \"id\" > ? ORDER BY \"id\" LIMIT ?");
+	pgv__store_table_free(&t);
+}
+
 /* Every statement has exactly the parameters its caller binds, for hostile names too. */
 static void test_store_sql__parameter_counts(void **state)
 {
 	static const int want[PGV__SQL_COUNT_OF] = {
 		[PGV__SQL_DESCRIBE] = 3, [PGV__SQL_SEQUENCE] = 2, [PGV__SQL_NEW_IDS] = 2,
 		[PGV__SQL_UPSERT] = 2, [PGV__SQL_INSERT] = 2, [PGV__SQL_GET] = 1,
-		[PGV__SQL_DELETE] = 1, [PGV__SQL_COUNT] = 0, [PGV__SQL_LIST] = 0, [PGV__SQL_KNN] = 2,
-		[PGV__SQL_DISTANCES] = 1, [PGV__SQL_DISTANCES_IDS] = 2,
+		[PGV__SQL_DELETE] = 1, [PGV__SQL_COUNT] = 0, [PGV__SQL_LIST] = 0,
+		[PGV__SQL_LIST_AFTER] = 1, [PGV__SQL_LIST_PAGE] = 1, [PGV__SQL_LIST_PAGE_AFTER] = 2,
+		[PGV__SQL_KNN] = 2, [PGV__SQL_DISTANCES] = 1, [PGV__SQL_DISTANCES_IDS] = 2,
+		[PGV__SQL_INDEX_CREATE] = 0, [PGV__SQL_INDEX_FIND] = 2, [PGV__SQL_INDEX_DROP] = 0,
+		[PGV__SQL_SEARCH_SET] = 2, [PGV__SQL_SEARCH_RESTORE] = 2,
 	};
 	pgv_table spec = PGV_TABLE_INIT;
 	pgv__store_table t;
@@ -310,8 +468,11 @@ static void test_store_sql__parameter_counts(void **state)
 	spec.table = "emb\"; DROP TABLE x; --";
 	spec.id_column = "i'd?";
 	spec.vector_column = "{vec} \xc3\xa9?";
-	for (int pass = 0; pass < 2; pass++) {
-		assert_int_equal(pgv__store_table_resolve(&t, pass ? &spec : NULL, "x"), 0);
+	for (int pass = 0; pass < 2 * PGV__TYPE_COUNT; pass++) {
+		spec.type = (pgv_type)(pass / 2);
+		assert_int_equal(pgv__store_table_resolve(&t, pass % 2 ? &spec : NULL, "x"), 0);
+		t.type = spec.type;
+		t.binary = pass / 2 % 2;
 		for (int s = 0; s < PGV__SQL_COUNT_OF; s++) {
 			for (int m = 0; m < PGV__METRIC_COUNT; m++) {
 				char *sql = pgv__store_sql(&t, (pgv__store_stmt)s, (pgv_metric)m);
@@ -353,7 +514,7 @@ static void test_store_sql__hostile_names(void **state)
 static void test_store_sql__catalog_binds_names(void **state)
 {
 	static const pgv__store_stmt catalog[] = { PGV__SQL_DESCRIBE, PGV__SQL_SEQUENCE,
-		PGV__SQL_NEW_IDS };
+		PGV__SQL_NEW_IDS, PGV__SQL_INDEX_FIND };
 	pgv_table spec = PGV_TABLE_INIT;
 	pgv__store_table t;
 
@@ -396,11 +557,15 @@ int main(void)
 		cmocka_unit_test(test_store_sql__quote_length_limit),
 		cmocka_unit_test(test_store_sql__quote_refuses_empty),
 		cmocka_unit_test(test_store_sql__metric_names),
+		cmocka_unit_test(test_store_sql__metric_types),
 		cmocka_unit_test(test_store_sql__metric_unknown),
 		cmocka_unit_test(test_store_sql__metric_versions),
 		cmocka_unit_test(test_store_sql__table_defaults),
 		cmocka_unit_test(test_store_sql__table_refused),
 		cmocka_unit_test(test_store_sql__statements),
+		cmocka_unit_test(test_store_sql__typed_statements),
+		cmocka_unit_test(test_store_sql__list_statements),
+		cmocka_unit_test(test_store_sql__values),
 		cmocka_unit_test(test_store_sql__parameter_counts),
 		cmocka_unit_test(test_store_sql__hostile_names),
 		cmocka_unit_test(test_store_sql__catalog_binds_names),

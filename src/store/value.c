@@ -1,0 +1,122 @@
+/*
+ * The values of each column type the store handles (vector, halfvec, sparsevec, bit), all held
+ * as floats: the check a row passes before it is sent, its text in a statement, and the reading
+ * of a column back into floats.  The grammar of each type is the codec's (pgvodbc/vector.h,
+ * pgvodbc/types.h); this file only picks, per type, which codec function applies.
+ */
+#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "pgvodbc/types.h"
+
+#include <string.h>
+
+/*
+ * A bit value as floats: 1..PGV_BITVEC_MAX_DIM of them, each 0 (or -0) or 1.  An empty bit
+ * string is valid varbit, but no bit(n) column holds one and it has no distance to anything.
+ */
+static int check_bits(const float *data, size_t dim)
+{
+	char num[PGV_FLOAT_TEXT_MAX];
+
+	if (!data)
+		return pgv__error_set(PGV_EINVAL, -1, "the bit values are NULL");
+	if (dim == 0)
+		return pgv__error_set(PGV_EDIM, -1, "a bit string needs at least 1 bit");
+	if (dim > PGV_BITVEC_MAX_DIM)
+		return pgv__error_set(PGV_EDIM, -1, "bit string length %zu exceeds the maximum allowed "
+			"(%d)", dim, PGV_BITVEC_MAX_DIM);
+	for (size_t i = 0; i < dim; i++) {
+		if (data[i] == 0.0f || data[i] == 1.0f)
+			continue;
+		pgv_float_format(data[i], num, sizeof(num));
+		return pgv__error_set(PGV_EVALUE, -1, "element %zu is %s: a bit must be 0 or 1", i, num);
+	}
+	return 0;
+}
+
+/* Checks a value as the server checks the column type's input. */
+int pgv__value_check(pgv_type type, const float *data, size_t dim)
+{
+	pgv__error_clear();
+	switch (type) {
+	case PGV_TYPE_VECTOR: return pgv_vector_check(data, dim);
+	case PGV_TYPE_HALFVEC: return pgv_halfvec_check(data, dim);
+	case PGV_TYPE_SPARSEVEC:
+		/* rows come back through vector (sparsevec::float4[] does not exist) */
+		if (data && dim > PGV_VECTOR_MAX_DIM)
+			return pgv__error_set(PGV_EDIM, -1, "%zu dimensions: the store reads sparsevec "
+				"rows back as vector, which allows at most %d", dim, PGV_VECTOR_MAX_DIM);
+		return pgv_sparsevec_check_dense(data, dim);
+	case PGV_TYPE_BIT: return check_bits(data, dim);
+	}
+	return pgv__error_set(PGV_EINVAL, -1, "unknown column type %d", (int)type);
+}
+
+/*
+ * The most bytes a value's text can take (with its NUL): a float is at most
+ * PGV_FLOAT_TEXT_MAX - 1 bytes and a comma; a sparse element adds a 1-based index of at most 10
+ * digits and a colon, and the text "/dim" at most 11 more.
+ */
+static size_t text_max(pgv_type type, size_t dim)
+{
+	if (type == PGV_TYPE_BIT)
+		return dim + 1;
+	if (type == PGV_TYPE_SPARSEVEC)
+		return dim * (PGV_FLOAT_TEXT_MAX + 11) + 16;
+	return dim * PGV_FLOAT_TEXT_MAX + 3;
+}
+
+/*
+ * Appends a value's text.  Vectors and halfvecs are written as vector text: the server rounds
+ * each float to half precision itself, exactly as it would round the text of that half.
+ */
+void pgv__buf_add_value(pgv__buf *b, pgv_type type, const float *data, size_t dim)
+{
+	size_t need = text_max(type, dim);
+
+	if (pgv__buf_reserve(b, need) != 0)
+		return;
+	switch (type) {
+	case PGV_TYPE_SPARSEVEC:
+		b->len += pgv_sparsevec_format_dense(data, dim, b->s + b->len, b->cap - b->len);
+		break;
+	case PGV_TYPE_BIT:
+		for (size_t i = 0; i < dim; i++)
+			b->s[b->len++] = data[i] == 1.0f ? '1' : '0';
+		b->s[b->len] = '\0';
+		break;
+	default:
+		b->len += pgv_vector_format(data, dim, b->s + b->len, b->cap - b->len);
+		break;
+	}
+}
+
+/* Reads a bit column's text ('0101') into 0/1 floats. */
+static int read_bits(pgv_conn *c, pgv_stmt *st, int col, pgv_vector *out)
+{
+	pgv_bitvec bits = PGV_BITVEC_INIT;
+	const char *text = NULL;
+	size_t len = 0;
+	int status = pgv_stmt_column_text(st, col, &text, &len);
+
+	if (status != 0)
+		return status; /* PGV_NULL, or recorded by the statement */
+	if (pgv_bitvec_parse(text, len, &bits) != 0)
+		return pgv__conn_from_codec(c, "pgv_stmt_column_text", "reading a bit column");
+	status = pgv_bitvec_to_floats(out, &bits);
+	pgv_bitvec_free(&bits);
+	if (status != 0)
+		return pgv__conn_from_codec(c, "pgv_stmt_column_text", "reading a bit column");
+	return 0;
+}
+
+/* Reads a column as a value of the table's type. */
+int pgv__value_read(pgv_conn *c, pgv_stmt *st, int col, pgv_type type, int binary,
+	pgv_vector *out)
+{
+	out->dim = 0;
+	out->data = NULL;
+	if (type == PGV_TYPE_BIT)
+		return read_bits(c, st, col, out);
+	return binary ? pgv_stmt_column_vector_binary(st, col, out)
+		: pgv_stmt_column_vector(st, col, out);
+}
