@@ -1,0 +1,270 @@
+/*
+ * k nearest neighbours with per-query index settings (pgv_store_knn_ext).  pgvector's search
+ * settings (hnsw.ef_search, ivfflat.probes, iterative scans) are session settings; here they are
+ * made with SET LOCAL (set_config(..., true)) in the query's transaction and never outlive the
+ * query: in a transaction of our own that ends before the call returns, or, inside the caller's,
+ * put back to their previous values once the rows are read.  The rows are therefore read into
+ * memory (at most k) before the call returns.
+ */
+#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* pgvector's ranges (hnsw.c, ivfflat.c) and the version of iterative scans. */
+#define EF_SEARCH_MIN 1
+#define EF_SEARCH_MAX 1000
+#define PROBES_MIN 1
+#define PROBES_MAX 32768
+#define ITERATIVE_SINCE 800
+
+/* A setting out of range, in the server's wording. */
+static int out_of_range(const char *name, int value, int lo, int hi)
+{
+	return pgv__error_set(PGV_EINVAL, -1, "%d is outside the valid range for parameter \"%s\" "
+		"(%d .. %d)", value, name, lo, hi);
+}
+
+/* Adds an integer setting (0: leave as is) after checking its range. */
+static int add_int(pgv__search_settings *s, pgv__search_guc guc, int value, int lo, int hi,
+	int since)
+{
+	const char *name = pgv__store_dialect()->gucs[guc];
+
+	if (value == 0)
+		return 0;
+	if (value < lo || value > hi)
+		return out_of_range(name, value, lo, hi);
+	snprintf(s->numbers[s->n], sizeof(s->numbers[s->n]), "%d", value);
+	s->names[s->n] = name;
+	s->values[s->n] = s->numbers[s->n];
+	s->n++;
+	if (since && !s->needs_version) {
+		s->needs_version = since;
+		s->needs_what = name;
+	}
+	return 0;
+}
+
+/* Adds a text setting that needs pgvector 0.8.0. */
+static void add_text(pgv__search_settings *s, pgv__search_guc guc, const char *value)
+{
+	s->names[s->n] = pgv__store_dialect()->gucs[guc];
+	s->values[s->n] = value;
+	s->n++;
+	if (!s->needs_version) {
+		s->needs_version = ITERATIVE_SINCE;
+		s->needs_what = s->names[s->n - 1];
+	}
+}
+
+/* Checks search options and lists the settings they make. */
+int pgv__search_settings_make(pgv__search_settings *s, const pgv_search_opts *o)
+{
+	int status;
+
+	pgv__error_clear();
+	memset(s, 0, sizeof(*s));
+	if (!o)
+		return 0;
+	if (o->version != PGV_SEARCH_OPTS_VERSION)
+		return pgv__error_set(PGV_EINVAL, -1, "pgv_search_opts version %u is not supported "
+			"(this library knows version %d): initialise it with PGV_SEARCH_OPTS_INIT",
+			o->version, PGV_SEARCH_OPTS_VERSION);
+	if ((unsigned)o->iterative_scan > PGV_ITERATIVE_RELAXED)
+		return pgv__error_set(PGV_EINVAL, -1, "unknown iterative scan mode %d (expected "
+			"PGV_ITERATIVE_DEFAULT, _OFF, _STRICT or _RELAXED)", (int)o->iterative_scan);
+	if ((status = add_int(s, PGV__GUC_EF_SEARCH, o->ef_search, EF_SEARCH_MIN, EF_SEARCH_MAX,
+			0)) != 0
+			|| (status = add_int(s, PGV__GUC_PROBES, o->probes, PROBES_MIN, PROBES_MAX, 0)) != 0
+			|| (status = add_int(s, PGV__GUC_MAX_SCAN_TUPLES, o->max_scan_tuples, 1, INT_MAX,
+				ITERATIVE_SINCE)) != 0
+			|| (status = add_int(s, PGV__GUC_MAX_PROBES, o->max_probes, PROBES_MIN, PROBES_MAX,
+				ITERATIVE_SINCE)) != 0)
+		return status;
+	/* IVFFlat has no strict order: relaxed is its only iterative scan (the rows are sorted) */
+	switch (o->iterative_scan) {
+	case PGV_ITERATIVE_OFF:
+		add_text(s, PGV__GUC_HNSW_ITERATIVE, "off");
+		add_text(s, PGV__GUC_IVFFLAT_ITERATIVE, "off");
+		break;
+	case PGV_ITERATIVE_STRICT:
+		add_text(s, PGV__GUC_HNSW_ITERATIVE, "strict_order");
+		add_text(s, PGV__GUC_IVFFLAT_ITERATIVE, "relaxed_order");
+		break;
+	case PGV_ITERATIVE_RELAXED:
+		add_text(s, PGV__GUC_HNSW_ITERATIVE, "relaxed_order");
+		add_text(s, PGV__GUC_IVFFLAT_ITERATIVE, "relaxed_order");
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Refuses options that need a newer pgvector than the server's (asked only when needed). */
+static int check_version(pgv_conn *c, const pgv__store_table *t, const char *op,
+	const pgv__search_settings *s)
+{
+	char have[32];
+	int version = 0, status;
+
+	if (!s->needs_version)
+		return 0;
+	if ((status = pgv_conn_vector_version(c, &version, have, sizeof(have))) != 0)
+		return pgv__store_wrap(c, t, op, NULL, status);
+	if (version < s->needs_version)
+		return pgv__conn_fail(c, PGV_EUNSUPPORTED, op, "%s: %s (iterative index scans) needs "
+			"pgvector %d.%d.%d or later; this server has %s", t->what, s->needs_what,
+			s->needs_version / 10000, s->needs_version / 100 % 100, s->needs_version % 100,
+			have);
+	return 0;
+}
+
+/*
+ * Runs a settings statement (`which`: set, or restore) with names[i] = values[i]; for the set
+ * statement, reads each setting's previous value into olds[i] (newly allocated, NULL when the
+ * setting did not exist) when `olds` is not NULL.
+ */
+static int run_settings(pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv__store_stmt which, const char *const *names, const char *const *values, size_t n,
+	char **olds)
+{
+	pgv__buf nl = { NULL, 0, 0, 0 }, vl = { NULL, 0, 0, 0 };
+	char *sql = pgv__store_sql(t, which, PGV_METRIC_L2);
+	pgv_stmt *st = NULL;
+	int status;
+
+	pgv__buf_add_texts(&nl, t->dialect, names, n);
+	pgv__buf_add_texts(&vl, t->dialect, values, n);
+	if (!sql || nl.oom || vl.oom) {
+		status = pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
+		goto done;
+	}
+	if ((status = pgv_stmt_prepare(&st, c, sql)) != 0
+			|| (status = pgv_stmt_bind_text(st, 1, nl.s, nl.len)) != 0
+			|| (status = pgv_stmt_bind_text(st, 2, vl.s, vl.len)) != 0)
+		goto failed;
+	while ((status = pgv_stmt_step(st)) == PGV_ROW) {
+		const char *name = NULL, *old = NULL;
+		if (!olds)
+			continue;
+		if ((status = pgv_stmt_column_text(st, 1, &name, NULL)) < 0
+				|| (status = pgv_stmt_column_text(st, 2, &old, NULL)) < 0)
+			goto failed;
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(names[i], name) != 0 || olds[i])
+				continue;
+			if (status == 0 && !(olds[i] = strdup(old))) {
+				status = pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
+				goto done;
+			}
+		}
+	}
+	if (status == PGV_DONE) {
+		status = 0;
+		goto done;
+	}
+failed:
+	pgv__store_wrap(c, t, op, which == PGV__SQL_SEARCH_SET ? "setting the search options"
+		: "restoring the search options", status);
+done:
+	pgv_stmt_free(st);
+	free(sql);
+	pgv__buf_free(&nl);
+	pgv__buf_free(&vl);
+	return status;
+}
+
+/*
+ * Runs the prepared k-NN statement `st` (taken) under the settings and reads its rows into
+ * memory, in the caller's transaction (`own` 0: the settings are put back afterwards) or in one
+ * of ours (`own` 1: the caller commits or rolls it back).
+ */
+static int search(pgv_rows **out, pgv_conn *c, const pgv__store_table *t, const char *op,
+	const pgv__search_settings *s, pgv_stmt *st, size_t k, int own)
+{
+	char *olds[PGV__SEARCH_MAX] = { NULL };
+	int status;
+
+	status = run_settings(c, t, op, PGV__SQL_SEARCH_SET, s->names, s->values, s->n,
+		own ? NULL : olds);
+	if (status != 0) {
+		pgv_stmt_free(st);
+		goto done;
+	}
+	if ((status = pgv__rows_start(out, c, t, op, st, 1)) != 0)
+		goto done;
+	if ((status = pgv__rows_load(*out, k)) == 0 && !own)
+		status = run_settings(c, t, op, PGV__SQL_SEARCH_RESTORE, s->names,
+			(const char *const *)olds, s->n, NULL);
+	if (status != 0) {
+		pgv_rows_free(*out);
+		*out = NULL;
+	}
+done:
+	for (size_t i = 0; i < s->n; i++)
+		free(olds[i]);
+	return status;
+}
+
+/* The k rows nearest to a query vector, with index settings for this query alone. */
+int pgv_store_knn_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_metric metric,
+	const float *query, size_t dim, size_t k, const pgv_search_opts *opts)
+{
+	const char *op = "pgv_store_knn_ext";
+	pgv__search_settings s;
+	pgv__store_table t;
+	pgv_stmt *st = NULL;
+	int status, own = 0;
+
+	if (!c)
+		return PGV_EINVAL;
+	pgv__conn_clear(c);
+	if (!out)
+		return pgv__conn_fail(c, PGV_EINVAL, op, "searching: out is NULL");
+	*out = NULL;
+	if ((status = pgv__store_table_open(&t, c, spec, op, "searching")) != 0)
+		goto done;
+	if ((status = pgv__search_settings_make(&s, opts)) != 0) {
+		status = pgv__conn_fail(c, status, op, "%s: %s", t.what, pgv_error_last()->message);
+		goto done;
+	}
+	if ((status = pgv__store_knn_stmt(c, &t, op, metric, query, dim, k, &st)) != 0)
+		goto done;
+	if (s.n == 0) {
+		/* nothing to set: pgv_store_knn, streaming */
+		if ((status = pgv__rows_start(out, c, &t, op, st, 1)) != 0)
+			status = pgv__store_refused(c, &t, op, metric, dim, status);
+		goto done;
+	}
+	if ((status = check_version(c, &t, op, &s)) != 0) {
+		pgv_stmt_free(st);
+		goto done;
+	}
+	if (!pgv_conn_in_transaction(c)) {
+		if ((status = pgv_conn_begin(c)) != 0) {
+			pgv__store_wrap(c, &t, op, NULL, status);
+			pgv_stmt_free(st);
+			goto done;
+		}
+		own = 1;
+	}
+	status = search(out, c, &t, op, &s, st, k, own);
+	if (own && status != 0)
+		pgv__store_rollback(c, status);
+	else if (own && (status = pgv_conn_commit(c)) != 0) {
+		pgv__store_wrap(c, &t, op, NULL, status);
+		pgv_rows_free(*out);
+		*out = NULL;
+	}
+	if (status == 0)
+		pgv__rows_sort_by_distance(*out); /* relaxed order comes out of an index unsorted */
+	else
+		status = pgv__store_refused(c, &t, op, metric, dim, status); /* ours rolled back */
+done:
+	pgv__store_table_free(&t);
+	return status;
+}
