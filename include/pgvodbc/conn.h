@@ -21,12 +21,15 @@ typedef struct pgv_conn pgv_conn;
  * Creates a connection and connects it.  `target` is a DSN name ("mydsn"), or an ODBC connection
  * string, recognised by containing '=' ("DSN=mydsn;UID=app" or "Driver={PostgreSQL Unicode};
  * Server=...").  On connect the session's extra_float_digits is raised so that float4[] text is
- * exact, whatever the DSN's ConnSettings say.
+ * exact, whatever the DSN's ConnSettings say.  Connects are made one at a time in the process
+ * (a process-wide lock around the driver's connect: psqlODBC 13's connect is not thread-safe);
+ * everything after the connect runs in parallel on different connections.
  *
  * Returns 0, PGV_ECONN (could not connect: the reason is in pgv_conn_error(*out)), PGV_ERROR
- * (connected, but the session could not be set up), PGV_EINVAL or PGV_ENOMEM.  Except for
- * PGV_EINVAL and PGV_ENOMEM, `*out` is set even on failure so the error can be read; the caller
- * always releases it with pgv_conn_close.
+ * (connected, but the session could not be set up: the status of that failure), PGV_EINVAL or
+ * PGV_ENOMEM.  `*out` is set even on failure whenever the handle itself could be allocated, so
+ * the error can be read; it is NULL only for PGV_EINVAL and when that first allocation fails.
+ * The caller always releases it with pgv_conn_close (NULL is a no-op).
  */
 PGV_API int pgv_conn_open(pgv_conn **out, const char *target);
 
@@ -45,8 +48,12 @@ PGV_API const pgv_error *pgv_conn_error(const pgv_conn *conn);
 
 /*
  * 1 when the connection has been lost (a call failed with SQLSTATE class 08, or the driver reports
- * the connection dead), else 0.  A lost connection refuses further work with PGV_ECONN; close it
- * and open a new one.
+ * the connection dead), else 0.  A lost connection refuses every further call with PGV_ECONN and
+ * SQLSTATE 08003 without reaching the driver; close it and open a new one.  Work inside a
+ * transaction (pgv_conn_begin, or a store call without one, which opens its own) that failed with
+ * a class 08 SQLSTATE other than 08007 wrote nothing: the server discards an unfinished
+ * transaction (see pgv_conn_commit for 08007).  A single statement run in autocommit mode that
+ * fails with class 08 may have been committed by the server before the loss was seen.
  */
 PGV_API int pgv_conn_is_lost(pgv_conn *conn);
 
@@ -62,6 +69,9 @@ PGV_API int pgv_conn_begin(pgv_conn *conn);
 /*
  * Commits the open transaction and returns to autocommit.  Returns 0 only when the server
  * committed: on a lost connection it returns PGV_ECONN even where the driver answers success.
+ * When the connection was lost while the commit itself was under way, the status is PGV_ECONN
+ * with SQLSTATE 08007 (transaction resolution unknown): the transaction was committed entirely
+ * or not at all, and only reading the data on a new connection tells which.
  */
 PGV_API int pgv_conn_commit(pgv_conn *conn);
 

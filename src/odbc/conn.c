@@ -1,6 +1,7 @@
 /* Connections: open by DSN or connection string, session set-up, transactions, plain SQL. */
 #include "odbc/odbc.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,16 @@ static const char SQL_SESSION_SETUP[] = "SET extra_float_digits = 3";
 
 static const char SQL_VECTOR_VERSION[] =
 	"SELECT extversion FROM pg_extension WHERE extname = 'vector'";
+
+/*
+ * Connects happen one at a time in the process.  psqlODBC 13 (Debian 12's) determines the client
+ * encoding on every connect by calling setlocale(LC_CTYPE, "") and then reading the name it
+ * returned; a connect in another thread at that moment frees that name under it (a
+ * use-after-free read that ThreadSanitizer shows in tests/native/test_native_threads.c, 13 runs
+ * of 50 without this lock, none with it).  Only connects are serialised: statements on
+ * different connections still run in parallel.
+ */
+static pthread_mutex_t connect_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const pgv_error no_conn_error = {
 	PGV_EINVAL, "", 0, "no connection (NULL handle)", "", -1, -1
@@ -136,8 +147,10 @@ int pgv_conn_open(pgv_conn **out, const char *target)
 	connstr = connection_string(target);
 	if (!connstr)
 		return pgv__conn_fail(c, PGV_ENOMEM, "pgv_conn_open", "out of memory");
+	pthread_mutex_lock(&connect_lock);
 	rc = SQLDriverConnect(c->dbc, NULL, (SQLCHAR *)connstr, SQL_NTS, NULL, 0, NULL,
 		SQL_DRIVER_NOPROMPT);
+	pthread_mutex_unlock(&connect_lock);
 	free(connstr);
 	if (!SQL_SUCCEEDED(rc)) {
 		pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, "pgv_conn_open: SQLDriverConnect");
@@ -246,6 +259,21 @@ int pgv_conn_begin(pgv_conn *c)
 	return 0;
 }
 
+/*
+ * Records that the connection was lost while COMMIT was in flight, keeping the driver's account:
+ * the server may have committed before it went, or not, and nothing here can tell which.
+ * SQLSTATE 08007 is "transaction resolution unknown".
+ */
+static void commit_unknown(pgv_conn *c, const char *op)
+{
+	char *chain = c->msg && c->msg[0] ? strdup(c->msg) : NULL;
+
+	pgv__conn_fail_sqlstate(c, PGV_ECONN, "08007", c->err.native, op,
+		"the connection to the server was lost during the commit: whether the transaction "
+		"was committed is unknown%s%s", chain ? "\n" : "", chain ? chain : "");
+	free(chain);
+}
+
 /* Ends the open transaction with SQLEndTran and returns to autocommit. */
 static int end_transaction(pgv_conn *c, SQLSMALLINT how, const char *op)
 {
@@ -258,11 +286,16 @@ static int end_transaction(pgv_conn *c, SQLSMALLINT how, const char *op)
 		status = pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
 	} else if (SQL_SUCCEEDED(SQLGetConnectAttr(c->dbc, SQL_ATTR_CONNECTION_DEAD, &dead, 0,
 			NULL)) && dead == SQL_CD_TRUE) {
-		/* psqlODBC can answer success after the connection has gone: nothing was committed. */
+		/*
+		 * psqlODBC answers success when the server goes away during COMMIT (measured by
+		 * tests/integration/test_faults.c): never pass that on.
+		 */
 		c->lost = 1;
-		status = pgv__conn_fail(c, PGV_ECONN, op,
-			"the connection to the server was lost; the transaction was not committed");
+		status = pgv__conn_fail_sqlstate(c, PGV_ECONN, "08S01", 0, op,
+			"the driver reported success, but the connection to the server is dead");
 	}
+	if (status == PGV_ECONN && how == SQL_COMMIT)
+		commit_unknown(c, op);
 	c->in_txn = 0;
 	c->txn_failed = 0;
 	if (!c->lost) {
@@ -280,13 +313,21 @@ int pgv_conn_commit(pgv_conn *c)
 	if (!c)
 		return PGV_EINVAL;
 	pgv__conn_clear(c);
-	if (!c->in_txn)
-		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_commit", "no transaction is open");
-	if (c->lost) {
+	/*
+	 * Once the loss is known psqlODBC's SQLEndTran answers success without sending anything:
+	 * never ask it.  The loss comes first, before "no transaction is open", since that is what
+	 * the caller must act on.
+	 */
+	if (c->lost && c->in_txn) {
 		c->in_txn = 0;
-		return pgv__conn_fail(c, PGV_ECONN, "pgv_conn_commit",
+		c->txn_failed = 0;
+		return pgv__conn_fail_sqlstate(c, PGV_ECONN, "08003", 0, "pgv_conn_commit",
 			"the connection to the server was lost; the transaction was not committed");
 	}
+	if ((status = pgv__conn_usable(c, "pgv_conn_commit")) != 0)
+		return status;
+	if (!c->in_txn)
+		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_commit", "no transaction is open");
 	if (c->txn_failed) {
 		/* PostgreSQL would answer COMMIT with ROLLBACK: say so rather than report success. */
 		status = end_transaction(c, SQL_ROLLBACK, "pgv_conn_commit: SQLEndTran");
@@ -300,16 +341,21 @@ int pgv_conn_commit(pgv_conn *c)
 
 int pgv_conn_rollback(pgv_conn *c)
 {
+	int status;
+
 	if (!c)
 		return PGV_EINVAL;
 	pgv__conn_clear(c);
-	if (!c->in_txn)
-		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_rollback", "no transaction is open");
-	if (c->lost) {
+	if (c->lost && c->in_txn) {
 		c->in_txn = 0;
-		return pgv__conn_fail(c, PGV_ECONN, "pgv_conn_rollback",
+		c->txn_failed = 0;
+		return pgv__conn_fail_sqlstate(c, PGV_ECONN, "08003", 0, "pgv_conn_rollback",
 			"the connection to the server was lost; the server discards the transaction");
 	}
+	if ((status = pgv__conn_usable(c, "pgv_conn_rollback")) != 0)
+		return status;
+	if (!c->in_txn)
+		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_rollback", "no transaction is open");
 	return end_transaction(c, SQL_ROLLBACK, "pgv_conn_rollback: SQLEndTran");
 }
 

@@ -188,8 +188,18 @@ int pgv__odbc_fail(pgv_conn *c, SQLSMALLINT type, SQLHANDLE h, SQLRETURN rc, con
 		/* Some drivers report a dropped connection without class 08: ask. */
 		SQLUINTEGER dead = SQL_CD_FALSE;
 		if (SQL_SUCCEEDED(SQLGetConnectAttr(c->dbc, SQL_ATTR_CONNECTION_DEAD, &dead, 0, NULL))
-				&& dead == SQL_CD_TRUE)
+				&& dead == SQL_CD_TRUE) {
+			/*
+			 * E.g. psqlODBC's "internal SAVEPOINT failed" (HY000) when the server dies as a
+			 * statement starts: say what happened, with a class 08 SQLSTATE callers check.
+			 */
+			char why[96];
+			snprintf(why, sizeof(why), "the connection to the server was lost (the driver "
+				"reported SQLSTATE %s)", c->err.sqlstate[0] ? c->err.sqlstate : "none");
+			append_record(c, &len, why, strlen(why));
+			memcpy(c->err.sqlstate, "08S01", 6);
 			status = PGV_ECONN;
+		}
 	}
 	if (status == PGV_ECONN && c->connected)
 		c->lost = 1;
@@ -213,10 +223,12 @@ int pgv__conn_from_codec(pgv_conn *c, const char *op, const char *what)
 
 int pgv__conn_usable(pgv_conn *c, const char *op)
 {
+	/* 08003, "connection does not exist": a caller that checks the class sees the loss. */
 	if (!c->connected)
-		return pgv__conn_fail(c, PGV_ECONN, op, "the connection is not open");
+		return pgv__conn_fail_sqlstate(c, PGV_ECONN, "08003", 0, op,
+			"the connection is not open");
 	if (c->lost)
-		return pgv__conn_fail(c, PGV_ECONN, op,
+		return pgv__conn_fail_sqlstate(c, PGV_ECONN, "08003", 0, op,
 			"the connection to the server was lost; open a new connection");
 	return 0;
 }
