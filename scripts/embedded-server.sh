@@ -43,14 +43,8 @@ readonly PROBE_INTERVAL_S=0.3
 readonly PROBE_TIMEOUT_S=5
 readonly STOP_TIMEOUT_S=5
 
-die() {
-  printf '%s: %s\n' "$PROG" "$*" >&2
-  exit 1
-}
-
-warn() {
-  printf '%s: %s\n' "$PROG" "$*" >&2
-}
+# shellcheck source=scripts/server-lib.sh
+source "$SCRIPT_DIR/server-lib.sh"
 
 usage() {
   cat >&2 <<EOF
@@ -60,30 +54,6 @@ usage: $PROG start DIR [--data PGDATA]
        $PROG env DIR
 EOF
   exit 2
-}
-
-require_command() {
-  command -v "$1" >/dev/null 2>&1 ||
-    die "$1 not found ($2); run the project's setup script or install it"
-}
-
-# Sets ANSI_DRIVER and UNICODE_DRIVER to the psqlODBC driver libraries.
-locate_drivers() {
-  local dir=$DEFAULT_DRIVER_DIR found
-  if [[ ! -f $dir/psqlodbcw.so ]]; then
-    found=$(find /usr/lib -name psqlodbcw.so -print 2>/dev/null | head -n 1 || true)
-    [[ -n $found ]] ||
-      die "psqlODBC driver psqlodbcw.so not found in $DEFAULT_DRIVER_DIR or under /usr/lib (package odbc-postgresql)"
-    dir=${found%/*}
-  fi
-  UNICODE_DRIVER=$dir/psqlodbcw.so
-  ANSI_DRIVER=$dir/psqlodbca.so
-  if [[ ! -f $ANSI_DRIVER ]]; then
-    found=$(find /usr/lib -name psqlodbca.so -print 2>/dev/null | head -n 1 || true)
-    [[ -n $found ]] ||
-      die "psqlODBC driver psqlodbca.so not found next to $UNICODE_DRIVER or under /usr/lib (package odbc-postgresql)"
-    ANSI_DRIVER=$found
-  fi
 }
 
 # Installs the pinned npm packages when pglite-server is missing or older than the lock file.
@@ -105,36 +75,6 @@ ensure_npm_packages() {
   if (($(stat -c %Y -- "$PGLITE_BIN") < $(stat -c %Y -- "$lock"))); then
     touch -h -r "$lock" -- "$PGLITE_BIN"
   fi
-}
-
-# Prints a free TCP port on 127.0.0.1 chosen by the kernel.
-free_port() {
-  node -e '
-    const srv = require("net").createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const port = srv.address().port;
-      srv.close(() => console.log(port));
-    });'
-}
-
-write_odbcinst_ini() {
-  local dir=$1
-  cat >"$dir/odbcinst.ini.tmp" <<EOF
-; Written by scripts/embedded-server.sh. CommLog=0 and Debug=0 keep psqlODBC from writing
-; log files into /tmp (Debian's /etc/odbcinst.ini enables CommLog).
-[PostgreSQL ANSI]
-Description=PostgreSQL ODBC driver (ANSI)
-Driver=$ANSI_DRIVER
-Debug=0
-CommLog=0
-
-[PostgreSQL Unicode]
-Description=PostgreSQL ODBC driver (Unicode)
-Driver=$UNICODE_DRIVER
-Debug=0
-CommLog=0
-EOF
-  mv -f -- "$dir/odbcinst.ini.tmp" "$dir/odbcinst.ini"
 }
 
 # Prints the connection keys shared by every DSN.
@@ -215,16 +155,6 @@ odbc_probe() {
     ODBCSYSINI=$dir ODBCINI=$dir/odbc.ini timeout "$PROBE_TIMEOUT_S" isql -b "$PROBE_DSN" >/dev/null 2>&1
 }
 
-print_log_tail() {
-  local dir=$1
-  if [[ -s $dir/server.log ]]; then
-    warn "last lines of $dir/server.log:"
-    tail -n 20 -- "$dir/server.log" | sed 's/^/    /' >&2
-  else
-    warn "$dir/server.log is empty"
-  fi
-}
-
 # Sends TERM to PID, waits, then KILL. Only ever called with a PID verified by is_our_server.
 kill_pid() {
   local pid=$1 waited=0
@@ -253,18 +183,6 @@ cmd_stop() {
     kill_pid "$pid"
   fi
   rm -f -- "$dir/server.pid"
-}
-
-# Closes every file descriptor above 2 in the current (sub)shell, so the long-lived server holds
-# no pipe of whoever started this script (a caller that reads a pipe to EOF would otherwise hang).
-close_inherited_fds() {
-  local path fd
-  for path in /proc/"$BASHPID"/fd/*; do
-    fd=${path##*/}
-    if [[ $fd =~ ^[0-9]+$ ]] && ((fd > 2)); then
-      { exec {fd}>&-; } 2>/dev/null || true
-    fi
-  done
 }
 
 # Launches pglite-server detached on PORT; sets SERVER_PID to the node process's PID.
@@ -341,7 +259,7 @@ cmd_start() {
         ;;
       1)
         rm -f -- "$dir/server.pid"
-        print_log_tail "$dir"
+        print_log_tail "$dir/server.log"
         if ! grep -q EADDRINUSE -- "$dir/server.log" 2>/dev/null; then
           die "server exited before answering on 127.0.0.1:$port; see $dir/server.log"
         fi
@@ -349,7 +267,7 @@ cmd_start() {
         ;;
       *)
         warn "server pid $pid did not answer an ODBC connection on 127.0.0.1:$port within ${READY_TIMEOUT_S}s"
-        print_log_tail "$dir"
+        print_log_tail "$dir/server.log"
         kill_pid "$pid"
         rm -f -- "$dir/server.pid"
         exit 1

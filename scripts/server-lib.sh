@@ -1,0 +1,102 @@
+# shellcheck shell=bash
+# server-lib.sh: what scripts/embedded-server.sh and scripts/native-server.sh share - messages,
+# finding the psqlODBC drivers, a free loopback port, the odbcinst.ini that turns psqlODBC's
+# logging off, the log tail on failure, and detaching a server from its caller's descriptors.
+# Sourced, not run; the sourcing script sets PROG (its name, for messages) and
+# DEFAULT_DRIVER_DIR first.
+
+die() {
+  printf '%s: %s\n' "$PROG" "$*" >&2
+  exit 1
+}
+
+warn() {
+  printf '%s: %s\n' "$PROG" "$*" >&2
+}
+
+require_command() {
+  command -v "$1" >/dev/null 2>&1 ||
+    die "$1 not found ($2); run the project's setup script or install it"
+}
+
+# Sets ANSI_DRIVER and UNICODE_DRIVER to the psqlODBC driver libraries.
+locate_drivers() {
+  local dir=$DEFAULT_DRIVER_DIR found
+  if [[ ! -f $dir/psqlodbcw.so ]]; then
+    found=$(find /usr/lib -name psqlodbcw.so -print 2>/dev/null | head -n 1 || true)
+    [[ -n $found ]] ||
+      die "psqlODBC driver psqlodbcw.so not found in $DEFAULT_DRIVER_DIR or under /usr/lib (package odbc-postgresql)"
+    dir=${found%/*}
+  fi
+  UNICODE_DRIVER=$dir/psqlodbcw.so
+  ANSI_DRIVER=$dir/psqlodbca.so
+  if [[ ! -f $ANSI_DRIVER ]]; then
+    found=$(find /usr/lib -name psqlodbca.so -print 2>/dev/null | head -n 1 || true)
+    [[ -n $found ]] ||
+      die "psqlODBC driver psqlodbca.so not found next to $UNICODE_DRIVER or under /usr/lib (package odbc-postgresql)"
+    ANSI_DRIVER=$found
+  fi
+}
+
+# Prints a free TCP port on 127.0.0.1 chosen by the kernel.
+free_port() {
+  if command -v node >/dev/null 2>&1; then
+    node -e '
+      const srv = require("net").createServer();
+      srv.listen(0, "127.0.0.1", () => {
+        const port = srv.address().port;
+        srv.close(() => console.log(port));
+      });'
+  elif command -v python3 >/dev/null 2>&1; then
+    python3 -c '
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+  else
+    die "neither node nor python3 is available to ask the kernel for a free port"
+  fi
+}
+
+write_odbcinst_ini() {
+  local dir=$1
+  cat >"$dir/odbcinst.ini.tmp" <<EOF
+; Written by scripts/$PROG. CommLog=0 and Debug=0 keep psqlODBC from writing
+; log files into /tmp (Debian's /etc/odbcinst.ini enables CommLog).
+[PostgreSQL ANSI]
+Description=PostgreSQL ODBC driver (ANSI)
+Driver=$ANSI_DRIVER
+Debug=0
+CommLog=0
+
+[PostgreSQL Unicode]
+Description=PostgreSQL ODBC driver (Unicode)
+Driver=$UNICODE_DRIVER
+Debug=0
+CommLog=0
+EOF
+  mv -f -- "$dir/odbcinst.ini.tmp" "$dir/odbcinst.ini"
+}
+
+print_log_tail() {
+  local log=$1
+  if [[ -s $log ]]; then
+    warn "last lines of $log:"
+    tail -n 20 -- "$log" | sed 's/^/    /' >&2
+  else
+    warn "$log is empty"
+  fi
+}
+
+# Closes every file descriptor above 2 in the current (sub)shell, so the long-lived server holds
+# no pipe of whoever started this script (a caller that reads a pipe to EOF would otherwise hang).
+close_inherited_fds() {
+  local path fd
+  for path in /proc/"$BASHPID"/fd/*; do
+    fd=${path##*/}
+    if [[ $fd =~ ^[0-9]+$ ]] && ((fd > 2)); then
+      { exec {fd}>&-; } 2>/dev/null || true
+    fi
+  done
+}
