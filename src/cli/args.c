@@ -6,19 +6,26 @@
  */
 #include "cli.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define BIT(cmd) (1u << (cmd))
 #define ALL_CMDS 0xFFFFu
-#define TABLE_CMDS (BIT(CMD_UPSERT) | BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE))
+#define TABLE_CMDS (BIT(CMD_UPSERT) | BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) \
+	| BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX))
 #define JSON_CMDS (BIT(CMD_MIGRATE) | BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) \
-	| BIT(CMD_DEMO))
+	| BIT(CMD_DEMO) | BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX))
+#define FILE_CMDS (BIT(CMD_IMPORT) | BIT(CMD_EXPORT))
+#define PAGED_CMDS (BIT(CMD_LIST) | BIT(CMD_EXPORT))
 
 enum opt_id {
 	O_DSN, O_CONNECT, O_JSON, O_HELP, O_VERSION, O_SCHEMA, O_TABLE, O_ID_COLUMN,
-	O_VECTOR_COLUMN, O_METRIC, O_K, O_ID, O_DIR, O_TO, O_STEPS, O_BATCH, O_BINARY
+	O_VECTOR_COLUMN, O_METRIC, O_K, O_ID, O_DIR, O_TO, O_STEPS, O_BATCH, O_BINARY, O_FORMAT,
+	O_SKIP, O_ID_BASE, O_AFTER, O_TYPE, O_PAGE_ROWS, O_METHOD, O_NAME, O_M, O_EF_CONSTRUCTION,
+	O_LISTS, O_CONCURRENTLY, O_EF_SEARCH, O_PROBES, O_ITERATIVE_SCAN, O_MAX_SCAN_TUPLES,
+	O_MAX_PROBES
 };
 
 typedef struct opt_def {
@@ -39,19 +46,37 @@ static const opt_def OPTS[] = {
 	{ "table", 0, 1, TABLE_CMDS, O_TABLE },
 	{ "id-column", 0, 1, TABLE_CMDS, O_ID_COLUMN },
 	{ "vector-column", 0, 1, TABLE_CMDS, O_VECTOR_COLUMN },
-	{ "metric", 0, 1, BIT(CMD_KNN) | BIT(CMD_DISTANCE), O_METRIC },
+	{ "type", 0, 1, TABLE_CMDS, O_TYPE },
+	{ "metric", 0, 1, BIT(CMD_KNN) | BIT(CMD_DISTANCE) | BIT(CMD_INDEX), O_METRIC },
 	{ "k", 0, 1, BIT(CMD_KNN), O_K },
 	{ "id", 0, 1, BIT(CMD_DISTANCE), O_ID },
 	{ "dir", 0, 1, BIT(CMD_MIGRATE), O_DIR },
 	{ "to", 0, 1, BIT(CMD_MIGRATE), O_TO },
 	{ "steps", 0, 1, BIT(CMD_MIGRATE), O_STEPS },
-	{ "batch", 0, 1, BIT(CMD_UPSERT), O_BATCH },
-	{ "binary", 0, 0, BIT(CMD_LIST), O_BINARY },
+	{ "batch", 0, 1, BIT(CMD_UPSERT) | BIT(CMD_IMPORT), O_BATCH },
+	{ "binary", 0, 0, BIT(CMD_LIST) | BIT(CMD_EXPORT), O_BINARY },
+	{ "format", 0, 1, FILE_CMDS, O_FORMAT },
+	{ "skip", 0, 1, BIT(CMD_IMPORT), O_SKIP },
+	{ "id-base", 0, 1, FILE_CMDS, O_ID_BASE },
+	{ "after", 0, 1, BIT(CMD_EXPORT), O_AFTER },
+	{ "page-rows", 0, 1, PAGED_CMDS, O_PAGE_ROWS },
+	{ "method", 0, 1, BIT(CMD_INDEX), O_METHOD },
+	{ "name", 0, 1, BIT(CMD_INDEX), O_NAME },
+	{ "m", 0, 1, BIT(CMD_INDEX), O_M },
+	{ "ef-construction", 0, 1, BIT(CMD_INDEX), O_EF_CONSTRUCTION },
+	{ "lists", 0, 1, BIT(CMD_INDEX), O_LISTS },
+	{ "concurrently", 0, 0, BIT(CMD_INDEX), O_CONCURRENTLY },
+	{ "ef-search", 0, 1, BIT(CMD_KNN), O_EF_SEARCH },
+	{ "probes", 0, 1, BIT(CMD_KNN), O_PROBES },
+	{ "iterative-scan", 0, 1, BIT(CMD_KNN), O_ITERATIVE_SCAN },
+	{ "max-scan-tuples", 0, 1, BIT(CMD_KNN), O_MAX_SCAN_TUPLES },
+	{ "max-probes", 0, 1, BIT(CMD_KNN), O_MAX_PROBES },
 };
 #define NOPTS (sizeof(OPTS) / sizeof(OPTS[0]))
 
 static const char *const CMD_WORDS[CMD_COUNT_] = {
-	"", "help", "migrate", "upsert", "list", "knn", "distance", "demo"
+	"", "help", "migrate", "upsert", "list", "knn", "distance", "demo", "import", "export",
+	"index"
 };
 
 const char *cli_cmd_word(cli_cmd cmd)
@@ -223,6 +248,32 @@ static int number(parser *p, const given *g, int64_t min, int64_t max, int64_t *
 	return 0;
 }
 
+/* An option that is a whole number from 1 to INT_MAX (0 would mean "the default" to the
+ * library: leaving the option out says that); 0 or -1 (problem recorded). */
+static int whole_int(parser *p, const given *g, int *out)
+{
+	int64_t v;
+
+	if (number(p, g, 1, INT_MAX, &v) != 0)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* The column type named `name` ("vector", "halfvec", "sparsevec", "bit"); 0 or -1. */
+static int type_from_name(const char *name, pgv_type *out)
+{
+	static const pgv_type types[] = { PGV_TYPE_VECTOR, PGV_TYPE_HALFVEC, PGV_TYPE_SPARSEVEC,
+		PGV_TYPE_BIT };
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(name, pgv_type_name(types[i])) == 0) {
+			*out = types[i];
+			return 0;
+		}
+	return -1;
+}
+
 /* Second pass: checks each option against the command and stores its converted value. */
 static void apply(parser *p, cli *c)
 {
@@ -258,10 +309,16 @@ static void apply(parser *p, cli *c)
 		case O_TABLE: o->table = g->value; break;
 		case O_ID_COLUMN: o->id_column = g->value; break;
 		case O_VECTOR_COLUMN: o->vector_column = g->value; break;
+		case O_TYPE:
+			if (type_from_name(g->value, &o->type) != 0)
+				problem(p, "--type must be vector, halfvec, sparsevec or bit, not %s",
+					cli_quote(q, sizeof(q), g->value, strlen(g->value)));
+			break;
 		case O_METRIC:
 			if (pgv_metric_from_name(g->value, &o->metric) != 0)
-				problem(p, "--metric must be l2, ip, cosine or l1, not %s",
+				problem(p, "--metric must be l2, ip, cosine, l1, hamming or jaccard, not %s",
 					cli_quote(q, sizeof(q), g->value, strlen(g->value)));
+			o->has_metric = 1;
 			break;
 		case O_K:
 			if (number(p, g, 1, INT64_MAX, &v) == 0)
@@ -291,12 +348,73 @@ static void apply(parser *p, cli *c)
 			if (number(p, g, 1, 1000000, &v) == 0)
 				o->batch = (size_t)v;
 			break;
+		case O_FORMAT:
+			if (fmt_from_name(g->value, &o->format) != 0)
+				problem(p, "--format must be csv, jsonl or fvecs, not %s",
+					cli_quote(q, sizeof(q), g->value, strlen(g->value)));
+			break;
+		case O_SKIP:
+			if (number(p, g, 0, INT64_MAX, &v) == 0)
+				o->skip = (uint64_t)v;
+			break;
+		case O_PAGE_ROWS:
+			if (number(p, g, 0, 1000000000, &v) == 0)
+				o->page_rows = (size_t)v;
+			break;
+		case O_METHOD:
+			if (strcmp(g->value, "hnsw") == 0)
+				o->method = PGV_INDEX_HNSW;
+			else if (strcmp(g->value, "ivfflat") == 0)
+				o->method = PGV_INDEX_IVFFLAT;
+			else
+				problem(p, "--method must be hnsw or ivfflat, not %s",
+					cli_quote(q, sizeof(q), g->value, strlen(g->value)));
+			o->has_method = 1;
+			break;
+		case O_NAME: o->index_name = g->value; break;
+		case O_CONCURRENTLY: o->concurrently = 1; break;
+		/* only the form is checked here: the ranges are the library's (pgvector's wording,
+		 * exit status 1), so that the tool never disagrees with the server */
+		case O_M: whole_int(p, g, &o->m); break;
+		case O_EF_CONSTRUCTION: whole_int(p, g, &o->ef_construction); break;
+		case O_LISTS: whole_int(p, g, &o->lists); break;
+		case O_EF_SEARCH: whole_int(p, g, &o->search.ef_search); break;
+		case O_PROBES: whole_int(p, g, &o->search.probes); break;
+		case O_MAX_SCAN_TUPLES: whole_int(p, g, &o->search.max_scan_tuples); break;
+		case O_MAX_PROBES: whole_int(p, g, &o->search.max_probes); break;
+		case O_ITERATIVE_SCAN:
+			if (strcmp(g->value, "off") == 0)
+				o->search.iterative_scan = PGV_ITERATIVE_OFF;
+			else if (strcmp(g->value, "strict") == 0)
+				o->search.iterative_scan = PGV_ITERATIVE_STRICT;
+			else if (strcmp(g->value, "relaxed") == 0)
+				o->search.iterative_scan = PGV_ITERATIVE_RELAXED;
+			else
+				problem(p, "--iterative-scan must be off, strict or relaxed, not %s",
+					cli_quote(q, sizeof(q), g->value, strlen(g->value)));
+			break;
+		case O_ID_BASE:
+		case O_AFTER:
+			if (cli_parse_int64(g->value, strlen(g->value), &v) != 0) {
+				problem(p, "--%s needs a 64-bit decimal integer, not %s", g->def->name,
+					cli_quote(q, sizeof(q), g->value, strlen(g->value)));
+				break;
+			}
+			if (g->def->id == O_AFTER) {
+				o->after = v;
+				o->has_after = 1;
+			} else {
+				o->id_base = v;
+				o->has_id_base = 1;
+			}
+			break;
 		}
 	}
 }
 
 int cli_parse_args(cli *c, int argc, char **argv)
 {
+	const pgv_search_opts no_search = PGV_SEARCH_OPTS_INIT;
 	parser p;
 	cli_opts *o = &c->opt;
 	size_t nid = 0;
@@ -307,6 +425,10 @@ int cli_parse_args(cli *c, int argc, char **argv)
 	o->metric = PGV_METRIC_L2;
 	o->k = 1;
 	o->batch = CLI_DEFAULT_BATCH;
+	o->page_rows = CLI_DEFAULT_PAGE_ROWS;
+	o->type = PGV_TYPE_VECTOR;
+	o->method = PGV_INDEX_HNSW;
+	o->search = no_search;
 	c->cmd = CMD_NONE;
 	c->name = "";
 
@@ -348,6 +470,9 @@ int cli_parse_args(cli *c, int argc, char **argv)
 			apply(&p, c);
 		}
 	}
+	/* bit columns have only hamming and jaccard: the default follows the type */
+	if (!o->has_metric && o->type == PGV_TYPE_BIT)
+		o->metric = PGV_METRIC_HAMMING;
 	if (p.err[0]) {
 		rc = cli_usage(c, "%s", p.err);
 	} else if (p.npos > 1) {

@@ -11,6 +11,7 @@
 
 #include <pgvodbc.h>
 
+#include "formats.h"
 #include "output.h"
 
 /* Exit statuses (design.md, "Contracts other code relies on"). */
@@ -28,6 +29,9 @@ typedef enum cli_cmd {
 	CMD_KNN,
 	CMD_DISTANCE,
 	CMD_DEMO,
+	CMD_IMPORT,
+	CMD_EXPORT,
+	CMD_INDEX,
 	CMD_COUNT_ /* number of entries, not a command */
 } cli_cmd;
 
@@ -39,7 +43,9 @@ typedef struct cli_opts {
 	const char *table;        /* --table */
 	const char *id_column;    /* --id-column */
 	const char *vector_column;/* --vector-column */
-	pgv_metric metric;        /* --metric, default l2 */
+	pgv_type type;            /* --type, default vector */
+	pgv_metric metric;        /* --metric, default l2 (hamming for --type bit) */
+	int has_metric;
 	size_t k;                 /* --k, default 1 */
 	const char *dir;          /* --dir, NULL for the built-in migrations */
 	int64_t to;               /* --to, 0 when not given */
@@ -48,7 +54,23 @@ typedef struct cli_opts {
 	int64_t *ids;             /* --id values (allocated), nids of them */
 	size_t nids;
 	int json;                 /* --json */
-	int binary;               /* --binary (list): read vectors in pgvector's binary form */
+	int binary;               /* --binary (list, export): read vectors in pgvector's binary form */
+	fmt_kind format;          /* --format (import, export), FMT_NONE when not given */
+	uint64_t skip;            /* --skip (import): data records to pass over, default 0 */
+	int64_t id_base;          /* --id-base (import, export of fvecs), default 0 */
+	int has_id_base;
+	int64_t after;            /* --after (export): only ids above it */
+	int has_after;
+	size_t page_rows;         /* --page-rows (list, export), default CLI_DEFAULT_PAGE_ROWS */
+	pgv_index_method method;  /* --method (index), default hnsw */
+	int has_method;
+	const char *index_name;   /* --name (index), NULL when not given */
+	int m;                    /* --m, --ef-construction, --lists (index create): 0 when not */
+	int ef_construction;      /* given, which the library takes as the server's default */
+	int lists;
+	int concurrently;         /* --concurrently (index create) */
+	pgv_search_opts search;   /* --ef-search, --probes, --iterative-scan, --max-scan-tuples,
+	                           * --max-probes (knn); all zero when none is given */
 	int help;                 /* --help: print the command's help and stop */
 	int version;              /* --version */
 	char **args;              /* positional arguments after the command word (allocated array) */
@@ -57,12 +79,17 @@ typedef struct cli_opts {
 
 #define CLI_DEFAULT_BATCH 1000
 
+/* Rows per page of a listing (list, export): memory stays bounded whatever the driver's settings
+ * (psqlODBC without UseDeclareFetch would otherwise hold the whole result), and a round trip per
+ * 1000 rows costs little next to formatting them. */
+#define CLI_DEFAULT_PAGE_ROWS 1000
+
 /* The state of one run. */
 typedef struct cli {
 	cli_cmd cmd;
 	const char *name;   /* the command as it appears in messages: "list", "migrate up" */
 	cli_opts opt;
-	pgv_table table;    /* from --schema/--table/--id-column/--vector-column */
+	pgv_table table;    /* from --schema/--table/--id-column/--vector-column/--type */
 	pgv_conn *conn;     /* NULL until cli_connect */
 	cli_out out;        /* stdout */
 } cli;
@@ -124,6 +151,13 @@ int cmd_list(cli *c);
 int cmd_knn(cli *c);
 int cmd_distance(cli *c);
 int cmd_demo(cli *c);
+int cmd_import(cli *c);
+int cmd_export(cli *c);
+int cmd_index(cli *c);
+
+/* cmd_import.c: the format of FILE (`path`, "-" for the standard streams) from --format or the
+ * file's extension, checked against --id-base; CLI_OK or a usage error (reported). */
+int cli_choose_format(cli *c, const char *path, fmt_kind *kind);
 
 /* cmd_query.c: the row loops shared with the demo (connection open, vector parsed). */
 int cli_print_list(cli *c);

@@ -1,4 +1,7 @@
-/* The reading commands: list, knn and distance, streaming rows from the store to stdout. */
+/*
+ * The reading commands: list, knn and distance, streaming rows from the store to stdout.  list
+ * reads in keyset pages (--page-rows, default 1000), so memory stays bounded whatever the DSN.
+ */
 #include "cli.h"
 
 #include <string.h>
@@ -45,17 +48,33 @@ int cli_print_list(cli *c)
 	pgv_rows *rows = NULL;
 
 	opts.binary = c->opt.binary;
+	opts.page_rows = c->opt.page_rows;
 	if (pgv_store_list_ext(&rows, c->conn, &c->table, &opts) != 0)
 		return cli_fail_db(c, NULL);
 	return print_rows(c, rows, 1, 0, NULL);
 }
 
+/* Whether any per-query index setting was given (--ef-search and the others). */
+static int has_search_opts(const pgv_search_opts *s)
+{
+	return s->ef_search || s->probes || s->iterative_scan != PGV_ITERATIVE_DEFAULT
+		|| s->max_scan_tuples || s->max_probes;
+}
+
+/* Without index settings the plain k-NN streams; with them, pgv_store_knn_ext scopes the
+ * settings to this one query (SET LOCAL in its own transaction) and holds at most k rows. */
 int cli_print_knn(cli *c, const pgv_vector *query)
 {
 	pgv_rows *rows = NULL;
+	int rc;
 
-	if (pgv_store_knn(&rows, c->conn, &c->table, c->opt.metric, query->data, query->dim,
-			c->opt.k) != 0)
+	if (has_search_opts(&c->opt.search))
+		rc = pgv_store_knn_ext(&rows, c->conn, &c->table, c->opt.metric, query->data,
+			query->dim, c->opt.k, &c->opt.search);
+	else
+		rc = pgv_store_knn(&rows, c->conn, &c->table, c->opt.metric, query->data, query->dim,
+			c->opt.k);
+	if (rc != 0)
 		return cli_fail_db(c, NULL);
 	return print_rows(c, rows, 1, 1, NULL);
 }

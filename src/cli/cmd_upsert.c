@@ -4,53 +4,13 @@
  * written in one transaction; memory is bounded by one batch and the longest line).
  */
 #include "cli.h"
+#include "batch.h"
 #include "progress.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* A batch is also sent once it holds this many numbers, so memory stays bounded for wide
- * vectors (1000 rows of 16000 dimensions would otherwise be 64 MB of floats, and more as text). */
-#define BATCH_MAX_FLOATS ((size_t)1 << 20)
-
-/* The rows waiting to be sent, and the input position of each (line number or pair number). */
-typedef struct batch {
-	int64_t *ids;
-	pgv_vector *vecs;
-	uint64_t *where;
-	size_t n, cap, floats;
-} batch;
-
-static int batch_init(batch *b, size_t cap)
-{
-	memset(b, 0, sizeof(*b));
-	b->ids = calloc(cap, sizeof(*b->ids));
-	b->vecs = calloc(cap, sizeof(*b->vecs));
-	b->where = calloc(cap, sizeof(*b->where));
-	b->cap = cap;
-	return b->ids && b->vecs && b->where ? 0 : -1;
-}
-
-/* Frees the rows' vectors and empties the batch. */
-static void batch_clear(batch *b)
-{
-	for (size_t i = 0; i < b->n; i++)
-		pgv_vector_free(&b->vecs[i]);
-	b->n = 0;
-	b->floats = 0;
-}
-
-static void batch_free(batch *b)
-{
-	if (b->vecs)
-		batch_clear(b);
-	free(b->ids);
-	free(b->vecs);
-	free(b->where);
-	memset(b, 0, sizeof(*b));
-}
 
 /* Reads a strict decimal id; CLI_OK or CLI_FAIL reported as "WHERE: invalid id ...; NOTE". */
 static int read_id(const cli *c, const char *where, const char *s, size_t n, int64_t *out,
@@ -71,7 +31,7 @@ static int read_id(const cli *c, const char *where, const char *s, size_t n, int
 
 /* Sends the batch with pgv_store_upsert.  `unit` is "stdin line" or "pair" for messages; the
  * progress line (may be NULL) is removed before a message is printed. */
-static int send_batch(cli *c, batch *b, const char *unit, const char *note,
+static int send_batch(cli *c, cli_batch *b, const char *unit, const char *note,
 	cli_progress *progress)
 {
 	const pgv_error *e;
@@ -86,12 +46,12 @@ static int send_batch(cli *c, batch *b, const char *unit, const char *note,
 	e = pgv_conn_error(c->conn);
 	if (e->row >= 0 && (uint64_t)e->row < b->n)
 		snprintf(what, sizeof(what), "%s %llu", unit,
-			(unsigned long long)b->where[e->row]);
+			(unsigned long long)b->pos[e->row].line);
 	else if (b->n == 1)
-		snprintf(what, sizeof(what), "%s %llu", unit, (unsigned long long)b->where[0]);
+		snprintf(what, sizeof(what), "%s %llu", unit, (unsigned long long)b->pos[0].line);
 	else
 		snprintf(what, sizeof(what), "%ss %llu-%llu", unit,
-			(unsigned long long)b->where[0], (unsigned long long)b->where[b->n - 1]);
+			(unsigned long long)b->pos[0].line, (unsigned long long)b->pos[b->n - 1].line);
 	return cli_fail_error(c, what, e, note);
 }
 
@@ -100,11 +60,11 @@ static int upsert_pairs(cli *c)
 {
 	size_t npairs = c->opt.nargs / 2;
 	char where[64];
-	batch b;
+	cli_batch b;
 	int rc = CLI_OK;
 
-	if (batch_init(&b, npairs) != 0) {
-		batch_free(&b);
+	if (cli_batch_init(&b, npairs) != 0) {
+		cli_batch_free(&b);
 		return cli_fail(c, "out of memory");
 	}
 	for (size_t i = 0; i < npairs && rc == CLI_OK; i++) {
@@ -119,7 +79,7 @@ static int upsert_pairs(cli *c)
 		rc = cli_parse_vector(c, where, vec, strlen(vec), &b.vecs[i], "nothing was written");
 		if (rc != CLI_OK)
 			break;
-		b.where[i] = i + 1;
+		b.pos[i].line = i + 1;
 		b.n++;
 	}
 	if (rc == CLI_OK)
@@ -128,7 +88,7 @@ static int upsert_pairs(cli *c)
 		rc = send_batch(c, &b, "pair", "nothing was written", NULL);
 	if (rc == CLI_OK)
 		fprintf(stderr, "upserted %zu %s\n", b.n, b.n == 1 ? "row" : "rows");
-	batch_free(&b);
+	cli_batch_free(&b);
 	return rc;
 }
 
@@ -151,7 +111,7 @@ static int is_space(char ch)
 
 /* Parses one stdin line (without its line end) into the batch; a blank or comment line adds
  * nothing.  CLI_OK or CLI_FAIL (reported, ending with `note`). */
-static int parse_line(cli *c, batch *b, const char *line, size_t n, uint64_t lineno,
+static int parse_line(cli *c, cli_batch *b, const char *line, size_t n, uint64_t lineno,
 	const char *note)
 {
 	char where[64], q[96];
@@ -175,7 +135,7 @@ static int parse_line(cli *c, batch *b, const char *line, size_t n, uint64_t lin
 		(unsigned long long)lineno, (long long)b->ids[b->n]);
 	if (cli_parse_vector(c, where, line + v, n - v, &b->vecs[b->n], note) != CLI_OK)
 		return CLI_FAIL;
-	b->where[b->n] = lineno;
+	b->pos[b->n].line = lineno;
 	b->floats += b->vecs[b->n].dim;
 	b->n++;
 	return CLI_OK;
@@ -189,11 +149,11 @@ static int upsert_stdin(cli *c)
 	ssize_t got;
 	uint64_t lineno = 0, written = 0, first_line = 1;
 	cli_progress progress;
-	batch b;
+	cli_batch b;
 	int rc;
 
-	if (batch_init(&b, c->opt.batch) != 0) {
-		batch_free(&b);
+	if (cli_batch_init(&b, c->opt.batch) != 0) {
+		cli_batch_free(&b);
 		return cli_fail(c, "out of memory");
 	}
 	rc = cli_connect(c);
@@ -217,11 +177,11 @@ static int upsert_stdin(cli *c)
 			rc = CLI_FAIL;
 			break;
 		}
-		if (b.n == b.cap || b.floats >= BATCH_MAX_FLOATS) {
+		if (cli_batch_full(&b)) {
 			rc = send_batch(c, &b, "stdin line", note, &progress);
 			if (rc == CLI_OK)
 				written += b.n;
-			batch_clear(&b);
+			cli_batch_clear(&b);
 			progress_update(&progress, written);
 		}
 	}
@@ -242,7 +202,7 @@ static int upsert_stdin(cli *c)
 	else
 		progress_clear(&progress);
 	free(line);
-	batch_free(&b);
+	cli_batch_free(&b);
 	return rc;
 }
 

@@ -12,7 +12,15 @@ static const char TABLE_HELP[] =
 	"  --table T            the table (default embeddings)\n"
 	"  --schema S           its schema (default: the search_path)\n"
 	"  --id-column C        its integer key column (default id)\n"
-	"  --vector-column C    its vector column (default embedding)\n";
+	"  --vector-column C    its vector column (default embedding)\n"
+	"  --type T             the column's type: vector (default), halfvec, sparsevec or bit.\n"
+	"                       Vectors are pgvector text [v1,v2,...] (at most 16000 elements)\n"
+	"                       whatever the type:\n"
+	"                       halfvec    stored rounded to half precision, and printed as\n"
+	"                                  stored; a value must round below 65520 in magnitude\n"
+	"                       sparsevec  given and printed densely; zeros are dropped when\n"
+	"                                  stored\n"
+	"                       bit        one element per bit, each 0 or 1: [1,0,1,1]\n";
 
 static const char TOOL_HELP[] =
 	"usage: pgvodbc COMMAND [OPTIONS] [ARGUMENTS]\n"
@@ -25,10 +33,14 @@ static const char TOOL_HELP[] =
 	"  list                     print every row\n"
 	"  knn VECTOR               the K rows nearest to VECTOR, with their distances\n"
 	"  distance VECTOR          the distance from VECTOR to every row (or to the --id rows)\n"
+	"  import FILE|-            upsert the rows of a csv, jsonl or fvecs file, in batches\n"
+	"  export FILE|-            write every row to a csv, jsonl or fvecs file\n"
+	"  index create|drop        build or drop an HNSW or IVFFlat index\n"
 	"  demo                     the pgvector walkthrough, end to end\n"
 	"  help [COMMAND]           this text, or a command's\n"
 	"\n"
-	"VECTOR is pgvector text, [0.1,0.2,0.3] (or {0.1,0.2,0.3}); quote it for the shell.\n"
+	"VECTOR is pgvector text, [0.1,0.2,0.3] (or {0.1,0.2,0.3}), whatever the column's type\n"
+	"(--type vector, halfvec, sparsevec or bit); quote it for the shell.\n"
 	"Options may come before or after the command.\n"
 	"\n";
 
@@ -80,37 +92,154 @@ static const char UPSERT_HELP[] =
 	"\n";
 
 static const char LIST_HELP[] =
-	"usage: pgvodbc list [--table T] [--binary] [--json]\n"
+	"usage: pgvodbc list [--table T] [--type T] [--page-rows N] [--binary] [--json]\n"
 	"\n"
-	"Prints every row in id order, streaming (the table is never held in memory):\n"
+	"Prints every row in id order, streaming (at most one page of rows is held in memory):\n"
 	"  text   ID<TAB>[v1,v2,...]            (NULL for a NULL vector)\n"
 	"  JSON   {\"id\":1,\"embedding\":[0.1,0.8,0.5,0.3]}\n"
 	"\n"
+	"  --page-rows N        rows per query (default 1000): keyset pages, WHERE id > LAST\n"
+	"                       ORDER BY id LIMIT N, so memory stays bounded whatever the DSN.\n"
+	"                       Pages are not one snapshot: rows written while the listing runs\n"
+	"                       may or may not be in it.  0: one query (one snapshot; memory then\n"
+	"                       depends on the driver: psqlODBC without UseDeclareFetch holds the\n"
+	"                       whole result)\n"
 	"  --binary             read the vectors in pgvector's binary form (vector_send): the\n"
-	"                       same output, faster for wide vectors\n"
+	"                       same output, faster for wide vectors (ignored for bit)\n"
 	"\n";
 
 static const char KNN_HELP[] =
-	"usage: pgvodbc knn [--table T] [--metric l2|ip|cosine|l1] [--k K] [--json] VECTOR\n"
+	"usage: pgvodbc knn [--table T] [--type T] [--metric M] [--k K] [--ef-search N]\n"
+	"                   [--probes N] [--iterative-scan off|strict|relaxed]\n"
+	"                   [--max-scan-tuples N] [--max-probes N] [--json] VECTOR\n"
 	"\n"
 	"Prints the K rows (default 1) nearest to VECTOR, nearest first:\n"
 	"  text   ID<TAB>[v1,v2,...]<TAB>DISTANCE\n"
 	"  JSON   {\"id\":2,\"embedding\":[0.4,0.2,0.7,0.9],\"distance\":0.4358898574336088}\n"
 	"\n"
-	"  --metric M           l2 (<->, default), ip (<#>, the negative inner product),\n"
-	"                       cosine (<=>), l1 (<+>, pgvector 0.7.0 or later)\n"
+	"  --metric M           for vector, halfvec and sparsevec: l2 (<->, default), ip (<#>,\n"
+	"                       the negative inner product), cosine (<=>), l1 (<+>); for bit:\n"
+	"                       hamming (<~>, the number of differing bits; the default for\n"
+	"                       --type bit), jaccard (<%>, 1 - |a AND b| / |a OR b|).  l1,\n"
+	"                       hamming, jaccard, halfvec and sparsevec need pgvector 0.7.0\n"
 	"  --k K                how many rows, 1 or more (default 1)\n"
+	"\n"
+	"An index built for the metric (pgvodbc index create) serves the query, and then gives an\n"
+	"approximate answer.  How hard it searches can be set for this query alone (SET LOCAL in a\n"
+	"transaction of its own; the K rows are then read before they are printed):\n"
+	"  --ef-search N        hnsw.ef_search, 1..1000: the HNSW candidate list (default 40);\n"
+	"                       an HNSW scan gives at most N rows\n"
+	"  --probes N           ivfflat.probes, 1..32768: the lists an IVFFlat scan visits\n"
+	"                       (default 1; as many as the index has lists: exact)\n"
+	"  --iterative-scan S   off, strict or relaxed (pgvector 0.8.0): when the scan has given\n"
+	"                       too few rows, go on instead of stopping (strict keeps exact\n"
+	"                       distance order; ivfflat has relaxed only, used for both)\n"
+	"  --max-scan-tuples N  hnsw.max_scan_tuples (0.8.0): where an iterative HNSW scan stops\n"
+	"  --max-probes N       ivfflat.max_probes (0.8.0): where an iterative IVFFlat scan stops\n"
+	"Values out of range are refused, in pgvector's words, before the query runs (status 1).\n"
 	"\n";
 
 static const char DISTANCE_HELP[] =
-	"usage: pgvodbc distance [--table T] [--metric l2|ip|cosine|l1] [--id ID]... [--json] VECTOR\n"
+	"usage: pgvodbc distance [--table T] [--type T] [--metric M] [--id ID]... [--json] VECTOR\n"
 	"\n"
 	"Prints the distance from VECTOR to every row, or to the rows named by --id, in id order:\n"
 	"  text   ID<TAB>DISTANCE                (NULL where the row's vector is NULL)\n"
 	"  JSON   {\"id\":1,\"distance\":1.1045361146699684}   (null where there is no number)\n"
 	"\n"
-	"  --metric M           l2 (default), ip, cosine or l1, as for knn\n"
+	"  --metric M           as for knn: l2 (default), ip, cosine or l1; for --type bit\n"
+	"                       hamming (default) or jaccard\n"
 	"  --id ID              only this row; repeat for more\n"
+	"\n";
+
+static const char IMPORT_HELP[] =
+	"usage: pgvodbc import [--table T] [--format csv|jsonl|fvecs] [--batch N] [--skip N]\n"
+	"                      [--id-base N] [--json] FILE|-\n"
+	"\n"
+	"Upserts the rows of FILE (- reads standard input), streaming, in batches of --batch N rows\n"
+	"(default 1000; fewer once a batch holds 2^20 numbers).  Each batch is checked whole, then\n"
+	"written in one transaction; on a bad record the earlier batches stay written, and the\n"
+	"message names the file, the line (.fvecs: the record and its byte offset) and the --skip\n"
+	"that resumes.  Rows are upserted, so running an import again is also safe.\n"
+	"\n"
+	"  --format F           csv, jsonl or fvecs (default: from the extension, .csv, .jsonl or\n"
+	"                       .ndjson, .fvecs; required for -)\n"
+	"                       csv    ID,\"[v1,v2,...]\" lines (RFC 4180 quoting, CRLF accepted;\n"
+	"                              a line of two names, such as id,embedding, is a header)\n"
+	"                       jsonl  {\"id\":ID,\"embedding\":[v1,v2,...]} lines, keys in any order,\n"
+	"                              other keys ignored\n"
+	"                       fvecs  per vector a little-endian int32 dimension and that many\n"
+	"                              little-endian float32; no ids\n"
+	"  --batch N            rows per transaction (default 1000)\n"
+	"  --skip N             pass over the first N records (those a failed run committed)\n"
+	"  --id-base N          fvecs: the id of the first vector (default 0; vector i gets N + i)\n"
+	"  --json               the summary as JSON on standard output:\n"
+	"                       {\"imported\":N,\"skipped\":S}\n"
+	"\n"
+	"On a terminal, progress is shown on standard error; the summary (\"imported N rows\") goes\n"
+	"to standard error too.  SIGINT or SIGTERM stops after the batch in flight, saying what to\n"
+	"--skip.\n"
+	"\n";
+
+static const char EXPORT_HELP[] =
+	"usage: pgvodbc export [--table T] [--format csv|jsonl|fvecs] [--after ID] [--binary]\n"
+	"                      [--page-rows N] [--id-base N] [--json] FILE|-\n"
+	"\n"
+	"Writes every row, in id order, to FILE (- writes to standard output), streaming, in pages\n"
+	"of rows as list reads them.  Each value is written so that it reads back bit for bit\n"
+	"(import gives the same table).\n"
+	"\n"
+	"  --format F           csv, jsonl or fvecs, as for import (default: from the extension;\n"
+	"                       required for -).  csv starts with the header line id,embedding;\n"
+	"                       jsonl lines are those of `pgvodbc list --json`; fvecs has no ids\n"
+	"                       (vectors in id order) and cannot hold a NULL vector\n"
+	"  --after ID           only the rows with an id above ID (to resume; no csv header)\n"
+	"  --binary             read the vectors in pgvector's binary form (faster, same values)\n"
+	"  --page-rows N        rows per query, as for list (default 1000; 0: one query).  A paged\n"
+	"                       export is not one snapshot\n"
+	"  --id-base N          fvecs: warn unless the ids are N, N+1, ... (default 0), the ids an\n"
+	"                       import of the file gives\n"
+	"  --json               the summary as JSON on standard output (not with -):\n"
+	"                       {\"exported\":N,\"last_id\":ID}\n"
+	"\n"
+	"On a terminal, progress is shown on standard error; the summary (\"exported N rows to\n"
+	"FILE\") goes to standard error too.\n"
+	"\n";
+
+static const char INDEX_HELP[] =
+	"usage: pgvodbc index create [--table T] [--type T] [--method hnsw|ivfflat] [--metric M]\n"
+	"                            [--m N] [--ef-construction N] [--lists N] [--name NAME]\n"
+	"                            [--concurrently] [--json]\n"
+	"       pgvodbc index drop [--table T] [--type T] [--name NAME | --method M --metric M]\n"
+	"                          [--json]\n"
+	"\n"
+	"Builds or drops an approximate nearest-neighbour index on the vector column; knn with the\n"
+	"index's metric then uses it (see knn --help for the per-query settings).\n"
+	"\n"
+	"  create               build the index; prints \"created index NAME on TABLE (METHOD,\n"
+	"                       METRIC)\"\n"
+	"  drop                 drop the index NAME of this table if it has one; prints \"dropped\n"
+	"                       index NAME on TABLE\" or \"no index NAME on TABLE: nothing to drop\"\n"
+	"                       (both status 0)\n"
+	"  --method M           hnsw (default) or ivfflat\n"
+	"  --metric M           the metric the index serves (default l2; hamming for --type bit).\n"
+	"                       hnsw: l2, ip, cosine, l1 on vector, halfvec and sparsevec; hamming\n"
+	"                       and jaccard on bit.  ivfflat: l2, ip, cosine on vector and\n"
+	"                       halfvec; hamming on bit\n"
+	"  --m N                hnsw: links per node, 2..100 (default 16)\n"
+	"  --ef-construction N  hnsw: candidate list while building, 4..1000 and at least 2 * m\n"
+	"                       (default 64)\n"
+	"  --lists N            ivfflat: inverted lists, 1..32768 (default 100); build an ivfflat\n"
+	"                       index after loading the data\n"
+	"  --name NAME          the index's name; default TABLE_COLUMN_METHOD_METRIC_idx (past 63\n"
+	"                       bytes shortened, with a hash), which drop derives from --method\n"
+	"                       and --metric as create does\n"
+	"  --concurrently       CREATE INDEX CONCURRENTLY: writes go on while it builds\n"
+	"  --json               the outcome as JSON: {\"index\":NAME,\"schema\":null,\"table\":T,\n"
+	"                       \"method\":\"hnsw\",\"metric\":\"l2\",\"created\":true}; drop:\n"
+	"                       {\"index\":NAME,\"schema\":null,\"table\":T,\"dropped\":true}\n"
+	"\n"
+	"Option values out of range, and combinations pgvector has no operator class for, are\n"
+	"refused by the library before anything is built, in pgvector's words (status 1).\n"
 	"\n";
 
 static const char DEMO_HELP[] =
@@ -154,6 +283,19 @@ void cli_help(FILE *fp, cli_cmd cmd)
 		break;
 	case CMD_DISTANCE:
 		fputs(DISTANCE_HELP, fp);
+		fputs(TABLE_HELP, fp);
+		fputc('\n', fp);
+		fputs(CONNECTION_HELP, fp);
+		break;
+	case CMD_INDEX:
+		fputs(INDEX_HELP, fp);
+		fputs(TABLE_HELP, fp);
+		fputc('\n', fp);
+		fputs(CONNECTION_HELP, fp);
+		break;
+	case CMD_IMPORT:
+	case CMD_EXPORT:
+		fputs(cmd == CMD_IMPORT ? IMPORT_HELP : EXPORT_HELP, fp);
 		fputs(TABLE_HELP, fp);
 		fputc('\n', fp);
 		fputs(CONNECTION_HELP, fp);

@@ -104,6 +104,9 @@ static int run(cli *c)
 	case CMD_KNN: return cmd_knn(c);
 	case CMD_DISTANCE: return cmd_distance(c);
 	case CMD_DEMO: return cmd_demo(c);
+	case CMD_IMPORT: return cmd_import(c);
+	case CMD_EXPORT: return cmd_export(c);
+	case CMD_INDEX: return cmd_index(c);
 	default: return cli_usage(c, "no command given");
 	}
 }
@@ -147,6 +150,7 @@ int main(int argc, char **argv)
 		t.table = c.opt.table;
 		t.id_column = c.opt.id_column;
 		t.vector_column = c.opt.vector_column;
+		t.type = c.opt.type;
 		c.table = t;
 		out_init(&c.out, stdout, c.opt.json);
 		if (stdout_closed) {

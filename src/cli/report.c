@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The "pgvodbc: COMMAND: " prefix. */
@@ -64,11 +65,46 @@ static void put_line(const char *line, size_t t, int first)
 	fwrite(line + at, 1, t - at, stderr);
 }
 
+/* The library's advice for a column of another type than pgv_table.type names the API field;
+ * here the option that sets it is what to say. */
+static const char TYPE_ADVICE[] = "set pgv_table.type to PGV_TYPE_";
+
+/*
+ * `msg` with the library's type advice ("set pgv_table.type to PGV_TYPE_HALFVEC") put in the
+ * tool's terms ("give --type halfvec"), newly allocated; NULL when there is none (or no memory:
+ * the library's words are then printed as they are).
+ */
+static char *in_cli_terms(const char *msg)
+{
+	const char *at = strstr(msg, TYPE_ADVICE), *name, *end;
+	char *out;
+	size_t pre, len;
+
+	if (!at)
+		return NULL;
+	pre = (size_t)(at - msg);
+	name = at + sizeof(TYPE_ADVICE) - 1;
+	for (end = name; *end >= 'A' && *end <= 'Z'; end++)
+		;
+	len = strlen(msg);
+	out = malloc(len + 16);
+	if (!out)
+		return NULL;
+	memcpy(out, msg, pre);
+	memcpy(out + pre, "give --type ", 12);
+	pre += 12;
+	for (const char *p = name; p < end; p++)
+		out[pre++] = (char)(*p - 'A' + 'a');
+	memcpy(out + pre, end, strlen(end) + 1);
+	return out;
+}
+
 /* Prints "WHAT: " then the error: its first line, the SQLSTATE, "; NOTE", and further lines
  * indented. */
 int cli_fail_error(const cli *c, const char *what, const pgv_error *e, const char *note)
 {
-	const char *msg = e && e->message ? e->message : "";
+	char *rewritten = in_cli_terms(e && e->message ? e->message : "");
+	const char *msg = rewritten ? rewritten : e && e->message ? e->message : "";
 	const char *state = e ? e->sqlstate : "";
 	const char *line = msg;
 	int first = 1;
@@ -110,6 +146,7 @@ int cli_fail_error(const cli *c, const char *what, const pgv_error *e, const cha
 	if (first && note && note[0])
 		fprintf(stderr, "; %s", note);
 	fputc('\n', stderr);
+	free(rewritten);
 	return CLI_FAIL;
 }
 

@@ -1,0 +1,233 @@
+/*
+ * `pgvodbc export`: streams a table in id order to a CSV, JSON lines or .fvecs file (or standard
+ * output), one record at a time, from pgv_store_list_ext.  Vectors are written in their shortest
+ * round-trip text (or as their float32 bits in .fvecs), so they read back bit for bit.  The file
+ * is created only once the table has been read from; after a failure it holds the complete
+ * records written so far, and the message gives the --after that writes the rest.
+ */
+#include "cli.h"
+#include "progress.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One run of the command. */
+typedef struct export_run {
+	cli *c;
+	const char *path;   /* the file, or "-" */
+	FILE *fp;           /* the file, or stdout */
+	fmt_writer w;
+	uint64_t written;   /* records written */
+	int64_t last_id;    /* the id of the last one */
+	uint64_t gap_pos;   /* .fvecs: the first vector whose id is not --id-base + its position */
+	int64_t gap_id;
+	int gap;
+	cli_progress progress;
+} export_run;
+
+/* "N rows were written to FILE (ids up to X); ..." for the end of a failure message. */
+static const char *written_note(const export_run *run, char *buf, size_t cap)
+{
+	char q[96];
+	const char *to = run->fp == stdout ? "" : " to ";
+	const char *name = run->fp == stdout ? "" : cli_quote(q, sizeof(q), run->path,
+		strlen(run->path));
+
+	if (!run->fp)
+		snprintf(buf, cap, "nothing was written");
+	else if (run->written == 0)
+		snprintf(buf, cap, "no rows were written%s%s", to, name);
+	else
+		snprintf(buf, cap, "%llu %s written%s%s, ids up to %lld; export --after %lld writes "
+			"the rest", (unsigned long long)run->written, run->written == 1 ? "row was" :
+			"rows were", to, name, (long long)run->last_id, (long long)run->last_id);
+	return buf;
+}
+
+/* Reports a failed write; a reader of standard output that went away ends the export quietly. */
+static int write_failed(export_run *run)
+{
+	char q[96], note[300];
+
+	progress_clear(&run->progress);
+	if (run->fp == stdout) {
+		run->c->out.failed = 1;
+		run->c->out.err = run->w.err;
+		return cli_fail_output(run->c);
+	}
+	return cli_fail(run->c, "writing %s: %s; %s", cli_quote(q, sizeof(q), run->path,
+		strlen(run->path)), strerror(run->w.err), written_note(run, note, sizeof(note)));
+}
+
+/* Writes one row; CLI_OK or CLI_FAIL reported. */
+static int write_row(export_run *run, const pgv_row *row)
+{
+	cli *c = run->c;
+	int rc = fmt_write(&run->w, row->id, row->vector_is_null ? NULL : &row->vector);
+
+	if (rc == -2) {
+		char note[300];
+
+		progress_clear(&run->progress);
+		return cli_fail(c, "id %lld: the vector is NULL, which an .fvecs file cannot hold "
+			"(csv and jsonl can); %s", (long long)row->id,
+			written_note(run, note, sizeof(note)));
+	}
+	if (rc != 0)
+		return write_failed(run);
+	/* ids travel modulo 2^64 here: equal exactly when id == base + position */
+	if (run->w.kind == FMT_FVECS && !run->gap
+			&& (uint64_t)row->id - (uint64_t)c->opt.id_base != run->written) {
+		run->gap = 1;
+		run->gap_pos = run->written;
+		run->gap_id = row->id;
+	}
+	run->written++;
+	run->last_id = row->id;
+	progress_update(&run->progress, run->written);
+	return CLI_OK;
+}
+
+/* Streams the rows of the open iterator into the file (consumes `rows`). */
+static int export_rows(export_run *run, pgv_rows *rows)
+{
+	cli *c = run->c;
+	const pgv_row *row = NULL;
+	int st, rc = CLI_OK;
+
+	while (rc == CLI_OK && (st = pgv_rows_next(rows, &row)) == PGV_ROW)
+		rc = write_row(run, row);
+	if (rc == CLI_OK && st != PGV_DONE) {
+		char note[300];
+
+		progress_clear(&run->progress);
+		/* report before freeing: freeing may touch the connection and its error */
+		rc = cli_fail_error(c, NULL, pgv_conn_error(c->conn),
+			written_note(run, note, sizeof(note)));
+	}
+	pgv_rows_free(rows);
+	return rc;
+}
+
+/* The fvecs warning: ids are not kept, so say when importing would give other ids. */
+static void gap_warning(const export_run *run)
+{
+	long long base = (long long)run->c->opt.id_base;
+
+	if (!run->gap)
+		return;
+	fprintf(stderr, "pgvodbc: export: warning: an .fvecs file has no ids, and these are not "
+		"consecutive from %lld (vector %llu has id %lld, not %lld): importing the file gives "
+		"ids %lld and up; use csv or jsonl to keep the ids\n", base,
+		(unsigned long long)run->gap_pos, (long long)run->gap_id,
+		(long long)((uint64_t)base + run->gap_pos), base);
+}
+
+/* Prints the summary: "exported N rows to FILE" on stderr, or JSON on stdout. */
+static int summary(export_run *run)
+{
+	cli *c = run->c;
+	char q[96];
+
+	if (c->opt.json) {
+		out_begin(&c->out);
+		out_int(&c->out, "exported", (int64_t)run->written);
+		if (run->written)
+			out_int(&c->out, "last_id", run->last_id);
+		else
+			out_string(&c->out, "last_id", NULL, "");
+		if (out_end(&c->out) != 0)
+			return cli_fail_output(c);
+		return CLI_OK;
+	}
+	fprintf(stderr, "exported %llu %s", (unsigned long long)run->written,
+		run->written == 1 ? "row" : "rows");
+	if (run->fp != stdout)
+		fprintf(stderr, " to %s", cli_quote(q, sizeof(q), run->path, strlen(run->path)));
+	fputc('\n', stderr);
+	return CLI_OK;
+}
+
+/* Opens the output and writes the rows; CLI_OK or reported. */
+static int export_to(export_run *run, pgv_rows *rows)
+{
+	cli *c = run->c;
+	char q[96];
+	int rc;
+
+	run->fp = strcmp(run->path, "-") == 0 ? stdout : fopen(run->path, "wb");
+	if (!run->fp) {
+		rc = cli_fail(c, "cannot create %s: %s", cli_quote(q, sizeof(q), run->path,
+			strlen(run->path)), strerror(errno));
+		pgv_rows_free(rows);
+		return rc;
+	}
+	fmt_writer_init(&run->w, run->w.kind, run->fp);
+	/* a continuation (--after) is meant to be appended to the first part: no second header */
+	if (!c->opt.has_after && fmt_write_header(&run->w) != 0) {
+		pgv_rows_free(rows);
+		return write_failed(run);
+	}
+	rc = export_rows(run, rows);
+	errno = 0;
+	if (run->fp == stdout) {
+		if (fflush(stdout) != 0 && rc == CLI_OK) {
+			run->w.err = errno ? errno : EIO;
+			rc = write_failed(run);
+		}
+	} else if (fclose(run->fp) != 0 && rc == CLI_OK) {
+		run->w.err = errno ? errno : EIO;
+		rc = write_failed(run);
+	}
+	return rc;
+}
+
+int cmd_export(cli *c)
+{
+	pgv_fetch_opts opts = PGV_FETCH_OPTS_INIT;
+	pgv_rows *rows = NULL;
+	export_run run;
+	fmt_kind kind;
+	char q[96];
+	int rc;
+
+	if (c->opt.nargs == 0)
+		return cli_usage(c, "missing FILE (or - for standard output)");
+	if (c->opt.nargs > 1)
+		return cli_usage(c, "unexpected argument %s after FILE", cli_quote(q, sizeof(q),
+			c->opt.args[1], strlen(c->opt.args[1])));
+	if ((rc = cli_choose_format(c, c->opt.args[0], &kind)) != CLI_OK)
+		return rc;
+	if (c->opt.json && strcmp(c->opt.args[0], "-") == 0)
+		return cli_usage(c, "--json prints a summary on standard output, which the export "
+			"to - already uses");
+	memset(&run, 0, sizeof(run));
+	run.c = c;
+	run.path = c->opt.args[0];
+	run.w.kind = kind;
+	if ((rc = cli_connect(c)) != CLI_OK)
+		return rc;
+	progress_begin(&run.progress, "exported");
+	if (run.progress.tty && !c->opt.has_after) {
+		int64_t total = 0;
+
+		/* one cheap query, only for the bar and the estimate of the time left */
+		if (pgv_store_count(c->conn, &c->table, &total) != 0)
+			return cli_fail_db(c, NULL);
+		progress_total(&run.progress, (uint64_t)total);
+	}
+	opts.binary = c->opt.binary;
+	opts.page_rows = c->opt.page_rows; /* default CLI_DEFAULT_PAGE_ROWS; 0: one query */
+	opts.has_after = c->opt.has_after;
+	opts.after_id = c->opt.after;
+	if (pgv_store_list_ext(&rows, c->conn, &c->table, &opts) != 0)
+		return cli_fail_db(c, NULL);
+	rc = export_to(&run, rows);
+	progress_clear(&run.progress);
+	fmt_writer_free(&run.w);
+	gap_warning(&run);
+	if (rc == CLI_OK)
+		rc = summary(&run);
+	return rc;
+}
