@@ -19,6 +19,7 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 # Debian packages: install the missing ones in one apt-get call.
 need=()
 for pkg in gcc make cmake unixodbc unixodbc-dev odbc-postgresql libcmocka-dev libpq-dev \
+	postgresql-15 valgrind pkg-config \
 	clang libclang-rt-14-dev; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done

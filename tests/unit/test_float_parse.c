@@ -13,6 +13,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "floatbits.h"
+#include "test_scale.h"
+
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
@@ -88,24 +91,6 @@ static run *test_start(void **state, uint64_t salt)
 static void report(const run *r, const char *what)
 {
 	print_message("%s: %lu inputs, %lu decided without strtof_l\n", what, r->inputs, r->fast);
-}
-
-/* The bits of a float. */
-static uint32_t bits_of(float f)
-{
-	uint32_t bits;
-
-	memcpy(&bits, &f, sizeof(bits));
-	return bits;
-}
-
-/* The float with these bits. */
-static float from_bits(uint32_t bits)
-{
-	float f;
-
-	memcpy(&f, &bits, sizeof(f));
-	return f;
 }
 
 /* A random float: any bit pattern, NaNs and infinities included. */
@@ -242,7 +227,7 @@ static void test_float_parse__printf_forms(void **state)
 	run *r = test_start(state, 2);
 	char text[TEXT_MAX];
 
-	for (unsigned long i = 0; i < 6000000ul * r->rounds; i++) {
+	for (unsigned long i = 0; i < test_scaled(6000000ul * r->rounds); i++) {
 		int k = (int)(i % 3);
 
 		if (k < 2)
@@ -304,7 +289,7 @@ static void test_float_parse__random_digit_strings(void **state)
 	run *r = test_start(state, 4);
 	char text[TEXT_MAX];
 
-	for (unsigned long i = 0; i < 12000000ul * r->rounds; i++) {
+	for (unsigned long i = 0; i < test_scaled(12000000ul * r->rounds); i++) {
 		random_decimal(r, text);
 		check(r, text);
 	}
@@ -382,7 +367,7 @@ static void test_float_parse__halfway_cases(void **state)
 {
 	run *r = test_start(state, 5);
 
-	for (unsigned long i = 0; i < 40000ul * r->rounds; i++) {
+	for (unsigned long i = 0; i < test_scaled(40000ul * r->rounds); i++) {
 		uint64_t a = next_random(r);
 		/* few significant bits, exponent -40..19: the midpoint has few decimal digits */
 		float s = (float)(a % (1u << 24) + 1) / 1099511627776.0f; /* / 2^40 */
@@ -507,7 +492,7 @@ static void test_float_parse__vector_elements_read_as_strtof(void **state)
 	char *text = malloc(DIM_MAX * (TEXT_MAX + 3) + 3), token[TEXT_MAX], *end;
 
 	assert_non_null(text);
-	for (unsigned long round = 0; round < 4000ul * r->rounds; round++) {
+	for (unsigned long round = 0; round < test_scaled(4000ul * r->rounds); round++) {
 		size_t n = 0, dim = 1 + next_random(r) % DIM_MAX;
 		uint64_t style = next_random(r);
 
@@ -540,7 +525,7 @@ static void test_float_parse__vector_near_midpoints(void **state)
 	run *r = test_start(state, 8);
 	char text[DIM * 20 + 2], token[TEXT_MAX];
 
-	for (unsigned long round = 0; round < 100ul * r->rounds; round++) {
+	for (unsigned long round = 0; round < test_scaled(100ul * r->rounds); round++) {
 		size_t n = 0;
 
 		text[n++] = '[';
