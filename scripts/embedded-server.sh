@@ -301,11 +301,7 @@ cmd_status() {
 }
 
 cmd_env() {
-  local dir=$1
-  [[ -f $dir/odbc.ini ]] || warn "$dir/odbc.ini does not exist yet; run: $PROG start $dir"
-  printf 'export ODBCSYSINI=%q\n' "$dir"
-  printf 'export ODBCINI=%q\n' "$dir/odbc.ini"
-  printf 'export PGVODBC_DSN=%q\n' "$PROBE_DSN"
+  print_client_env "$1" "$PROBE_DSN"
 }
 
 main() {

@@ -286,11 +286,7 @@ cmd_status() {
 }
 
 cmd_env() {
-  local dir=$1
-  [[ -f $dir/odbc.ini ]] || warn "$dir/odbc.ini does not exist yet; run: $PROG start $dir"
-  printf 'export ODBCSYSINI=%q\n' "$dir"
-  printf 'export ODBCINI=%q\n' "$dir/odbc.ini"
-  printf 'export PGVODBC_DSN=%q\n' "$DSN_UNICODE"
+  print_client_env "$1" "$DSN_UNICODE"
 }
 
 main() {

@@ -100,3 +100,12 @@ close_inherited_fds() {
     fi
   done
 }
+
+# Prints the export lines that point ODBC clients at DIR's ini files, with DSN as PGVODBC_DSN.
+print_client_env() {
+  local dir=$1 dsn=$2
+  [[ -f $dir/odbc.ini ]] || warn "$dir/odbc.ini does not exist yet; run: $PROG start $dir"
+  printf 'export ODBCSYSINI=%q\n' "$dir"
+  printf 'export ODBCINI=%q\n' "$dir/odbc.ini"
+  printf 'export PGVODBC_DSN=%q\n' "$dsn"
+}

@@ -108,27 +108,44 @@ stmt_param *pgv__stmt_bind_target(pgv_stmt *st, int idx, const char *op, int *st
 	return &st->params[idx - 1];
 }
 
-/* Stores `len` bytes of text in the parameter's own buffer. */
-static int param_set_text(pgv_stmt *st, stmt_param *p, const char *text, size_t len,
-	SQLSMALLINT sqltype, const char *op)
+/* Makes room for `len` bytes of text and a NUL in the parameter's own buffer. */
+int pgv__stmt_param_room(pgv_stmt *st, stmt_param *p, size_t len, const char *op)
 {
-	if (len > (size_t)INT32_MAX)
-		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "text of %zu bytes is too long", len);
 	if (p->text_cap < len + 1) {
 		char *t = realloc(p->text, len + 1);
+
 		if (!t)
 			return pgv__conn_fail(st->conn, PGV_ENOMEM, op, "out of memory");
 		p->text = t;
 		p->text_cap = len + 1;
 	}
-	if (len)
-		memcpy(p->text, text, len);
-	p->text[len] = '\0';
+	return 0;
+}
+
+/* Marks the parameter bound to the `len` bytes of text now in its buffer. */
+void pgv__stmt_param_bound(stmt_param *p, size_t len, SQLSMALLINT sqltype)
+{
 	p->ctype = SQL_C_CHAR;
 	p->sqltype = sqltype;
 	p->ind = (SQLLEN)len;
-	p->size = len ? len : 1;
+	p->size = len ? len : 1; /* empty text: a column size of 0 is refused */
 	p->bound = 1;
+}
+
+/* Stores `len` bytes of text in the parameter's own buffer. */
+static int param_set_text(pgv_stmt *st, stmt_param *p, const char *text, size_t len,
+	SQLSMALLINT sqltype, const char *op)
+{
+	int status;
+
+	if (len > (size_t)INT32_MAX)
+		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "text of %zu bytes is too long", len);
+	if ((status = pgv__stmt_param_room(st, p, len, op)) != 0)
+		return status;
+	if (len)
+		memcpy(p->text, text, len);
+	p->text[len] = '\0';
+	pgv__stmt_param_bound(p, len, sqltype);
 	return 0;
 }
 
@@ -152,19 +169,10 @@ int pgv_stmt_bind_vector(pgv_stmt *st, int idx, const float *data, size_t dim)
 	need = pgv_vector_format(data, dim, NULL, 0);
 	if (need == SIZE_MAX)
 		return pgv__conn_fail(st->conn, PGV_ENOMEM, op, "vector text size overflows");
-	if (p->text_cap < need + 1) {
-		char *t = realloc(p->text, need + 1);
-		if (!t)
-			return pgv__conn_fail(st->conn, PGV_ENOMEM, op, "out of memory");
-		p->text = t;
-		p->text_cap = need + 1;
-	}
+	if ((status = pgv__stmt_param_room(st, p, need, op)) != 0)
+		return status;
 	pgv_vector_format(data, dim, p->text, p->text_cap);
-	p->ctype = SQL_C_CHAR;
-	p->sqltype = SQL_LONGVARCHAR;
-	p->ind = (SQLLEN)need;
-	p->size = need;
-	p->bound = 1;
+	pgv__stmt_param_bound(p, need, SQL_LONGVARCHAR);
 	return 0;
 }
 

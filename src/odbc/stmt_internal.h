@@ -49,6 +49,12 @@ struct pgv_stmt {
  */
 stmt_param *pgv__stmt_bind_target(pgv_stmt *st, int idx, const char *op, int *status);
 
+/* Makes room for `len` bytes of text and a NUL in `p`'s buffer: 0 or PGV_ENOMEM (recorded). */
+int pgv__stmt_param_room(pgv_stmt *st, stmt_param *p, size_t len, const char *op);
+
+/* Marks `p` bound to the `len` bytes of text in its buffer, sent as SQL type `sqltype`. */
+void pgv__stmt_param_bound(stmt_param *p, size_t len, SQLSMALLINT sqltype);
+
 /* Forgets the current row's column cache (keeps the buffers). */
 void pgv__stmt_columns_reset(pgv_stmt *st);
 

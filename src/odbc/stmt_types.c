@@ -31,24 +31,15 @@ static int bind_formatted(pgv_stmt *st, stmt_param *p, const void *value, format
 	const char *op)
 {
 	size_t need = fn(value, NULL, 0);
+	int status;
 
 	if (need == SIZE_MAX || need > (size_t)INT32_MAX)
 		return pgv__conn_fail(st->conn, PGV_ENOMEM, op, "value text of %zu bytes is too long",
 			need);
-	if (p->text_cap < need + 1) {
-		char *t = realloc(p->text, need + 1);
-
-		if (!t)
-			return pgv__conn_fail(st->conn, PGV_ENOMEM, op, "out of memory");
-		p->text = t;
-		p->text_cap = need + 1;
-	}
+	if ((status = pgv__stmt_param_room(st, p, need, op)) != 0)
+		return status;
 	fn(value, p->text, p->text_cap);
-	p->ctype = SQL_C_CHAR;
-	p->sqltype = SQL_LONGVARCHAR;
-	p->ind = (SQLLEN)need;
-	p->size = need ? need : 1; /* the empty bit string: a column size of 0 is refused */
-	p->bound = 1;
+	pgv__stmt_param_bound(p, need, SQL_LONGVARCHAR); /* the empty bit string is "" */
 	return 0;
 }
 
