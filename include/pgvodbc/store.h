@@ -192,8 +192,11 @@ PGV_API int pgv_rows_next(pgv_rows *rows, const pgv_row **row);
 PGV_API void pgv_rows_free(pgv_rows *rows);
 
 /*
- * Every row, in id order.  The query runs here, so a failing one (a missing table) fails this
- * call; `*out` is then NULL.  Free the iterator with pgv_rows_free.
+ * Every row, in id order.  The query runs here, so a failing one fails this call; `*out` is then
+ * NULL.  A refusal is explained from the catalog as pgv_store_knn's is: PGV_ENOTFOUND when the
+ * table or a column does not exist, PGV_EINVAL when the column is of another type than
+ * pgv_table.type says; other failures keep the server's SQLSTATE.  Free the iterator with
+ * pgv_rows_free.
  */
 PGV_API int pgv_store_list(pgv_rows **out, pgv_conn *conn, const pgv_table *table);
 

@@ -373,6 +373,8 @@ int pgv_store_list_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec,
 	}
 	status = pgv__rows_start(out, c, &t, op, st, 0);
 done:
+	if (status != 0)
+		status = pgv__store_refused(c, &t, op, PGV__METRIC_NONE, 0, status);
 	pgv__store_table_free(&t);
 	return status;
 }

@@ -13,6 +13,9 @@
 #include "pgvodbc/index.h"
 
 #define PGV__METRIC_COUNT 6
+
+/* No metric: pgv__store_refused for a query that measures nothing (a listing). */
+#define PGV__METRIC_NONE ((pgv_metric)-1)
 #define PGV__TYPE_COUNT 4
 #define PGV__METHOD_COUNT 2
 
@@ -219,7 +222,8 @@ int pgv__store_error_restore(pgv_conn *c, pgv__saved_error *s, int status);
 int pgv__store_rollback(pgv_conn *c, int status);
 
 /*
- * A refused k-NN or distances query (or index creation): maps the server's SQLSTATE to the status
+ * A refused listing, k-NN or distances query (or index creation; metric PGV__METRIC_NONE for a
+ * listing): maps the server's SQLSTATE to the status
  * a caller branches on and, outside a caller's transaction, asks the catalog and the extension
  * version to explain it (missing table or column, dimension, type or operator too new).
  * Returns the status to report.

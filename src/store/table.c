@@ -375,19 +375,28 @@ int pgv__store_refused(pgv_conn *c, const pgv__store_table *t, const char *op,
 			|| strstr(e->message, "bit lengths")))
 		mapped = PGV_EDIM;      /* "different vector dimensions 4 and 3", "different bit
 		                           lengths 4 and 3" */
-	else if (strcmp(e->sqlstate, "42883") != 0 && strcmp(e->sqlstate, "42704") != 0)
+	else if (strcmp(e->sqlstate, "42883") != 0 && strcmp(e->sqlstate, "42704") != 0
+			&& strcmp(e->sqlstate, "42846") != 0)
 		return status;          /* 42883: no such operator, 42704: no such type or operator
-		                           class, perhaps an old pgvector */
+		                           class, perhaps an old pgvector; 42846: no such cast, as
+		                           when the column is of another type than the table says */
 	pgv__store_error_save(c, &saved);
 	if (!pgv_conn_in_transaction(c)) {
 		why = pgv__store_describe(c, t, op, &coldim, NULL, 0);
 		if (why == 0 && coldim && dim && coldim != dim)
 			why = pgv__conn_fail(c, PGV_EDIM, op, "%s: the query vector has %zu dimensions "
 				"but the column %s has %zu", t->what, dim, t->vec, coldim);
-		else if (why == 0)
+		else if (why == 0 && metric != PGV__METRIC_NONE)
 			why = pgv__store_check_metric(c, t, op, metric);
 		if (why == PGV_ENOTFOUND || why == PGV_EDIM || why == PGV_EUNSUPPORTED
 				|| why == PGV_EINVAL) {
+			/* the explanation, with the SQLSTATE of the refusal it explains */
+			char *msg = strdup(pgv_conn_error(c)->message);
+
+			if (msg) {
+				pgv__conn_fail_sqlstate(c, why, saved.sqlstate, saved.native, op, "%s", msg);
+				free(msg);
+			}
 			free(saved.message);
 			return why;
 		}

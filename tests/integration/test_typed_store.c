@@ -269,6 +269,15 @@ static void test_index__bit_table(void **state)
 	assert_int_equal(pgv_store_knn(&rows, db->conn, &t, PGV_METRIC_HAMMING, shortrow, 11, 3),
 		PGV_EDIM);
 	assert_message_has(db->conn, "the query vector has 11 dimensions but the column");
+	/* the table read as vector: the server cannot cast bit to real[]; the store says why */
+	t.type = PGV_TYPE_VECTOR;
+	assert_int_equal(pgv_store_list(&rows, db->conn, &t), PGV_EINVAL);
+	assert_null(rows);
+	assert_message_has(db->conn, "is of type bit, not vector: set pgv_table.type to "
+		"PGV_TYPE_BIT");
+	assert_int_equal(pgv_store_knn(&rows, db->conn, &t, PGV_METRIC_L2, q, 12, 3), PGV_EINVAL);
+	assert_message_has(db->conn, "is of type bit, not vector");
+	t.type = PGV_TYPE_BIT;
 
 	/* indexes: HNSW for both metrics, IVFFlat for hamming; exact with generous settings */
 	io.metric = PGV_METRIC_HAMMING;
