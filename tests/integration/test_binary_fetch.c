@@ -205,7 +205,7 @@ static void test_binary_fetch__malformed_rejected(void **state)
 	}
 }
 
-/* Options: NULL is the text path, an unknown version is refused, a missing table fails here. */
+/* Options: NULL is the text path, an unknown version is refused, a missing table is named. */
 static void test_binary_fetch__options(void **state)
 {
 	testdb *db = *state;
@@ -215,9 +215,10 @@ static void test_binary_fetch__options(void **state)
 
 	t.table = "pgvt_no_such_table";
 	opts.binary = 1;
-	assert_int_equal(pgv_store_list_ext(&rows, db->conn, &t, &opts), PGV_ERROR);
+	assert_int_equal(pgv_store_list_ext(&rows, db->conn, &t, &opts), PGV_ENOTFOUND);
 	assert_null(rows);
 	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, "42P01");
+	assert_message_has(db->conn, "\"pgvt_no_such_table\": the table does not exist");
 	opts.version = 99;
 	assert_int_equal(pgv_store_list_ext(&rows, db->conn, &t, &opts), PGV_EINVAL);
 	assert_message_has(db->conn, "PGV_FETCH_OPTS_INIT");

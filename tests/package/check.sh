@@ -45,9 +45,12 @@ cmake -S "$here" -B "$work/cmake" -DCMAKE_PREFIX_PATH="$prefix" >"$work/cmake.lo
 cmake --build "$work/cmake" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "consumer build (CMake)"; }
 "$work/cmake/consumer_shared" || fail "consumer_shared (CMake, pgvodbc::pgvodbc)"
 "$work/cmake/consumer_static" || fail "consumer_static (CMake, pgvodbc::pgvodbc_static)"
-ldd "$work/cmake/consumer_shared" | grep -q "$libdir/libpgvodbc.so.0" \
-	|| fail "consumer_shared does not load the installed libpgvodbc.so.0"
-! ldd "$work/cmake/consumer_static" | grep -q libpgvodbc || fail "consumer_static loads libpgvodbc.so"
+# ldd's output is read whole first: `ldd | grep -q` under pipefail fails whenever grep stops
+# reading before ldd has finished writing (SIGPIPE).
+deps=$(ldd "$work/cmake/consumer_shared")
+[[ $deps == *"$libdir/libpgvodbc.so.0"* ]] || fail "consumer_shared does not load the installed libpgvodbc.so.0"
+deps=$(ldd "$work/cmake/consumer_static")
+[[ $deps != *libpgvodbc* ]] || fail "consumer_static loads libpgvodbc.so"
 say "find_package(pgvodbc): shared and static consumers built and ran"
 
 # pkg-config.
