@@ -3,7 +3,10 @@
 #
 #   scripts/fuzz.sh [SECONDS [HARNESS...]]
 #
-# SECONDS (default 10) per harness; HARNESS defaults to all of them.  The build goes into
+# SECONDS (default 10) per harness; HARNESS defaults to all of them.  For a run of a fixed
+# number of executions instead, PGVODBC_FUZZ_RUNS=N (SECONDS is then ignored);
+# PGVODBC_FUZZ_MAX_LEN=BYTES replaces each harness's longest input (docs/fuzzing.md has the
+# settings of the long runs).  The build goes into
 # build-fuzz (PGVODBC_FUZZ_BUILD overrides it).  Each harness runs on a temporary copy of its
 # seed corpus (tests/fuzz/corpus/<harness>), so new inputs never land in the repository; crash
 # reproducers go to <build>/artifacts/<harness>/.  Any crash, leak, sanitizer report or timeout
@@ -19,12 +22,19 @@ harnesses=("$@")
 
 say() { printf 'fuzz: %s\n' "$*" >&2; }
 
-case $seconds in
-'' | *[!0-9]*) say "SECONDS must be a whole number, not \"$seconds\""; exit 2 ;;
-esac
+whole_number() {
+	case $2 in
+	'' | *[!0-9]*) say "$1 must be a whole number, not \"$2\""; exit 2 ;;
+	esac
+}
+whole_number SECONDS "$seconds"
+runs=${PGVODBC_FUZZ_RUNS:-}
+[ -z "$runs" ] || whole_number PGVODBC_FUZZ_RUNS "$runs"
+[ -z "${PGVODBC_FUZZ_MAX_LEN:-}" ] || whole_number PGVODBC_FUZZ_MAX_LEN "$PGVODBC_FUZZ_MAX_LEN"
 
 # The longest input worth trying: 16000 floats, or a vector text around the dimension limit.
 max_len() {
+	[ -z "${PGVODBC_FUZZ_MAX_LEN:-}" ] || { echo "$PGVODBC_FUZZ_MAX_LEN"; return; }
 	case $1 in
 	fuzz_float_roundtrip) echo 64000 ;;
 	fuzz_vector_parse | fuzz_types_parse) echo 65536 ;;
@@ -49,10 +59,17 @@ for h in "${harnesses[@]}"; do
 	artifacts="$build/artifacts/$h"
 	mkdir -p "$work/$h" "$artifacts"
 	[ -d "$seeds" ] && cp -R "$seeds/." "$work/$h/"
-	args=(-max_total_time="$seconds" -timeout=25 -max_len="$(max_len "$h")"
-		-print_final_stats=1 -artifact_prefix="$artifacts/")
+	if [ -n "$runs" ]; then
+		args=(-runs="$runs")
+		what="$runs executions"
+	else
+		args=(-max_total_time="$seconds")
+		what="${seconds}s"
+	fi
+	args+=(-timeout=25 -max_len="$(max_len "$h")" -print_final_stats=1
+		-artifact_prefix="$artifacts/")
 	[ -f "$root/tests/fuzz/$h.dict" ] && args+=(-dict="$root/tests/fuzz/$h.dict")
-	say "running $h for ${seconds}s"
+	say "running $h for $what"
 	if "$build/tests/fuzz/$h" "${args[@]}" "$work/$h" >"$work/$h.log" 2>&1; then
 		grep -E '^(#[0-9]+ +DONE|Done [0-9]+ runs|stat::number_of_executed_units)' \
 			"$work/$h.log" >&2 || true
@@ -67,4 +84,4 @@ if [ ${#failed[@]} -gt 0 ]; then
 	say "failed: ${failed[*]}"
 	exit 1
 fi
-say "all harnesses ran ${seconds}s without a crash"
+say "all harnesses ran $what without a crash"
