@@ -71,7 +71,7 @@ for h in "${harnesses[@]}"; do
 	[ -f "$root/tests/fuzz/$h.dict" ] && args+=(-dict="$root/tests/fuzz/$h.dict")
 	say "running $h for $what"
 	if "$build/tests/fuzz/$h" "${args[@]}" "$work/$h" >"$work/$h.log" 2>&1; then
-		grep -E '^(#[0-9]+ +DONE|Done [0-9]+ runs|stat::number_of_executed_units)' \
+		grep -E '^(#[0-9]+[[:space:]]+DONE|Done [0-9]+ runs|stat::number_of_executed_units)' \
 			"$work/$h.log" >&2 || true
 	else
 		tail -n 60 "$work/$h.log" >&2
