@@ -54,7 +54,8 @@ PGV_API int pgv_stmt_step(pgv_stmt *stmt);
 /* The number of columns of the result, 0 for a statement without one (valid after a step). */
 PGV_API int pgv_stmt_column_count(pgv_stmt *stmt);
 
-/* The number of rows the last run inserted, updated or deleted, or -1 when not known. */
+/* The number of rows the current result's statement inserted, updated or deleted (psqlODBC
+ * reports 0 for statements that change no rows, such as DDL), or -1 when not known. */
 PGV_API int64_t pgv_stmt_changes(pgv_stmt *stmt);
 
 /*
@@ -88,6 +89,39 @@ PGV_API int pgv_stmt_column_text(pgv_stmt *stmt, int col, const char **out, size
  * it cannot be read as text (PGV_EINVAL), nor this way after a text accessor.
  */
 PGV_API int pgv_stmt_column_vector_binary(pgv_stmt *stmt, int col, pgv_vector *out);
+
+/*
+ * The number of ? parameters in the statement's SQL (from the driver, after prepare); 0 for a
+ * NULL statement.
+ */
+PGV_API int pgv_stmt_param_count(pgv_stmt *stmt);
+
+/*
+ * Moves to the next result of SQL text that holds several statements ("INSERT ...; SELECT ...").
+ * The driver sends such text as one unit (psqlODBC splits it as the server's lexer does, never on
+ * a ';' inside quotes, dollar quotes or comments), which the server runs as one implicit
+ * transaction: when any statement fails, pgv_stmt_step fails and nothing of the text is kept.
+ * After the statement has run (a first pgv_stmt_step), this drops what is left of the current
+ * result and makes the next one current: step through its rows as before; pgv_stmt_column_count,
+ * pgv_stmt_changes and the column accessors then describe it.  Returns PGV_OK when there is a
+ * next result, PGV_DONE when there is none, or a negative pgv_status.  pgv_stmt_reset goes back
+ * to running the text again from its first statement.
+ */
+PGV_API int pgv_stmt_next_result(pgv_stmt *stmt);
+
+/*
+ * The name (label) of column `col` of the current result, and the name of its type as the server
+ * calls it ("int8", "text", "vector", "halfvec", "sparsevec", "bit").  Valid after the statement
+ * has run (no current row needed).  `*out` points at the statement's copy, valid until the next
+ * result, reset or free; it is "" when the call fails.  psqlODBC names types it does not know
+ * (pgvector's, bit, json, arrays) "unknown" and gives no type OID: for a column read straight
+ * from a table column, pgv_stmt_column_type_name then asks the catalog for that column's type
+ * (one query, the first time it is asked for each column of a result); an expression, or an
+ * alias that names no column of the table, stays "unknown".  Returns 0 or a negative pgv_status
+ * (PGV_EINVAL: not run, column out of range, out NULL).
+ */
+PGV_API int pgv_stmt_column_name(pgv_stmt *stmt, int col, const char **out);
+PGV_API int pgv_stmt_column_type_name(pgv_stmt *stmt, int col, const char **out);
 
 /* Closes the current result so the statement can run again; bindings are kept. */
 PGV_API int pgv_stmt_reset(pgv_stmt *stmt);

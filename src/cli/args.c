@@ -12,11 +12,12 @@
 #include <string.h>
 
 #define BIT(cmd) (1u << (cmd))
-#define ALL_CMDS 0xFFFFu
+#define ALL_CMDS 0xFFFFFFFFu
 #define TABLE_CMDS (BIT(CMD_UPSERT) | BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) \
 	| BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX))
 #define JSON_CMDS (BIT(CMD_MIGRATE) | BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) \
-	| BIT(CMD_DEMO) | BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX))
+	| BIT(CMD_DEMO) | BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX) | BIT(CMD_SQL))
+#define CSV_CMDS (BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) | BIT(CMD_SQL))
 #define FILE_CMDS (BIT(CMD_IMPORT) | BIT(CMD_EXPORT))
 #define PAGED_CMDS (BIT(CMD_LIST) | BIT(CMD_EXPORT))
 
@@ -25,7 +26,7 @@ enum opt_id {
 	O_VECTOR_COLUMN, O_METRIC, O_K, O_ID, O_DIR, O_TO, O_STEPS, O_BATCH, O_BINARY, O_FORMAT,
 	O_SKIP, O_ID_BASE, O_AFTER, O_TYPE, O_PAGE_ROWS, O_METHOD, O_NAME, O_M, O_EF_CONSTRUCTION,
 	O_LISTS, O_CONCURRENTLY, O_EF_SEARCH, O_PROBES, O_ITERATIVE_SCAN, O_MAX_SCAN_TUPLES,
-	O_MAX_PROBES
+	O_MAX_PROBES, O_CSV, O_COMMAND, O_FILE, O_PARAM
 };
 
 typedef struct opt_def {
@@ -71,12 +72,16 @@ static const opt_def OPTS[] = {
 	{ "iterative-scan", 0, 1, BIT(CMD_KNN), O_ITERATIVE_SCAN },
 	{ "max-scan-tuples", 0, 1, BIT(CMD_KNN), O_MAX_SCAN_TUPLES },
 	{ "max-probes", 0, 1, BIT(CMD_KNN), O_MAX_PROBES },
+	{ "csv", 0, 0, CSV_CMDS, O_CSV },
+	{ "command", 'c', 1, BIT(CMD_SQL), O_COMMAND },
+	{ "file", 'f', 1, BIT(CMD_SQL), O_FILE },
+	{ "param", 0, 1, BIT(CMD_SQL), O_PARAM },
 };
 #define NOPTS (sizeof(OPTS) / sizeof(OPTS[0]))
 
 static const char *const CMD_WORDS[CMD_COUNT_] = {
 	"", "help", "migrate", "upsert", "list", "knn", "distance", "demo", "import", "export",
-	"index"
+	"index", "sql"
 };
 
 const char *cli_cmd_word(cli_cmd cmd)
@@ -289,7 +294,7 @@ static void apply(parser *p, cli *c)
 				cli_cmd_word(c->cmd));
 			break;
 		}
-		if (g->value && !g->value[0]) {
+		if (g->value && !g->value[0] && g->def->id != O_PARAM) {
 			problem(p, "option --%s needs a non-empty value", g->def->name);
 			break;
 		}
@@ -302,6 +307,14 @@ static void apply(parser *p, cli *c)
 			break;
 		case O_CONNECT: o->connect = g->value; break;
 		case O_JSON: o->json = 1; break;
+		case O_CSV: o->csv = 1; break;
+		/* room for every -c, -f and --param was reserved in cli_parse_args */
+		case O_COMMAND:
+		case O_FILE:
+			o->sql[o->nsql].value = g->value;
+			o->sql[o->nsql++].is_file = g->def->id == O_FILE;
+			break;
+		case O_PARAM: o->params[o->nparams++] = g->value; break;
 		case O_BINARY: o->binary = 1; break;
 		case O_HELP: o->help = 1; break;
 		case O_VERSION: o->version = 1; break;
@@ -417,7 +430,7 @@ int cli_parse_args(cli *c, int argc, char **argv)
 	const pgv_search_opts no_search = PGV_SEARCH_OPTS_INIT;
 	parser p;
 	cli_opts *o = &c->opt;
-	size_t nid = 0;
+	size_t nid = 0, nsql = 0, nparam = 0;
 	int rc = CLI_OK;
 
 	memset(&p, 0, sizeof(p));
@@ -452,6 +465,10 @@ int cli_parse_args(cli *c, int argc, char **argv)
 	for (size_t i = 0; i < p.ngiven; i++) {
 		if (p.given[i].def->id == O_ID)
 			nid++;
+		if (p.given[i].def->id == O_COMMAND || p.given[i].def->id == O_FILE)
+			nsql++;
+		if (p.given[i].def->id == O_PARAM)
+			nparam++;
 		if (p.given[i].def->id == O_HELP)
 			o->help = 1;
 		if (p.given[i].def->id == O_VERSION)
@@ -464,11 +481,15 @@ int cli_parse_args(cli *c, int argc, char **argv)
 		p.err[0] = '\0';
 	if (!p.err[0] && !o->help && !o->version) {
 		o->ids = nid ? calloc(nid, sizeof(*o->ids)) : NULL;
-		if (nid && !o->ids) {
+		o->sql = nsql ? calloc(nsql, sizeof(*o->sql)) : NULL;
+		o->params = nparam ? calloc(nparam, sizeof(*o->params)) : NULL;
+		if ((nid && !o->ids) || (nsql && !o->sql) || (nparam && !o->params)) {
 			problem(&p, "out of memory");
 		} else {
 			apply(&p, c);
 		}
+		if (o->json && o->csv)
+			problem(&p, "--json and --csv cannot be combined: choose one output format");
 	}
 	/* bit columns have only hamming and jaccard: the default follows the type */
 	if (!o->has_metric && o->type == PGV_TYPE_BIT)
@@ -494,7 +515,11 @@ void cli_opts_free(cli_opts *opt)
 {
 	free(opt->ids);
 	free(opt->args);
+	free(opt->sql);
+	free(opt->params);
 	opt->ids = NULL;
 	opt->args = NULL;
-	opt->nids = opt->nargs = 0;
+	opt->sql = NULL;
+	opt->params = NULL;
+	opt->nids = opt->nargs = opt->nsql = opt->nparams = 0;
 }

@@ -32,8 +32,15 @@ typedef enum cli_cmd {
 	CMD_IMPORT,
 	CMD_EXPORT,
 	CMD_INDEX,
+	CMD_SQL,
 	CMD_COUNT_ /* number of entries, not a command */
 } cli_cmd;
+
+/* One text for `sql` to run: a -c statement, or a -f file ("-" for stdin) to read. */
+typedef struct cli_sql_text {
+	const char *value;
+	int is_file;
+} cli_sql_text;
 
 /* Everything the command line said, validated (option values are already converted). */
 typedef struct cli_opts {
@@ -54,6 +61,11 @@ typedef struct cli_opts {
 	int64_t *ids;             /* --id values (allocated), nids of them */
 	size_t nids;
 	int json;                 /* --json */
+	int csv;                  /* --csv */
+	cli_sql_text *sql;        /* -c / -f (sql), in command-line order (allocated), nsql of them */
+	size_t nsql;
+	const char **params;      /* --param values (sql; allocated array), nparams of them */
+	size_t nparams;
 	int binary;               /* --binary (list, export): read vectors in pgvector's binary form */
 	fmt_kind format;          /* --format (import, export), FMT_NONE when not given */
 	uint64_t skip;            /* --skip (import): data records to pass over, default 0 */
@@ -154,6 +166,7 @@ int cmd_demo(cli *c);
 int cmd_import(cli *c);
 int cmd_export(cli *c);
 int cmd_index(cli *c);
+int cmd_sql(cli *c);
 
 /* cmd_import.c: the format of FILE (`path`, "-" for the standard streams) from --format or the
  * file's extension, checked against --id-base; CLI_OK or a usage error (reported). */

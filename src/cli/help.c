@@ -36,6 +36,7 @@ static const char TOOL_HELP[] =
 	"  import FILE|-            upsert the rows of a csv, jsonl or fvecs file, in batches\n"
 	"  export FILE|-            write every row to a csv, jsonl or fvecs file\n"
 	"  index create|drop        build or drop an HNSW or IVFFlat index\n"
+	"  sql                      run SQL (-c SQL, -f FILE or stdin) and print its results\n"
 	"  demo                     the pgvector walkthrough, end to end\n"
 	"  help [COMMAND]           this text, or a command's\n"
 	"\n"
@@ -256,6 +257,32 @@ static const char DEMO_HELP[] =
 	"distance) says which step printed it.\n"
 	"\n";
 
+static const char SQL_HELP[] =
+	"usage: pgvodbc sql [-c SQL]... [-f FILE] [--param VALUE]... [--json | --csv]\n"
+	"\n"
+	"Runs SQL and prints every result.  Each -c text and each file (-f FILE, - for stdin; with\n"
+	"neither -c nor -f, stdin) is sent to the server whole, in command-line order, as the\n"
+	"migrations are: a ';' inside quotes, dollar quotes or comments separates nothing, and the\n"
+	"statements of one text run as one implicit transaction (one fails: none of that text is\n"
+	"kept).  The first error stops the run with exit status 1 and its SQLSTATE; texts run\n"
+	"before it stay committed.\n"
+	"\n"
+	"  -c, --command SQL    SQL text to run (repeatable; each runs on its own, in order)\n"
+	"  -f, --file FILE      a file of SQL to run (- for stdin)\n"
+	"  --param VALUE        a value for the next ? marker, sent as text (repeatable; only with\n"
+	"                       exactly one -c, and as many as the text has markers)\n"
+	"  --csv                CSV (RFC 4180): a header line, then the rows; NULL is an empty field\n"
+	"  --json               JSON lines: one object per row, {\"column\":value,...}\n"
+	"\n"
+	"Text output: a header line of column names, then one line per row, tab-separated; a tab,\n"
+	"newline or backslash in a value is written \\t, \\n, \\\\; NULL is empty; result sets are\n"
+	"separated by a blank line.  vector, halfvec, sparsevec and bit columns of a table are\n"
+	"printed in vector form, [1,0,1.5] (sparsevec densely, bit one element per bit); an\n"
+	"expression of those types is printed as the server writes it.\n"
+	"A statement without a result prints \"N rows affected\" (--json: {\"rows_affected\":N};\n"
+	"--csv: on stderr); statements that change no rows, such as CREATE TABLE, say 0.\n"
+	"\n";
+
 void cli_help(FILE *fp, cli_cmd cmd)
 {
 	switch (cmd) {
@@ -298,6 +325,10 @@ void cli_help(FILE *fp, cli_cmd cmd)
 		fputs(cmd == CMD_IMPORT ? IMPORT_HELP : EXPORT_HELP, fp);
 		fputs(TABLE_HELP, fp);
 		fputc('\n', fp);
+		fputs(CONNECTION_HELP, fp);
+		break;
+	case CMD_SQL:
+		fputs(SQL_HELP, fp);
 		fputs(CONNECTION_HELP, fp);
 		break;
 	case CMD_DEMO:

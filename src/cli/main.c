@@ -107,6 +107,7 @@ static int run(cli *c)
 	case CMD_IMPORT: return cmd_import(c);
 	case CMD_EXPORT: return cmd_export(c);
 	case CMD_INDEX: return cmd_index(c);
+	case CMD_SQL: return cmd_sql(c);
 	default: return cli_usage(c, "no command given");
 	}
 }
@@ -153,6 +154,8 @@ int main(int argc, char **argv)
 		t.type = c.opt.type;
 		c.table = t;
 		out_init(&c.out, stdout, c.opt.json);
+		if (c.opt.csv)
+			out_set_csv(&c.out);
 		if (stdout_closed) {
 			/* writing would "succeed" into /dev/null: report the first write instead */
 			c.out.failed = 1;

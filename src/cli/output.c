@@ -1,4 +1,5 @@
-/* Result lines on stdout: tab-separated text or JSON lines, built whole and written at once. */
+/* Result lines on stdout: tab-separated text, CSV or JSON lines, built whole and written at
+ * once. */
 #include "output.h"
 
 #include <errno.h>
@@ -12,6 +13,11 @@ void out_init(cli_out *o, FILE *fp, int json)
 	memset(o, 0, sizeof(*o));
 	o->fp = fp;
 	o->json = json;
+}
+
+void out_set_csv(cli_out *o)
+{
+	o->csv = !o->json;
 }
 
 void out_free(cli_out *o)
@@ -134,11 +140,43 @@ static void put_json_string(cli_out *o, const char *s)
 	put(o, "\"", 1);
 }
 
+/* Appends `s` as a CSV field: as it is, or quoted with its quotes doubled when it holds a
+ * comma, a quote, CR or LF (RFC 4180). */
+static void put_csv_string(cli_out *o, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		puts_(o, s);
+		return;
+	}
+	put(o, "\"", 1);
+	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+		put(o, s, (size_t)(q - s) + 1);
+		put(o, "\"", 1);
+	}
+	puts_(o, s);
+	put(o, "\"", 1);
+}
+
+/* Appends `s` with backslash, tab, LF and CR written as \\, \t, \n and \r, so a value never
+ * splits a tab-separated line. */
+static void put_escaped(cli_out *o, const char *s)
+{
+	for (; *s; s++) {
+		const char *e = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : *s == '\n' ? "\\n"
+			: *s == '\r' ? "\\r" : NULL;
+
+		if (e)
+			puts_(o, e);
+		else
+			put(o, s, 1);
+	}
+}
+
 /* Starts a field: the separator, and the key in JSON. */
 static void field(cli_out *o, const char *key)
 {
 	if (o->nfields++ > 0)
-		put(o, o->json ? "," : "\t", 1);
+		put(o, o->json || o->csv ? "," : "\t", 1);
 	if (o->json) {
 		put_json_string(o, key);
 		put(o, ":", 1);
@@ -176,7 +214,7 @@ void out_double(cli_out *o, const char *key, const double *v, const char *null_t
 	field(o, key);
 	if (!v || (o->json && !isfinite(*v))) {
 		/* JSON has no NaN or infinity: a value that is not a number is shown as absent. */
-		puts_(o, o->json ? "null" : null_text);
+		puts_(o, o->json ? "null" : o->csv && !v ? "" : null_text);
 		return;
 	}
 	if (pgv_double_format(*v, buf, sizeof(buf)) >= sizeof(buf))
@@ -190,9 +228,11 @@ void out_vector(cli_out *o, const char *key, const pgv_vector *v, const char *nu
 
 	field(o, key);
 	if (!v || (v->dim > 0 && !v->data)) {
-		puts_(o, o->json ? "null" : null_text);
+		puts_(o, o->json ? "null" : o->csv ? "" : null_text);
 		return;
 	}
+	if (o->csv && v->dim > 1)
+		put(o, "\"", 1); /* its commas */
 	/* Room for the whole vector at once: each element is at most PGV_FLOAT_TEXT_MAX - 1 bytes
 	 * plus a comma (checked against overflow by reserve). */
 	if (v->dim < SIZE_MAX / PGV_FLOAT_TEXT_MAX)
@@ -213,17 +253,29 @@ void out_vector(cli_out *o, const char *key, const pgv_vector *v, const char *nu
 		put(o, buf, n);
 	}
 	put(o, "]", 1);
+	if (o->csv && v->dim > 1)
+		put(o, "\"", 1);
 }
 
 void out_string(cli_out *o, const char *key, const char *s, const char *null_text)
 {
 	field(o, key);
 	if (!s)
-		puts_(o, o->json ? "null" : null_text);
+		puts_(o, o->json ? "null" : o->csv ? "" : null_text);
 	else if (o->json)
 		put_json_string(o, s);
+	else if (o->csv)
+		put_csv_string(o, s);
+	else if (o->escape)
+		put_escaped(o, s);
 	else
 		puts_(o, s);
+}
+
+void out_number_text(cli_out *o, const char *key, const char *s)
+{
+	field(o, key);
+	puts_(o, s);
 }
 
 void out_bool(cli_out *o, const char *key, int v)

@@ -1,6 +1,6 @@
 /*
  * Internal to the pgvodbc command-line tool: result lines on stdout, as text (tab-separated
- * fields) or as JSON lines (one object a line).  A line is built field by field in a growing
+ * fields), CSV (RFC 4180) or JSON lines (one object a line).  A line is built field by field in a growing
  * buffer and written whole; the first failed write (or allocation) sticks, so a caller checks
  * once per row and stops.
  */
@@ -16,6 +16,8 @@
 typedef struct cli_out {
 	FILE *fp;
 	int json;          /* JSON lines instead of tab-separated text */
+	int csv;           /* CSV instead of tab-separated text (out_set_csv) */
+	int escape;        /* text mode: backslash-escape tabs, newlines and backslashes in strings */
 	const char *step;  /* when set, each JSON object begins with "step":STEP (the demo) */
 	char *line;        /* the line being built */
 	size_t len, cap;
@@ -26,6 +28,11 @@ typedef struct cli_out {
 
 /* Prepares `o` to write to `fp`. */
 void out_init(cli_out *o, FILE *fp, int json);
+
+/* Switches `o` (not in JSON mode) to CSV, RFC 4180: fields separated by commas, a field that
+ * holds a comma, a double quote, CR or LF enclosed in double quotes with its quotes doubled
+ * (so a vector "[1,2]" is quoted), SQL NULL an empty field, lines ending in LF. */
+void out_set_csv(cli_out *o);
 
 /* Releases the line buffer. */
 void out_free(cli_out *o);
@@ -43,6 +50,9 @@ void out_double(cli_out *o, const char *key, const double *v, const char *null_t
 void out_vector(cli_out *o, const char *key, const pgv_vector *v, const char *null_text);
 void out_string(cli_out *o, const char *key, const char *s, const char *null_text);
 void out_bool(cli_out *o, const char *key, int v);
+/* A field whose text is already a number in JSON's grammar (a server's integer): written as it
+ * is in every mode. */
+void out_number_text(cli_out *o, const char *key, const char *s);
 
 /* Finishes the line and writes it.  Returns 0, or -1 once any write has failed. */
 int out_end(cli_out *o);

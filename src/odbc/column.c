@@ -45,8 +45,11 @@ void pgv__stmt_columns_free(pgv_stmt *st)
 
 	if (!st->cols)
 		return;
-	for (i = 0; i < st->ncols; i++)
+	for (i = 0; i < st->ncols; i++) {
 		free(st->cols[i].buf);
+		free(st->cols[i].name);
+		free(st->cols[i].type_name);
+	}
 	free(st->cols);
 	st->cols = NULL;
 }

@@ -314,6 +314,9 @@ static int execute(pgv_stmt *st)
 		return pgv__odbc_fail(c, SQL_HANDLE_STMT, st->h, rc, st->runs == 1
 			? "pgv_stmt_step: SQLExecDirect" : "pgv_stmt_step: SQLExecute");
 	st->executed = 1;
+	/* freed with the count they were made for: a multi-statement text's last result may have
+	 * had another count than this run's first (pgv_stmt_next_result) */
+	pgv__stmt_columns_free(st);
 	rc = SQLNumResultCols(st->h, &st->ncols);
 	if (!SQL_SUCCEEDED(rc))
 		return pgv__odbc_fail(c, SQL_HANDLE_STMT, st->h, rc, "pgv_stmt_step: SQLNumResultCols");

@@ -26,6 +26,8 @@ typedef struct stmt_column {
 	char *buf;    /* NUL-terminated text (or bytes); kept across rows to reuse the allocation */
 	size_t len;
 	size_t cap;
+	char *name;      /* the column's label, asked once per result (stmt_results.c) */
+	char *type_name; /* its type's name, asked once per result (stmt_results.c) */
 } stmt_column;
 
 struct pgv_stmt {
