@@ -94,6 +94,39 @@ PGV_API int pgv_conn_vector_version(pgv_conn *conn, int *out, char *text, size_t
  */
 PGV_API int pgv_conn_driver_name(pgv_conn *conn, char *buf, size_t cap);
 
+/* What pgv_conn_info reports (the ODBC SQLGetInfo item in parentheses). */
+typedef enum pgv_info_item {
+	PGV_INFO_DRIVER_NAME = 0,     /* the driver's file, "psqlodbcw.so" (SQL_DRIVER_NAME) */
+	PGV_INFO_DRIVER_VERSION,      /* "13.02.0000" (SQL_DRIVER_VER) */
+	PGV_INFO_DRIVER_ODBC_VERSION, /* the ODBC version the driver implements (SQL_DRIVER_ODBC_VER) */
+	PGV_INFO_DM_VERSION,          /* the driver manager's version (SQL_DM_VER) */
+	PGV_INFO_DBMS_NAME,           /* "PostgreSQL" (SQL_DBMS_NAME) */
+	PGV_INFO_DBMS_VERSION,        /* the server's version as the driver reads it (SQL_DBMS_VER) */
+	PGV_INFO_DATA_SOURCE,         /* the DSN, "" for a DSN-less connection (SQL_DATA_SOURCE_NAME) */
+	PGV_INFO_DATABASE,            /* the current database (SQL_DATABASE_NAME) */
+	PGV_INFO_SERVER,              /* the server's host name as configured (SQL_SERVER_NAME) */
+	PGV_INFO_USER                 /* the user name (SQL_USER_NAME) */
+} pgv_info_item;
+
+/*
+ * Writes what the driver reports for `item` on the open connection into `out` (`cap` bytes,
+ * 1..32767, NUL-terminated).  Returns 0, PGV_EINVAL (a bad argument, or a value longer than
+ * cap - 1: `out` is then ""), PGV_ECONN (not connected) or the driver's failure.
+ */
+PGV_API int pgv_conn_info(char *out, size_t cap, pgv_conn *conn, pgv_info_item item);
+
+/*
+ * Writes the value of the driver setting `key` (matched without regard to case: "Fetch",
+ * "UseDeclareFetch", "UseServerSidePrepare") as it is in effect on the open connection into `out`
+ * (`cap` bytes, NUL-terminated): the value the driver wrote into the connection string it
+ * completed at connect, which for psqlODBC holds every setting, whether it came from the
+ * connection string, the DSN, odbcinst.ini or the driver's default.  The password is never kept,
+ * so "PWD" and "Password" are never found.  Returns 0, PGV_ENOTFOUND (the driver did not report
+ * that key), PGV_EINVAL (a bad argument or a value that does not fit: `out` is then ""), or
+ * PGV_ECONN (not connected).
+ */
+PGV_API int pgv_conn_setting(char *out, size_t cap, pgv_conn *conn, const char *key);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,7 +16,8 @@
 #define TABLE_CMDS (BIT(CMD_UPSERT) | BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) \
 	| BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX))
 #define JSON_CMDS (BIT(CMD_MIGRATE) | BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) \
-	| BIT(CMD_DEMO) | BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX) | BIT(CMD_SQL))
+	| BIT(CMD_DEMO) | BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX) | BIT(CMD_SQL) \
+	| BIT(CMD_INFO))
 #define CSV_CMDS (BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) | BIT(CMD_SQL))
 #define FILE_CMDS (BIT(CMD_IMPORT) | BIT(CMD_EXPORT))
 #define PAGED_CMDS (BIT(CMD_LIST) | BIT(CMD_EXPORT))
@@ -81,7 +82,7 @@ static const opt_def OPTS[] = {
 
 static const char *const CMD_WORDS[CMD_COUNT_] = {
 	"", "help", "migrate", "upsert", "list", "knn", "distance", "demo", "import", "export",
-	"index", "sql"
+	"index", "sql", "info"
 };
 
 const char *cli_cmd_word(cli_cmd cmd)

@@ -33,6 +33,7 @@ typedef enum cli_cmd {
 	CMD_EXPORT,
 	CMD_INDEX,
 	CMD_SQL,
+	CMD_INFO,
 	CMD_COUNT_ /* number of entries, not a command */
 } cli_cmd;
 
@@ -167,6 +168,7 @@ int cmd_import(cli *c);
 int cmd_export(cli *c);
 int cmd_index(cli *c);
 int cmd_sql(cli *c);
+int cmd_info(cli *c);
 
 /* cmd_import.c: the format of FILE (`path`, "-" for the standard streams) from --format or the
  * file's extension, checked against --id-base; CLI_OK or a usage error (reported). */

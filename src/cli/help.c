@@ -37,6 +37,7 @@ static const char TOOL_HELP[] =
 	"  export FILE|-            write every row to a csv, jsonl or fvecs file\n"
 	"  index create|drop        build or drop an HNSW or IVFFlat index\n"
 	"  sql                      run SQL (-c SQL, -f FILE or stdin) and print its results\n"
+	"  info                     what the connection gives: driver, settings, server, pgvector\n"
 	"  demo                     the pgvector walkthrough, end to end\n"
 	"  help [COMMAND]           this text, or a command's\n"
 	"\n"
@@ -283,6 +284,21 @@ static const char SQL_HELP[] =
 	"--csv: on stderr); statements that change no rows, such as CREATE TABLE, say 0.\n"
 	"\n";
 
+static const char INFO_HELP[] =
+	"usage: pgvodbc info [--json]\n"
+	"\n"
+	"Reports what the connection gives, as the driver and the server say it: the driver, its\n"
+	"version and the driver manager's; the DSN, database and user; the DBMS and its version;\n"
+	"psqlODBC's settings in effect (use_server_side_prepare, use_declare_fetch, fetch,\n"
+	"comm_log, debug: from the connection string the driver completed); the server's version;\n"
+	"the pgvector version installed in this database and the one available; which vector\n"
+	"types, metrics and index methods the server has; and pgvector's search settings\n"
+	"(hnsw.*, ivfflat.*) as this session sees them.\n"
+	"\n"
+	"  --json               one JSON object with the same keys (numbers as numbers, lists as\n"
+	"                       arrays, unknown values as null)\n"
+	"\n";
+
 void cli_help(FILE *fp, cli_cmd cmd)
 {
 	switch (cmd) {
@@ -329,6 +345,10 @@ void cli_help(FILE *fp, cli_cmd cmd)
 		break;
 	case CMD_SQL:
 		fputs(SQL_HELP, fp);
+		fputs(CONNECTION_HELP, fp);
+		break;
+	case CMD_INFO:
+		fputs(INFO_HELP, fp);
 		fputs(CONNECTION_HELP, fp);
 		break;
 	case CMD_DEMO:

@@ -108,6 +108,7 @@ static int run(cli *c)
 	case CMD_EXPORT: return cmd_export(c);
 	case CMD_INDEX: return cmd_index(c);
 	case CMD_SQL: return cmd_sql(c);
+	case CMD_INFO: return cmd_info(c);
 	default: return cli_usage(c, "no command given");
 	}
 }

@@ -118,7 +118,8 @@ static int exec_direct(pgv_conn *c, const char *sql, const char *op)
 int pgv_conn_open(pgv_conn **out, const char *target)
 {
 	pgv_conn *c;
-	char *connstr, what[256];
+	char *connstr, *completed, what[256];
+	SQLSMALLINT completed_len = 0;
 	SQLRETURN rc;
 	int status;
 
@@ -147,11 +148,17 @@ int pgv_conn_open(pgv_conn **out, const char *target)
 	connstr = connection_string(target);
 	if (!connstr)
 		return pgv__conn_fail(c, PGV_ENOMEM, "pgv_conn_open", "out of memory");
+	/* the completed string is what pgv_conn_setting reads (conn_info.c); without memory for it
+	 * the connect goes on and the settings are unknown */
+	completed = malloc(PGV__COMPLETED_CAP);
 	pthread_mutex_lock(&connect_lock);
-	rc = SQLDriverConnect(c->dbc, NULL, (SQLCHAR *)connstr, SQL_NTS, NULL, 0, NULL,
-		SQL_DRIVER_NOPROMPT);
+	rc = SQLDriverConnect(c->dbc, NULL, (SQLCHAR *)connstr, SQL_NTS, (SQLCHAR *)completed,
+		completed ? PGV__COMPLETED_CAP : 0, &completed_len, SQL_DRIVER_NOPROMPT);
 	pthread_mutex_unlock(&connect_lock);
 	free(connstr);
+	if (SQL_SUCCEEDED(rc) && completed)
+		pgv__conn_keep_settings(c, completed, completed_len);
+	free(completed);
 	if (!SQL_SUCCEEDED(rc)) {
 		pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, "pgv_conn_open: SQLDriverConnect");
 		describe_target(target, what, sizeof(what));
@@ -191,6 +198,7 @@ void pgv_conn_close(pgv_conn *c)
 	if (c->env)
 		SQLFreeHandle(SQL_HANDLE_ENV, c->env);
 	free(c->msg);
+	free(c->settings);
 	free(c);
 }
 

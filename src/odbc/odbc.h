@@ -25,7 +25,18 @@ struct pgv_conn {
 	char *msg;          /* heap buffer for err.message (any length) */
 	size_t msg_cap;
 	char op[96];        /* err.operation */
+	char *settings;     /* the driver's completed connection string without its password
+	                     * (conn_info.c), NULL when unknown */
 };
+
+/* Room for the driver's completed connection string (psqlODBC 13 writes about 560 bytes). */
+#define PGV__COMPLETED_CAP 8192
+
+/*
+ * Keeps the `len` bytes of the completed connection string `s` in conn->settings, without the
+ * password keys; nothing when memory runs out (the settings are then unknown).
+ */
+void pgv__conn_keep_settings(pgv_conn *conn, const char *s, SQLSMALLINT len);
 
 /*
  * SQL text as handed to the driver: a copy ending in a newline (newly allocated; free()), because

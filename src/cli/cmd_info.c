@@ -1,0 +1,275 @@
+/*
+ * `pgvodbc info`: what the connection gives, as the driver and the server report it (nothing
+ * assumed): the driver and its version, the driver settings in effect, the server's version, the
+ * pgvector version, and which vector types, metrics, index methods and search settings the
+ * server has.  Text is one "key: value" line each; --json one object with the same keys.
+ */
+#include "cli.h"
+
+#include <string.h>
+
+/* The SQL of this command. */
+static const char SQL_SERVER_VERSION[] =
+	"SELECT current_setting('server_version'), current_setting('server_version_num')";
+static const char SQL_AVAILABLE_VECTOR[] =
+	"SELECT default_version FROM pg_catalog.pg_available_extensions WHERE name = 'vector'";
+/* pgvector's operators by the types they take: a type is usable when it has one (bit is a
+ * core type, but pgvector 0.7.0 added its <~> and <%>) */
+static const char SQL_OPERATORS[] =
+	"SELECT DISTINCT t.typname, o.oprname FROM pg_catalog.pg_operator o "
+	"JOIN pg_catalog.pg_type t ON t.oid = o.oprleft "
+	"WHERE o.oprright = o.oprleft AND t.typname IN ('vector', 'halfvec', 'sparsevec', 'bit') "
+	"AND o.oprname IN ('<->', '<#>', '<=>', '<+>', '<~>', '<%>')";
+static const char SQL_INDEX_METHODS[] =
+	"SELECT amname FROM pg_catalog.pg_am WHERE amtype = 'i' AND amname IN ('hnsw', 'ivfflat')";
+/* pgvector defines its settings when its library loads, which reading a vector does */
+static const char SQL_LOAD_VECTOR[] = "SELECT '[1]'::vector IS NULL";
+static const char SQL_SEARCH_SETTINGS[] =
+	"SELECT name, setting FROM pg_catalog.pg_settings "
+	"WHERE name LIKE 'hnsw.%' OR name LIKE 'ivfflat.%' ORDER BY name";
+
+/* psqlODBC's settings worth knowing, with the keys the report gives them. */
+static const struct { const char *driver_key, *key; } DRIVER_SETTINGS[] = {
+	{ "UseServerSidePrepare", "use_server_side_prepare" },
+	{ "UseDeclareFetch", "use_declare_fetch" },
+	{ "Fetch", "fetch" },
+	{ "CommLog", "comm_log" },
+	{ "Debug", "debug" },
+};
+
+/* Types, metrics and index methods in the order the report lists them. */
+static const char *const TYPES[] = { "vector", "halfvec", "sparsevec", "bit" };
+static const struct { const char *op, *metric; } METRICS[] = {
+	{ "<->", "l2" }, { "<#>", "ip" }, { "<=>", "cosine" }, { "<+>", "l1" },
+	{ "<~>", "hamming" }, { "<%>", "jaccard" },
+};
+static const char *const METHODS[] = { "hnsw", "ivfflat" };
+
+/* Whether `s` is a non-empty run of decimal digits (printed as a JSON number). */
+static int all_digits(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/* One entry: "key: value" in text; "key":value in the JSON object (a number when it is one;
+ * NULL: JSON null, text "unknown"). */
+static void entry(cli *c, const char *key, const char *value)
+{
+	if (c->out.json) {
+		if (value && all_digits(value))
+			out_number_text(&c->out, key, value);
+		else
+			out_string(&c->out, key, value, "");
+		return;
+	}
+	{
+		/* keys are this file's and values a driver's or server's short words */
+		char line[1024];
+
+		snprintf(line, sizeof(line), "%s: %s", key, value ? value : "unknown");
+		out_text(&c->out, line);
+	}
+}
+
+/* A list entry of names from a fixed set (no escaping needed): a JSON array, or "a, b" text
+ * ("none" when empty). */
+static void list_entry(cli *c, const char *key, const char *const *names, size_t n)
+{
+	char buf[256];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	if (c->out.json)
+		len += (size_t)snprintf(buf, sizeof(buf), "[");
+	for (size_t i = 0; i < n && len < sizeof(buf); i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, c->out.json ? "%s\"%s\""
+			: "%s%s", i ? (c->out.json ? "," : ", ") : "", names[i]);
+	if (c->out.json) {
+		if (len < sizeof(buf))
+			snprintf(buf + len, sizeof(buf) - len, "]");
+		out_number_text(&c->out, key, buf);
+	} else {
+		entry(c, key, n ? buf : "none");
+	}
+}
+
+/* Runs `sql` and hands each row's first two columns (as text; "" for a missing second) to
+ * `fn`; CLI_OK or reported. */
+static int each_row(cli *c, const char *sql, void (*fn)(void *ctx, const char *a,
+	const char *b), void *ctx, const char *what)
+{
+	pgv_stmt *st = NULL;
+	int rc;
+
+	if (pgv_stmt_prepare(&st, c->conn, sql) != 0)
+		return cli_fail_db(c, what);
+	while ((rc = pgv_stmt_step(st)) == PGV_ROW) {
+		const char *a = "", *b = "";
+
+		if (pgv_stmt_column_text(st, 1, &a, NULL) < 0
+				|| (pgv_stmt_column_count(st) > 1 && pgv_stmt_column_text(st, 2, &b, NULL) < 0)) {
+			rc = PGV_ERROR;
+			break;
+		}
+		fn(ctx, a, b);
+	}
+	if (rc != PGV_DONE) {
+		rc = cli_fail_db(c, what);
+		pgv_stmt_free(st);
+		return rc;
+	}
+	pgv_stmt_free(st);
+	return CLI_OK;
+}
+
+/* What the server has of pgvector: flags by index into TYPES, METRICS, METHODS. */
+typedef struct caps {
+	int type[4];
+	int metric[6];
+	int method[2];
+	char version[2][64]; /* server_version, server_version_num */
+	char available[64];
+} caps;
+
+static void got_operator(void *ctx, const char *type, const char *op)
+{
+	caps *k = ctx;
+
+	for (size_t i = 0; i < sizeof(TYPES) / sizeof(TYPES[0]); i++)
+		if (strcmp(type, TYPES[i]) == 0)
+			k->type[i] = 1;
+	for (size_t i = 0; i < sizeof(METRICS) / sizeof(METRICS[0]); i++)
+		if (strcmp(op, METRICS[i].op) == 0)
+			k->metric[i] = 1;
+}
+
+static void got_method(void *ctx, const char *name, const char *unused)
+{
+	caps *k = ctx;
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(METHODS) / sizeof(METHODS[0]); i++)
+		if (strcmp(name, METHODS[i]) == 0)
+			k->method[i] = 1;
+}
+
+static void got_version(void *ctx, const char *text, const char *num)
+{
+	caps *k = ctx;
+
+	snprintf(k->version[0], sizeof(k->version[0]), "%s", text);
+	snprintf(k->version[1], sizeof(k->version[1]), "%s", num);
+}
+
+static void got_available(void *ctx, const char *version, const char *unused)
+{
+	caps *k = ctx;
+
+	(void)unused;
+	snprintf(k->available, sizeof(k->available), "%s", version);
+}
+
+static void got_setting(void *ctx, const char *name, const char *value)
+{
+	entry(ctx, name, value);
+}
+
+/* The driver's part: SQLGetInfo items and the settings in effect. */
+static int driver_part(cli *c)
+{
+	static const struct { pgv_info_item item; const char *key; } ITEMS[] = {
+		{ PGV_INFO_DRIVER_NAME, "driver" },
+		{ PGV_INFO_DRIVER_VERSION, "driver_version" },
+		{ PGV_INFO_DRIVER_ODBC_VERSION, "driver_odbc_version" },
+		{ PGV_INFO_DM_VERSION, "driver_manager_version" },
+		{ PGV_INFO_DATA_SOURCE, "data_source" },
+		{ PGV_INFO_DATABASE, "database" },
+		{ PGV_INFO_USER, "user" },
+		{ PGV_INFO_DBMS_NAME, "dbms" },
+		{ PGV_INFO_DBMS_VERSION, "dbms_version" },
+	};
+	char buf[256];
+
+	for (size_t i = 0; i < sizeof(ITEMS) / sizeof(ITEMS[0]); i++) {
+		if (pgv_conn_info(buf, sizeof(buf), c->conn, ITEMS[i].item) != 0)
+			return cli_fail_db(c, "asking the driver");
+		entry(c, ITEMS[i].key, buf);
+	}
+	for (size_t i = 0; i < sizeof(DRIVER_SETTINGS) / sizeof(DRIVER_SETTINGS[0]); i++) {
+		int rc = pgv_conn_setting(buf, sizeof(buf), c->conn, DRIVER_SETTINGS[i].driver_key);
+
+		if (rc != 0 && rc != PGV_ENOTFOUND)
+			return cli_fail_db(c, "reading the driver settings");
+		entry(c, DRIVER_SETTINGS[i].key, rc == 0 ? buf : NULL);
+	}
+	return CLI_OK;
+}
+
+int cmd_info(cli *c)
+{
+	caps k;
+	const char *names[6];
+	char vtext[64];
+	size_t n;
+	int rc, vnum = 0, have_vector;
+
+	if (c->opt.nargs > 0)
+		return cli_usage(c, "info takes no arguments");
+	if ((rc = cli_connect(c)) != CLI_OK)
+		return rc;
+	memset(&k, 0, sizeof(k));
+	if (c->out.json)
+		out_begin(&c->out);
+	if ((rc = driver_part(c)) != CLI_OK)
+		return rc;
+	if ((rc = each_row(c, SQL_SERVER_VERSION, got_version, &k, "reading the server version"))
+			!= CLI_OK)
+		return rc;
+	entry(c, "server_version", k.version[0]);
+	entry(c, "server_version_num", k.version[1]);
+	rc = pgv_conn_vector_version(c->conn, &vnum, vtext, sizeof(vtext));
+	if (rc != 0 && rc != PGV_ENOTFOUND)
+		return cli_fail_db(c, "reading the pgvector version");
+	have_vector = rc == 0;
+	entry(c, "pgvector", have_vector ? vtext : NULL);
+	if ((rc = each_row(c, SQL_AVAILABLE_VECTOR, got_available, &k,
+			"reading the available extensions")) != CLI_OK)
+		return rc;
+	entry(c, "pgvector_available", k.available[0] ? k.available : NULL);
+	if ((rc = each_row(c, SQL_OPERATORS, got_operator, &k, "reading the operators")) != CLI_OK
+			|| (rc = each_row(c, SQL_INDEX_METHODS, got_method, &k,
+				"reading the index methods")) != CLI_OK)
+		return rc;
+	n = 0;
+	for (size_t i = 0; i < sizeof(TYPES) / sizeof(TYPES[0]); i++)
+		if (k.type[i])
+			names[n++] = TYPES[i];
+	list_entry(c, "types", names, n);
+	n = 0;
+	for (size_t i = 0; i < sizeof(METRICS) / sizeof(METRICS[0]); i++)
+		if (k.metric[i])
+			names[n++] = METRICS[i].metric;
+	list_entry(c, "metrics", names, n);
+	n = 0;
+	for (size_t i = 0; i < sizeof(METHODS) / sizeof(METHODS[0]); i++)
+		if (k.method[i])
+			names[n++] = METHODS[i];
+	list_entry(c, "index_methods", names, n);
+	if (have_vector) {
+		/* a vector type outside the search_path leaves the settings undefined: not an error */
+		pgv_conn_exec(c->conn, SQL_LOAD_VECTOR);
+		if (pgv_conn_is_lost(c->conn))
+			return cli_fail_db(c, "loading pgvector");
+	}
+	if ((rc = each_row(c, SQL_SEARCH_SETTINGS, got_setting, c, "reading the search settings"))
+			!= CLI_OK)
+		return rc;
+	if (c->out.json && out_end(&c->out) != 0)
+		return cli_fail_output(c);
+	return c->out.failed ? cli_fail_output(c) : CLI_OK;
+}

@@ -1,0 +1,101 @@
+/*
+ * Integration: `pgvodbc info`, run as a child process on the server named by PGVODBC_TEST_DSN.
+ * Pins down: the text report is "key: value" lines and --json one object with the same facts;
+ * the driver settings shown are the DSN's own (pgvodbc_declfetch shows use_declare_fetch 1 and
+ * fetch 2); the pgvector version is the one the server reports; vector types, metrics and
+ * index methods of pgvector 0.7 and later are all listed; pgvector's search settings are read
+ * from the server (a value SET in the session shows); an argument is a usage error.
+ */
+#include "testdb.h"
+#include "clirun.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void test_cli_info__text_report(void **state)
+{
+	testdb *db = *state;
+	char want[96], version[32];
+	int num = 0;
+	clirun r = { 0 };
+	int declfetch = strcmp(testdb_dsn(), "pgvodbc_declfetch") == 0;
+
+	assert_pgv(db->conn, pgv_conn_vector_version(db->conn, &num, version, sizeof(version)), 0);
+	CLI(&r, NULL, 0, "info");
+	assert_status(&r, 0);
+	assert_prefix(r.out, "driver: psqlodbc");
+	assert_contains(r.out, "\ndbms: PostgreSQL\n");
+	snprintf(want, sizeof(want), "\npgvector: %s\n", version);
+	assert_contains(r.out, want);
+	assert_contains(r.out, declfetch ? "\nuse_declare_fetch: 1\nfetch: 2\n"
+		: "\nuse_declare_fetch: 0\nfetch: 100\n");
+	assert_contains(r.out, "\ntypes: vector, halfvec, sparsevec, bit\n");
+	assert_contains(r.out, "\nmetrics: l2, ip, cosine, l1, hamming, jaccard\n");
+	assert_contains(r.out, "\nindex_methods: hnsw, ivfflat\n");
+	assert_contains(r.out, "\nhnsw.ef_search: ");
+	assert_contains(r.out, "\nivfflat.probes: ");
+	assert_true(strstr(r.out, "PWD") == NULL && strstr(r.out, "assword") == NULL);
+	clirun_free(&r);
+}
+
+static void test_cli_info__json_object(void **state)
+{
+	clirun r = { 0 };
+	char buf[128];
+
+	(void)state;
+	CLI(&r, NULL, 0, "info", "--json");
+	assert_status(&r, 0);
+	assert_prefix(r.out, "{\"driver\":\"psqlodbc");
+	/* one object, one line */
+	assert_true(strchr(r.out, '\n') == r.out + strlen(r.out) - 1);
+	assert_string_equal(clirun_json_value(r.out, "dbms", buf, sizeof(buf)), "\"PostgreSQL\"");
+	assert_string_equal(clirun_json_value(r.out, "index_methods", buf, sizeof(buf)),
+		"[\"hnsw\",\"ivfflat\"]");
+	assert_string_equal(clirun_json_value(r.out, "types", buf, sizeof(buf)),
+		"[\"vector\",\"halfvec\",\"sparsevec\",\"bit\"]");
+	clirun_json_value(r.out, "server_version_num", buf, sizeof(buf));
+	assert_true(buf[0] >= '1' && buf[0] <= '9');
+	clirun_free(&r);
+}
+
+/* The search settings are the server's, as a session of the tool sees them: on the embedded
+ * server every connection shares one session, so a SET made here shows (77); on a real server a
+ * new session has the default.  Either way `info` agrees with what `sql` reads in its session. */
+static void test_cli_info__search_settings_from_server(void **state)
+{
+	testdb *db = *state;
+	clirun r = { 0 };
+	char want[64];
+	const char *v;
+
+	testdb_exec(db, "SELECT '[1]'::vector IS NULL"); /* pgvector's settings exist once loaded */
+	testdb_exec(db, "SET hnsw.ef_search = 77");
+	CLI(&r, NULL, 0, "sql", "-c", "SELECT '[1]'::vector IS NULL AS loaded", "-c",
+		"SELECT current_setting('hnsw.ef_search') AS v");
+	assert_status(&r, 0);
+	v = strstr(r.out, "\nv\n");
+	assert_non_null(v);
+	snprintf(want, sizeof(want), "\nhnsw.ef_search: %.*s\n", (int)strcspn(v + 3, "\n"), v + 3);
+	clirun_free(&r);
+	CLI(&r, NULL, 0, "info");
+	assert_status(&r, 0);
+	assert_contains(r.out, want);
+	clirun_free(&r);
+	testdb_exec(db, "RESET hnsw.ef_search");
+	CLI(&r, NULL, 0, "info", "extra");
+	assert_status(&r, 2);
+	assert_contains(r.err, "info takes no arguments");
+	clirun_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cli_info__text_report),
+		cmocka_unit_test(test_cli_info__json_object),
+		cmocka_unit_test(test_cli_info__search_settings_from_server),
+	};
+
+	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+}
