@@ -89,6 +89,16 @@ PGV_API int pgv_index_drop(pgv_conn *conn, const pgv_table *table, const char *n
 	int *dropped);
 
 /*
+ * Asks the catalog whether the table has an index named `name` (in whatever schema the index
+ * lives; an index of that name on another table does not count): `*out` 1 or 0.  With
+ * pgv_index_name it makes "create if not exists": ask, then create only when the answer is 0
+ * (another session may create it in between: pgv_index_create then fails with 42P07).
+ * Returns 0, PGV_EINVAL (out NULL, name NULL or empty), PGV_ENOTFOUND (the table does not exist)
+ * or another negative status from the server.
+ */
+PGV_API int pgv_index_exists(int *out, pgv_conn *conn, const pgv_table *table, const char *name);
+
+/*
  * The name pgv_index_create gives an index with these options (opts->name, or the default
  * derived from table, column, method and metric), as newly allocated text in `*out` (free with
  * pgv_text_free).  No connection needed.  Returns 0, PGV_EINVAL (bad table or options; thread

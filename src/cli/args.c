@@ -15,7 +15,7 @@
 #define ALL_CMDS 0xFFFFFFFFu
 #define TABLE_CMDS (BIT(CMD_UPSERT) | BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) \
 	| BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX))
-#define JSON_CMDS (BIT(CMD_MIGRATE) | BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) \
+#define JSON_CMDS (BIT(CMD_MIGRATE) | BIT(CMD_UPSERT) | BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) \
 	| BIT(CMD_DEMO) | BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX) | BIT(CMD_SQL) \
 	| BIT(CMD_INFO))
 #define CSV_CMDS (BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) | BIT(CMD_SQL))
@@ -27,7 +27,7 @@ enum opt_id {
 	O_VECTOR_COLUMN, O_METRIC, O_K, O_ID, O_DIR, O_TO, O_STEPS, O_BATCH, O_BINARY, O_FORMAT,
 	O_SKIP, O_ID_BASE, O_AFTER, O_TYPE, O_PAGE_ROWS, O_METHOD, O_NAME, O_M, O_EF_CONSTRUCTION,
 	O_LISTS, O_CONCURRENTLY, O_EF_SEARCH, O_PROBES, O_ITERATIVE_SCAN, O_MAX_SCAN_TUPLES,
-	O_MAX_PROBES, O_CSV, O_COMMAND, O_FILE, O_PARAM
+	O_MAX_PROBES, O_CSV, O_COMMAND, O_FILE, O_PARAM, O_IF_NOT_EXISTS
 };
 
 typedef struct opt_def {
@@ -50,7 +50,7 @@ static const opt_def OPTS[] = {
 	{ "vector-column", 0, 1, TABLE_CMDS, O_VECTOR_COLUMN },
 	{ "type", 0, 1, TABLE_CMDS, O_TYPE },
 	{ "metric", 0, 1, BIT(CMD_KNN) | BIT(CMD_DISTANCE) | BIT(CMD_INDEX), O_METRIC },
-	{ "k", 0, 1, BIT(CMD_KNN), O_K },
+	{ "k", 'k', 1, BIT(CMD_KNN), O_K },
 	{ "id", 0, 1, BIT(CMD_DISTANCE), O_ID },
 	{ "dir", 0, 1, BIT(CMD_MIGRATE), O_DIR },
 	{ "to", 0, 1, BIT(CMD_MIGRATE), O_TO },
@@ -77,6 +77,7 @@ static const opt_def OPTS[] = {
 	{ "command", 'c', 1, BIT(CMD_SQL), O_COMMAND },
 	{ "file", 'f', 1, BIT(CMD_SQL), O_FILE },
 	{ "param", 0, 1, BIT(CMD_SQL), O_PARAM },
+	{ "if-not-exists", 0, 0, BIT(CMD_INDEX), O_IF_NOT_EXISTS },
 };
 #define NOPTS (sizeof(OPTS) / sizeof(OPTS[0]))
 
@@ -146,7 +147,9 @@ typedef struct parser {
 	given *given;
 	size_t ngiven;
 	char **pos;
+	int *pos_at;    /* argv index of each positional */
 	size_t npos;
+	int unknown_at; /* argv index of the first unknown option, 0 when none */
 	char err[512];
 } parser;
 
@@ -174,6 +177,25 @@ static int is_option(const char *arg)
 		&& arg[1] != '.';
 }
 
+/* Records an unknown long option (`name`, `n` bytes, at argv index `at`), with the closest
+ * known option when one is close: "unknown option --dns; did you mean --dsn?". */
+static void unknown_option(parser *p, const char *name, size_t n, int at)
+{
+	const char *names[sizeof(OPTS) / sizeof(OPTS[0])], *near;
+	char word[65];
+
+	for (size_t j = 0; j < NOPTS; j++)
+		names[j] = OPTS[j].name;
+	snprintf(word, sizeof(word), "%.*s", (int)(n > 64 ? 64 : n), name);
+	near = n <= 64 ? cli_suggest(word, names, NOPTS) : NULL;
+	if (!p->unknown_at && !p->err[0])
+		p->unknown_at = at;
+	if (near)
+		problem(p, "unknown option --%.60s; did you mean --%s?", word, near);
+	else
+		problem(p, "unknown option --%.60s", word);
+}
+
 /* First pass: sorts argv into options (looked up, values taken) and positionals. */
 static int scan(parser *p, int argc, char **argv)
 {
@@ -181,7 +203,8 @@ static int scan(parser *p, int argc, char **argv)
 
 	p->given = calloc((size_t)argc + 1, sizeof(*p->given));
 	p->pos = calloc((size_t)argc + 1, sizeof(*p->pos));
-	if (!p->given || !p->pos)
+	p->pos_at = calloc((size_t)argc + 1, sizeof(*p->pos_at));
+	if (!p->given || !p->pos || !p->pos_at)
 		return -1;
 	for (i = 1; i < argc; i++) {
 		char *arg = argv[i];
@@ -190,6 +213,7 @@ static int scan(parser *p, int argc, char **argv)
 		size_t namelen;
 
 		if (only_positional || !is_option(arg)) {
+			p->pos_at[p->npos] = i;
 			p->pos[p->npos++] = arg;
 			continue;
 		}
@@ -205,8 +229,7 @@ static int scan(parser *p, int argc, char **argv)
 						&& strncmp(OPTS[j].name, arg + 2, namelen) == 0)
 					def = &OPTS[j];
 			if (!def) {
-				problem(p, "unknown option --%.*s", (int)(namelen > 60 ? 60 : namelen),
-					arg + 2);
+				unknown_option(p, arg + 2, namelen, i);
 				continue;
 			}
 			if (eq && !def->has_arg) {
@@ -387,6 +410,7 @@ static void apply(parser *p, cli *c)
 			break;
 		case O_NAME: o->index_name = g->value; break;
 		case O_CONCURRENTLY: o->concurrently = 1; break;
+		case O_IF_NOT_EXISTS: o->if_not_exists = 1; break;
 		/* only the form is checked here: the ranges are the library's (pgvector's wording,
 		 * exit status 1), so that the tool never disagrees with the server */
 		case O_M: whole_int(p, g, &o->m); break;
@@ -449,18 +473,27 @@ int cli_parse_args(cli *c, int argc, char **argv)
 	if (scan(&p, argc, argv) != 0) {
 		free(p.given);
 		free(p.pos);
+		free(p.pos_at);
 		fprintf(stderr, "pgvodbc: out of memory\n");
 		return CLI_FAIL;
 	}
 	if (p.npos > 0) {
 		c->cmd = cmd_from_word(p.pos[0]);
 		c->name = cli_cmd_word(c->cmd);
-		if (c->cmd == CMD_NONE) {
+		if (c->cmd == CMD_NONE && !(p.unknown_at && p.pos_at[0] == p.unknown_at + 1)) {
+			const char *near = cli_suggest(p.pos[0], CMD_WORDS + 1, CMD_COUNT_ - 1);
 			char q[96];
-			/* replaces any option problem: the command itself is wrong */
+
+			/* replaces any option problem: the command itself is wrong (but for a word
+			 * right after an unknown option: that is the option's value, and the option
+			 * is what is wrong, as in "--dns vectors list") */
 			p.err[0] = '\0';
-			problem(&p, "unknown command %s", cli_quote(q, sizeof(q), p.pos[0],
-				strlen(p.pos[0])));
+			if (near)
+				problem(&p, "unknown command %s; did you mean \"%s\"?", cli_quote(q,
+					sizeof(q), p.pos[0], strlen(p.pos[0])), near);
+			else
+				problem(&p, "unknown command %s", cli_quote(q, sizeof(q), p.pos[0],
+					strlen(p.pos[0])));
 		}
 	}
 	for (size_t i = 0; i < p.ngiven; i++) {
@@ -472,6 +505,9 @@ int cli_parse_args(cli *c, int argc, char **argv)
 			nparam++;
 		if (p.given[i].def->id == O_HELP)
 			o->help = 1;
+		/* an error found before --json is applied is reported as JSON all the same */
+		if (p.given[i].def->id == O_JSON)
+			o->json = 1;
 		if (p.given[i].def->id == O_VERSION)
 			o->version = 1;
 	}
@@ -509,6 +545,7 @@ int cli_parse_args(cli *c, int argc, char **argv)
 	}
 	free(p.given);
 	free(p.pos);
+	free(p.pos_at);
 	return rc;
 }
 

@@ -82,6 +82,7 @@ typedef struct cli_opts {
 	int ef_construction;      /* given, which the library takes as the server's default */
 	int lists;
 	int concurrently;         /* --concurrently (index create) */
+	int if_not_exists;        /* --if-not-exists (index create) */
 	pgv_search_opts search;   /* --ef-search, --probes, --iterative-scan, --max-scan-tuples,
 	                           * --max-probes (knn); all zero when none is given */
 	int help;                 /* --help: print the command's help and stop */
@@ -119,6 +120,11 @@ const char *cli_cmd_word(cli_cmd cmd);
 /* args.c: strict decimal int64 of `n` bytes (no sign but '-', no spaces); 0, or -1 (junk) / -2
  * (out of range). */
 int cli_parse_int64(const char *s, size_t n, int64_t *out);
+
+/* suggest.c: the one of `n` candidates closest to `word` (edit distance: insertions, deletions,
+ * substitutions and swaps of neighbours), when it is close enough to be what was meant (at most
+ * 1 edit for words up to 4 bytes, 2 up to 8, then 3); NULL otherwise. */
+const char *cli_suggest(const char *word, const char *const *candidates, size_t n);
 
 /* help.c: the help text of a command (CMD_NONE: the tool's) on `fp`. */
 void cli_help(FILE *fp, cli_cmd cmd);

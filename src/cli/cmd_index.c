@@ -41,10 +41,10 @@ static int check_options(cli *c, int create)
 	const cli_opts *o = &c->opt;
 
 	if (!create) {
-		if (o->m || o->ef_construction || o->lists || o->concurrently)
+		if (o->m || o->ef_construction || o->lists || o->concurrently || o->if_not_exists)
 			return cli_usage(c, "--%s applies to index create only", o->m ? "m"
 				: o->ef_construction ? "ef-construction" : o->lists ? "lists"
-				: "concurrently");
+				: o->concurrently ? "concurrently" : "if-not-exists");
 		if (o->index_name && (o->has_method || o->has_metric))
 			return cli_usage(c, "--name names the index to drop; --method and --metric only "
 				"make the default name, give one or the other");
@@ -77,6 +77,26 @@ static int index_create(cli *c, const pgv_index_opts *opts, const char *name)
 		snprintf(line, sizeof(line), "created index %s on %s (%s, %s)", name,
 			table_label(c, label, sizeof(label)), method_name(opts->method),
 			pgv_metric_name(opts->metric));
+		out_text(&c->out, line);
+	}
+	return c->out.failed ? cli_fail_output(c) : CLI_OK;
+}
+
+/* --if-not-exists found the index: says so, as "created": false in JSON. */
+static int index_exists(cli *c, const pgv_index_opts *opts, const char *name)
+{
+	char label[300], line[800];
+
+	if (c->out.json) {
+		out_begin(&c->out);
+		json_names(c, name);
+		out_string(&c->out, "method", method_name(opts->method), "");
+		out_string(&c->out, "metric", pgv_metric_name(opts->metric), "");
+		out_bool(&c->out, "created", 0);
+		out_end(&c->out);
+	} else {
+		snprintf(line, sizeof(line), "index %s on %s exists: nothing to do", name,
+			table_label(c, label, sizeof(label)));
 		out_text(&c->out, line);
 	}
 	return c->out.failed ? cli_fail_output(c) : CLI_OK;
@@ -140,8 +160,18 @@ int cmd_index(cli *c)
 	if (pgv_index_name(&name, &c->table, &opts) != 0)
 		return cli_fail_codec(c, NULL);
 	rc = cli_connect(c);
-	if (rc == CLI_OK)
+	if (rc == CLI_OK && create && c->opt.if_not_exists) {
+		int exists = 0;
+
+		if (pgv_index_exists(&exists, c->conn, &c->table, name) != 0)
+			rc = cli_fail_db(c, NULL);
+		else if (exists)
+			rc = index_exists(c, &opts, name);
+		else
+			rc = index_create(c, &opts, name);
+	} else if (rc == CLI_OK) {
 		rc = create ? index_create(c, &opts, name) : index_drop(c, name);
+	}
 	pgv_text_free(name);
 	return rc;
 }

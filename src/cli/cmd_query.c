@@ -1,5 +1,6 @@
 /*
- * The reading commands: list, knn and distance, streaming rows from the store to stdout.  list
+ * The reading commands: list, knn and distance, streaming rows from the store to stdout (text,
+ * CSV with a header line, or JSON lines).  list
  * reads in keyset pages (--page-rows, default 1000), so memory stays bounded whatever the DSN.
  */
 #include "cli.h"
@@ -12,9 +13,13 @@ static int print_rows(cli *c, pgv_rows *rows, int with_vector, int with_distance
 	const char *what)
 {
 	const pgv_row *row = NULL;
-	int rc;
+	int rc = PGV_DONE;
 
-	while ((rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
+	/* CSV starts with a header of the same names as the JSON keys */
+	if (c->out.csv)
+		out_text(&c->out, !with_vector ? "id,distance" : with_distance
+			? "id,embedding,distance" : "id,embedding");
+	while (!c->out.failed && (rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
 		out_begin(&c->out);
 		out_int(&c->out, "id", row->id);
 		if (with_vector)

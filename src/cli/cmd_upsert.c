@@ -55,6 +55,14 @@ static int send_batch(cli *c, cli_batch *b, const char *unit, const char *note,
 	return cli_fail_error(c, what, e, note);
 }
 
+/* The summary under --json: {"upserted":N} on stdout (as the demo's upsert step prints it). */
+static int json_summary(cli *c, uint64_t n)
+{
+	out_begin(&c->out);
+	out_int(&c->out, "upserted", (int64_t)n);
+	return out_end(&c->out) == 0 ? CLI_OK : cli_fail_output(c);
+}
+
 /* `upsert ID VECTOR [ID VECTOR]...`: everything is checked before anything is sent. */
 static int upsert_pairs(cli *c)
 {
@@ -86,8 +94,10 @@ static int upsert_pairs(cli *c)
 		rc = cli_connect(c);
 	if (rc == CLI_OK)
 		rc = send_batch(c, &b, "pair", "nothing was written", NULL);
-	if (rc == CLI_OK)
+	if (rc == CLI_OK && !c->opt.json)
 		fprintf(stderr, "upserted %zu %s\n", b.n, b.n == 1 ? "row" : "rows");
+	if (rc == CLI_OK && c->opt.json)
+		rc = json_summary(c, b.n);
 	cli_batch_free(&b);
 	return rc;
 }
@@ -197,10 +207,12 @@ static int upsert_stdin(cli *c)
 		if (rc == CLI_OK)
 			written += b.n;
 	}
-	if (rc == CLI_OK)
+	if (rc == CLI_OK && !c->opt.json)
 		progress_finish(&progress, written);
 	else
 		progress_clear(&progress);
+	if (rc == CLI_OK && c->opt.json)
+		rc = json_summary(c, written);
 	free(line);
 	cli_batch_free(&b);
 	return rc;

@@ -49,7 +49,10 @@ static const char TOOL_HELP[] =
 static const char TOOL_HELP_TAIL[] =
 	"\n"
 	"other options:\n"
-	"  --json               JSON lines: one object per output line\n"
+	"  --json               JSON lines: one object per output line (info: one object); an\n"
+	"                       error is then one object on standard error:\n"
+	"                       {\"error\":{\"message\":...,\"sqlstate\":...,\"status\":1}}\n"
+	"  --csv                CSV, RFC 4180, with a header line (list, knn, distance, sql)\n"
 	"  -h, --help           help (also: pgvodbc help COMMAND, pgvodbc COMMAND --help)\n"
 	"  -V, --version        the versions of the tool and of libpgvodbc\n"
 	"\n"
@@ -75,7 +78,7 @@ static const char MIGRATE_HELP[] =
 
 static const char UPSERT_HELP[] =
 	"usage: pgvodbc upsert [--table T] ID VECTOR [ID VECTOR]...\n"
-	"       pgvodbc upsert [--table T] [--batch N] < LINES\n"
+	"       pgvodbc upsert [--table T] [--batch N] [--json] < LINES\n"
 	"\n"
 	"Inserts rows, or replaces the vector of rows whose id exists.  ID is a decimal 64-bit\n"
 	"integer; VECTOR is pgvector text, [0.1,0.2,0.3] or {0.1,0.2,0.3}.\n"
@@ -91,14 +94,17 @@ static const char UPSERT_HELP[] =
 	"\n"
 	"On a terminal, progress is shown on standard error; the final count (\"upserted N rows\")\n"
 	"goes to standard error too, so standard output stays empty.\n"
+	"\n"
+	"  --json               the count as JSON on standard output instead: {\"upserted\":3}\n"
 	"\n";
 
 static const char LIST_HELP[] =
-	"usage: pgvodbc list [--table T] [--type T] [--page-rows N] [--binary] [--json]\n"
+	"usage: pgvodbc list [--table T] [--type T] [--page-rows N] [--binary] [--json | --csv]\n"
 	"\n"
 	"Prints every row in id order, streaming (at most one page of rows is held in memory):\n"
 	"  text   ID<TAB>[v1,v2,...]            (NULL for a NULL vector)\n"
-	"  JSON   {\"id\":1,\"embedding\":[0.1,0.8,0.5,0.3]}\n"
+	"  JSON   {\"id\":1,\"embedding\":[0.1,0.8,0.5,0.3]}   (--json: JSON lines)\n"
+	"  CSV    1,\"[0.1,0.8,0.5,0.3]\"                  (--csv: RFC 4180, header id,embedding)\n"
 	"\n"
 	"  --page-rows N        rows per query (default 1000): keyset pages, WHERE id > LAST\n"
 	"                       ORDER BY id LIMIT N, so memory stays bounded whatever the DSN.\n"
@@ -111,20 +117,22 @@ static const char LIST_HELP[] =
 	"\n";
 
 static const char KNN_HELP[] =
-	"usage: pgvodbc knn [--table T] [--type T] [--metric M] [--k K] [--ef-search N]\n"
+	"usage: pgvodbc knn [--table T] [--type T] [--metric M] [-k|--k K] [--ef-search N]\n"
 	"                   [--probes N] [--iterative-scan off|strict|relaxed]\n"
-	"                   [--max-scan-tuples N] [--max-probes N] [--json] VECTOR\n"
+	"                   [--max-scan-tuples N] [--max-probes N] [--json | --csv] VECTOR\n"
 	"\n"
 	"Prints the K rows (default 1) nearest to VECTOR, nearest first:\n"
 	"  text   ID<TAB>[v1,v2,...]<TAB>DISTANCE\n"
 	"  JSON   {\"id\":2,\"embedding\":[0.4,0.2,0.7,0.9],\"distance\":0.4358898574336088}\n"
+	"         (--json: JSON lines)\n"
+	"  CSV    2,\"[0.4,0.2,0.7,0.9]\",0.4358898574336088  (--csv: header id,embedding,distance)\n"
 	"\n"
 	"  --metric M           for vector, halfvec and sparsevec: l2 (<->, default), ip (<#>,\n"
 	"                       the negative inner product), cosine (<=>), l1 (<+>); for bit:\n"
 	"                       hamming (<~>, the number of differing bits; the default for\n"
 	"                       --type bit), jaccard (<%>, 1 - |a AND b| / |a OR b|).  l1,\n"
 	"                       hamming, jaccard, halfvec and sparsevec need pgvector 0.7.0\n"
-	"  --k K                how many rows, 1 or more (default 1)\n"
+	"  -k, --k K            how many rows, 1 or more (default 1)\n"
 	"\n"
 	"An index built for the metric (pgvodbc index create) serves the query, and then gives an\n"
 	"approximate answer.  How hard it searches can be set for this query alone (SET LOCAL in a\n"
@@ -142,11 +150,14 @@ static const char KNN_HELP[] =
 	"\n";
 
 static const char DISTANCE_HELP[] =
-	"usage: pgvodbc distance [--table T] [--type T] [--metric M] [--id ID]... [--json] VECTOR\n"
+	"usage: pgvodbc distance [--table T] [--type T] [--metric M] [--id ID]...\n"
+	"                        [--json | --csv] VECTOR\n"
 	"\n"
 	"Prints the distance from VECTOR to every row, or to the rows named by --id, in id order:\n"
 	"  text   ID<TAB>DISTANCE                (NULL where the row's vector is NULL)\n"
-	"  JSON   {\"id\":1,\"distance\":1.1045361146699684}   (null where there is no number)\n"
+	"  JSON   {\"id\":1,\"distance\":1.1045361146699684}   (JSON lines; null where there is\n"
+	"                                                  no number)\n"
+	"  CSV    1,1.1045361146699684                      (--csv: header id,distance)\n"
 	"\n"
 	"  --metric M           as for knn: l2 (default), ip, cosine or l1; for --type bit\n"
 	"                       hamming (default) or jaccard\n"
@@ -210,7 +221,7 @@ static const char EXPORT_HELP[] =
 static const char INDEX_HELP[] =
 	"usage: pgvodbc index create [--table T] [--type T] [--method hnsw|ivfflat] [--metric M]\n"
 	"                            [--m N] [--ef-construction N] [--lists N] [--name NAME]\n"
-	"                            [--concurrently] [--json]\n"
+	"                            [--concurrently] [--if-not-exists] [--json]\n"
 	"       pgvodbc index drop [--table T] [--type T] [--name NAME | --method M --metric M]\n"
 	"                          [--json]\n"
 	"\n"
@@ -236,6 +247,9 @@ static const char INDEX_HELP[] =
 	"                       bytes shortened, with a hash), which drop derives from --method\n"
 	"                       and --metric as create does\n"
 	"  --concurrently       CREATE INDEX CONCURRENTLY: writes go on while it builds\n"
+	"  --if-not-exists      create: when the table already has an index NAME, build nothing\n"
+	"                       and print \"index NAME on TABLE exists: nothing to do\" (JSON:\n"
+	"                       \"created\":false); status 0\n"
 	"  --json               the outcome as JSON: {\"index\":NAME,\"schema\":null,\"table\":T,\n"
 	"                       \"method\":\"hnsw\",\"metric\":\"l2\",\"created\":true}; drop:\n"
 	"                       {\"index\":NAME,\"schema\":null,\"table\":T,\"dropped\":true}\n"

@@ -1,8 +1,11 @@
 /*
  * Messages on stderr: one per failure, "pgvodbc: COMMAND: WHAT: MESSAGE (SQLSTATE XXXXX)".  A
  * driver's multi-record diagnostic chain keeps its first record on that line and the others on
- * indented lines below it.  Library strings are checked before they are printed.
+ * indented lines below it.  Library strings are checked before they are printed.  Under --json
+ * the same message (without the "pgvodbc: " and SQLSTATE decorations) is one JSON object on
+ * stderr: {"error":{"message":...,"sqlstate":...,"status":EXIT_STATUS}}.
  */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "cli.h"
 
 #include <errno.h>
@@ -10,25 +13,83 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The "pgvodbc: COMMAND: " prefix. */
-static void prefix(const cli *c)
+/* Where a message is written: stderr, or under --json a memory stream that end_msg turns into
+ * the JSON object. */
+typedef struct msg {
+	FILE *fp;
+	char *buf; /* the memory stream's text */
+	size_t len;
+	int json;
+} msg;
+
+/* Starts a message with the "pgvodbc: COMMAND: " prefix ("COMMAND: " in JSON). */
+static void begin_msg(const cli *c, msg *m)
 {
+	m->buf = NULL;
+	m->len = 0;
+	m->json = c && c->opt.json;
+	m->fp = m->json ? open_memstream(&m->buf, &m->len) : stderr;
+	if (!m->fp) {
+		m->json = 0; /* no memory for the object: the plain message is better than none */
+		m->fp = stderr;
+	}
+	if (!m->json)
+		fputs("pgvodbc: ", m->fp);
 	if (c && c->name && c->name[0])
-		fprintf(stderr, "pgvodbc: %s: ", c->name);
-	else
-		fputs("pgvodbc: ", stderr);
+		fprintf(m->fp, "%s: ", c->name);
+}
+
+/* Ends the message; under --json writes it as {"error":{...}} with `sqlstate` ("" : null) and
+ * the exit status.  Returns `status`. */
+static int end_msg(msg *m, const char *sqlstate, int status)
+{
+	cli_out inner, outer;
+	FILE *mem;
+	char *obj = NULL;
+	size_t objlen = 0;
+
+	if (!m->json) {
+		fputc('\n', m->fp);
+		return status;
+	}
+	fclose(m->fp);
+	/* the one JSON encoder (output.c) builds the inner object into memory, then the outer */
+	mem = open_memstream(&obj, &objlen);
+	if (mem) {
+		out_init(&inner, mem, 1);
+		out_begin(&inner);
+		out_string(&inner, "message", m->buf ? m->buf : "", "");
+		out_string(&inner, "sqlstate", sqlstate && sqlstate[0] ? sqlstate : NULL, "");
+		out_int(&inner, "status", status);
+		out_end(&inner);
+		out_free(&inner);
+		fclose(mem);
+	}
+	if (obj && objlen > 0) {
+		obj[objlen - 1] = '\0'; /* the line end out_end wrote */
+		out_init(&outer, stderr, 1);
+		out_begin(&outer);
+		out_number_text(&outer, "error", obj);
+		out_end(&outer);
+		out_free(&outer);
+	} else {
+		fprintf(stderr, "pgvodbc: %s\n", m->buf ? m->buf : "out of memory");
+	}
+	free(obj);
+	free(m->buf);
+	return status;
 }
 
 int cli_fail(const cli *c, const char *fmt, ...)
 {
 	va_list ap;
+	msg m;
 
-	prefix(c);
+	begin_msg(c, &m);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(m.fp, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return CLI_FAIL;
+	return end_msg(&m, NULL, CLI_FAIL);
 }
 
 /* Length of `s[0..n)` without trailing whitespace (and, when `semi`, the ';' psqlODBC puts
@@ -43,7 +104,7 @@ static size_t trim_end(const char *s, size_t n, int semi)
 
 /* Writes one line of a diagnostic chain; in the first, psqlODBC's "ERROR:" (the server's
  * severity, which the exit status already says) is dropped, at the start or after ": ". */
-static void put_line(const char *line, size_t t, int first)
+static void put_line(FILE *fp, const char *line, size_t t, int first)
 {
 	size_t at = t;
 
@@ -55,14 +116,14 @@ static void put_line(const char *line, size_t t, int first)
 				at = i + 2;
 	}
 	if (at == t) {
-		fwrite(line, 1, t, stderr);
+		fwrite(line, 1, t, fp);
 		return;
 	}
-	fwrite(line, 1, at, stderr);
+	fwrite(line, 1, at, fp);
 	at += 6;
 	while (at < t && line[at] == ' ')
 		at++;
-	fwrite(line + at, 1, t - at, stderr);
+	fwrite(line + at, 1, t - at, fp);
 }
 
 /* The library's advice for a column of another type than pgv_table.type names the API field;
@@ -104,17 +165,18 @@ static char *in_cli_terms(const char *msg)
 int cli_fail_error(const cli *c, const char *what, const pgv_error *e, const char *note)
 {
 	char *rewritten = in_cli_terms(e && e->message ? e->message : "");
-	const char *msg = rewritten ? rewritten : e && e->message ? e->message : "";
+	const char *msg_text = rewritten ? rewritten : e && e->message ? e->message : "";
 	const char *state = e ? e->sqlstate : "";
-	const char *line = msg;
+	const char *line = msg_text;
 	int first = 1;
+	msg m;
 
-	prefix(c);
+	begin_msg(c, &m);
 	if (what && what[0])
-		fprintf(stderr, "%s: ", what);
-	if (!trim_end(msg, strlen(msg), 1)) {
+		fprintf(m.fp, "%s: ", what);
+	if (!trim_end(msg_text, strlen(msg_text), 1)) {
 		/* no message at all: the status name is better than nothing */
-		fputs(e ? pgv_status_name(e->status) : "unknown error", stderr);
+		fputs(e ? pgv_status_name(e->status) : "unknown error", m.fp);
 	}
 	while (*line) {
 		const char *nl = strchr(line, '\n');
@@ -131,23 +193,22 @@ int cli_fail_error(const cli *c, const char *what, const pgv_error *e, const cha
 		}
 		if (t > 0) {
 			if (!first)
-				fputs("\n  ", stderr);
-			put_line(line, t, first);
-			if (first && state[0])
-				fprintf(stderr, " (SQLSTATE %.5s)", state);
+				fputs("\n  ", m.fp);
+			put_line(m.fp, line, t, first);
+			if (first && state[0] && !m.json)
+				fprintf(m.fp, " (SQLSTATE %.5s)", state);
 			if (first && note && note[0])
-				fprintf(stderr, "; %s", note);
+				fprintf(m.fp, "; %s", note);
 			first = 0;
 		}
 		line += nl ? n + 1 : n;
 	}
-	if (first && state[0])
-		fprintf(stderr, " (SQLSTATE %.5s)", state);
+	if (first && state[0] && !m.json)
+		fprintf(m.fp, " (SQLSTATE %.5s)", state);
 	if (first && note && note[0])
-		fprintf(stderr, "; %s", note);
-	fputc('\n', stderr);
+		fprintf(m.fp, "; %s", note);
 	free(rewritten);
-	return CLI_FAIL;
+	return end_msg(&m, state, CLI_FAIL);
 }
 
 int cli_fail_db(const cli *c, const char *what)
@@ -164,12 +225,15 @@ int cli_usage(const cli *c, const char *fmt, ...)
 {
 	va_list ap;
 	const char *word = c ? cli_cmd_word(c->cmd) : "";
+	msg m;
 
-	prefix(c);
+	begin_msg(c, &m);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(m.fp, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (m.json)
+		return end_msg(&m, NULL, CLI_USAGE);
+	end_msg(&m, NULL, CLI_USAGE);
 	if (word[0] && c->cmd != CMD_HELP)
 		fprintf(stderr, "Try 'pgvodbc %s --help'.\n", word);
 	else
@@ -235,9 +299,7 @@ int cli_parse_vector(const cli *c, const char *what, const char *text, size_t le
 	/* the codec quotes the text itself for syntax errors; quote it here for the others */
 	if (e->message && strchr(e->message, '"'))
 		return cli_fail_error(c, what, e, note);
-	prefix(c);
-	fprintf(stderr, "%s %s: %s%s%s\n", what, cli_quote(q, sizeof(q), text, len),
+	return cli_fail(c, "%s %s: %s%s%s", what, cli_quote(q, sizeof(q), text, len),
 		e->message ? e->message : pgv_status_name(e->status), note && note[0] ? "; " : "",
 		note ? note : "");
-	return CLI_FAIL;
 }

@@ -391,3 +391,27 @@ done:
 	pgv__store_table_free(&t);
 	return status;
 }
+
+/* Whether the table has an index of that name. */
+int pgv_index_exists(int *out, pgv_conn *c, const pgv_table *spec, const char *name)
+{
+	const char *op = "pgv_index_exists";
+	pgv__store_table t;
+	char *schema = NULL;
+	int status;
+
+	if (!c)
+		return PGV_EINVAL;
+	pgv__conn_clear(c);
+	if (!out)
+		return pgv__conn_fail(c, PGV_EINVAL, op, "out is NULL");
+	*out = 0;
+	if (!name || !name[0])
+		return pgv__conn_fail(c, PGV_EINVAL, op, "the index name is NULL or empty");
+	if ((status = pgv__store_table_open(&t, c, spec, op, "looking for an index of")) == 0
+			&& (status = find_index(c, &t, op, name, &schema)) == 0)
+		*out = schema != NULL;
+	free(schema);
+	pgv__store_table_free(&t);
+	return status;
+}
