@@ -123,6 +123,52 @@ PGV_API int pgv_stmt_next_result(pgv_stmt *stmt);
 PGV_API int pgv_stmt_column_name(pgv_stmt *stmt, int col, const char **out);
 PGV_API int pgv_stmt_column_type_name(pgv_stmt *stmt, int col, const char **out);
 
+/*
+ * Parameter arrays: `nrows` rows of parameters bound column-wise, run in one execute
+ * (SQL_ATTR_PARAMSET_SIZE) instead of one round trip a row.  Bind every parameter of the
+ * statement with a pgv_stmt_bind_array_* call, all with the same `nrows`, then call
+ * pgv_stmt_execute_array.  The values are copied at bind time (the caller's memory may be
+ * reused at once): int64 values; text values, NULL entries meaning SQL NULL; vectors as `nrows`
+ * rows of `dim` floats one after the other (`data[row * dim + i]`), each checked as the server
+ * would (the first bad row fails the bind with PGV_EDIM / PGV_EVALUE and pgv_error.row set).
+ * An array binding replaces a single one and the other way round; pgv_stmt_step refuses a
+ * statement with an array-bound parameter.  For statements without a result (INSERT, UPDATE,
+ * DELETE).  Returns 0 or a negative pgv_status (PGV_EINVAL: nrows 0, values NULL, the
+ * statement has run and needs pgv_stmt_reset; PGV_ENOMEM).
+ */
+PGV_API int pgv_stmt_bind_array_int64(pgv_stmt *stmt, int idx, const int64_t *values,
+	size_t nrows);
+PGV_API int pgv_stmt_bind_array_text(pgv_stmt *stmt, int idx, const char *const *values,
+	size_t nrows);
+PGV_API int pgv_stmt_bind_array_vector(pgv_stmt *stmt, int idx, const float *data, size_t dim,
+	size_t nrows);
+
+/* pgv_stmt_execute_array flag: all rows or none. */
+#define PGV_ARRAY_ATOMIC 0x1u
+/* row_status values besides 0 (the row was written) and a negative pgv_status (it failed). */
+#define PGV_ARRAY_NOT_RUN 1  /* the row was not run (after the failing row of an atomic run) */
+#define PGV_ARRAY_NOT_KEPT 2 /* the row ran, but an atomic run failed, so it was rolled back */
+
+/*
+ * Runs the statement once for every row of its array-bound parameters, in one execute.  The
+ * fast path is one round trip for all rows.  When a row fails (psqlODBC then keeps no row and
+ * does not say which failed), the rows are run again one at a time to find it:
+ *   - PGV_ARRAY_ATOMIC, or inside a caller's transaction (pgv_conn_begin): all or nothing.  The
+ *     rows run in a transaction of their own (the caller's: under a savepoint, rolled back to,
+ *     and the caller's transaction is then failed as by any failed statement) until the first
+ *     failing row, and nothing is kept.
+ *   - otherwise each row runs on its own in autocommit: every row that succeeds is written,
+ *     every row that fails is not, and all rows are tried.
+ * Either way the returned status and pgv_conn_error are those of the first failing row, the
+ * message starting "row N: " (N 0-based) and pgv_error.row set to N.  `row_status`, when not
+ * NULL, receives one entry per row: 0 written, a negative pgv_status for a row that failed,
+ * PGV_ARRAY_NOT_RUN or PGV_ARRAY_NOT_KEPT.  pgv_stmt_changes then gives the rows written.
+ * After it the statement can be bound again at once (no reset needed).  Returns 0 or a negative
+ * pgv_status (PGV_EINVAL: a parameter not bound to an array, arrays of different lengths,
+ * unknown flags, a statement without parameters).
+ */
+PGV_API int pgv_stmt_execute_array(pgv_stmt *stmt, unsigned int flags, int *row_status);
+
 /* Closes the current result so the statement can run again; bindings are kept. */
 PGV_API int pgv_stmt_reset(pgv_stmt *stmt);
 

@@ -79,8 +79,10 @@ void pgv_stmt_free(pgv_stmt *st)
 		return;
 	if (st->h)
 		SQLFreeHandle(SQL_HANDLE_STMT, st->h);
-	for (i = 0; i < st->nparams; i++)
+	for (i = 0; i < st->nparams; i++) {
 		free(st->params[i].text);
+		pgv__stmt_array_free(&st->params[i]);
+	}
 	free(st->params);
 	free(st->sql);
 	pgv__stmt_columns_free(st);
@@ -276,6 +278,9 @@ static int bind_all(pgv_stmt *st)
 		if (!p->bound)
 			return pgv__conn_fail(st->conn, PGV_EINVAL, "pgv_stmt_step",
 				"parameter %d is not bound", i + 1);
+		if (p->bound == 2)
+			return pgv__conn_fail(st->conn, PGV_EINVAL, "pgv_stmt_step", "parameter %d is "
+				"bound to an array: run it with pgv_stmt_execute_array", i + 1);
 		if (p->ind == SQL_NULL_DATA)
 			buflen = 0;
 		rc = SQLBindParameter(st->h, (SQLUSMALLINT)(i + 1), SQL_PARAM_INPUT, p->ctype,

@@ -14,6 +14,12 @@ typedef struct stmt_param {
 	int64_t i64;
 	char *text;          /* owned text for character data */
 	size_t text_cap;
+	/* bound == 2: an array of anrows values (stmt_array.c), column-wise, astride bytes each */
+	char *abuf;
+	SQLLEN *aind;
+	size_t anrows;
+	SQLLEN astride;
+	SQLSMALLINT actype, asqltype;
 } stmt_param;
 
 /* One column of the current row, read whole (as text, or as bytes) on first access. */
@@ -56,6 +62,9 @@ int pgv__stmt_param_room(pgv_stmt *st, stmt_param *p, size_t len, const char *op
 
 /* Marks `p` bound to the `len` bytes of text in its buffer, sent as SQL type `sqltype`. */
 void pgv__stmt_param_bound(stmt_param *p, size_t len, SQLSMALLINT sqltype);
+
+/* Frees a parameter's array binding (stmt_array.c). */
+void pgv__stmt_array_free(stmt_param *p);
 
 /* Forgets the current row's column cache (keeps the buffers). */
 void pgv__stmt_columns_reset(pgv_stmt *st);
