@@ -73,7 +73,8 @@ static const char MIGRATE_HELP[] =
 	"  status               one line per migration: VERSION<TAB>NAME<TAB>STATE<TAB>APPLIED_AT\n"
 	"                       (STATE: pending, applied, changed, missing; APPLIED_AT - if pending)\n"
 	"  --dir DIR            read the migrations from DIR instead of the built-in set\n"
-	"  --json               JSON lines: {\"version\":1,\"name\":...,\"state\":...,\"applied_at\":...}\n"
+	"  --json               JSON lines: {\"version\":1,\"name\":...,\"state\":...,\"applied_at\":...,\n"
+	"                       \"reversible\":true} (reversible: a down file exists)\n"
 	"\n";
 
 static const char UPSERT_HELP[] =

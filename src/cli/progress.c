@@ -37,6 +37,7 @@ void progress_begin(cli_progress *p, const char *verb)
 	p->verb = verb;
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
 	p->last = p->start;
+	p->base_at = p->start;
 }
 
 void progress_start(cli_progress *p)
@@ -72,7 +73,7 @@ static size_t columns(void)
 }
 
 /* Draws the line for the counts in `p`. */
-static void draw(cli_progress *p, long long ns)
+static void draw(cli_progress *p, long long ns, long long ns_since_base)
 {
 	char line[256];
 	size_t o, width = columns();
@@ -95,9 +96,14 @@ static void draw(cli_progress *p, long long ns)
 			line[o++] = i < fill ? '#' : '-';
 		line[o++] = ']';
 		o += (size_t)snprintf(line + o, sizeof(line) - o, " %3.0f%%", f * 100.0);
-		/* an estimate from the pace so far; none until there is a pace to go by */
-		if (f > 0.0 && f < 1.0 && secs >= 1.0)
-			o += put_eta(line + o, sizeof(line) - o, secs * (1.0 - f) / f);
+		/* an estimate from the pace of the real work so far (not counting what a resumed
+		 * import passed over in no time); none until there is a pace to go by */
+		if (f > 0.0 && f < 1.0 && secs >= 1.0 && p->done > p->base) {
+			double worked = (double)(p->done - p->base) / (double)p->total;
+
+			o += put_eta(line + o, sizeof(line) - o,
+				(double)ns_since_base / 1e9 * (1.0 - f) / worked);
+		}
 	}
 	/* a line longer than the terminal would wrap, and \r would not bring it back */
 	if (o >= width)
@@ -117,10 +123,15 @@ void progress_advance(cli_progress *p, uint64_t rows, uint64_t done)
 	if (!p->tty)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (rows == 0) {
+		/* nothing written yet: what is done so far was passed over, not worked */
+		p->base = done;
+		p->base_at = now;
+	}
 	if (p->shown && elapsed_ns(&p->last, &now) < REFRESH_NS)
 		return;
 	p->last = now;
-	draw(p, elapsed_ns(&p->start, &now));
+	draw(p, elapsed_ns(&p->start, &now), elapsed_ns(&p->base_at, &now));
 }
 
 void progress_update(cli_progress *p, uint64_t rows)

@@ -19,6 +19,9 @@ typedef struct cli_progress {
 	uint64_t total;        /* the amount of work (rows, bytes) when known, else 0 */
 	uint64_t rows;         /* the last counts given */
 	uint64_t done;         /* the work done, in the unit of total */
+	uint64_t base;         /* work passed over before the first row (a resumed import's
+	                        * --skip): it took no time, so the ETA leaves it out */
+	struct timespec base_at; /* when that passing over ended */
 } cli_progress;
 
 /* Starts the clock for `upsert` ("upserted N rows"; no total). */
