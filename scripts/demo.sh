@@ -6,7 +6,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build="$root/build"
-"$root/scripts/setup.sh" "$build"
+# only what the demo needs (see setup.sh --demo); scripts/test.sh installs and builds everything
+"$root/scripts/setup.sh" --demo "$build"
 
 server="$build/embedded-server"
 trap '"$root/scripts/embedded-server.sh" stop "$server"' EXIT

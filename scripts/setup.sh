@@ -2,6 +2,7 @@
 # Installs what pgvodbc needs on a Debian 12 machine and builds it.
 #
 #   scripts/setup.sh [BUILD_DIR [CMAKE_ARGS...]]
+#   scripts/setup.sh --demo BUILD_DIR     (what scripts/demo.sh needs, and no more)
 #
 # Debian packages (only those missing): a C compiler, CMake, the unixODBC driver manager and its
 # headers, psqlODBC, CMocka, libpq's headers (for the libpq baseline of tests/bench/bench_upsert
@@ -11,16 +12,25 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+demo=0
+if [ "${1:-}" = --demo ]; then
+	# The demo's start: the compiler, CMake, unixODBC, psqlODBC, node and the embedded server;
+	# no test, fuzzing or native-server packages, and only the CLI is built.
+	demo=1
+	shift
+fi
 build=${1:-"$root/build"}
 shift || true
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 # Debian packages: install the missing ones in one apt-get call.
+packages=(gcc make cmake unixodbc unixodbc-dev odbc-postgresql)
+if [ "$demo" -eq 0 ]; then
+	packages+=(libcmocka-dev libpq-dev postgresql-15 valgrind pkg-config clang libclang-rt-14-dev)
+fi
 need=()
-for pkg in gcc make cmake unixodbc unixodbc-dev odbc-postgresql libcmocka-dev libpq-dev \
-	postgresql-15 valgrind pkg-config \
-	clang libclang-rt-14-dev; do
+for pkg in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
 done
 command -v node >/dev/null 2>&1 || need+=(nodejs)
@@ -41,9 +51,16 @@ server="$root/tests/server"
 if [ ! -x "$server/node_modules/.bin/pglite-server" ] \
 	|| [ "$server/package-lock.json" -nt "$server/node_modules/.package-lock.json" ]; then
 	say "installing the embedded server (npm ci)"
-	(cd "$server" && npm ci --no-audit --no-fund --loglevel=error)
+	# npm's "added N packages" is chatter: standard output is the commands' results only
+	(cd "$server" && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
 
 say "building in $build"
-cmake -S "$root" -B "$build" "$@" >/dev/null
-cmake --build "$build" --parallel "$(nproc)" >&2
+if [ "$demo" -eq 1 ]; then
+	cmake -S "$root" -B "$build" -DPGVODBC_BUILD_TESTS=OFF -DPGVODBC_BUILD_EXAMPLES=OFF \
+		-DPGVODBC_FUZZ=OFF "$@" >/dev/null
+	cmake --build "$build" --parallel "$(nproc)" --target pgvodbc_cli >&2
+else
+	cmake -S "$root" -B "$build" "$@" >/dev/null
+	cmake --build "$build" --parallel "$(nproc)" >&2
+fi
