@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 /* A loaded set of migrations.  Opaque. */
-typedef struct pgv_migrations pgv_migrations;
+typedef struct pgv_migrate_set pgv_migrate_set;
 
 /*
  * Loads the migrations in directory `dir`, or the built-in set when `dir` is NULL, reading every
@@ -44,15 +44,15 @@ typedef struct pgv_migrations pgv_migrations;
  * could not be sent as SQL text), a directory that cannot be opened.  PGV_ENOMEM when memory
  * runs out.  A directory without migration files is an empty set.
  *
- * On success `*out` is a new set the caller frees with pgv_migrations_free; on failure it is NULL.
+ * On success `*out` is a new set the caller frees with pgv_migrate_set_free; on failure it is NULL.
  */
-PGV_API int pgv_migrations_load(pgv_migrations **out, const char *dir);
+PGV_API int pgv_migrate_set_load(pgv_migrate_set **out, const char *dir);
 
 /* Destroys a loaded set.  NULL is a no-op. */
-PGV_API void pgv_migrations_free(pgv_migrations *set);
+PGV_API void pgv_migrate_set_free(pgv_migrate_set *set);
 
 /* The number of migrations in the set. */
-PGV_API size_t pgv_migrations_count(const pgv_migrations *set);
+PGV_API size_t pgv_migrate_set_count(const pgv_migrate_set *set);
 
 /*
  * Applies every pending migration in version order, or those up to and including `target` when
@@ -68,7 +68,7 @@ PGV_API size_t pgv_migrations_count(const pgv_migrations *set);
  * `*applied` (may be NULL) receives how many migrations were applied, also on failure.  The
  * connection must not be inside a transaction (PGV_EINVAL).
  */
-PGV_API int pgv_migrate_up(pgv_conn *conn, const pgv_migrations *set, int64_t target,
+PGV_API int pgv_migrate_up(pgv_conn *conn, const pgv_migrate_set *set, int64_t target,
 	size_t *applied);
 
 /*
@@ -80,47 +80,47 @@ PGV_API int pgv_migrate_up(pgv_conn *conn, const pgv_migrations *set, int64_t ta
  * reverted before stay reverted.  `*reverted` (may be NULL) receives how many were reverted,
  * also on failure.  The connection must not be inside a transaction (PGV_EINVAL).
  */
-PGV_API int pgv_migrate_down(pgv_conn *conn, const pgv_migrations *set, size_t steps,
+PGV_API int pgv_migrate_down(pgv_conn *conn, const pgv_migrate_set *set, size_t steps,
 	size_t *reverted);
 
 /* The state of one migration, as pgv_migrate_status reports it. */
-typedef enum pgv_migration_state {
-	PGV_MIGRATION_PENDING = 0,   /* in the set, not applied */
-	PGV_MIGRATION_APPLIED = 1,   /* applied, and the up file is unchanged */
-	PGV_MIGRATION_CHANGED = 2,   /* applied, but the up file's checksum differs */
-	PGV_MIGRATION_MISSING = 3    /* applied, but no longer in the set */
-} pgv_migration_state;
+typedef enum pgv_migrate_state {
+	PGV_MIGRATE_PENDING = 0,   /* in the set, not applied */
+	PGV_MIGRATE_APPLIED = 1,   /* applied, and the up file is unchanged */
+	PGV_MIGRATE_CHANGED = 2,   /* applied, but the up file's checksum differs */
+	PGV_MIGRATE_MISSING = 3    /* applied, but no longer in the set */
+} pgv_migrate_state;
 
-typedef struct pgv_migration_info {
+typedef struct pgv_migrate_info {
 	int64_t version;
 	const char *name;        /* e.g. "embeddings" (for a missing one, as recorded) */
-	pgv_migration_state state;
+	pgv_migrate_state state;
 	const char *applied_at;  /* server time text, "" when not applied */
 	int reversible;          /* a down file exists */
-} pgv_migration_info;
+} pgv_migrate_info;
 
 /*
  * A status report: `count` entries in version order.  The entries and their strings belong to
- * the report and stay valid until pgv_migration_report_free.
+ * the report and stay valid until pgv_migrate_report_free.
  */
-typedef struct pgv_migration_report {
+typedef struct pgv_migrate_report {
 	size_t count;
-	pgv_migration_info *entries;
-} pgv_migration_report;
+	pgv_migrate_info *entries;
+} pgv_migrate_report;
 
 /*
  * Reads the state of every migration in the set and every applied one, merged in version order.
  * Works (all pending) when the tracking table does not exist, and does not create it.  On success
- * `*out` is a new report the caller frees with pgv_migration_report_free; on failure it is NULL.
+ * `*out` is a new report the caller frees with pgv_migrate_report_free; on failure it is NULL.
  */
-PGV_API int pgv_migrate_status(pgv_conn *conn, const pgv_migrations *set,
-	pgv_migration_report **out);
+PGV_API int pgv_migrate_status(pgv_conn *conn, const pgv_migrate_set *set,
+	pgv_migrate_report **out);
 
 /* Destroys a report.  NULL is a no-op. */
-PGV_API void pgv_migration_report_free(pgv_migration_report *report);
+PGV_API void pgv_migrate_report_free(pgv_migrate_report *report);
 
 /* The state's name: "pending", "applied", "changed", "missing" ("unknown" otherwise); static. */
-PGV_API const char *pgv_migration_state_name(pgv_migration_state state);
+PGV_API const char *pgv_migrate_state_name(pgv_migrate_state state);
 
 #ifdef __cplusplus
 }

@@ -165,10 +165,10 @@ int cli_print_knn(cli *c, const pgv_vector *query);
 int cli_print_distances(cli *c, const pgv_vector *query);
 
 /* cmd_migrate.c: the highest applied version (0 when none) into *out; CLI_OK or reported. */
-int cli_migrated_version(cli *c, const pgv_migrations *set, int64_t *out);
+int cli_migrated_version(cli *c, const pgv_migrate_set *set, int64_t *out);
 
 /* cmd_migrate.c: applies the pending migrations of `set` (up to opt.to when set) and prints the
  * outcome ("applied N migrations: now at version V"); CLI_OK or reported. */
-int cli_migrate_up(cli *c, const pgv_migrations *set);
+int cli_migrate_up(cli *c, const pgv_migrate_set *set);
 
 #endif

@@ -60,7 +60,7 @@ typedef struct applied_list {
 } applied_list;
 
 /* The set's migration with `version` (binary search: the set is sorted), or NULL. */
-const pgv__migration *pgv__migrations_find(const pgv_migrations *set, int64_t version)
+const pgv__migration *pgv__migrations_find(const pgv_migrate_set *set, int64_t version)
 {
 	size_t lo = 0, hi = set ? set->count : 0;
 
@@ -296,7 +296,7 @@ static int run_migration(pgv_conn *c, const pgv__migration *m, int up, const cha
 }
 
 /* Checks the arguments shared by up, down and status; 0 or an error recorded on `c`. */
-static int check_call(pgv_conn *c, const pgv_migrations *set, const char *op)
+static int check_call(pgv_conn *c, const pgv_migrate_set *set, const char *op)
 {
 	pgv__conn_clear(c);
 	if (!set)
@@ -308,7 +308,7 @@ static int check_call(pgv_conn *c, const pgv_migrations *set, const char *op)
 }
 
 /* Applies pending migrations in version order, after checking the applied ones' checksums. */
-int pgv_migrate_up(pgv_conn *c, const pgv_migrations *set, int64_t target, size_t *applied)
+int pgv_migrate_up(pgv_conn *c, const pgv_migrate_set *set, int64_t target, size_t *applied)
 {
 	const char *op = "pgv_migrate_up";
 	applied_list done = { NULL, 0, 0 };
@@ -353,7 +353,7 @@ int pgv_migrate_up(pgv_conn *c, const pgv_migrations *set, int64_t target, size_
 }
 
 /* Reverts the newest applied migrations, one transaction each. */
-int pgv_migrate_down(pgv_conn *c, const pgv_migrations *set, size_t steps, size_t *reverted)
+int pgv_migrate_down(pgv_conn *c, const pgv_migrate_set *set, size_t steps, size_t *reverted)
 {
 	const char *op = "pgv_migrate_down";
 	applied_list done = { NULL, 0, 0 };
@@ -397,28 +397,28 @@ int pgv_migrate_down(pgv_conn *c, const pgv_migrations *set, size_t steps, size_
  * Fills report entries from the set and the tracking table, merged in version order, with the
  * strings copied into `pool`; with out == NULL only counts entries and string bytes.
  */
-static void report_merge(const pgv_migrations *set, const applied_list *done,
-	pgv_migration_info *out, char *pool, size_t *count, size_t *bytes)
+static void report_merge(const pgv_migrate_set *set, const applied_list *done,
+	pgv_migrate_info *out, char *pool, size_t *count, size_t *bytes)
 {
 	size_t i = 0, j = 0, n = 0, b = 0;
 
 	while (i < set->count || j < done->count) {
 		const pgv__migration *m = i < set->count ? &set->items[i] : NULL;
 		const applied_row *row = j < done->count ? &done->rows[j] : NULL;
-		pgv_migration_info info;
+		pgv_migrate_info info;
 		const char *name, *at = "";
 		size_t nlen, alen;
 
 		if (m && row && m->version == row->version) {
-			info.state = strcmp(m->checksum, row->checksum) == 0 ? PGV_MIGRATION_APPLIED
-				: PGV_MIGRATION_CHANGED;
+			info.state = strcmp(m->checksum, row->checksum) == 0 ? PGV_MIGRATE_APPLIED
+				: PGV_MIGRATE_CHANGED;
 			i++, j++;
 		} else if (m && (!row || m->version < row->version)) {
-			info.state = PGV_MIGRATION_PENDING;
+			info.state = PGV_MIGRATE_PENDING;
 			row = NULL;
 			i++;
 		} else {
-			info.state = PGV_MIGRATION_MISSING;
+			info.state = PGV_MIGRATE_MISSING;
 			m = NULL;
 			j++;
 		}
@@ -445,12 +445,12 @@ static void report_merge(const pgv_migrations *set, const applied_list *done,
 
 /* A report and its entries and strings in one allocation: freeing the report frees it all. */
 typedef struct report_block {
-	pgv_migration_report report;
-	pgv_migration_info entries[];
+	pgv_migrate_report report;
+	pgv_migrate_info entries[];
 } report_block;
 
 /* Merges the set with the tracking table into a new report. */
-int pgv_migrate_status(pgv_conn *c, const pgv_migrations *set, pgv_migration_report **out)
+int pgv_migrate_status(pgv_conn *c, const pgv_migrate_set *set, pgv_migrate_report **out)
 {
 	const char *op = "pgv_migrate_status";
 	applied_list done = { NULL, 0, 0 };
@@ -470,8 +470,8 @@ int pgv_migrate_status(pgv_conn *c, const pgv_migrations *set, pgv_migration_rep
 		return status;
 	report_merge(set, &done, NULL, NULL, &n, &bytes);
 	if (bytes > SIZE_MAX - sizeof(*block)
-			|| n > (SIZE_MAX - sizeof(*block) - bytes) / sizeof(pgv_migration_info)
-			|| !(block = malloc(sizeof(*block) + n * sizeof(pgv_migration_info) + bytes))) {
+			|| n > (SIZE_MAX - sizeof(*block) - bytes) / sizeof(pgv_migrate_info)
+			|| !(block = malloc(sizeof(*block) + n * sizeof(pgv_migrate_info) + bytes))) {
 		applied_free(&done);
 		return pgv__conn_fail(c, PGV_ENOMEM, op, "out of memory for a report of %zu entries", n);
 	}
@@ -484,19 +484,19 @@ int pgv_migrate_status(pgv_conn *c, const pgv_migrations *set, pgv_migration_rep
 }
 
 /* Frees a report: the block that begins with it. */
-void pgv_migration_report_free(pgv_migration_report *report)
+void pgv_migrate_report_free(pgv_migrate_report *report)
 {
 	free(report);
 }
 
 /* The name of a state. */
-const char *pgv_migration_state_name(pgv_migration_state state)
+const char *pgv_migrate_state_name(pgv_migrate_state state)
 {
 	switch (state) {
-	case PGV_MIGRATION_PENDING: return "pending";
-	case PGV_MIGRATION_APPLIED: return "applied";
-	case PGV_MIGRATION_CHANGED: return "changed";
-	case PGV_MIGRATION_MISSING: return "missing";
+	case PGV_MIGRATE_PENDING: return "pending";
+	case PGV_MIGRATE_APPLIED: return "applied";
+	case PGV_MIGRATE_CHANGED: return "changed";
+	case PGV_MIGRATE_MISSING: return "missing";
 	default: return "unknown";
 	}
 }

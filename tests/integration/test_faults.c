@@ -446,8 +446,8 @@ static void test_faults__lost_handle_refuses_work(void **state)
 	pgv_stmt *st = NULL, *before = NULL;
 	pgv_rows *rows = NULL;
 	pgv_vector v = PGV_VECTOR_INIT;
-	pgv_migrations *set = NULL;
-	pgv_migration_report *report = NULL;
+	pgv_migrate_set *set = NULL;
+	pgv_migrate_report *report = NULL;
 	float q[DIM] = { 0 };
 	int64_t n = 0, id = 1;
 	int version = 0;
@@ -456,7 +456,7 @@ static void test_faults__lost_handle_refuses_work(void **state)
 	test_begin(e);
 	c = e->db.conn;
 	p = plan_make(e, 300, 100);
-	assert_int_equal(pgv_migrations_load(&set, NULL), 0);
+	assert_int_equal(pgv_migrate_set_load(&set, NULL), 0);
 	assert_pgv(c, pgv_stmt_prepare(&before, c, "SELECT 1"), PGV_OK);
 	assert_pgv(c, pgv_conn_begin(c), PGV_OK);
 	assert_pgv(c, pgv_store_upsert(c, &e->t, p.ids, p.v, p.n, NULL), PGV_OK);
@@ -495,7 +495,7 @@ static void test_faults__lost_handle_refuses_work(void **state)
 	assert_true(fs_now() - t0 < 2.0); /* refused locally, no waiting on the network */
 
 	pgv_stmt_free(before);
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 	restart(e); /* pgv_conn_close of the lost handle, then a new server and connection */
 	assert_false(check_all_or_nothing(e, &p));
 	plan_free(&p);
