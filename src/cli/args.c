@@ -315,7 +315,7 @@ static void apply(parser *p, cli *c)
 					cli_quote(q, sizeof(q), g->value, strlen(g->value)));
 			break;
 		case O_METRIC:
-			if (pgv_metric_from_name(g->value, &o->metric) != 0)
+			if (pgv_metric_from_name(&o->metric, g->value) != 0)
 				problem(p, "--metric must be l2, ip, cosine, l1, hamming or jaccard, not %s",
 					cli_quote(q, sizeof(q), g->value, strlen(g->value)));
 			o->has_metric = 1;

@@ -52,7 +52,7 @@ static int upsert_seed(cli *c, const pgv_vector *seed)
 	static const int64_t ids[3] = { 1, 2, 3 };
 
 	step(c, "upsert", "== upsert 3 rows");
-	if (pgv_store_upsert(c->conn, &c->table, ids, seed, 3, NULL) != 0)
+	if (pgv_store_upsert(NULL, c->conn, &c->table, ids, seed, 3) != 0)
 		return cli_fail_db(c, NULL); /* the store names the table */
 	if (c->out.json) {
 		out_begin(&c->out);

@@ -88,7 +88,7 @@ static int index_drop(cli *c, const char *name)
 	char label[300], line[800];
 	int dropped = 0;
 
-	if (pgv_index_drop(c->conn, &c->table, name, &dropped) != 0)
+	if (pgv_index_drop(&dropped, c->conn, &c->table, name) != 0)
 		return cli_fail_db(c, NULL);
 	if (c->out.json) {
 		out_begin(&c->out);

@@ -8,7 +8,7 @@ int cli_migrated_version(cli *c, const pgv_migrate_set *set, int64_t *out)
 	pgv_migrate_report *report = NULL;
 
 	*out = 0;
-	if (pgv_migrate_status(c->conn, set, &report) != 0)
+	if (pgv_migrate_status(&report, c->conn, set) != 0)
 		return cli_fail_db(c, "reading the migration status");
 	for (size_t i = 0; i < report->count; i++)
 		if (report->entries[i].state != PGV_MIGRATE_PENDING
@@ -23,7 +23,7 @@ static int print_status(cli *c, const pgv_migrate_set *set)
 {
 	pgv_migrate_report *report = NULL;
 
-	if (pgv_migrate_status(c->conn, set, &report) != 0)
+	if (pgv_migrate_status(&report, c->conn, set) != 0)
 		return cli_fail_db(c, "reading the migration status");
 	for (size_t i = 0; i < report->count; i++) {
 		const pgv_migrate_info *m = &report->entries[i];
@@ -74,7 +74,7 @@ int cli_migrate_up(cli *c, const pgv_migrate_set *set)
 	char what[96];
 	size_t applied = 0;
 
-	if (pgv_migrate_up(c->conn, set, c->opt.to, &applied) != 0) {
+	if (pgv_migrate_up(&applied, c->conn, set, c->opt.to) != 0) {
 		if (applied > 0)
 			snprintf(what, sizeof(what), "applying migrations (%zu applied before this "
 				"one failed)", applied);
@@ -126,7 +126,7 @@ int cmd_migrate(cli *c)
 	if (rc == CLI_OK && strcmp(sub, "up") == 0) {
 		rc = cli_migrate_up(c, set);
 	} else if (rc == CLI_OK && strcmp(sub, "down") == 0) {
-		if (pgv_migrate_down(c->conn, set, c->opt.steps ? c->opt.steps : 1, &reverted) != 0) {
+		if (pgv_migrate_down(&reverted, c->conn, set, c->opt.steps ? c->opt.steps : 1) != 0) {
 			if (reverted > 0)
 				snprintf(what, sizeof(what), "reverting migrations (%zu reverted before "
 					"this one failed)", reverted);

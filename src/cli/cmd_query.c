@@ -14,7 +14,7 @@ static int print_rows(cli *c, pgv_rows *rows, int with_vector, int with_distance
 	const pgv_row *row = NULL;
 	int rc;
 
-	while ((rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
+	while ((rc = pgv_rows_next(&row, rows)) == PGV_ROW) {
 		out_begin(&c->out);
 		out_int(&c->out, "id", row->id);
 		if (with_vector)

@@ -120,7 +120,7 @@ static int column_copy(pgv_stmt *st, int col, char **out)
 {
 	const char *text;
 	size_t len;
-	int status = pgv_stmt_column_text(st, col, &text, &len);
+	int status = pgv_stmt_column_text(&text, &len, st, col);
 
 	*out = NULL;
 	if (status < 0)
@@ -150,7 +150,7 @@ static int applied_add(applied_list *list, pgv_stmt *st)
 	row = &list->rows[list->count];
 	memset(row, 0, sizeof(*row));
 	list->count++; /* counted at once so that applied_free releases a half-read row */
-	if ((status = pgv_stmt_column_int64(st, 1, &row->version)) < 0
+	if ((status = pgv_stmt_column_int64(&row->version, st, 1)) < 0
 			|| (status = column_copy(st, 2, &row->name)) < 0
 			|| (status = column_copy(st, 3, &row->applied_at)) < 0
 			|| (status = column_copy(st, 4, &row->checksum)) < 0)
@@ -170,7 +170,7 @@ static int applied_load(pgv_conn *c, const char *op, applied_list *list)
 
 	if ((status = pgv_stmt_prepare(&st, c, SQL_EXISTS)) == 0
 			&& (status = pgv_stmt_step(st)) == PGV_ROW)
-		status = pgv_stmt_column_int64(st, 1, &exists);
+		status = pgv_stmt_column_int64(&exists, st, 1);
 	pgv_stmt_free(st);
 	st = NULL;
 	if (status < 0)
@@ -308,14 +308,14 @@ static int check_call(pgv_conn *c, const pgv_migrate_set *set, const char *op)
 }
 
 /* Applies pending migrations in version order, after checking the applied ones' checksums. */
-int pgv_migrate_up(pgv_conn *c, const pgv_migrate_set *set, int64_t target, size_t *applied)
+int pgv_migrate_up(size_t *out, pgv_conn *c, const pgv_migrate_set *set, int64_t target)
 {
 	const char *op = "pgv_migrate_up";
 	applied_list done = { NULL, 0, 0 };
 	int status;
 
-	if (applied)
-		*applied = 0;
+	if (out)
+		*out = 0;
 	if (!c)
 		return PGV_EINVAL;
 	if ((status = check_call(c, set, op)) != 0)
@@ -345,22 +345,22 @@ int pgv_migrate_up(pgv_conn *c, const pgv_migrate_set *set, int64_t target, size
 			continue;
 		if ((status = run_migration(c, m, 1, op)) != 0)
 			break;
-		if (applied)
-			(*applied)++;
+		if (out)
+			(*out)++;
 	}
 	applied_free(&done);
 	return status;
 }
 
 /* Reverts the newest applied migrations, one transaction each. */
-int pgv_migrate_down(pgv_conn *c, const pgv_migrate_set *set, size_t steps, size_t *reverted)
+int pgv_migrate_down(size_t *out, pgv_conn *c, const pgv_migrate_set *set, size_t steps)
 {
 	const char *op = "pgv_migrate_down";
 	applied_list done = { NULL, 0, 0 };
 	int status;
 
-	if (reverted)
-		*reverted = 0;
+	if (out)
+		*out = 0;
 	if (!c)
 		return PGV_EINVAL;
 	if ((status = check_call(c, set, op)) != 0)
@@ -386,8 +386,8 @@ int pgv_migrate_down(pgv_conn *c, const pgv_migrate_set *set, size_t steps, size
 		}
 		if ((status = run_migration(c, m, 0, op)) != 0)
 			break;
-		if (reverted)
-			(*reverted)++;
+		if (out)
+			(*out)++;
 	}
 	applied_free(&done);
 	return status;
@@ -450,7 +450,7 @@ typedef struct report_block {
 } report_block;
 
 /* Merges the set with the tracking table into a new report. */
-int pgv_migrate_status(pgv_conn *c, const pgv_migrate_set *set, pgv_migrate_report **out)
+int pgv_migrate_status(pgv_migrate_report **out, pgv_conn *c, const pgv_migrate_set *set)
 {
 	const char *op = "pgv_migrate_status";
 	applied_list done = { NULL, 0, 0 };

@@ -191,7 +191,7 @@ int pgv_stmt_column_is_null(pgv_stmt *st, int col)
 	return c->is_null;
 }
 
-int pgv_stmt_column_text(pgv_stmt *st, int col, const char **out, size_t *len)
+int pgv_stmt_column_text(const char **out, size_t *len, pgv_stmt *st, int col)
 {
 	stmt_column *c;
 	int status;
@@ -255,7 +255,7 @@ static int convert_double(const char *s, size_t len, void *out)
 	return pgv__parse_double(s, len, out);
 }
 
-int pgv_stmt_column_vector(pgv_stmt *st, int col, pgv_vector *out)
+int pgv_stmt_column_vector(pgv_vector *out, pgv_stmt *st, int col)
 {
 	if (!st)
 		return PGV_EINVAL;
@@ -266,7 +266,7 @@ int pgv_stmt_column_vector(pgv_stmt *st, int col, pgv_vector *out)
 	return pgv__stmt_column_convert(st, col, "pgv_stmt_column_vector", out, convert_vector);
 }
 
-int pgv_stmt_column_int64(pgv_stmt *st, int col, int64_t *out)
+int pgv_stmt_column_int64(int64_t *out, pgv_stmt *st, int col)
 {
 	if (!st)
 		return PGV_EINVAL;
@@ -275,7 +275,7 @@ int pgv_stmt_column_int64(pgv_stmt *st, int col, int64_t *out)
 	return pgv__stmt_column_convert(st, col, "pgv_stmt_column_int64", out, convert_int64);
 }
 
-int pgv_stmt_column_double(pgv_stmt *st, int col, double *out)
+int pgv_stmt_column_double(double *out, pgv_stmt *st, int col)
 {
 	if (!st)
 		return PGV_EINVAL;

@@ -128,7 +128,7 @@ static int decode_vector(pgv_stmt *st, int ncol, const unsigned char *p, size_t 
 }
 
 /* Reads a column as pgvector's binary form (bytes, or their hex text) into a new vector. */
-int pgv_stmt_column_vector_binary(pgv_stmt *st, int col, pgv_vector *out)
+int pgv_stmt_column_vector_binary(pgv_vector *out, pgv_stmt *st, int col)
 {
 	const char *op = "pgv_stmt_column_vector_binary";
 	stmt_column *c;

@@ -190,6 +190,12 @@ void pgv_conn_close(pgv_conn *c)
 		SQLFreeHandle(SQL_HANDLE_DBC, c->dbc);
 	if (c->env)
 		SQLFreeHandle(SQL_HANDLE_ENV, c->env);
+	while (c->texts) {
+		struct pgv__conn_text *next = c->texts->next;
+		free(c->texts);
+		c->texts = next;
+	}
+	free(c->driver_name);
 	free(c->msg);
 	free(c);
 }
@@ -385,20 +391,39 @@ static int version_number(const char *s)
 	return part[0] * 10000 + part[1] * 100 + part[2];
 }
 
-int pgv_conn_vector_version(pgv_conn *c, int *out, char *text, size_t cap)
+/*
+ * The connection's copy of `text`: the newest one handed out when equal, else a new one kept
+ * until pgv_conn_close (an earlier pointer stays valid).  NULL when memory ran out.
+ */
+static const char *conn_text(pgv_conn *c, const char *text)
+{
+	size_t n = strlen(text) + 1;
+	struct pgv__conn_text *t;
+
+	if (c->texts && strcmp(c->texts->text, text) == 0)
+		return c->texts->text;
+	if (!(t = malloc(sizeof(*t) + n)))
+		return NULL;
+	memcpy(t->text, text, n);
+	t->next = c->texts;
+	c->texts = t;
+	return t->text;
+}
+
+int pgv_conn_vector_version(int *out, const char **text, pgv_conn *c)
 {
 	pgv_stmt *st = NULL;
 	const char *v;
 	int status, num;
 
+	if (text)
+		*text = "";
 	if (!c)
 		return PGV_EINVAL;
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_vector_version", "out is NULL");
 	*out = 0;
-	if (text && cap)
-		text[0] = '\0';
 	if ((status = pgv_stmt_prepare(&st, c, SQL_VECTOR_VERSION)) != 0)
 		return status;
 	status = pgv_stmt_step(st);
@@ -408,36 +433,62 @@ int pgv_conn_vector_version(pgv_conn *c, int *out, char *text, size_t cap)
 			"the vector extension is not installed in this database");
 	}
 	if (status == PGV_ROW)
-		status = pgv_stmt_column_text(st, 1, &v, NULL);
+		status = pgv_stmt_column_text(&v, NULL, st, 1);
 	if (status == 0) {
+		const char *kept = NULL;
+
 		num = version_number(v);
-		if (num < 0) {
+		if (num < 0)
 			status = pgv__conn_fail(c, PGV_ERROR, "pgv_conn_vector_version",
 				"unrecognised pgvector version \"%s\"", v);
-		} else {
+		else if (text && !(kept = conn_text(c, v)))
+			status = pgv__conn_fail(c, PGV_ENOMEM, "pgv_conn_vector_version",
+				"out of memory");
+		if (status == 0) {
 			*out = num;
-			if (text && cap)
-				snprintf(text, cap, "%s", v);
+			if (text)
+				*text = kept;
 		}
 	}
 	pgv_stmt_free(st);
 	return status < 0 ? status : 0;
 }
 
-int pgv_conn_driver_name(pgv_conn *c, char *buf, size_t cap)
+int pgv_conn_driver_name(const char **out, pgv_conn *c)
 {
-	SQLSMALLINT len;
+	const char *op = "pgv_conn_driver_name: SQLGetInfo";
+	SQLSMALLINT len = 0;
 	SQLRETURN rc;
+	char probe[1];
 
+	if (out)
+		*out = "";
 	if (!c)
 		return PGV_EINVAL;
 	pgv__conn_clear(c);
-	if (!buf || cap == 0 || cap > 32767)
-		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_driver_name", "bad buffer");
+	if (!out)
+		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_driver_name", "out is NULL");
+	if (c->driver_name) {
+		*out = c->driver_name;
+		return 0;
+	}
 	if (!c->connected)
 		return pgv__conn_fail(c, PGV_ECONN, "pgv_conn_driver_name", "the connection is not open");
-	rc = SQLGetInfo(c->dbc, SQL_DRIVER_NAME, buf, (SQLSMALLINT)cap, &len);
+	/* Asked twice: first the length, then the whole name, so it is never cut. */
+	rc = SQLGetInfo(c->dbc, SQL_DRIVER_NAME, probe, (SQLSMALLINT)sizeof(probe), &len);
 	if (!SQL_SUCCEEDED(rc))
-		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, "pgv_conn_driver_name: SQLGetInfo");
+		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
+	if (len < 0 || len > 32766)
+		return pgv__conn_fail(c, PGV_ERROR, op, "the driver reported a name of %d bytes",
+			(int)len);
+	if (!(c->driver_name = malloc((size_t)len + 1)))
+		return pgv__conn_fail(c, PGV_ENOMEM, "pgv_conn_driver_name", "out of memory");
+	rc = SQLGetInfo(c->dbc, SQL_DRIVER_NAME, c->driver_name, (SQLSMALLINT)(len + 1), &len);
+	if (!SQL_SUCCEEDED(rc)) {
+		free(c->driver_name);
+		c->driver_name = NULL;
+		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
+	}
+	*out = c->driver_name;
 	return 0;
 }

@@ -25,6 +25,17 @@ struct pgv_conn {
 	char *msg;          /* heap buffer for err.message (any length) */
 	size_t msg_cap;
 	char op[96];        /* err.operation */
+	char *driver_name;  /* pgv_conn_driver_name's text, asked once; NULL until then */
+	struct pgv__conn_text *texts; /* every vector version text handed out, newest first */
+};
+
+/*
+ * A string the connection handed out, kept until pgv_conn_close so that the pointer stays valid
+ * however many times the call is made.
+ */
+struct pgv__conn_text {
+	struct pgv__conn_text *next;
+	char text[];
 };
 
 /*

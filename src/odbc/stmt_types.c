@@ -135,7 +135,7 @@ static int parse_bits(const char *s, size_t len, void *out)
 	return pgv_bitvec_parse(s, len, out);
 }
 
-int pgv_stmt_column_halfvec(pgv_stmt *st, int col, pgv_vector *out)
+int pgv_stmt_column_halfvec(pgv_vector *out, pgv_stmt *st, int col)
 {
 	if (!st)
 		return PGV_EINVAL;
@@ -146,7 +146,7 @@ int pgv_stmt_column_halfvec(pgv_stmt *st, int col, pgv_vector *out)
 	return pgv__stmt_column_convert(st, col, "pgv_stmt_column_halfvec", out, parse_halfvec);
 }
 
-int pgv_stmt_column_sparsevec(pgv_stmt *st, int col, pgv_sparsevec *out)
+int pgv_stmt_column_sparsevec(pgv_sparsevec *out, pgv_stmt *st, int col)
 {
 	if (!st)
 		return PGV_EINVAL;
@@ -158,7 +158,7 @@ int pgv_stmt_column_sparsevec(pgv_stmt *st, int col, pgv_sparsevec *out)
 	return pgv__stmt_column_convert(st, col, "pgv_stmt_column_sparsevec", out, parse_sparsevec);
 }
 
-int pgv_stmt_column_bits(pgv_stmt *st, int col, pgv_bitvec *out)
+int pgv_stmt_column_bits(pgv_bitvec *out, pgv_stmt *st, int col)
 {
 	if (!st)
 		return PGV_EINVAL;

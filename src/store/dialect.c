@@ -159,7 +159,7 @@ const pgv__dialect *pgv__store_dialect(void)
 }
 
 /* Parses a metric name. */
-int pgv_metric_from_name(const char *name, pgv_metric *out)
+int pgv_metric_from_name(pgv_metric *out, const char *name)
 {
 	char quoted[PGV__QUOTE_BUF];
 

@@ -210,7 +210,7 @@ static int create_refused(pgv_conn *c, const pgv__store_table *t, const char *op
 	const pgv_index_opts *o, int status)
 {
 	const int since = method_since[o->method];
-	char have[32];
+	const char *have = "";
 	int version = 0;
 
 	status = pgv__store_refused(c, t, op, o->metric, 0, status);
@@ -220,7 +220,7 @@ static int create_refused(pgv_conn *c, const pgv__store_table *t, const char *op
 	{
 		pgv__saved_error saved;
 		pgv__store_error_save(c, &saved);
-		if (pgv_conn_vector_version(c, &version, have, sizeof(have)) == 0 && version < since) {
+		if (pgv_conn_vector_version(&version, &have, c) == 0 && version < since) {
 			free(saved.message);
 			return pgv__conn_fail(c, PGV_EUNSUPPORTED, op, "%s: %s indexes need pgvector "
 				"%d.%d.%d or later; this server has %s", t->what,
@@ -324,8 +324,8 @@ static int find_index(pgv_conn *c, const pgv__store_table *t, const char *op, co
 	if (status == 0 && (status = pgv_stmt_bind_text(st, 1, name, PGV_NTS)) == 0
 			&& (status = pgv_stmt_bind_text(st, 2, t->table, PGV_NTS)) == 0
 			&& (status = pgv_stmt_step(st)) == PGV_ROW
-			&& (status = pgv_stmt_column_int64(st, 1, &exists)) == 0) {
-		status = pgv_stmt_column_text(st, 2, &text, NULL);
+			&& (status = pgv_stmt_column_int64(&exists, st, 1)) == 0) {
+		status = pgv_stmt_column_text(&text, NULL, st, 2);
 		if (status == 0 && !(*schema = strdup(text)))
 			status = pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
 		else if (status == PGV_NULL)
@@ -342,7 +342,7 @@ static int find_index(pgv_conn *c, const pgv__store_table *t, const char *op, co
 }
 
 /* Drops an index of the table, if it exists. */
-int pgv_index_drop(pgv_conn *c, const pgv_table *spec, const char *name, int *dropped)
+int pgv_index_drop(int *out, pgv_conn *c, const pgv_table *spec, const char *name)
 {
 	const char *op = "pgv_index_drop";
 	pgv__store_table t;
@@ -354,8 +354,8 @@ int pgv_index_drop(pgv_conn *c, const pgv_table *spec, const char *name, int *dr
 	if (!c)
 		return PGV_EINVAL;
 	pgv__conn_clear(c);
-	if (dropped)
-		*dropped = 0;
+	if (out)
+		*out = 0;
 	if ((status = pgv__store_table_open(&t, c, spec, op, "dropping an index of")) != 0)
 		goto done;
 	if ((status = pgv_ident_quote(&qname, name)) != 0) {
@@ -380,8 +380,8 @@ int pgv_index_drop(pgv_conn *c, const pgv_table *spec, const char *name, int *dr
 	}
 	if ((status = pgv_conn_exec(c, sql)) != 0)
 		pgv__store_wrap(c, &t, op, NULL, status);
-	else if (dropped)
-		*dropped = 1;
+	else if (out)
+		*out = 1;
 done:
 	free(sql);
 	free(schema);

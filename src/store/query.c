@@ -26,7 +26,7 @@ static int prepare(pgv_conn *c, const pgv__store_table *t, const char *op, pgv__
 }
 
 /* Reads one vector by id. */
-int pgv_store_get(pgv_conn *c, const pgv_table *spec, int64_t id, pgv_vector *out)
+int pgv_store_get(pgv_vector *out, pgv_conn *c, const pgv_table *spec, int64_t id)
 {
 	const char *op = "pgv_store_get";
 	pgv__store_table t;
@@ -58,8 +58,8 @@ int pgv_store_get(pgv_conn *c, const pgv_table *spec, int64_t id, pgv_vector *ou
 }
 
 /* Deletes rows by id, in batches of ids, atomically. */
-int pgv_store_delete(pgv_conn *c, const pgv_table *spec, const int64_t *ids, size_t n,
-	int64_t *deleted)
+int pgv_store_delete(int64_t *out, pgv_conn *c, const pgv_table *spec, const int64_t *ids,
+	size_t n)
 {
 	const char *op = "pgv_store_delete";
 	pgv__buf list = { NULL, 0, 0, 0 };
@@ -71,8 +71,8 @@ int pgv_store_delete(pgv_conn *c, const pgv_table *spec, const int64_t *ids, siz
 	if (!c)
 		return PGV_EINVAL;
 	pgv__conn_clear(c);
-	if (deleted)
-		*deleted = 0;
+	if (out)
+		*out = 0;
 	if (n > 0 && !ids)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "deleting: ids is NULL");
 	if ((status = pgv__store_table_open(&t, c, spec, op, "deleting from")) != 0 || n == 0
@@ -111,14 +111,14 @@ int pgv_store_delete(pgv_conn *c, const pgv_table *spec, const int64_t *ids, siz
 		pgv__store_rollback(c, status);
 	else if (own && (status = pgv_conn_commit(c)) != 0)
 		pgv__store_wrap(c, &t, op, NULL, status);
-	if (status == 0 && deleted)
-		*deleted = total;
+	if (status == 0 && out)
+		*out = total;
 	pgv__store_table_free(&t);
 	return status;
 }
 
 /* Counts the rows of the table. */
-int pgv_store_count(pgv_conn *c, const pgv_table *spec, int64_t *out)
+int pgv_store_count(int64_t *out, pgv_conn *c, const pgv_table *spec)
 {
 	const char *op = "pgv_store_count";
 	pgv__store_table t;
@@ -134,7 +134,7 @@ int pgv_store_count(pgv_conn *c, const pgv_table *spec, int64_t *out)
 	if ((status = pgv__store_table_open(&t, c, spec, op, "counting rows of")) == 0
 			&& (status = prepare(c, &t, op, PGV__SQL_COUNT, PGV_METRIC_L2, &st)) == 0) {
 		if ((status = pgv_stmt_step(st)) == PGV_ROW)
-			status = pgv_stmt_column_int64(st, 1, out);
+			status = pgv_stmt_column_int64(out, st, 1);
 		else if (status == PGV_DONE)
 			status = pgv__conn_fail(c, PGV_ERROR, op, "%s: count returned no row", t.what);
 		if (status < 0)

@@ -212,7 +212,7 @@ static int fetch(pgv_rows *r)
 		return PGV_DONE;
 	}
 	if (status == PGV_ROW) {
-		status = pgv_stmt_column_int64(r->st, 1, &r->row.id);
+		status = pgv_stmt_column_int64(&r->row.id, r->st, 1);
 		if (status == PGV_NULL)
 			status = pgv__conn_fail(r->conn, PGV_ERROR, op, "reading rows: a row has a NULL id");
 	}
@@ -222,7 +222,7 @@ static int fetch(pgv_rows *r)
 		status = vs < 0 ? vs : 0;
 	}
 	if (status == 0 && r->with_distance) {
-		int ds = pgv_stmt_column_double(r->st, 3, &r->row.distance);
+		int ds = pgv_stmt_column_double(&r->row.distance, r->st, 3);
 		r->row.has_distance = ds == 0;
 		status = ds < 0 ? ds : 0;
 	}
@@ -241,7 +241,7 @@ static int fetch(pgv_rows *r)
 }
 
 /* Moves to the next row and reads it into the iterator's row. */
-int pgv_rows_next(pgv_rows *r, const pgv_row **row)
+int pgv_rows_next(const pgv_row **out, pgv_rows *r)
 {
 	const char *op = "pgv_rows_next";
 	int status;
@@ -249,12 +249,12 @@ int pgv_rows_next(pgv_rows *r, const pgv_row **row)
 	if (!r)
 		return PGV_EINVAL;
 	pgv__conn_clear(r->conn);
-	if (row)
-		*row = NULL;
+	if (out)
+		*out = NULL;
 	pgv_vector_free(&r->row.vector);
 	memset(&r->row, 0, sizeof(r->row));
-	if (!row)
-		return pgv__conn_fail(r->conn, PGV_EINVAL, op, "row is NULL");
+	if (!out)
+		return pgv__conn_fail(r->conn, PGV_EINVAL, op, "out is NULL");
 	if (r->failed)
 		return pgv__conn_fail(r->conn, PGV_EINVAL, op,
 			"reading rows: an earlier step failed; free the iterator");
@@ -263,11 +263,11 @@ int pgv_rows_next(pgv_rows *r, const pgv_row **row)
 			return PGV_DONE;
 		r->row = r->mem[r->mem_at];
 		memset(&r->mem[r->mem_at++], 0, sizeof(r->row));
-		*row = &r->row;
+		*out = &r->row;
 		return PGV_ROW;
 	}
 	if ((status = fetch(r)) == PGV_ROW)
-		*row = &r->row;
+		*out = &r->row;
 	return status;
 }
 

@@ -108,12 +108,12 @@ int pgv__search_settings_make(pgv__search_settings *s, const pgv_search_opts *o)
 static int check_version(pgv_conn *c, const pgv__store_table *t, const char *op,
 	const pgv__search_settings *s)
 {
-	char have[32];
+	const char *have = "";
 	int version = 0, status;
 
 	if (!s->needs_version)
 		return 0;
-	if ((status = pgv_conn_vector_version(c, &version, have, sizeof(have))) != 0)
+	if ((status = pgv_conn_vector_version(&version, &have, c)) != 0)
 		return pgv__store_wrap(c, t, op, NULL, status);
 	if (version < s->needs_version)
 		return pgv__conn_fail(c, PGV_EUNSUPPORTED, op, "%s: %s (iterative index scans) needs "
@@ -151,8 +151,8 @@ static int run_settings(pgv_conn *c, const pgv__store_table *t, const char *op,
 		const char *name = NULL, *old = NULL;
 		if (!olds)
 			continue;
-		if ((status = pgv_stmt_column_text(st, 1, &name, NULL)) < 0
-				|| (status = pgv_stmt_column_text(st, 2, &old, NULL)) < 0)
+		if ((status = pgv_stmt_column_text(&name, NULL, st, 1)) < 0
+				|| (status = pgv_stmt_column_text(&old, NULL, st, 2)) < 0)
 			goto failed;
 		for (size_t i = 0; i < n; i++) {
 			if (strcmp(names[i], name) != 0 || olds[i])

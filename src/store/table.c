@@ -278,8 +278,8 @@ int pgv__store_describe(pgv_conn *c, const pgv__store_table *t, const char *op, 
 	if (status == PGV_ROW) {
 		status = 0;
 		for (int i = 0; i < 4 && status >= 0; i++)
-			status = pgv_stmt_column_int64(st, i + 1, &v[i]);
-		if (status >= 0 && (status = pgv_stmt_column_text(st, 5, &text, NULL)) == 0)
+			status = pgv_stmt_column_int64(&v[i], st, i + 1);
+		if (status >= 0 && (status = pgv_stmt_column_text(&text, NULL, st, 5)) == 0)
 			snprintf(typname, sizeof(typname), "%s", text);
 	} else if (status == PGV_DONE) {
 		status = pgv__conn_fail(c, PGV_ERROR, op, "the catalog query returned no row");
@@ -327,7 +327,7 @@ int pgv__store_check_metric_type(pgv_conn *c, const pgv__store_table *t, const c
 int pgv__store_check_metric(pgv_conn *c, const pgv__store_table *t, const char *op,
 	pgv_metric metric)
 {
-	char have[32];
+	const char *have = "";
 	int since, tsince, version = 0, status;
 
 	if ((unsigned)metric >= PGV__METRIC_COUNT)
@@ -336,7 +336,7 @@ int pgv__store_check_metric(pgv_conn *c, const pgv__store_table *t, const char *
 	tsince = pgv__type_since(t->type);
 	if (since == 0 && tsince == 0)
 		return 0;
-	status = pgv_conn_vector_version(c, &version, have, sizeof(have));
+	status = pgv_conn_vector_version(&version, &have, c);
 	if (status != 0)
 		return pgv__store_wrap(c, t, op, NULL, status);
 	if (version < tsince)

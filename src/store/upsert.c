@@ -229,8 +229,8 @@ static int write_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 }
 
 /* Inserts or updates rows by id, atomically. */
-int pgv_store_upsert(pgv_conn *c, const pgv_table *spec, const int64_t *ids,
-	const pgv_vector *vectors, size_t n, size_t *written)
+int pgv_store_upsert(int64_t *out, pgv_conn *c, const pgv_table *spec,
+	const int64_t *ids, const pgv_vector *vectors, size_t n)
 {
 	const char *op = "pgv_store_upsert";
 	pgv__store_table t;
@@ -240,8 +240,8 @@ int pgv_store_upsert(pgv_conn *c, const pgv_table *spec, const int64_t *ids,
 	if (!c)
 		return PGV_EINVAL;
 	pgv__conn_clear(c);
-	if (written)
-		*written = 0;
+	if (out)
+		*out = 0;
 	if (n > 0 && (!ids || !vectors))
 		return pgv__conn_fail(c, PGV_EINVAL, op, "upserting: ids and vectors must not be NULL");
 	if ((status = pgv__store_table_open(&t, c, spec, op, "upserting into")) == 0 && n > 0
@@ -252,8 +252,8 @@ int pgv_store_upsert(pgv_conn *c, const pgv_table *spec, const int64_t *ids,
 		else
 			status = write_rows(c, &t, op, PGV__SQL_UPSERT, ids, vectors, order, m);
 	}
-	if (status == 0 && written)
-		*written = m;
+	if (status == 0 && out)
+		*out = (int64_t)m;
 	free(order);
 	pgv__store_table_free(&t);
 	return status;
@@ -294,7 +294,7 @@ static int query_text(pgv_conn *c, const pgv__store_table *t, const char *op,
 	if (status == 0 && (status = pgv_stmt_bind_text(*st, 1, p1, PGV_NTS)) == 0)
 		status = p2 ? pgv_stmt_bind_text(*st, 2, p2, PGV_NTS) : pgv_stmt_bind_int64(*st, 2, i2);
 	if (status == 0 && (status = pgv_stmt_step(*st)) == PGV_ROW)
-		status = pgv_stmt_column_text(*st, 1, text, len);
+		status = pgv_stmt_column_text(text, len, *st, 1);
 	else if (status == PGV_DONE)
 		status = pgv__conn_fail(c, PGV_ERROR, op, "the query returned no row");
 	if (status < 0)
@@ -349,8 +349,8 @@ static int new_ids(pgv_conn *c, const pgv__store_table *t, const char *op, size_
 }
 
 /* Inserts rows with new ids from the id column's sequence, atomically. */
-int pgv_store_insert(pgv_conn *c, const pgv_table *spec, const pgv_vector *vectors, size_t n,
-	int64_t *ids_out)
+int pgv_store_insert(int64_t *out, pgv_conn *c, const pgv_table *spec, const pgv_vector *vectors,
+	size_t n)
 {
 	const char *op = "pgv_store_insert";
 	pgv__store_table t;
@@ -368,8 +368,8 @@ int pgv_store_insert(pgv_conn *c, const pgv_table *spec, const pgv_vector *vecto
 			&& (status = check_rows(c, &t, op, NULL, vectors, n, dim)) == 0
 			&& (status = new_ids(c, &t, op, n, &ids)) == 0
 			&& (status = write_rows(c, &t, op, PGV__SQL_INSERT, ids, vectors, NULL, n)) == 0
-			&& ids_out)
-		memcpy(ids_out, ids, n * sizeof(*ids));
+			&& out)
+		memcpy(out, ids, n * sizeof(*ids));
 	free(ids);
 	pgv__store_table_free(&t);
 	return status;

@@ -88,7 +88,7 @@ static void text_of(fixture *fx, const char *sql, const char *bind, char *buf, s
 	if (bind)
 		assert_pgv(c, pgv_stmt_bind_text(st, 1, bind, PGV_NTS), PGV_OK);
 	assert_pgv(c, pgv_stmt_step(st), PGV_ROW);
-	assert_pgv(c, pgv_stmt_column_text(st, 1, &t, NULL), PGV_OK);
+	assert_pgv(c, pgv_stmt_column_text(&t, NULL, st, 1), PGV_OK);
 	snprintf(buf, cap, "%s", t);
 	pgv_stmt_free(st);
 }
@@ -137,7 +137,7 @@ static void up_expect(fixture *fx, const pgv_migrate_set *set, int64_t target, i
 {
 	size_t applied = 99;
 
-	assert_pgv(fx->db->conn, pgv_migrate_up(fx->db->conn, set, target, &applied), want);
+	assert_pgv(fx->db->conn, pgv_migrate_up(&applied, fx->db->conn, set, target), want);
 	assert_int_equal(applied, want_applied);
 	assert_int_equal(pgv_conn_in_transaction(fx->db->conn), 0);
 }
@@ -148,7 +148,7 @@ static void down_expect(fixture *fx, const pgv_migrate_set *set, size_t steps, i
 {
 	size_t reverted = 99;
 
-	assert_pgv(fx->db->conn, pgv_migrate_down(fx->db->conn, set, steps, &reverted), want);
+	assert_pgv(fx->db->conn, pgv_migrate_down(&reverted, fx->db->conn, set, steps), want);
 	assert_int_equal(reverted, want_reverted);
 	assert_int_equal(pgv_conn_in_transaction(fx->db->conn), 0);
 }
@@ -159,7 +159,7 @@ static void status_expect(fixture *fx, const pgv_migrate_set *set, const char *s
 	pgv_migrate_report *r = NULL;
 	char have[32] = "";
 
-	assert_pgv(fx->db->conn, pgv_migrate_status(fx->db->conn, set, &r), PGV_OK);
+	assert_pgv(fx->db->conn, pgv_migrate_status(&r, fx->db->conn, set), PGV_OK);
 	assert_true(r->count < sizeof(have));
 	for (size_t i = 0; i < r->count; i++) {
 		const pgv_migrate_info *e = &r->entries[i];
@@ -287,7 +287,7 @@ static void test_migrate__up_applies_in_order_and_records(void **state)
 	assert_int_equal(int_at(fx, "SELECT count(*) FROM @_a"), 1);
 	assert_int_equal(tracked(fx), 2);
 
-	assert_pgv(fx->db->conn, pgv_migrate_status(fx->db->conn, set, &r), PGV_OK);
+	assert_pgv(fx->db->conn, pgv_migrate_status(&r, fx->db->conn, set), PGV_OK);
 	assert_int_equal(r->count, 2);
 	assert_int_equal(r->entries[0].version, 1);
 	assert_string_equal(r->entries[0].name, "a");
@@ -499,7 +499,7 @@ static void test_migrate__down_stops_at_irreversible(void **state)
 	assert_false(table_exists(fx, "c"));
 	assert_true(table_exists(fx, "b"));
 	status_expect(fx, set, "aap");
-	assert_pgv(fx->db->conn, pgv_migrate_status(fx->db->conn, set, &r), PGV_OK);
+	assert_pgv(fx->db->conn, pgv_migrate_status(&r, fx->db->conn, set), PGV_OK);
 	assert_int_equal(r->entries[1].reversible, 0);
 	assert_int_equal(r->entries[2].reversible, 1);
 	pgv_migrate_report_free(r);
@@ -526,7 +526,7 @@ static void test_migrate__missing_from_set(void **state)
 	write_sql(fx, "0004_d.down.sql", "DROP TABLE @_d;");
 	set = load(fx);
 	status_expect(fx, set, "aamp");
-	assert_pgv(fx->db->conn, pgv_migrate_status(fx->db->conn, set, &r), PGV_OK);
+	assert_pgv(fx->db->conn, pgv_migrate_status(&r, fx->db->conn, set), PGV_OK);
 	assert_int_equal(r->entries[2].version, 3);
 	assert_string_equal(r->entries[2].name, "c");
 	assert_string_equal(pgv_migrate_state_name(r->entries[2].state), "missing");
@@ -590,19 +590,19 @@ static void test_migrate__misuse(void **state)
 
 	write_ab(fx);
 	set = load(fx);
-	assert_int_equal(pgv_migrate_up(NULL, set, 0, &n), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_up(&n, NULL, set, 0), PGV_EINVAL);
 	assert_int_equal(n, 0);
-	assert_int_equal(pgv_migrate_up(c, NULL, 0, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_up(NULL, c, NULL, 0), PGV_EINVAL);
 	assert_error_has(fx, "the migration set is NULL");
-	assert_int_equal(pgv_migrate_down(c, NULL, 1, NULL), PGV_EINVAL);
-	assert_int_equal(pgv_migrate_status(c, set, NULL), PGV_EINVAL);
-	assert_int_equal(pgv_migrate_status(c, NULL, &r), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_down(NULL, c, NULL, 1), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_status(NULL, c, set), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_status(&r, c, NULL), PGV_EINVAL);
 	assert_null(r);
 	/* Each migration needs its own transaction: refuse to run inside the caller's. */
 	assert_pgv(c, pgv_conn_begin(c), PGV_OK);
-	assert_int_equal(pgv_migrate_up(c, set, 0, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_up(NULL, c, set, 0), PGV_EINVAL);
 	assert_error_has(fx, "a transaction is open on this connection");
-	assert_int_equal(pgv_migrate_down(c, set, 1, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_down(NULL, c, set, 1), PGV_EINVAL);
 	assert_pgv(c, pgv_conn_rollback(c), PGV_OK);
 	assert_false(table_exists(fx, "a"));
 	assert_string_equal(pgv_migrate_state_name((pgv_migrate_state)42), "unknown");
@@ -633,7 +633,7 @@ static void test_migrate__builtin_set_up_and_down(void **state)
 	up_expect(fx, set, 0, PGV_OK, 2);
 	status_expect(fx, set, "aa");
 	up_expect(fx, set, 0, PGV_OK, 0);
-	assert_pgv(c, pgv_conn_vector_version(c, &ver, NULL, 0), PGV_OK);
+	assert_pgv(c, pgv_conn_vector_version(&ver, NULL, c), PGV_OK);
 	assert_true(ver > 0);
 	text_of(fx, "SELECT name FROM pgvodbc_migrations WHERE version = 2", NULL, sum, sizeof(sum));
 	assert_string_equal(sum, "embeddings");
@@ -651,7 +651,7 @@ static void test_migrate__builtin_set_up_and_down(void **state)
 
 	down_expect(fx, set, 2, PGV_OK, 2);
 	assert_false(exists(fx, "embeddings"));
-	assert_int_equal(pgv_conn_vector_version(c, &ver, NULL, 0), PGV_ENOTFOUND);
+	assert_int_equal(pgv_conn_vector_version(&ver, NULL, c), PGV_ENOTFOUND);
 	assert_int_equal(tracked(fx), 0);
 	status_expect(fx, set, "pp");
 	if (!fx->db->created_extension)

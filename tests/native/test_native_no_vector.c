@@ -109,7 +109,7 @@ static void assert_all_pending(fixture *fx, const pgv_migrate_set *set)
 {
 	pgv_migrate_report *report = NULL;
 
-	assert_pgv(fx->db.conn, pgv_migrate_status(fx->db.conn, set, &report), PGV_OK);
+	assert_pgv(fx->db.conn, pgv_migrate_status(&report, fx->db.conn, set), PGV_OK);
 	assert_int_equal(report->count, pgv_migrate_set_count(set));
 	for (size_t i = 0; i < report->count; i++) {
 		if (report->entries[i].state != PGV_MIGRATE_PENDING)
@@ -137,7 +137,7 @@ static void test_native_no_vector__builtin_up_says_vector_is_missing(void **stat
 	assert_pgv(c, pgv_migrate_set_load(&set, NULL), PGV_OK);
 	assert_true(pgv_migrate_set_count(set) >= 2);
 	/* The first migration's id, from the set itself: its version and name. */
-	assert_pgv(c, pgv_migrate_status(c, set, &report), PGV_OK);
+	assert_pgv(c, pgv_migrate_status(&report, c, set), PGV_OK);
 	snprintf(first, sizeof(first), "%04lld_%s", (long long)report->entries[0].version,
 		report->entries[0].name);
 	pgv_migrate_report_free(report);
@@ -146,7 +146,7 @@ static void test_native_no_vector__builtin_up_says_vector_is_missing(void **stat
 
 	for (int attempt = 1; attempt <= 2; attempt++) {
 		size_t applied = 99;
-		int rc = pgv_migrate_up(c, set, 0, &applied);
+		int rc = pgv_migrate_up(&applied, c, set, 0);
 		const pgv_error *e = pgv_conn_error(c);
 
 		if (rc != PGV_ERROR)
@@ -195,7 +195,7 @@ static void up_fails(fixture *fx, const char *sql, char *msg, size_t cap, char s
 	assert_int_equal(rmdir(dir), 0);
 	assert_int_equal(rc, PGV_OK);
 
-	rc = pgv_migrate_up(fx->db.conn, set, 0, &applied);
+	rc = pgv_migrate_up(&applied, fx->db.conn, set, 0);
 	e = pgv_conn_error(fx->db.conn);
 	assert_int_equal(rc, PGV_ERROR);
 	assert_int_equal(applied, 0);

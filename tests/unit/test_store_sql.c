@@ -140,7 +140,7 @@ static void test_store_sql__metric_names(void **state)
 
 	(void)state;
 	for (int i = 0; i < 6; i++) {
-		assert_int_equal(pgv_metric_from_name(names[i], &m), 0);
+		assert_int_equal(pgv_metric_from_name(&m, names[i]), 0);
 		assert_int_equal(m, metrics[i]);
 		assert_string_equal(pgv_metric_name(metrics[i]), names[i]);
 		assert_string_equal(pgv_metric_operator(metrics[i]), ops[i]);
@@ -181,13 +181,13 @@ static void test_store_sql__metric_unknown(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(pgv_metric_from_name(bad[i], &m), PGV_EINVAL);
+		assert_int_equal(pgv_metric_from_name(&m, bad[i]), PGV_EINVAL);
 		assert_int_equal(m, PGV_METRIC_IP);
 		assert_non_null(strstr(pgv_error_last()->message, "unknown metric"));
 	}
 	assert_non_null(strstr(pgv_error_last()->message, "\"cosine;\""));
-	assert_int_equal(pgv_metric_from_name(NULL, &m), PGV_EINVAL);
-	assert_int_equal(pgv_metric_from_name("l2", NULL), PGV_EINVAL);
+	assert_int_equal(pgv_metric_from_name(&m, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_metric_from_name(NULL, "l2"), PGV_EINVAL);
 }
 
 /* l1 (<+>) needs pgvector 0.7.0; the other operators exist in every version. */
