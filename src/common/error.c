@@ -78,6 +78,14 @@ int pgv__error_set(int status, int64_t offset, const char *fmt, ...)
 	return status;
 }
 
+/* Records a NULL argument of a public function in the calling thread's record. */
+int pgv__error_null(const char *func, const char *arg)
+{
+	pgv__error_set(PGV_EINVAL, -1, "%s: %s is NULL", func, arg);
+	tls_error.err.operation = func;
+	return PGV_EINVAL;
+}
+
 static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
 static locale_t c_locale_value; /* written once under pthread_once, then only read */
 

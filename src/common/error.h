@@ -25,6 +25,13 @@ void pgv__error_clear(void);
  */
 int pgv__error_set(int status, int64_t offset, const char *fmt, ...) PGV_PRINTF(3, 4);
 
+/*
+ * Records a NULL handle or required pointer given to public function `func` (a static string)
+ * as PGV_EINVAL in the calling thread's record, message "<func>: <arg> is NULL", operation
+ * `func`; returns PGV_EINVAL.  For calls that have no connection to record on.
+ */
+int pgv__error_null(const char *func, const char *arg);
+
 /* The "C" locale, created once per process; NULL only if the C library cannot make it. */
 locale_t pgv__c_locale(void);
 

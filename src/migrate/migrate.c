@@ -317,7 +317,7 @@ int pgv_migrate_up(size_t *out, pgv_conn *c, const pgv_migrate_set *set, int64_t
 	if (out)
 		*out = 0;
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_migrate_up", "conn");
 	if ((status = check_call(c, set, op)) != 0)
 		return status;
 	if (target < 0)
@@ -362,7 +362,7 @@ int pgv_migrate_down(size_t *out, pgv_conn *c, const pgv_migrate_set *set, size_
 	if (out)
 		*out = 0;
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_migrate_down", "conn");
 	if ((status = check_call(c, set, op)) != 0)
 		return status;
 	if (steps == 0)
@@ -461,7 +461,7 @@ int pgv_migrate_status(pgv_migrate_report **out, pgv_conn *c, const pgv_migrate_
 	if (out)
 		*out = NULL;
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_migrate_status", "conn");
 	if ((status = check_call(c, set, op)) != 0)
 		return status;
 	if (!out)

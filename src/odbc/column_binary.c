@@ -135,7 +135,7 @@ int pgv_stmt_column_vector_binary(pgv_vector *out, pgv_stmt *st, int col)
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_column_vector_binary", "stmt");
 	if (out) {
 		out->dim = 0;
 		out->data = NULL;

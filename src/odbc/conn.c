@@ -123,10 +123,10 @@ int pgv_conn_open(pgv_conn **out, const char *target)
 	int status;
 
 	if (!out)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_open", "out");
 	*out = NULL;
 	if (!target)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_open", "target");
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return PGV_ENOMEM;
@@ -226,7 +226,7 @@ int pgv_conn_exec(pgv_conn *c, const char *sql)
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_exec", "conn");
 	pgv__conn_clear(c);
 	if (!sql)
 		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_exec", "sql is NULL");
@@ -251,7 +251,7 @@ int pgv_conn_begin(pgv_conn *c)
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_begin", "conn");
 	pgv__conn_clear(c);
 	if ((status = pgv__conn_usable(c, "pgv_conn_begin")) != 0)
 		return status;
@@ -317,7 +317,7 @@ int pgv_conn_commit(pgv_conn *c)
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_commit", "conn");
 	pgv__conn_clear(c);
 	/*
 	 * Once the loss is known psqlODBC's SQLEndTran answers success without sending anything:
@@ -350,7 +350,7 @@ int pgv_conn_rollback(pgv_conn *c)
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_rollback", "conn");
 	pgv__conn_clear(c);
 	if (c->lost && c->in_txn) {
 		c->in_txn = 0;
@@ -419,7 +419,7 @@ int pgv_conn_vector_version(int *out, const char **text, pgv_conn *c)
 	if (text)
 		*text = "";
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_vector_version", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_vector_version", "out is NULL");
@@ -464,7 +464,7 @@ int pgv_conn_driver_name(const char **out, pgv_conn *c)
 	if (out)
 		*out = "";
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_driver_name", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_driver_name", "out is NULL");

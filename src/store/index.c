@@ -244,7 +244,7 @@ int pgv_index_create(pgv_conn *c, const pgv_table *spec, const pgv_index_opts *o
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_index_create", "conn");
 	pgv__conn_clear(c);
 	if (opts_resolve(&o, &defaults) != 0)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "indexing: %s", pgv_error_last()->message);
@@ -352,7 +352,7 @@ int pgv_index_drop(int *out, pgv_conn *c, const pgv_table *spec, const char *nam
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_index_drop", "conn");
 	pgv__conn_clear(c);
 	if (out)
 		*out = 0;

@@ -34,7 +34,7 @@ int pgv_store_get(pgv_vector *out, pgv_conn *c, const pgv_table *spec, int64_t i
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_get", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "reading a vector: out is NULL");
@@ -69,7 +69,7 @@ int pgv_store_delete(int64_t *out, pgv_conn *c, const pgv_table *spec, const int
 	int status, own = 0;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_delete", "conn");
 	pgv__conn_clear(c);
 	if (out)
 		*out = 0;
@@ -126,7 +126,7 @@ int pgv_store_count(int64_t *out, pgv_conn *c, const pgv_table *spec)
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_count", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "counting rows: out is NULL");
@@ -209,7 +209,7 @@ int pgv_store_knn(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_metric
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_knn", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "searching: out is NULL");
@@ -233,7 +233,7 @@ int pgv_store_distances(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_distances", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "measuring distances: out is NULL");

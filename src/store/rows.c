@@ -247,7 +247,7 @@ int pgv_rows_next(const pgv_row **out, pgv_rows *r)
 	int status;
 
 	if (!r)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_rows_next", "rows");
 	pgv__conn_clear(r->conn);
 	if (out)
 		*out = NULL;
@@ -335,7 +335,7 @@ int pgv_store_list_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec,
 	char *sql;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_list_ext", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "listing rows: out is NULL");
@@ -382,5 +382,7 @@ done:
 /* Every row in id order, vectors as text. */
 int pgv_store_list(pgv_rows **out, pgv_conn *c, const pgv_table *spec)
 {
+	if (!c)
+		return pgv__error_null("pgv_store_list", "conn");
 	return pgv_store_list_ext(out, c, spec, NULL);
 }

@@ -221,7 +221,7 @@ int pgv_store_knn_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_me
 	int status, own = 0;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_knn_ext", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "searching: out is NULL");

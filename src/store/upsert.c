@@ -238,7 +238,7 @@ int pgv_store_upsert(int64_t *out, pgv_conn *c, const pgv_table *spec,
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_upsert", "conn");
 	pgv__conn_clear(c);
 	if (out)
 		*out = 0;
@@ -359,7 +359,7 @@ int pgv_store_insert(int64_t *out, pgv_conn *c, const pgv_table *spec, const pgv
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_insert", "conn");
 	pgv__conn_clear(c);
 	if (n > 0 && !vectors)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "inserting: vectors must not be NULL");
