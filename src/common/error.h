@@ -32,6 +32,12 @@ int pgv__error_set(int status, int64_t offset, const char *fmt, ...) PGV_PRINTF(
  */
 int pgv__error_null(const char *func, const char *arg);
 
+/*
+ * Formats into a new allocation measured first (free() it), so no message is ever cut; NULL when
+ * memory ran out.
+ */
+char *pgv__aprintf(const char *fmt, ...) PGV_PRINTF(1, 2);
+
 /* The "C" locale, created once per process; NULL only if the C library cannot make it. */
 locale_t pgv__c_locale(void);
 

@@ -79,27 +79,21 @@ const pgv__migration *pgv__migrations_find(const pgv_migrate_set *set, int64_t v
 /*
  * Rewrites the connection's current error as "<what> <id>: <message>" (or "<what>: <message>"),
  * keeping its status, SQLSTATE and native code, after rolling back the migration's transaction
- * if one is open (a rollback clears the error, hence the copy).  Returns the status.
+ * if one is open (a rollback replaces the error, so it is kept aside meanwhile).  Returns the
+ * status.
  */
 static int fail_context(pgv_conn *c, const char *op, const char *what, const char *id)
 {
-	const pgv_error *e = pgv_conn_error(c);
-	int status = e->status < 0 ? e->status : PGV_ERROR;
-	long native = e->native;
-	char state[6], fullop[96];
-	char *msg = strdup(e->message);
+	int status = pgv_conn_error(c)->status < 0 ? pgv_conn_error(c)->status : PGV_ERROR;
 
-	memcpy(state, e->sqlstate, sizeof(state));
-	if (e->operation[0] && strcmp(e->operation, op) != 0)
-		snprintf(fullop, sizeof(fullop), "%s: %s", op, e->operation);
-	else
-		snprintf(fullop, sizeof(fullop), "%s", op);
-	if (pgv_conn_in_transaction(c))
+	if (pgv_conn_in_transaction(c)) {
+		pgv__conn_saved saved;
+
+		pgv__conn_save(c, &saved);
 		pgv_conn_rollback(c);
-	pgv__conn_fail_sqlstate(c, status, state, native, fullop, "%s%s%s: %s", what,
-		id ? " " : "", id ? id : "", msg ? msg : "(out of memory copying the message)");
-	free(msg);
-	return status;
+		pgv__conn_restore(c, &saved, status);
+	}
+	return pgv__conn_prefix(c, status, op, "%s%s%s", what, id ? " " : "", id ? id : "");
 }
 
 /* Frees the rows of a list. */

@@ -1,7 +1,9 @@
 /* Connections: open by DSN or connection string, session set-up, transactions, plain SQL. */
 #include "odbc/odbc.h"
 
+#include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,22 +51,41 @@ static char *connection_string(const char *target)
 	return s;
 }
 
-/* Describes the target for messages without echoing a connection string's password. */
-static void describe_target(const char *target, char *buf, size_t cap)
+/*
+ * The DSN a target names, for messages that must not echo a connection string's password:
+ * the DSN (length in *len), or NULL when a connection string names none.  A DSN in a connection
+ * string is quoted up to 200 bytes, the rest of the string is not shown.
+ */
+static const char *target_dsn(const char *target, int *len)
 {
 	const char *dsn;
+	size_t n;
 
 	if (strchr(target, '=') == NULL) {
-		snprintf(buf, cap, "DSN \"%s\"", target);
-		return;
+		n = strlen(target);
+		*len = n > INT_MAX ? INT_MAX : (int)n;
+		return target;
 	}
 	dsn = strstr(target, "DSN=");
 	if (dsn && (dsn == target || dsn[-1] == ';' || dsn[-1] == ' ')) {
-		size_t len = strcspn(dsn + 4, ";");
-		snprintf(buf, cap, "DSN \"%.*s\"", (int)(len > 200 ? 200 : len), dsn + 4);
-		return;
+		n = strcspn(dsn + 4, ";");
+		*len = (int)(n > 200 ? 200 : n);
+		return dsn + 4;
 	}
-	snprintf(buf, cap, "the connection string");
+	return NULL;
+}
+
+/* A context line of its own above the connection's error (see pgv__conn_prefix). */
+static int prefix_line(pgv_conn *c, int status, const char *op, const char *fmt, ...)
+	PGV_PRINTF(4, 5);
+static int prefix_line(pgv_conn *c, int status, const char *op, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pgv__conn_vprefix(c, status, op, "\n", fmt, ap);
+	va_end(ap);
+	return status;
 }
 
 char *pgv__sql_for_driver(const char *sql)
@@ -118,7 +139,7 @@ static int exec_direct(pgv_conn *c, const char *sql, const char *op)
 int pgv_conn_open(pgv_conn **out, const char *target)
 {
 	pgv_conn *c;
-	char *connstr, what[256];
+	char *connstr;
 	SQLRETURN rc;
 	int status;
 
@@ -154,19 +175,14 @@ int pgv_conn_open(pgv_conn **out, const char *target)
 	free(connstr);
 	if (!SQL_SUCCEEDED(rc)) {
 		pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, "pgv_conn_open: SQLDriverConnect");
-		describe_target(target, what, sizeof(what));
 		/* Keep the driver's chain and SQLSTATE but say what was being attempted, first. */
-		{
-			char *chain = c->msg ? strdup(c->msg) : NULL;
-			char state[6];
+		int len = 0;
+		const char *dsn = target_dsn(target, &len);
 
-			memcpy(state, c->err.sqlstate, sizeof(state));
-			pgv__conn_fail_sqlstate(c, PGV_ECONN, state, c->err.native,
-				"pgv_conn_open: SQLDriverConnect", "cannot connect to %s: %s", what,
-				chain ? chain : "unknown reason");
-			free(chain);
-		}
-		return PGV_ECONN;
+		if (dsn)
+			return pgv__conn_prefix(c, PGV_ECONN, NULL, "cannot connect to DSN \"%.*s\"",
+				len, dsn);
+		return pgv__conn_prefix(c, PGV_ECONN, NULL, "cannot connect to the connection string");
 	}
 	c->connected = 1;
 
@@ -197,6 +213,7 @@ void pgv_conn_close(pgv_conn *c)
 	}
 	free(c->driver_name);
 	free(c->msg);
+	free(c->op);
 	free(c);
 }
 
@@ -272,12 +289,9 @@ int pgv_conn_begin(pgv_conn *c)
  */
 static void commit_unknown(pgv_conn *c, const char *op)
 {
-	char *chain = c->msg && c->msg[0] ? strdup(c->msg) : NULL;
-
-	pgv__conn_fail_sqlstate(c, PGV_ECONN, "08007", c->err.native, op,
-		"the connection to the server was lost during the commit: whether the transaction "
-		"was committed is unknown%s%s", chain ? "\n" : "", chain ? chain : "");
-	free(chain);
+	prefix_line(c, PGV_ECONN, op, "the connection to the server was lost during the commit: "
+		"whether the transaction was committed is unknown");
+	pgv__conn_set_sqlstate(c, "08007", c->err.native);
 }
 
 /* Ends the open transaction with SQLEndTran and returns to autocommit. */

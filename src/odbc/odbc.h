@@ -24,7 +24,8 @@ struct pgv_conn {
 	pgv_error err;      /* the last error; its strings point into msg and op */
 	char *msg;          /* heap buffer for err.message (any length) */
 	size_t msg_cap;
-	char op[96];        /* err.operation */
+	char *op;           /* heap buffer for err.operation (any length) */
+	size_t op_cap;
 	char *driver_name;  /* pgv_conn_driver_name's text, asked once; NULL until then */
 	struct pgv__conn_text *texts; /* every vector version text handed out, newest first */
 };

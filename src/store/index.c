@@ -218,16 +218,16 @@ static int create_refused(pgv_conn *c, const pgv__store_table *t, const char *op
 			|| strcmp(pgv_conn_error(c)->sqlstate, "42704") != 0)
 		return status;
 	{
-		pgv__saved_error saved;
-		pgv__store_error_save(c, &saved);
+		pgv__conn_saved saved;
+		pgv__conn_save(c, &saved);
 		if (pgv_conn_vector_version(&version, &have, c) == 0 && version < since) {
-			free(saved.message);
+			pgv__conn_saved_free(&saved);
 			return pgv__conn_fail(c, PGV_EUNSUPPORTED, op, "%s: %s indexes need pgvector "
 				"%d.%d.%d or later; this server has %s", t->what,
 				t->dialect->methods[o->method], since / 10000, since / 100 % 100,
 				since % 100, have);
 		}
-		return pgv__store_error_restore(c, &saved, status);
+		return pgv__conn_restore(c, &saved, status);
 	}
 }
 
@@ -290,7 +290,7 @@ int pgv_index_create(pgv_conn *c, const pgv_table *spec, const pgv_index_opts *o
 		goto done;
 	}
 	if ((status = pgv_conn_exec(c, sql)) != 0) {
-		pgv__store_wrap(c, &t, op, NULL, status);
+		pgv__conn_prefix(c, status, op, "%s", t.what);
 		status = create_refused(c, &t, op, o, status);
 	}
 done:
@@ -335,7 +335,7 @@ static int find_index(pgv_conn *c, const pgv__store_table *t, const char *op, co
 	}
 	pgv_stmt_free(st);
 	if (status < 0)
-		return pgv__store_wrap(c, t, op, NULL, status);
+		return pgv__conn_prefix(c, status, op, "%s", t->what);
 	if (!exists)
 		return pgv__conn_fail(c, PGV_ENOTFOUND, op, "%s: the table does not exist", t->what);
 	return 0;
@@ -379,7 +379,7 @@ int pgv_index_drop(int *out, pgv_conn *c, const pgv_table *spec, const char *nam
 		goto done;
 	}
 	if ((status = pgv_conn_exec(c, sql)) != 0)
-		pgv__store_wrap(c, &t, op, NULL, status);
+		pgv__conn_prefix(c, status, op, "%s", t.what);
 	else if (out)
 		*out = 1;
 done:

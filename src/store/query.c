@@ -21,7 +21,7 @@ static int prepare(pgv_conn *c, const pgv__store_table *t, const char *op, pgv__
 	status = pgv_stmt_prepare(st, c, sql);
 	free(sql);
 	if (status != 0)
-		return pgv__store_wrap(c, t, op, NULL, status);
+		return pgv__conn_prefix(c, status, op, "%s", t->what);
 	return 0;
 }
 
@@ -50,7 +50,7 @@ int pgv_store_get(pgv_vector *out, pgv_conn *c, const pgv_table *spec, int64_t i
 			status = pgv__conn_fail(c, PGV_ENOTFOUND, op, "%s: no row with id %lld", t.what,
 				(long long)id);
 		if (status < 0 && status != PGV_ENOTFOUND)
-			pgv__store_wrap(c, &t, op, NULL, status);
+			pgv__conn_prefix(c, status, op, "%s", t.what);
 	}
 	pgv_stmt_free(st);
 	pgv__store_table_free(&t);
@@ -83,7 +83,7 @@ int pgv_store_delete(int64_t *out, pgv_conn *c, const pgv_table *spec, const int
 	/* Several statements are one unit only inside a transaction. */
 	if (n > PGV__DELETE_IDS && !pgv_conn_in_transaction(c)) {
 		if ((status = pgv_conn_begin(c)) != 0)
-			pgv__store_wrap(c, &t, op, NULL, status);
+			pgv__conn_prefix(c, status, op, "%s", t.what);
 		own = status == 0;
 	}
 	for (size_t at = 0; at < n && status == 0; at += PGV__DELETE_IDS) {
@@ -101,7 +101,7 @@ int pgv_store_delete(int64_t *out, pgv_conn *c, const pgv_table *spec, const int
 			status = 0;
 			total += pgv_stmt_changes(st) > 0 ? pgv_stmt_changes(st) : 0;
 		} else {
-			pgv__store_wrap(c, &t, op, NULL, status < 0 ? status : PGV_ERROR);
+			pgv__conn_prefix(c, status < 0 ? status : PGV_ERROR, op, "%s", t.what);
 			status = status < 0 ? status : PGV_ERROR;
 		}
 	}
@@ -110,7 +110,7 @@ int pgv_store_delete(int64_t *out, pgv_conn *c, const pgv_table *spec, const int
 	if (own && status != 0)
 		pgv__store_rollback(c, status);
 	else if (own && (status = pgv_conn_commit(c)) != 0)
-		pgv__store_wrap(c, &t, op, NULL, status);
+		pgv__conn_prefix(c, status, op, "%s", t.what);
 	if (status == 0 && out)
 		*out = total;
 	pgv__store_table_free(&t);
@@ -138,7 +138,7 @@ int pgv_store_count(int64_t *out, pgv_conn *c, const pgv_table *spec)
 		else if (status == PGV_DONE)
 			status = pgv__conn_fail(c, PGV_ERROR, op, "%s: count returned no row", t.what);
 		if (status < 0)
-			pgv__store_wrap(c, &t, op, NULL, status);
+			pgv__conn_prefix(c, status, op, "%s", t.what);
 	}
 	pgv_stmt_free(st);
 	pgv__store_table_free(&t);
@@ -170,7 +170,7 @@ static int distance_query(pgv_conn *c, const pgv__store_table *t, const char *op
 	if ((status = prepare(c, t, op, which, metric, st)) != 0)
 		status = pgv__store_refused(c, t, op, metric, dim, status);
 	else if ((status = pgv_stmt_bind_text(*st, 1, text.s, text.len)) != 0) {
-		pgv__store_wrap(c, t, op, NULL, status);
+		pgv__conn_prefix(c, status, op, "%s", t->what);
 		pgv_stmt_free(*st);
 		*st = NULL;
 	}
@@ -192,7 +192,7 @@ int pgv__store_knn_stmt(pgv_conn *c, const pgv__store_table *t, const char *op,
 	/* LIMIT past the number of rows is harmless: clamp what does not fit a bigint */
 	if ((status = pgv_stmt_bind_int64(*st, 2, k > (size_t)INT64_MAX ? INT64_MAX : (int64_t)k))
 			!= 0) {
-		pgv__store_wrap(c, t, op, NULL, status);
+		pgv__conn_prefix(c, status, op, "%s", t->what);
 		pgv_stmt_free(*st);
 		*st = NULL;
 	}
@@ -248,7 +248,7 @@ int pgv_store_distances(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_
 		if (list.oom)
 			status = pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t.what);
 		else if ((status = pgv_stmt_bind_text(st, 2, list.s, list.len)) != 0)
-			pgv__store_wrap(c, &t, op, NULL, status);
+			pgv__conn_prefix(c, status, op, "%s", t.what);
 		if (status != 0) {
 			pgv_stmt_free(st);
 			goto done;

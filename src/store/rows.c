@@ -34,7 +34,7 @@ struct pgv_rows {
 	size_t mem_n;
 	size_t mem_at;
 	int loaded;
-	char what[320];    /* what the listing is doing, for messages of later pages */
+	char *what;        /* what the listing is doing, for messages of later pages (owned) */
 };
 
 /* Makes an empty iterator for table t; NULL when out of memory. */
@@ -49,7 +49,10 @@ static pgv_rows *rows_new(pgv_conn *c, const pgv__store_table *t, int with_dista
 	/* a type without a binary form is read as text (see the dialect) */
 	r->binary = t->binary && t->dialect->read_binary[t->type] != NULL;
 	r->with_distance = with_distance;
-	snprintf(r->what, sizeof(r->what), "%s", t->what);
+	if (!(r->what = strdup(t->what))) {
+		free(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -64,6 +67,7 @@ void pgv_rows_free(pgv_rows *r)
 		pgv_vector_free(&r->mem[i].vector);
 	free(r->mem);
 	free(r->page_sql);
+	free(r->what);
 	free(r);
 }
 
@@ -74,7 +78,7 @@ static int rows_first_step(pgv_rows **out, pgv_rows *r, const pgv__store_table *
 	int status = pgv_stmt_step(st);
 
 	if (status < 0) {
-		pgv__store_wrap(r->conn, t, op, NULL, status);
+		pgv__conn_prefix(r->conn, status, op, "%s", t->what);
 		pgv_stmt_free(st);
 		pgv_rows_free(r);
 		return status;
@@ -131,7 +135,7 @@ int pgv__rows_start_paged(pgv_rows **out, pgv_conn *c, const pgv__store_table *t
 	if (status == 0)
 		status = pgv_stmt_bind_int64(st, p, limit);
 	if (status != 0) {
-		pgv__store_wrap(c, t, op, NULL, status);
+		pgv__conn_prefix(c, status, op, "%s", t->what);
 		pgv_stmt_free(st);
 		pgv_rows_free(r);
 		return status;
@@ -166,19 +170,8 @@ static int next_page(pgv_rows *r)
 	if ((status = pgv_stmt_step(r->st)) >= 0)
 		return status;
 failed:
-	{
-		pgv__saved_error s;
-		char oper[sizeof(s.op) + 32];
-
-		pgv__store_error_save(r->conn, &s);
-		if (s.message) {
-			snprintf(oper, sizeof(oper), "%s: %s", op, s.op);
-			pgv__conn_fail_sqlstate(r->conn, status, s.sqlstate, s.native, oper,
-				"%s: the page after id %" PRId64 ": %s", r->what, r->last_id, s.message);
-			free(s.message);
-		}
-	}
-	return status;
+	return pgv__conn_prefix(r->conn, status, op, "%s: the page after id %" PRId64, r->what,
+		r->last_id);
 }
 
 /* Steps the running statement (or pages on): PGV_ROW, PGV_DONE or a negative status. */
@@ -367,7 +360,7 @@ int pgv_store_list_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec,
 	if (status == 0 && has_after)
 		status = pgv_stmt_bind_int64(st, 1, after);
 	if (status != 0) {
-		pgv__store_wrap(c, &t, op, NULL, status);
+		pgv__conn_prefix(c, status, op, "%s", t.what);
 		pgv_stmt_free(st);
 		goto done;
 	}

@@ -114,7 +114,7 @@ static int check_version(pgv_conn *c, const pgv__store_table *t, const char *op,
 	if (!s->needs_version)
 		return 0;
 	if ((status = pgv_conn_vector_version(&version, &have, c)) != 0)
-		return pgv__store_wrap(c, t, op, NULL, status);
+		return pgv__conn_prefix(c, status, op, "%s", t->what);
 	if (version < s->needs_version)
 		return pgv__conn_fail(c, PGV_EUNSUPPORTED, op, "%s: %s (iterative index scans) needs "
 			"pgvector %d.%d.%d or later; this server has %s", t->what, s->needs_what,
@@ -168,8 +168,8 @@ static int run_settings(pgv_conn *c, const pgv__store_table *t, const char *op,
 		goto done;
 	}
 failed:
-	pgv__store_wrap(c, t, op, which == PGV__SQL_SEARCH_SET ? "setting the search options"
-		: "restoring the search options", status);
+	pgv__conn_prefix(c, status, op, "%s: %s", t->what, which == PGV__SQL_SEARCH_SET
+		? "setting the search options" : "restoring the search options");
 done:
 	pgv_stmt_free(st);
 	free(sql);
@@ -246,7 +246,7 @@ int pgv_store_knn_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_me
 	}
 	if (!pgv_conn_in_transaction(c)) {
 		if ((status = pgv_conn_begin(c)) != 0) {
-			pgv__store_wrap(c, &t, op, NULL, status);
+			pgv__conn_prefix(c, status, op, "%s", t.what);
 			pgv_stmt_free(st);
 			goto done;
 		}
@@ -256,7 +256,7 @@ int pgv_store_knn_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_me
 	if (own && status != 0)
 		pgv__store_rollback(c, status);
 	else if (own && (status = pgv_conn_commit(c)) != 0) {
-		pgv__store_wrap(c, &t, op, NULL, status);
+		pgv__conn_prefix(c, status, op, "%s", t.what);
 		pgv_rows_free(*out);
 		*out = NULL;
 	}

@@ -114,7 +114,7 @@ typedef struct pgv__store_table {
 	const char *vec_name;
 	pgv_type type;             /* the vector column's type */
 	int binary;                /* {read} is the binary piece (when the type has one) */
-	char what[320];            /* what the call is doing, for messages: upserting into "t" */
+	char *what;                /* what the call is doing, for messages: upserting into "t" */
 } pgv__store_table;
 
 /*
@@ -190,30 +190,6 @@ int pgv__store_check_metric_type(pgv_conn *c, const pgv__store_table *t, const c
  */
 int pgv__store_check_metric(pgv_conn *c, const pgv__store_table *t, const char *op,
 	pgv_metric metric);
-
-/*
- * Puts `t->what` and `detail` (when not NULL) in front of the connection's current error message,
- * and `op` in front of the failed call's name, keeping its SQLSTATE, native code and row.
- * Returns `status`.
- */
-int pgv__store_wrap(pgv_conn *c, const pgv__store_table *t, const char *op, const char *detail,
-	int status);
-
-/* A copy of a connection's error, kept across calls that clear it. */
-typedef struct pgv__saved_error {
-	int status;
-	char sqlstate[6];
-	long native;
-	int64_t row;
-	char op[96];
-	char *message; /* owned; NULL when memory ran out (restoring then keeps the current error) */
-} pgv__saved_error;
-
-/* Copies the connection's current error into `s` (release it with pgv__store_error_restore). */
-void pgv__store_error_save(pgv_conn *c, pgv__saved_error *s);
-
-/* Makes `s` the connection's error again with status `status`, frees it; returns `status`. */
-int pgv__store_error_restore(pgv_conn *c, pgv__saved_error *s, int status);
 
 /*
  * Rolls back the transaction the store opened, keeping the connection's current error (the

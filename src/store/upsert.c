@@ -184,7 +184,7 @@ static int write_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 {
 	pgv__buf idt = { NULL, 0, 0, 0 }, vt = { NULL, 0, 0, 0 };
 	pgv_stmt *st = NULL;
-	char *sql = pgv__store_sql(t, which, PGV_METRIC_L2), detail[96];
+	char *sql = pgv__store_sql(t, which, PGV_METRIC_L2);
 	int own = 0, status;
 
 	if (!sql)
@@ -192,11 +192,11 @@ static int write_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 	status = pgv_stmt_prepare(&st, c, sql);
 	free(sql);
 	if (status != 0)
-		return pgv__store_wrap(c, t, op, NULL, status);
+		return pgv__conn_prefix(c, status, op, "%s", t->what);
 	if (!pgv_conn_in_transaction(c)) {
 		if ((status = pgv_conn_begin(c)) != 0) {
 			pgv_stmt_free(st);
-			return pgv__store_wrap(c, t, op, NULL, status);
+			return pgv__conn_prefix(c, status, op, "%s", t->what);
 		}
 		own = 1;
 	}
@@ -213,9 +213,8 @@ static int write_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 		if (status == PGV_DONE || status == PGV_ROW) {
 			status = 0;
 		} else {
-			snprintf(detail, sizeof(detail), "the batch of rows %zu to %zu",
+			pgv__conn_prefix(c, status, op, "%s: the batch of rows %zu to %zu", t->what,
 				order ? order[at] : at, order ? order[end - 1] : end - 1);
-			pgv__store_wrap(c, t, op, detail, status);
 		}
 	}
 	pgv_stmt_free(st);
@@ -224,7 +223,7 @@ static int write_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 	if (status != 0)
 		return own ? pgv__store_rollback(c, status) : status;
 	if (own && (status = pgv_conn_commit(c)) != 0)
-		return pgv__store_wrap(c, t, op, NULL, status);
+		return pgv__conn_prefix(c, status, op, "%s", t->what);
 	return 0;
 }
 
@@ -298,7 +297,7 @@ static int query_text(pgv_conn *c, const pgv__store_table *t, const char *op,
 	else if (status == PGV_DONE)
 		status = pgv__conn_fail(c, PGV_ERROR, op, "the query returned no row");
 	if (status < 0)
-		return pgv__store_wrap(c, t, op, NULL, status);
+		return pgv__conn_prefix(c, status, op, "%s", t->what);
 	return status; /* 0 or PGV_NULL */
 }
 
