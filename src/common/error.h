@@ -5,7 +5,6 @@
 #ifndef PGV_INTERNAL_ERROR_H
 #define PGV_INTERNAL_ERROR_H
 
-#define _GNU_SOURCE 1 /* locale_t, strtof_l */
 #include <locale.h>
 #include <stdarg.h>
 #include "pgvodbc/common.h"

@@ -5,7 +5,7 @@
 #ifndef PGV_INTERNAL_MIGRATE_H
 #define PGV_INTERNAL_MIGRATE_H
 
-#include "common/error.h" /* first: it defines _GNU_SOURCE before any system header */
+#include "common/error.h"
 #include "migrate/builtin.h"
 #include "pgvodbc/migrate.h"
 

@@ -3,7 +3,7 @@
  * pgvector, and what each column type, metric and index method allows), metric and type names,
  * and the expansion of a statement template for a table.
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 #include "codec/numtext.h"
 
 #include <stdio.h>

@@ -4,7 +4,7 @@
  * wording, so that a bad option never costs an index build (the statement's SQL is in
  * dialect.c).
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

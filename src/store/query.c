@@ -2,7 +2,7 @@
  * Reading and deleting: get, delete, count, k nearest neighbours and distances (the row iterator
  * they return is in rows.c).
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>

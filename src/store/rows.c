@@ -5,7 +5,7 @@
  * and rows held in memory (pgv_store_knn_ext, whose transaction ends before it returns).  Also
  * pgv_store_list and pgv_store_list_ext.
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
  * put back to their previous values once the rows are read.  The rows are therefore read into
  * memory (at most k) before the call returns.
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * vector column, metric and type checks, the explanation of a refused query, and the error
  * helpers the other store files share.  The SQL itself is in dialect.c.
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 #include "codec/numtext.h"
 
 #include <inttypes.h>

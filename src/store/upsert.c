@@ -2,7 +2,7 @@
  * Writing rows: pgv_store_upsert and pgv_store_insert.  Every row is checked before anything is
  * sent; the rows then go in batches, all in one transaction (the caller's, or one of our own).
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 #include "codec/numtext.h"
 
 #include <inttypes.h>

@@ -4,7 +4,7 @@
  * of a column back into floats.  The grammar of each type is the codec's (pgvodbc/vector.h,
  * pgvodbc/types.h); this file only picks, per type, which codec function applies.
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 #include "pgvodbc/types.h"
 
 #include <string.h>

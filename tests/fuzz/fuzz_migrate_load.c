@@ -12,7 +12,7 @@
  * one.  On failure the set is NULL, the status PGV_EINVAL or PGV_ENOMEM, and the thread error
  * has a message.  Leaks are LeakSanitizer's to find.
  */
-#include "migrate/migrate_internal.h" /* first: it sets _GNU_SOURCE for the system headers */
+#include "migrate/migrate_internal.h"
 
 #include <stdint.h>
 #include <stdio.h>

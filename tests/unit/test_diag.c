@@ -4,7 +4,7 @@
  * across a call (pgv__conn_save/restore), and pgv__aprintf.  malloc and realloc are wrapped at
  * link time (-Wl,--wrap, see tests/CMakeLists.txt) so a test can make them fail.
  */
-#include "odbc/odbc.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "odbc/odbc.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

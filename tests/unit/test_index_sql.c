@@ -3,7 +3,7 @@
  * dialect.c): every client-side check and its message, the SQL built for each method, metric
  * and type, index names, and the settings a pgv_search_opts makes.
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,4 @@
 /* Unit tests of loading migration sets (src/migrate/load.c): names, files, malformed sets. */
-#define _GNU_SOURCE 1 /* as common/error.h defines it: mkdtemp, nftw */
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* Unit tests of the store's SQL text (src/store/table.c): quoting, metrics, statements. */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 
 #include <stdarg.h>
 #include <stddef.h>
