@@ -1,7 +1,7 @@
 /*
  * Internal to the pgvodbc command-line tool: result lines on stdout, as text (tab-separated
- * fields) or as JSON lines (one object a line).  A line is built field by field in a growing
- * buffer and written whole; the first failed write (or allocation) sticks, so a caller checks
+ * fields) or as JSON lines (one object a line, written by json.c).  A line is built field by
+ * field in a growing buffer and written whole; the first failed write (or allocation) sticks, so a caller checks
  * once per row and stops.
  */
 #ifndef PGV_CLI_OUTPUT_H
@@ -13,12 +13,13 @@
 
 #include <pgvodbc.h>
 
+#include "json.h"
+
 typedef struct cli_out {
 	FILE *fp;
 	int json;          /* JSON lines instead of tab-separated text */
 	const char *step;  /* when set, each JSON object begins with "step":STEP (the demo) */
-	char *line;        /* the line being built */
-	size_t len, cap;
+	json_buf line;     /* the line being built (text lines too) */
 	int nfields;       /* fields in the line so far */
 	int failed;        /* a write or an allocation failed; err holds errno */
 	int err;
