@@ -46,6 +46,7 @@
 #include "pgvodbc/stmt.h"
 #include "pgvodbc/store.h"
 #include "pgvodbc/index.h"
+#include "pgvodbc/recall.h"
 #include "pgvodbc/migrate.h"
 
 #endif

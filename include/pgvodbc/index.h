@@ -1,8 +1,14 @@
 /*
  * pgvodbc/index.h - approximate nearest-neighbour indexes (HNSW, IVFFlat) on an embedding table.
  *
- * pgv_store_knn orders by the metric's operator alone, so an index built for the same metric
- * (operator class) serves it, and the answer is then the index's approximate one.  How hard the
+ * An index serves a k-NN query only when the query orders by exactly the expression it indexes
+ * with its operator class's operator.  Besides the column itself, an index can be built on the
+ * column cast to half precision, `(col::halfvec(n))`, or on its binary quantization,
+ * `(binary_quantize(col)::bit(n))` with hamming distance (pgv_index_form, pgvodbc/store.h): the
+ * way to index more dimensions than a vector index takes (2000) and to make the index smaller.
+ * pgv_store_knn and pgv_store_knn_ext find out from the catalog which of these the table has and
+ * shape the query so that it is used; the answer is then the index's approximate one, always
+ * with the exact distances of the stored vectors.  How hard the
  * index searches (hnsw.ef_search, ivfflat.probes, iterative scans) is a session setting in
  * pgvector; pgv_store_knn_ext and pgv_search_opts (pgvodbc/store.h) scope such settings to one
  * query.  Every call works on an open connection, on its thread; errors are in
@@ -25,8 +31,13 @@ typedef enum pgv_index_method {
 	PGV_INDEX_IVFFLAT = 1  /* inverted lists: quick to build; build it after loading the data */
 } pgv_index_method;
 
+/* No connection: the name of a form ("auto", "plain", "halfvec", "binary"); a static string,
+ * "" when unknown. */
+PGV_API const char *pgv_index_form_name(pgv_index_form form);
+
 /*
  * How to build an index.  Initialise with PGV_INDEX_OPTS_INIT; fields are only ever appended.
+ * Version 1 (up to concurrently) is still accepted and means PGV_INDEX_FORM_AUTO.
  *   method           PGV_INDEX_HNSW or PGV_INDEX_IVFFLAT
  *   metric           the metric the index serves; with the table's type it picks the operator
  *                    class (vector_l2_ops, halfvec_cosine_ops, bit_hamming_ops, ...).  What
@@ -42,6 +53,12 @@ typedef enum pgv_index_method {
  *   lists            IVFFlat: number of inverted lists, 1..32768; 0: the server's default (100)
  *   concurrently     1: CREATE INDEX CONCURRENTLY, which does not block writes while it builds;
  *                    it cannot run inside a transaction (PGV_EINVAL inside pgv_conn_begin)
+ *   form             (version 2) what the index indexes (pgv_index_form).  HALFVEC: the
+ *                    metric's halfvec operator class; BINARY: bit_hamming_ops whatever the
+ *                    metric (the metric is what the re-ranking uses, and names the index).
+ *                    The default name has the form in it ("<table>_<column>_hnsw_halfvec_l2_idx",
+ *                    "..._hnsw_binary_idx") except for AUTO, which keeps the plain name: a
+ *                    column gets one form from AUTO, whichever its dimension makes it
  */
 typedef struct pgv_index_opts {
 	unsigned int version;
@@ -52,18 +69,21 @@ typedef struct pgv_index_opts {
 	int ef_construction;
 	int lists;
 	int concurrently;
+	pgv_index_form form;   /* version 2 */
 } pgv_index_opts;
 
-#define PGV_INDEX_OPTS_VERSION 1
-#define PGV_INDEX_OPTS_INIT { PGV_INDEX_OPTS_VERSION, PGV_INDEX_HNSW, PGV_METRIC_L2, NULL, 0, 0, 0, 0 }
+#define PGV_INDEX_OPTS_VERSION 2
+#define PGV_INDEX_OPTS_INIT { PGV_INDEX_OPTS_VERSION, PGV_INDEX_HNSW, PGV_METRIC_L2, NULL, 0, 0, 0, 0, \
+	PGV_INDEX_FORM_AUTO }
 
 /*
  * Works on an open connection: builds an index on the table's vector column (`table` NULL: the
  * defaults; `opts` NULL: the defaults, an HNSW index for l2).  Checked before the index is built,
  * in pgvector's wording: the options' ranges, the method/type/metric combination, and the column's
- * declared dimension (read from the catalog) against the method's limit: vector 2000, halfvec 4000,
- * bit 64000 dimensions ("column cannot have more than 2000 dimensions for hnsw index"), and a
- * column that declares none ("column does not have dimensions").  A sparsevec index allows at most
+ * declared dimension (read from the catalog) against the limit of what is indexed: vector 2000,
+ * halfvec 4000, bit 64000 dimensions ("column cannot have more than 2000 dimensions for hnsw
+ * index (it has 3000: index the halfvec form, up to 4000)"), and a column that declares none
+ * ("column does not have dimensions").  A sparsevec index allows at most
  * 1000 non-zero elements per row, which only the server can check while it builds.  The options are
  * written into the statement as integer literals (DDL takes no parameters), after those checks.
  * Inside a caller's transaction the index is part of it; otherwise it is committed at once.
@@ -75,6 +95,14 @@ typedef struct pgv_index_opts {
  * 42P07; too many non-zero elements: 54000; out of memory).
  */
 PGV_API int pgv_index_create(pgv_conn *conn, const pgv_table *table, const pgv_index_opts *opts);
+
+/*
+ * Works on an open connection: pgv_index_create that also says which form it built: `*out` (may
+ * be NULL) receives PGV_INDEX_FORM_PLAIN, _HALFVEC or _BINARY (AUTO resolved against the
+ * column's dimension), so a caller can tell the user that a 3072-dim column got a halfvec index.
+ */
+PGV_API int pgv_index_create_ext(pgv_index_form *out, pgv_conn *conn, const pgv_table *table,
+	const pgv_index_opts *opts);
 
 /*
  * Works on an open connection: drops the index `name` of the table's vector column's table, if it

@@ -272,9 +272,13 @@ PGV_API int pgv_store_list_ext(pgv_rows **out, pgv_conn *conn, const pgv_table *
  * vector (checked as the column's type allows) or one whose dimension is not the column's (the
  * message gives both), PGV_ENOTFOUND when the table or a column does not exist, PGV_EUNSUPPORTED
  * when the server's pgvector lacks the type or the metric's operator (halfvec, sparsevec, l1,
- * hamming and jaccard before 0.7.0).  Per-query index settings: pgv_store_knn_ext.  The call sends
- * the query alone: the table, its columns, the dimension and the operator are checked by the
- * server, and only when it refuses is the catalog asked to explain why (so inside a caller's
+ * hamming and jaccard before 0.7.0).  Per-query index settings: pgv_store_knn_ext.  The query
+ * is shaped for the table's index (pgv_index_form, below: one catalog query per call finds it,
+ * for vector and halfvec columns): ordered by the metric's operator alone for an index on the
+ * column, or by the indexed expression (halfvec, binary quantization) with the candidates
+ * re-ranked by the exact distance; either way the index serves it, gives its approximate answer,
+ * and the distances are exact.  Besides that catalog query the call sends the query alone: the
+ * table, its columns, the dimension and the operator are checked by the server, and only when it refuses is the catalog asked to explain why (so inside a caller's
  * transaction, which the refusal has aborted, the message is the server's).
  */
 PGV_API int pgv_store_knn(pgv_rows **out, pgv_conn *conn, const pgv_table *table,
@@ -288,6 +292,39 @@ PGV_API int pgv_store_knn(pgv_rows **out, pgv_conn *conn, const pgv_table *table
  */
 PGV_API int pgv_store_distances(pgv_rows **out, pgv_conn *conn, const pgv_table *table,
 	pgv_metric metric, const float *query, size_t dim, const int64_t *ids, size_t n);
+
+/*
+ * What an index indexes (pgv_index_opts.form, pgvodbc/index.h), and which index a k-NN query is
+ * shaped for (pgv_search_opts.form).
+ *   PGV_INDEX_FORM_AUTO     index create: the column itself, except a vector(n) column with
+ *                           2000 < n <= 4000, which gets the halfvec form (a plain vector index
+ *                           is impossible there; pgv_index_create_ext says which it built);
+ *                           k-NN: the form of an index the table has for the metric, read from
+ *                           the catalog (below)
+ *   PGV_INDEX_FORM_PLAIN    the column as it is: `USING hnsw (col vector_l2_ops)`; k-NN orders
+ *                           by `col <-> ?` (the query of an exact search, too)
+ *   PGV_INDEX_FORM_HALFVEC  a vector column cast to half precision: `((col::halfvec(n))
+ *                           halfvec_l2_ops)`, half the size, up to 4000 dimensions; k-NN orders
+ *                           the candidates by `col::halfvec(n) <-> ?::halfvec(n)` and re-ranks
+ *                           them by the exact distance (on a halfvec column: PLAIN)
+ *   PGV_INDEX_FORM_BINARY   binary quantization (one bit per dimension, set when the element is
+ *                           positive): `((binary_quantize(col)::bit(n)) bit_hamming_ops)`,
+ *                           about 1/32 of the size, up to 64000 dimensions, whatever the metric
+ *                           the searches use; k-NN takes the nearest candidates by hamming
+ *                           distance and returns the k nearest of them by the real metric
+ * Halfvec and binary forms need pgvector 0.7.0 and a vector (binary: or halfvec) column.
+ * How k-NN chooses in AUTO (one catalog query per call, pg_index with pg_am, pg_opclass and the
+ * index's expression): among the table's valid, non-partial HNSW and IVFFlat indexes on the
+ * vector column, a plain one whose operator class is the metric's, else a halfvec one whose
+ * operator class is the metric's, else a binary one (bit_hamming_ops), else PLAIN (no index
+ * serves the query: an exact scan).  An explicit form is used as it is, without the catalog.
+ */
+typedef enum pgv_index_form {
+	PGV_INDEX_FORM_AUTO = 0,
+	PGV_INDEX_FORM_PLAIN,
+	PGV_INDEX_FORM_HALFVEC,
+	PGV_INDEX_FORM_BINARY
+} pgv_index_form;
 
 /*
  * Iterative index scans (pgvector 0.8.0): when a filter or LIMIT leaves too few rows, the index
@@ -320,6 +357,16 @@ typedef enum pgv_iterative_scan {
  *                    (pgvector 0.8.0)
  *   max_probes       ivfflat.max_probes, 1..32768: where an iterative IVFFlat scan stops
  *                    (pgvector 0.8.0)
+ *   form             (version 2) the index form the query is shaped for (pgv_index_form;
+ *                    AUTO, the default: the catalog decides)
+ *   rerank           (version 2) HALFVEC and BINARY forms: how many candidates the index
+ *                    gives, in its own order, before the k nearest by the exact metric are
+ *                    taken from them; 0: PGV_RERANK_DEFAULT(k) = max(4k, 40).  At least k.
+ *                    An HNSW scan gives at most ef_search rows unless an iterative scan is
+ *                    on, so raise ef_search with it
+ *   scan_mem_multiplier  (version 2) hnsw.scan_mem_multiplier, 1..1000 (a multiple of
+ *                    work_mem an iterative HNSW scan may use; pgvector 0.8.0); 0: leave it
+ * Version 1 (up to max_probes) is still accepted: AUTO, the default depth, no multiplier.
  */
 typedef struct pgv_search_opts {
 	unsigned int version;
@@ -328,14 +375,22 @@ typedef struct pgv_search_opts {
 	pgv_iterative_scan iterative_scan;
 	int max_scan_tuples;
 	int max_probes;
+	pgv_index_form form;          /* version 2 */
+	size_t rerank;                /* version 2 */
+	double scan_mem_multiplier;   /* version 2 */
 } pgv_search_opts;
 
-#define PGV_SEARCH_OPTS_VERSION 1
-#define PGV_SEARCH_OPTS_INIT { PGV_SEARCH_OPTS_VERSION, 0, 0, PGV_ITERATIVE_DEFAULT, 0, 0 }
+#define PGV_SEARCH_OPTS_VERSION 2
+#define PGV_SEARCH_OPTS_INIT { PGV_SEARCH_OPTS_VERSION, 0, 0, PGV_ITERATIVE_DEFAULT, 0, 0, \
+	PGV_INDEX_FORM_AUTO, 0, 0 }
+
+/* The re-ranking depth used when pgv_search_opts.rerank is 0: max(4k, 40). */
+#define PGV_RERANK_DEFAULT(k) ((k) > 10 ? 4 * (k) : 40)
 
 /*
- * Creates a row iterator: pgv_store_knn with per-query index settings (`opts` NULL, or
- * PGV_SEARCH_OPTS_INIT with no setting changed: exactly pgv_store_knn, streaming).  The settings
+ * Creates a row iterator: pgv_store_knn with per-query index settings and a choice of query
+ * shape (`opts` NULL, or PGV_SEARCH_OPTS_INIT with no setting changed: exactly pgv_store_knn,
+ * streaming; the shape (form, rerank) needs no transaction, only the settings do).  The settings
  * are made with SET LOCAL (set_config(..., true)) in the query's own transaction and never outlive
  * it:
  *   - without a caller's transaction, one is opened around the settings and the query, the k
@@ -348,8 +403,9 @@ typedef struct pgv_search_opts {
  * transaction, that transaction is failed (as with pgv_store_knn) and its rollback undoes the
  * settings.  The pgvector version is asked only when an option that needs 0.8.0 is used.
  * Returns what pgv_store_knn returns, and PGV_EINVAL for an options version this library does
- * not know or a value out of range, PGV_EUNSUPPORTED for iterative_scan, max_scan_tuples or
- * max_probes on a pgvector older than 0.8.0 (the message gives the server's version).
+ * not know or a value out of range (rerank below k; a form the column's type cannot have),
+ * PGV_EUNSUPPORTED for iterative_scan, max_scan_tuples, max_probes or scan_mem_multiplier on a
+ * pgvector older than 0.8.0 (the message gives the server's version).
  */
 PGV_API int pgv_store_knn_ext(pgv_rows **out, pgv_conn *conn, const pgv_table *table,
 	pgv_metric metric, const float *query, size_t dim, size_t k, const pgv_search_opts *opts);

@@ -43,6 +43,10 @@ int pgv__index_check(const pgv_index_opts *o, pgv_type type)
 	const char *method;
 	int m;
 
+	pgv_type itype;         /* the type of what is indexed: halfvec, bits, or the column's */
+	pgv_metric imetric;     /* the operator class's metric: hamming for the binary form */
+	pgv_index_form form = o->version >= 2 ? o->form : PGV_INDEX_FORM_AUTO;
+
 	pgv__error_clear();
 	if ((unsigned)o->method >= PGV__METHOD_COUNT)
 		return pgv__error_set(PGV_EINVAL, -1, "unknown index method %d (expected "
@@ -54,9 +58,14 @@ int pgv__index_check(const pgv_index_opts *o, pgv_type type)
 		return pgv__error_set(PGV_EINVAL, -1, "the %s metric (%s) is not for %s columns: use %s",
 			pgv_metric_name(o->metric), pgv_metric_operator(o->metric), d->type_names[type],
 			type == PGV_TYPE_BIT ? "hamming or jaccard" : "l2, ip, cosine or l1");
-	if (!(d->method_metrics[o->method][type] >> o->metric & 1u))
+	if (pgv__form_check(form, type) != 0)
+		return PGV_EINVAL;
+	itype = form == PGV_INDEX_FORM_HALFVEC ? PGV_TYPE_HALFVEC
+		: form == PGV_INDEX_FORM_BINARY ? PGV_TYPE_BIT : type;
+	imetric = form == PGV_INDEX_FORM_BINARY ? PGV_METRIC_HAMMING : o->metric;
+	if (!(d->method_metrics[o->method][itype] >> imetric & 1u))
 		return pgv__error_set(PGV_EINVAL, -1, "operator class \"%s_%s_ops\" does not exist for "
-			"access method \"%s\"%s", d->type_names[type], pgv_metric_name(o->metric), method,
+			"access method \"%s\"%s", d->type_names[itype], pgv_metric_name(imetric), method,
 			o->method == PGV_INDEX_IVFFLAT ? " (ivfflat indexes take l2, ip and cosine on "
 			"vector and halfvec, hamming on bit)" : "");
 	if (o->method == PGV_INDEX_HNSW) {
@@ -86,14 +95,27 @@ int pgv__index_check(const pgv_index_opts *o, pgv_type type)
 
 /*
  * Checks the column as the catalog declares it (`typname`, `dim`: 0 when it declares none)
- * against the method: 0, or PGV_EDIM / PGV_EINVAL with the thread error set.
+ * against the method and the form, and resolves the form (AUTO: halfvec for a vector column
+ * of 2001..4000 dimensions, else plain) into `*form`: 0, or PGV_EDIM / PGV_EINVAL with the
+ * thread error set.
  */
 int pgv__index_check_column(const pgv_index_opts *o, pgv_type type, const char *typname,
-	size_t dim)
+	size_t dim, pgv_index_form *form)
 {
 	const char *method = pgv__store_dialect()->methods[o->method];
+	pgv_index_form f = o->version >= 2 ? o->form : PGV_INDEX_FORM_AUTO;
+	pgv_type itype;
 
 	pgv__error_clear();
+	if (f == PGV_INDEX_FORM_AUTO)
+		f = type == PGV_TYPE_VECTOR && dim > index_max_dim[PGV_TYPE_VECTOR]
+			&& dim <= index_max_dim[PGV_TYPE_HALFVEC] ? PGV_INDEX_FORM_HALFVEC
+			: PGV_INDEX_FORM_PLAIN;
+	if (f == PGV_INDEX_FORM_HALFVEC && type == PGV_TYPE_HALFVEC)
+		f = PGV_INDEX_FORM_PLAIN; /* the column is already half precision */
+	*form = f;
+	itype = f == PGV_INDEX_FORM_HALFVEC ? PGV_TYPE_HALFVEC
+		: f == PGV_INDEX_FORM_BINARY ? PGV_TYPE_BIT : type;
 	/* pgvector's bit operator classes take bit(n), not bit varying */
 	if (type == PGV_TYPE_BIT && strcmp(typname, "varbit") == 0)
 		return pgv__error_set(PGV_EINVAL, -1, "type not supported for %s index (the column is "
@@ -101,9 +123,17 @@ int pgv__index_check_column(const pgv_index_opts *o, pgv_type type, const char *
 	if (dim == 0)
 		return pgv__error_set(PGV_EDIM, -1, "column does not have dimensions (declare it as "
 			"%s(n))", pgv_type_name(type));
-	if (index_max_dim[type] && dim > index_max_dim[type])
+	if (itype != type && index_max_dim[itype] && dim > index_max_dim[itype])
+		return pgv__error_set(PGV_EDIM, -1, "a %s index cannot have more than %zu dimensions "
+			"(the column has %zu): index the binary form (binary_quantize, up to %zu)",
+			pgv_type_name(itype), index_max_dim[itype], dim, index_max_dim[PGV_TYPE_BIT]);
+	if (index_max_dim[itype] && dim > index_max_dim[itype])
 		return pgv__error_set(PGV_EDIM, -1, "column cannot have more than %zu dimensions for %s "
-			"index (it has %zu)", index_max_dim[type], method, dim);
+			"index (it has %zu%s)", index_max_dim[itype], method, dim,
+			itype == PGV_TYPE_VECTOR && dim <= index_max_dim[PGV_TYPE_HALFVEC]
+			? ": index the halfvec form, up to 4000"
+			: itype != PGV_TYPE_BIT ? ": a halfvec index takes at most 4000; index the binary "
+			"form (binary_quantize), up to 64000" : "");
 	return 0;
 }
 
@@ -125,15 +155,23 @@ static unsigned long name_hash(const char *s)
 static void default_name(char *out, const pgv__store_table *t, const pgv_index_opts *o)
 {
 	const char *method = t->dialect->methods[o->method], *metric = pgv_metric_name(o->metric);
-	char full[3 * PGV__IDENT_MAX + 40], tail[64];
+	pgv_index_form form = o->version >= 2 ? o->form : PGV_INDEX_FORM_AUTO;
+	char full[3 * PGV__IDENT_MAX + 40], tail[64], kind[32];
 	size_t room;
 
-	snprintf(full, sizeof(full), "%s_%s_%s_%s_idx", t->table_name, t->vec_name, method, metric);
+	/* method and metric, with the form when one was asked for: hnsw_halfvec_l2, hnsw_binary */
+	if (form == PGV_INDEX_FORM_BINARY)
+		snprintf(kind, sizeof(kind), "%s_binary", method);
+	else if (form == PGV_INDEX_FORM_HALFVEC)
+		snprintf(kind, sizeof(kind), "%s_halfvec_%s", method, metric);
+	else
+		snprintf(kind, sizeof(kind), "%s_%s", method, metric);
+	snprintf(full, sizeof(full), "%s_%s_%s_idx", t->table_name, t->vec_name, kind);
 	if (strlen(full) <= PGV__IDENT_MAX) {
 		memcpy(out, full, strlen(full) + 1);
 		return;
 	}
-	snprintf(tail, sizeof(tail), "_%08lx_%s_%s_idx", name_hash(full), method, metric);
+	snprintf(tail, sizeof(tail), "_%08lx_%s_idx", name_hash(full), kind);
 	room = PGV__IDENT_MAX - strlen(tail);
 	/* never end inside a UTF-8 sequence: step back over continuation bytes */
 	while (room > 0 && ((unsigned char)full[room] & 0xC0) == 0x80)
@@ -151,10 +189,10 @@ static int opts_resolve(const pgv_index_opts **o, pgv_index_opts *defaults)
 		*defaults = init;
 		*o = defaults;
 	}
-	if ((*o)->version != PGV_INDEX_OPTS_VERSION)
+	if ((*o)->version != 1 && (*o)->version != PGV_INDEX_OPTS_VERSION)
 		return pgv__error_set(PGV_EINVAL, -1, "pgv_index_opts version %u is not supported (this "
-			"library knows version %d): initialise it with PGV_INDEX_OPTS_INIT", (*o)->version,
-			PGV_INDEX_OPTS_VERSION);
+			"library knows versions 1 to %d): initialise it with PGV_INDEX_OPTS_INIT",
+			(*o)->version, PGV_INDEX_OPTS_VERSION);
 	return 0;
 }
 
@@ -172,9 +210,10 @@ int pgv_index_name(char **out, const pgv_table *spec, const pgv_index_opts *o)
 	*out = NULL;
 	if ((status = opts_resolve(&o, &defaults)) != 0)
 		return status;
-	if ((unsigned)o->method >= PGV__METHOD_COUNT || (unsigned)o->metric >= PGV__METRIC_COUNT)
-		return pgv__error_set(PGV_EINVAL, -1, "naming an index: unknown method %d or metric %d",
-			(int)o->method, (int)o->metric);
+	if ((unsigned)o->method >= PGV__METHOD_COUNT || (unsigned)o->metric >= PGV__METRIC_COUNT
+			|| (o->version >= 2 && (unsigned)o->form >= PGV__FORM_COUNT))
+		return pgv__error_set(PGV_EINVAL, -1, "naming an index: unknown method %d, metric %d or "
+			"form %d", (int)o->method, (int)o->metric, o->version >= 2 ? (int)o->form : 0);
 	if ((status = pgv__store_table_resolve(&t, spec, "naming an index of")) == 0) {
 		if (o->name)
 			snprintf(name, sizeof(name), "%s", o->name);
@@ -207,9 +246,11 @@ static void add_option(pgv__buf *b, const char *option, int value)
  * the method's own version (HNSW arrived in pgvector 0.5.0).
  */
 static int create_refused(pgv_conn *c, const pgv__store_table *t, const char *op,
-	const pgv_index_opts *o, int status)
+	const pgv_index_opts *o, pgv_index_form form, int status)
 {
-	const int since = method_since[o->method];
+	const int form_since = form == PGV_INDEX_FORM_PLAIN ? 0 : t->dialect->form_since;
+	const int since = form_since > method_since[o->method] ? form_since
+		: method_since[o->method];
 	const char *have = "";
 	int version = 0;
 
@@ -222,10 +263,11 @@ static int create_refused(pgv_conn *c, const pgv__store_table *t, const char *op
 		pgv__conn_save(c, &saved);
 		if (pgv_conn_vector_version(&version, &have, c) == 0 && version < since) {
 			pgv__conn_saved_free(&saved);
-			return pgv__conn_fail(c, PGV_EUNSUPPORTED, op, "%s: %s indexes need pgvector "
+			return pgv__conn_fail(c, PGV_EUNSUPPORTED, op, "%s: %s indexes%s need pgvector "
 				"%d.%d.%d or later; this server has %s", t->what,
-				t->dialect->methods[o->method], since / 10000, since / 100 % 100,
-				since % 100, have);
+				t->dialect->methods[o->method], form == PGV_INDEX_FORM_HALFVEC ? " of the "
+				"halfvec form" : form == PGV_INDEX_FORM_BINARY ? " of the binary form" : "",
+				since / 10000, since / 100 % 100, since % 100, have);
 		}
 		return pgv__conn_restore(c, &saved, status);
 	}
@@ -234,7 +276,15 @@ static int create_refused(pgv_conn *c, const pgv__store_table *t, const char *op
 /* Builds an index on the table's vector column. */
 int pgv_index_create(pgv_conn *c, const pgv_table *spec, const pgv_index_opts *o)
 {
+	return pgv_index_create_ext(NULL, c, spec, o);
+}
+
+/* Builds an index on the table's vector column and says which form it has. */
+int pgv_index_create_ext(pgv_index_form *out, pgv_conn *c, const pgv_table *spec,
+	const pgv_index_opts *o)
+{
 	const char *op = "pgv_index_create";
+	pgv_index_form form = PGV_INDEX_FORM_PLAIN;
 	pgv_index_opts defaults;
 	pgv__store_table t;
 	pgv__buf with = { NULL, 0, 0, 0 };
@@ -262,7 +312,7 @@ int pgv_index_create(pgv_conn *c, const pgv_table *spec, const pgv_index_opts *o
 	}
 	if ((status = pgv__store_describe(c, &t, op, &dim, typname, sizeof(typname))) != 0)
 		goto done;
-	if ((status = pgv__index_check_column(o, t.type, typname, dim)) != 0) {
+	if ((status = pgv__index_check_column(o, t.type, typname, dim, &form)) != 0) {
 		status = pgv__conn_fail(c, status, op, "%s: the column %s: %s", t.what, t.vec,
 			pgv_error_last()->message);
 		goto done;
@@ -281,7 +331,10 @@ int pgv_index_create(pgv_conn *c, const pgv_table *spec, const pgv_index_opts *o
 		add_option(&with, "lists", o->lists);
 	if (with.len)
 		pgv__buf_addc(&with, ')');
+	memset(&vars, 0, sizeof(vars));
 	vars.name = quoted;
+	vars.form = form;
+	vars.dim = dim;
 	vars.method = t.dialect->methods[o->method];
 	vars.with = with.s;
 	vars.concurrently = o->concurrently;
@@ -291,7 +344,9 @@ int pgv_index_create(pgv_conn *c, const pgv_table *spec, const pgv_index_opts *o
 	}
 	if ((status = pgv_conn_exec(c, sql)) != 0) {
 		pgv__conn_prefix(c, status, op, "%s", t.what);
-		status = create_refused(c, &t, op, o, status);
+		status = create_refused(c, &t, op, o, form, status);
+	} else if (out) {
+		*out = form;
 	}
 done:
 	free(sql);
@@ -347,7 +402,7 @@ int pgv_index_drop(int *out, pgv_conn *c, const pgv_table *spec, const char *nam
 	const char *op = "pgv_index_drop";
 	pgv__store_table t;
 	pgv__buf qualified = { NULL, 0, 0, 0 };
-	pgv__sql_vars vars = { NULL, NULL, NULL, 0 };
+	pgv__sql_vars vars;
 	char *schema = NULL, *qschema = NULL, *qname = NULL, *sql = NULL;
 	int status;
 
@@ -356,6 +411,7 @@ int pgv_index_drop(int *out, pgv_conn *c, const pgv_table *spec, const char *nam
 	pgv__conn_clear(c);
 	if (out)
 		*out = 0;
+	memset(&vars, 0, sizeof(vars));
 	if ((status = pgv__store_table_open(&t, c, spec, op, "dropping an index of")) != 0)
 		goto done;
 	if ((status = pgv_ident_quote(&qname, name)) != 0) {

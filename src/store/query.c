@@ -148,10 +148,11 @@ int pgv_store_count(int64_t *out, pgv_conn *c, const pgv_table *spec)
 /*
  * What k-NN and distances share: the metric (known, and one the column's type has), the query
  * vector (checked as the server would check a value of that type), the table; then prepares
- * `which` with the query vector bound first.
+ * `sql` with the query vector's text bound to the first `nvalues` parameters.
  */
-static int distance_query(pgv_conn *c, const pgv__store_table *t, const char *op,
-	pgv__store_stmt which, pgv_metric metric, const float *query, size_t dim, pgv_stmt **st)
+int pgv__store_query_prepare(pgv_conn *c, const pgv__store_table *t, const char *op,
+	const char *sql, pgv_metric metric, const float *query, size_t dim, int nvalues,
+	pgv_stmt **st)
 {
 	pgv__buf text = { NULL, 0, 0, 0 };
 	int status;
@@ -167,35 +168,33 @@ static int distance_query(pgv_conn *c, const pgv__store_table *t, const char *op
 		pgv__buf_free(&text);
 		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
 	}
-	if ((status = prepare(c, t, op, which, metric, st)) != 0)
-		status = pgv__store_refused(c, t, op, metric, dim, status);
-	else if ((status = pgv_stmt_bind_text(*st, 1, text.s, text.len)) != 0) {
+	if ((status = pgv_stmt_prepare(st, c, sql)) != 0) {
 		pgv__conn_prefix(c, status, op, "%s", t->what);
-		pgv_stmt_free(*st);
-		*st = NULL;
+		status = pgv__store_refused(c, t, op, metric, dim, status);
+	}
+	for (int i = 1; status == 0 && i <= nvalues; i++) {
+		if ((status = pgv_stmt_bind_text(*st, i, text.s, text.len)) != 0) {
+			pgv__conn_prefix(c, status, op, "%s", t->what);
+			pgv_stmt_free(*st);
+			*st = NULL;
+		}
 	}
 	pgv__buf_free(&text);
 	return status;
 }
 
-/* Prepares the k-NN statement of table t with the query vector and k bound. */
-int pgv__store_knn_stmt(pgv_conn *c, const pgv__store_table *t, const char *op,
-	pgv_metric metric, const float *query, size_t dim, size_t k, pgv_stmt **st)
+/* distances' statement `which`, prepared with the query vector bound. */
+static int distance_query(pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv__store_stmt which, pgv_metric metric, const float *query, size_t dim, pgv_stmt **st)
 {
+	char *sql = pgv__store_sql(t, which, metric);
 	int status;
 
 	*st = NULL;
-	if (k < 1)
-		return pgv__conn_fail(c, PGV_EINVAL, op, "%s: k must be at least 1, not 0", t->what);
-	if ((status = distance_query(c, t, op, PGV__SQL_KNN, metric, query, dim, st)) != 0)
-		return status;
-	/* LIMIT past the number of rows is harmless: clamp what does not fit a bigint */
-	if ((status = pgv_stmt_bind_int64(*st, 2, k > (size_t)INT64_MAX ? INT64_MAX : (int64_t)k))
-			!= 0) {
-		pgv__conn_prefix(c, status, op, "%s", t->what);
-		pgv_stmt_free(*st);
-		*st = NULL;
-	}
+	if (!sql)
+		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
+	status = pgv__store_query_prepare(c, t, op, sql, metric, query, dim, 1, st);
+	free(sql);
 	return status;
 }
 
@@ -204,6 +203,7 @@ int pgv_store_knn(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_metric
 	const float *query, size_t dim, size_t k)
 {
 	const char *op = "pgv_store_knn";
+	pgv__knn_shape shape;
 	pgv__store_table t;
 	pgv_stmt *st = NULL;
 	int status;
@@ -215,7 +215,10 @@ int pgv_store_knn(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_metric
 		return pgv__conn_fail(c, PGV_EINVAL, op, "searching: out is NULL");
 	*out = NULL;
 	if ((status = pgv__store_table_open(&t, c, spec, op, "searching")) == 0
-			&& (status = pgv__store_knn_stmt(c, &t, op, metric, query, dim, k, &st)) == 0
+			&& (status = pgv__knn_shape_make(&shape, c, &t, op, metric, PGV_INDEX_FORM_AUTO, 0,
+				k, dim)) == 0
+			&& (status = pgv__store_knn_stmt(c, &t, op, metric, query, dim, k, &shape,
+				&st)) == 0
 			&& (status = pgv__rows_start(out, c, &t, op, st, 1)) != 0)
 		status = pgv__store_refused(c, &t, op, metric, dim, status);
 	pgv__store_table_free(&t);

@@ -158,7 +158,8 @@ typedef struct check_case {
  */
 static void test_index__checks_agree_with_server(void **state)
 {
-#define O(method, metric, m, ef, lists) { PGV_INDEX_OPTS_VERSION, method, metric, NULL, m, ef, lists, 0 }
+#define O(method, metric, m, ef, lists) { PGV_INDEX_OPTS_VERSION, method, metric, NULL, m, ef, lists, 0, \
+	PGV_INDEX_FORM_PLAIN }
 	static const check_case cases[] = {
 		{ "v", PGV_TYPE_VECTOR, O(PGV_INDEX_HNSW, PGV_METRIC_L2, 1, 0, 0),
 			"USING hnsw (v vector_l2_ops) WITH (m = 1)", PGV_EINVAL,
