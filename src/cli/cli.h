@@ -32,6 +32,7 @@ typedef enum cli_cmd {
 	CMD_IMPORT,
 	CMD_EXPORT,
 	CMD_INDEX,
+	CMD_RECALL,
 	CMD_COUNT_ /* number of entries, not a command */
 } cli_cmd;
 
@@ -46,7 +47,8 @@ typedef struct cli_opts {
 	pgv_type type;            /* --type, default vector */
 	pgv_metric metric;        /* --metric, default l2 (hamming for --type bit) */
 	int has_metric;
-	size_t k;                 /* --k, default 1 */
+	size_t k;                 /* --k, default 1 (recall: 10) */
+	int k_given;
 	const char *dir;          /* --dir, NULL for the built-in migrations */
 	int64_t to;               /* --to, 0 when not given */
 	size_t steps;             /* --steps, 0 when not given (then 1) */
@@ -71,6 +73,15 @@ typedef struct cli_opts {
 	int concurrently;         /* --concurrently (index create) */
 	pgv_search_opts search;   /* --ef-search, --probes, --iterative-scan, --max-scan-tuples,
 	                           * --max-probes (knn); all zero when none is given */
+	pgv_index_form form;      /* --quantize / --halfvec (index create; knn, recall in search) */
+	int has_form;
+	int no_progress;          /* --no-progress (index create) */
+	const char *ef_search_list; /* recall: --ef-search, --probes, --rerank as given (lists) */
+	const char *probes_list;
+	const char *rerank_list;
+	size_t queries;           /* recall: --queries, default 100 */
+	uint64_t seed;            /* recall: --seed, default 1 */
+	const char *query_file;   /* recall: --query-file */
 	int help;                 /* --help: print the command's help and stop */
 	int version;              /* --version */
 	char **args;              /* positional arguments after the command word (allocated array) */
@@ -154,6 +165,7 @@ int cmd_demo(cli *c);
 int cmd_import(cli *c);
 int cmd_export(cli *c);
 int cmd_index(cli *c);
+int cmd_recall(cli *c);
 
 /* cmd_import.c: the format of FILE (`path`, "-" for the standard streams) from --format or the
  * file's extension, checked against --id-base; CLI_OK or a usage error (reported). */

@@ -107,6 +107,7 @@ static int run(cli *c)
 	case CMD_IMPORT: return cmd_import(c);
 	case CMD_EXPORT: return cmd_export(c);
 	case CMD_INDEX: return cmd_index(c);
+	case CMD_RECALL: return cmd_recall(c);
 	default: return cli_usage(c, "no command given");
 	}
 }
