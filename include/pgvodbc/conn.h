@@ -102,6 +102,25 @@ PGV_API int pgv_conn_in_transaction(const pgv_conn *conn);
 PGV_API int pgv_conn_vector_version(int *out, const char **text, pgv_conn *conn);
 
 /*
+ * Asks the server to stop the statement that a call on `conn` is executing now (SQLCancel; the
+ * driver sends PostgreSQL a cancel request on a connection of its own).  The one function that
+ * may be called on a connection from another thread while a call on it is running, e.g. to stop
+ * an index build: the running call then fails with PGV_ERROR and SQLSTATE 57014 ("canceling
+ * statement due to user request"), and its statement's work is rolled back.  Nothing executing:
+ * nothing happens.  Does not change the connection's last error.  Returns 0, PGV_EINVAL for
+ * NULL, or PGV_ERROR when the driver could not send the request.  Not async-signal-safe: call it
+ * from a thread, not from a signal handler.
+ */
+PGV_API int pgv_conn_cancel(pgv_conn *conn);
+
+/*
+ * Works on an open connection: the process id of the server session serving `conn`
+ * (pg_backend_pid()) into `*out`.  Two connections with the same id share one session: the embedded server (PGlite) serves every
+ * connection from one, so work on one connection waits for the other's.  0 or a negative status.
+ */
+PGV_API int pgv_conn_backend_pid(int64_t *out, pgv_conn *conn);
+
+/*
  * Works on an open connection: points `*out` at the name of the ODBC driver in use (e.g.
  * "psqlodbcw.so"), asked of the driver once.  The text is owned by the connection and stays
  * valid until pgv_conn_close.  Returns 0 or a negative pgv_status (`*out` is then "").

@@ -105,6 +105,30 @@ PGV_API int pgv_index_create_ext(pgv_index_form *out, pgv_conn *conn, const pgv_
 	const pgv_index_opts *opts);
 
 /*
+ * How far an index build on a table has come, as the server reports it in
+ * pg_stat_progress_create_index (PostgreSQL 12+).  `phase` is the server's text ("building
+ * index: loading tuples", ...); tuples_* and blocks_* are its counters (0 when the phase does
+ * not count them).
+ */
+typedef struct pgv_index_progress {
+	int active;            /* 1: a build on the table is running; 0: none (the rest is 0) */
+	char phase[64];
+	int64_t tuples_done;
+	int64_t tuples_total;
+	int64_t blocks_done;
+	int64_t blocks_total;
+} pgv_index_progress;
+
+/*
+ * Reads the progress of an index build on the table into `*out`.  Meant for a second
+ * connection while the first builds (pgv_index_create): on a server that serves both from one
+ * session (the embedded one; pgv_conn_backend_pid tells) this call would wait for the build to
+ * end.  Returns 0 (out->active 0 when nothing is being built), or a negative status.
+ */
+PGV_API int pgv_index_progress_read(pgv_index_progress *out, pgv_conn *conn,
+	const pgv_table *table);
+
+/*
  * Works on an open connection: drops the index `name` of the table's vector column's table, if it
  * exists: the catalog is asked first, so only an index of that table is dropped (an index of
  * another table with the same name, even one earlier in the search_path, is left alone), in the

@@ -124,6 +124,16 @@ void cli_help(FILE *fp, cli_cmd cmd);
 /* main.c: opens c->conn from --dsn, --connect or $PGVODBC_DSN; CLI_OK or CLI_FAIL (reported). */
 int cli_connect(cli *c);
 
+/* main.c: opens a second connection to what c->conn reaches into `*out`; 0, or -1 (nothing
+ * reported: the caller does without it). */
+int cli_connect_again(cli *c, pgv_conn **out);
+
+/* index_build.c: pgv_index_create_ext with a progress line on a terminal and SIGINT/SIGTERM
+ * cancelling the build on the server; `*cancelled` the signal (0: none).  Returns the library's
+ * status (the error on c->conn). */
+int cli_index_build(cli *c, const pgv_index_opts *opts, const char *name, pgv_index_form *form,
+	int *cancelled);
+
 /* report.c: messages on stderr.  Each returns the exit status to use. */
 int cli_fail(const cli *c, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 
+#include <signal.h>
 #include <string.h>
 
 static const char *method_name(pgv_index_method method)
@@ -66,9 +67,15 @@ static int index_create(cli *c, const pgv_index_opts *opts, const char *name)
 {
 	pgv_index_form form = PGV_INDEX_FORM_PLAIN;
 	char label[300], line[800];
+	int cancelled = 0;
 
-	if (pgv_index_create_ext(&form, c->conn, &c->table, opts) != 0)
+	if (cli_index_build(c, opts, name, &form, &cancelled) != 0) {
+		if (cancelled)
+			return cli_fail(c, "interrupted by %s: the build of %s was cancelled on the "
+				"server; no index was made", cancelled == SIGINT ? "SIGINT" : "SIGTERM",
+				name);
 		return cli_fail_db(c, NULL); /* the library names the table and the problem */
+	}
 	if (form == PGV_INDEX_FORM_HALFVEC && opts->form == PGV_INDEX_FORM_AUTO)
 		fprintf(stderr, "pgvodbc: index create: note: the column has more than 2000 "
 			"dimensions, the most a vector index takes: indexed at half precision, "
@@ -79,8 +86,8 @@ static int index_create(cli *c, const pgv_index_opts *opts, const char *name)
 		json_names(c, name);
 		out_string(&c->out, "method", method_name(opts->method), "");
 		out_string(&c->out, "metric", pgv_metric_name(opts->metric), "");
-		out_string(&c->out, "quantize", form == PGV_INDEX_FORM_PLAIN ? "none"
-			: pgv_index_form_name(form), "");
+		if (form != PGV_INDEX_FORM_PLAIN) /* the column itself: as before the forms */
+			out_string(&c->out, "quantize", pgv_index_form_name(form), "");
 		out_bool(&c->out, "created", 1);
 		out_end(&c->out);
 	} else {

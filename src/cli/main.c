@@ -55,6 +55,20 @@ int cli_connect(cli *c)
 	return cli_fail_db(c, from_env ? "connecting with PGVODBC_DSN" : "connecting");
 }
 
+int cli_connect_again(cli *c, pgv_conn **out)
+{
+	int from_env;
+	const char *target = choose_target(c, &from_env);
+
+	*out = NULL;
+	if (!target || pgv_conn_open(out, target) != 0) {
+		pgv_conn_close(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 /* `pgvodbc help [COMMAND]`. */
 static int cmd_help(cli *c)
 {

@@ -14,6 +14,8 @@
  */
 static const char SQL_SESSION_SETUP[] = "SET extra_float_digits = 3";
 
+static const char SQL_BACKEND_PID[] = "SELECT pg_catalog.pg_backend_pid()";
+
 static const char SQL_VECTOR_VERSION[] =
 	"SELECT extversion FROM pg_extension WHERE extname = 'vector'";
 
@@ -120,7 +122,9 @@ static int exec_direct(pgv_conn *c, const char *sql, const char *op)
 		free(text);
 		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
 	}
+	pgv__conn_running(c, h);
 	rc = SQLExecDirect(h, (SQLCHAR *)text, SQL_NTS);
+	pgv__conn_running(c, SQL_NULL_HSTMT);
 	free(text);
 	for (;;) {
 		if (rc == SQL_NO_DATA)
@@ -151,6 +155,11 @@ int pgv_conn_open(pgv_conn **out, const char *target)
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return PGV_ENOMEM;
+	if (pthread_mutex_init(&c->run_lock, NULL) != 0) {
+		free(c);
+		return PGV_ENOMEM;
+	}
+	c->running = SQL_NULL_HSTMT;
 	pgv__conn_clear(c);
 	*out = c;
 
@@ -214,7 +223,55 @@ void pgv_conn_close(pgv_conn *c)
 	free(c->driver_name);
 	free(c->msg);
 	free(c->op);
+	pthread_mutex_destroy(&c->run_lock);
 	free(c);
+}
+
+/* Marks the statement executing on the connection (or none). */
+void pgv__conn_running(pgv_conn *c, SQLHSTMT h)
+{
+	pthread_mutex_lock(&c->run_lock);
+	c->running = h;
+	pthread_mutex_unlock(&c->run_lock);
+}
+
+/*
+ * Cancels the statement executing on the connection, from another thread.  SQLCancel is the one
+ * ODBC call meant to be made on a statement another thread is executing; the lock keeps the
+ * handle from being freed meanwhile (the executing thread clears it under the lock first).
+ */
+int pgv_conn_cancel(pgv_conn *c)
+{
+	SQLRETURN rc = SQL_SUCCESS;
+
+	if (!c)
+		return PGV_EINVAL;
+	pthread_mutex_lock(&c->run_lock);
+	if (c->running != SQL_NULL_HSTMT)
+		rc = SQLCancel(c->running);
+	pthread_mutex_unlock(&c->run_lock);
+	return SQL_SUCCEEDED(rc) ? 0 : PGV_ERROR;
+}
+
+/* The server process serving the connection. */
+int pgv_conn_backend_pid(pgv_conn *c, int64_t *out)
+{
+	pgv_stmt *st = NULL;
+	int status;
+
+	if (!c)
+		return PGV_EINVAL;
+	pgv__conn_clear(c);
+	if (!out)
+		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_backend_pid", "out is NULL");
+	*out = 0;
+	if ((status = pgv_stmt_prepare(&st, c, SQL_BACKEND_PID)) == 0
+			&& (status = pgv_stmt_step(st)) == PGV_ROW)
+		status = pgv_stmt_column_int64(out, st, 1);
+	else if (status == PGV_DONE)
+		status = pgv__conn_fail(c, PGV_ERROR, "pgv_conn_backend_pid", "no row");
+	pgv_stmt_free(st);
+	return status < 0 ? status : 0;
 }
 
 const pgv_error *pgv_conn_error(const pgv_conn *c)

@@ -5,6 +5,7 @@
 #ifndef PGV_INTERNAL_ODBC_H
 #define PGV_INTERNAL_ODBC_H
 
+#include <pthread.h>
 #include <sql.h>
 #include <sqlext.h>
 
@@ -28,6 +29,8 @@ struct pgv_conn {
 	size_t op_cap;
 	char *driver_name;  /* pgv_conn_driver_name's text, asked once; NULL until then */
 	struct pgv__conn_text *texts; /* every vector version text handed out, newest first */
+	pthread_mutex_t run_lock; /* guards `running` against pgv_conn_cancel from another thread */
+	SQLHSTMT running;   /* the statement executing now (SQL_NULL_HSTMT: none) */
 };
 
 /*
@@ -38,6 +41,9 @@ struct pgv__conn_text {
 	struct pgv__conn_text *next;
 	char text[];
 };
+
+/* Marks `h` as the statement executing on `c` (SQL_NULL_HSTMT: none), for pgv_conn_cancel. */
+void pgv__conn_running(pgv_conn *c, SQLHSTMT h);
 
 /*
  * SQL text as handed to the driver: a copy ending in a newline (newly allocated; free()), because

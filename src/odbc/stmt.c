@@ -306,10 +306,12 @@ static int execute(pgv_stmt *st)
 	if ((status = bind_all(st)) != 0)
 		return status;
 	st->runs++;
+	pgv__conn_running(c, st->h);
 	if (st->runs == 1)
 		rc = SQLExecDirect(st->h, (SQLCHAR *)st->sql, SQL_NTS);
 	else
 		rc = SQLExecute(st->h);
+	pgv__conn_running(c, SQL_NULL_HSTMT);
 	if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA)
 		return pgv__odbc_fail(c, SQL_HANDLE_STMT, st->h, rc, st->runs == 1
 			? "pgv_stmt_step: SQLExecDirect" : "pgv_stmt_step: SQLExecute");

@@ -162,6 +162,10 @@ static const pgv__dialect postgresql = {
 			" WHERE i.indrelid = c.oid AND x.relname = ?::name)"
 			" FROM (SELECT pg_catalog.to_regclass(?::text) AS oid) c",
 		[PGV__SQL_INDEX_DROP] = "DROP INDEX IF EXISTS {name}",
+		[PGV__SQL_INDEX_PROGRESS] =
+			"SELECT p.phase::text, p.tuples_done, p.tuples_total, p.blocks_done, p.blocks_total"
+			" FROM pg_catalog.pg_stat_progress_create_index p"
+			" WHERE p.relid = pg_catalog.to_regclass(?::text)",
 		/*
 		 * The vector column's single-key, valid, non-partial indexes and the form of each: the
 		 * column itself, or an expression that deparses exactly as the form's own (the server

@@ -357,6 +357,57 @@ done:
 	return status;
 }
 
+/* Reads the progress of a build on the table (from another connection than the build's). */
+int pgv_index_progress_read(pgv_index_progress *out, pgv_conn *c, const pgv_table *spec)
+{
+	const char *op = "pgv_index_progress_read";
+	pgv__store_table t;
+	pgv_stmt *st = NULL;
+	char *sql = NULL;
+	const char *phase = NULL;
+	int status;
+
+	if (!c)
+		return PGV_EINVAL;
+	pgv__conn_clear(c);
+	if (!out)
+		return pgv__conn_fail(c, PGV_EINVAL, op, "reading index build progress: out is NULL");
+	memset(out, 0, sizeof(*out));
+	if ((status = pgv__store_table_open(&t, c, spec, op, "reading the index build progress "
+			"of")) != 0)
+		goto done;
+	if (!(sql = pgv__store_sql(&t, PGV__SQL_INDEX_PROGRESS, PGV_METRIC_L2))) {
+		status = pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t.what);
+		goto done;
+	}
+	if ((status = pgv_stmt_prepare(&st, c, sql)) == 0
+			&& (status = pgv_stmt_bind_text(st, 1, t.table, PGV_NTS)) == 0
+			&& (status = pgv_stmt_step(st)) == PGV_ROW) {
+		out->active = 1;
+		if ((status = pgv_stmt_column_text(&phase, NULL, st, 1)) == 0)
+			snprintf(out->phase, sizeof(out->phase), "%s", phase);
+		/* a counter the phase does not use may be NULL: it stays 0 */
+		if (status >= 0 && pgv_stmt_column_int64(&out->tuples_done, st, 2) < 0)
+			status = PGV_ERROR;
+		if (status >= 0 && pgv_stmt_column_int64(&out->tuples_total, st, 3) < 0)
+			status = PGV_ERROR;
+		if (status >= 0 && pgv_stmt_column_int64(&out->blocks_done, st, 4) < 0)
+			status = PGV_ERROR;
+		if (status >= 0 && pgv_stmt_column_int64(&out->blocks_total, st, 5) < 0)
+			status = PGV_ERROR;
+		status = status < 0 ? status : 0;
+	} else if (status == PGV_DONE) {
+		status = 0;
+	}
+	if (status < 0)
+		pgv__conn_prefix(c, status, op, "%s", t.what);
+done:
+	pgv_stmt_free(st);
+	free(sql);
+	pgv__store_table_free(&t);
+	return status;
+}
+
 /*
  * Asks the catalog whether `name` is an index of the table: 0 with `*schema` its schema (newly
  * allocated) or NULL when there is no such index of the table; PGV_ENOTFOUND when the table

@@ -58,6 +58,8 @@ typedef enum pgv__store_stmt {
 	PGV__SQL_INDEX_FIND,   /* (index name, qualified table) -> table exists, the index's
 	                          schema when it is an index of that table */
 	PGV__SQL_INDEX_DROP,   /* () with {name}: the index's qualified, quoted name */
+	PGV__SQL_INDEX_PROGRESS, /* (qualified table) -> phase, tuples done, total, blocks done,
+	                          total of a running build */
 	PGV__SQL_INDEX_FORMS,  /* (qualified table, vector name) -> form name (plain, halfvec,
 	                          binary or NULL), operator class, method, dimension: one row per
 	                          usable index on the vector column */
