@@ -114,7 +114,7 @@ static pgv_conn *open_probe(cli *c)
 
 	if (cli_connect_again(c, &probe) != 0)
 		return NULL;
-	if (pgv_conn_backend_pid(c->conn, &mine) != 0 || pgv_conn_backend_pid(probe, &theirs) != 0
+	if (pgv_conn_backend_pid(&mine, c->conn) != 0 || pgv_conn_backend_pid(&theirs, probe) != 0
 			|| mine == theirs) {
 		pgv_conn_close(probe);
 		return NULL;

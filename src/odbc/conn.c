@@ -245,7 +245,7 @@ int pgv_conn_cancel(pgv_conn *c)
 	SQLRETURN rc = SQL_SUCCESS;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_cancel", "conn");
 	pthread_mutex_lock(&c->run_lock);
 	if (c->running != SQL_NULL_HSTMT)
 		rc = SQLCancel(c->running);
@@ -254,13 +254,13 @@ int pgv_conn_cancel(pgv_conn *c)
 }
 
 /* The server process serving the connection. */
-int pgv_conn_backend_pid(pgv_conn *c, int64_t *out)
+int pgv_conn_backend_pid(int64_t *out, pgv_conn *c)
 {
 	pgv_stmt *st = NULL;
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_backend_pid", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_backend_pid", "out is NULL");

@@ -368,7 +368,7 @@ int pgv_index_progress_read(pgv_index_progress *out, pgv_conn *c, const pgv_tabl
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_index_progress_read", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "reading index build progress: out is NULL");

@@ -237,7 +237,7 @@ int pgv_recall_measure(pgv_recall_result *out, pgv_conn *c, const pgv_table *spe
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_recall_measure", "conn");
 	pgv__conn_clear(c);
 	memset(&r, 0, sizeof(r));
 	r.c = c;
