@@ -273,8 +273,8 @@ PGV_API int pgv_store_list_ext(pgv_rows **out, pgv_conn *conn, const pgv_table *
  * message gives both), PGV_ENOTFOUND when the table or a column does not exist, PGV_EUNSUPPORTED
  * when the server's pgvector lacks the type or the metric's operator (halfvec, sparsevec, l1,
  * hamming and jaccard before 0.7.0).  Per-query index settings: pgv_store_knn_ext.  The query
- * is shaped for the table's index (pgv_index_form, below: one catalog query per call finds it,
- * for vector and halfvec columns): ordered by the metric's operator alone for an index on the
+ * is shaped for the table's index (pgv_index_form, below: a catalog query, kept 5 seconds on the
+ * connection, finds it, for vector and halfvec columns): ordered by the metric's operator alone for an index on the
  * column, or by the indexed expression (halfvec, binary quantization) with the candidates
  * re-ranked by the exact distance; either way the index serves it, gives its approximate answer,
  * and the distances are exact.  Besides that catalog query the call sends the query alone: the
@@ -313,8 +313,10 @@ PGV_API int pgv_store_distances(pgv_rows **out, pgv_conn *conn, const pgv_table 
  *                           the searches use; k-NN takes the nearest candidates by hamming
  *                           distance and returns the k nearest of them by the real metric
  * Halfvec and binary forms need pgvector 0.7.0 and a vector (binary: or halfvec) column.
- * How k-NN chooses in AUTO (one catalog query per call, pg_index with pg_am, pg_opclass and the
- * index's expression): among the table's valid, non-partial HNSW and IVFFlat indexes on the
+ * How k-NN chooses in AUTO (a catalog query, pg_index with pg_am, pg_opclass and the index's
+ * expression, whose answer the connection keeps for 5 seconds per table; pgv_index_create and
+ * pgv_index_drop on the connection forget it at once, so only another session's index changes
+ * are seen up to 5 seconds late): among the table's valid, non-partial HNSW and IVFFlat indexes on the
  * vector column, a plain one whose operator class is the metric's, else a halfvec one whose
  * operator class is the metric's, else a binary one (bit_hamming_ops), else PLAIN (no index
  * serves the query: an exact scan).  An explicit form is used as it is, without the catalog.

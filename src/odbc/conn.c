@@ -223,8 +223,24 @@ void pgv_conn_close(pgv_conn *c)
 	free(c->driver_name);
 	free(c->msg);
 	free(c->op);
+	pgv__conn_set_store_cache(c, NULL, NULL);
 	pthread_mutex_destroy(&c->run_lock);
 	free(c);
+}
+
+/* The store's cache on this connection. */
+void *pgv__conn_store_cache(pgv_conn *c)
+{
+	return c->store_cache;
+}
+
+/* Replaces the store's cache, freeing the previous one. */
+void pgv__conn_set_store_cache(pgv_conn *c, void *cache, void (*free_fn)(void *))
+{
+	if (c->store_cache && c->store_cache_free)
+		c->store_cache_free(c->store_cache);
+	c->store_cache = cache;
+	c->store_cache_free = free_fn;
 }
 
 /* Marks the statement executing on the connection (or none). */

@@ -13,6 +13,14 @@
 void pgv__conn_clear(pgv_conn *conn);
 
 /*
+ * A slot on the connection for the store's per-connection cache (the index forms k-NN reads
+ * from the catalog): the pointer, or NULL; setting it frees the previous one with its `free_fn`,
+ * and pgv_conn_close frees the last.
+ */
+void *pgv__conn_store_cache(pgv_conn *conn);
+void pgv__conn_set_store_cache(pgv_conn *conn, void *cache, void (*free_fn)(void *));
+
+/*
  * Records a failure the library detected itself (no ODBC diagnostics) with a formatted message;
  * returns `status`.
  */

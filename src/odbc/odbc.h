@@ -31,6 +31,8 @@ struct pgv_conn {
 	struct pgv__conn_text *texts; /* every vector version text handed out, newest first */
 	pthread_mutex_t run_lock; /* guards `running` against pgv_conn_cancel from another thread */
 	SQLHSTMT running;   /* the statement executing now (SQL_NULL_HSTMT: none) */
+	void *store_cache;  /* pgv__conn_store_cache */
+	void (*store_cache_free)(void *);
 };
 
 /*

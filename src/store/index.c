@@ -345,8 +345,10 @@ int pgv_index_create_ext(pgv_index_form *out, pgv_conn *c, const pgv_table *spec
 	if ((status = pgv_conn_exec(c, sql)) != 0) {
 		pgv__conn_prefix(c, status, op, "%s", t.what);
 		status = create_refused(c, &t, op, o, form, status);
-	} else if (out) {
-		*out = form;
+	} else {
+		pgv__forms_forget(c); /* k-NN must see the new index at once */
+		if (out)
+			*out = form;
 	}
 done:
 	free(sql);
@@ -485,10 +487,13 @@ int pgv_index_drop(int *out, pgv_conn *c, const pgv_table *spec, const char *nam
 		status = pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t.what);
 		goto done;
 	}
-	if ((status = pgv_conn_exec(c, sql)) != 0)
+	if ((status = pgv_conn_exec(c, sql)) != 0) {
 		pgv__conn_prefix(c, status, op, "%s", t.what);
-	else if (out)
-		*out = 1;
+	} else {
+		pgv__forms_forget(c); /* k-NN must stop shaping for the dropped index at once */
+		if (out)
+			*out = 1;
+	}
 done:
 	free(sql);
 	free(schema);

@@ -268,6 +268,9 @@ pgv_index_form pgv__form_pick(const pgv__index_found *found, size_t n, pgv_type 
 int pgv__knn_shape_make(pgv__knn_shape *out, pgv_conn *c, const pgv__store_table *t,
 	const char *op, pgv_metric metric, pgv_index_form form, size_t rerank, size_t k, size_t dim);
 
+/* Forgets the index forms cached on the connection (after creating or dropping an index). */
+void pgv__forms_forget(pgv_conn *c);
+
 /* The SQL of a shaped k-NN query, newly allocated (free()); NULL when out of memory. */
 char *pgv__knn_sql(const pgv__store_table *t, pgv_metric metric, const pgv__knn_shape *shape);
 
