@@ -51,7 +51,7 @@ static int print_rows(pgv_conn *conn, pgv_stmt *st)
 		int64_t id;
 		char *text;
 
-		if (pgv_stmt_column_int64(st, 1, &id) != 0 || pgv_stmt_column_vector(st, 2, &v) != 0)
+		if (pgv_stmt_column_int64(&id, st, 1) != 0 || pgv_stmt_column_vector(&v, st, 2) != 0)
 			return report(conn, "reading a row");
 		if (pgv_vector_to_text(&text, NULL, v.data, v.dim) != 0) {
 			pgv_vector_free(&v);
@@ -139,7 +139,7 @@ int main(int argc, char **argv)
 		double d;
 		char text[PGV_DOUBLE_TEXT_MAX];
 
-		if (pgv_stmt_column_int64(st, 1, &id) != 0 || pgv_stmt_column_double(st, 2, &d) != 0) {
+		if (pgv_stmt_column_int64(&id, st, 1) != 0 || pgv_stmt_column_double(&d, st, 2) != 0) {
 			report(conn, "reading a distance");
 			goto out;
 		}

@@ -18,7 +18,8 @@ build=${PGVODBC_FUZZ_BUILD:-"$root/build-fuzz"}
 seconds=${1:-10}
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_vector_parse fuzz_float_roundtrip fuzz_migrate_load fuzz_types_parse)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_vector_parse fuzz_float_roundtrip fuzz_migrate_load fuzz_types_parse
+	fuzz_binary_decode)
 
 say() { printf 'fuzz: %s\n' "$*" >&2; }
 

@@ -4,8 +4,9 @@
  * Every function of pgvodbc that can fail returns an int: PGV_OK (0) on success, a positive
  * informational code where a function documents one (PGV_ROW, PGV_DONE, PGV_NULL), or a negative
  * pgv_status.  The explanation of a failure is a pgv_error, read from the connection
- * (pgv_conn_error) or, for functions that take no connection, from the calling thread
- * (pgv_error_last).
+ * (pgv_conn_error) or, for functions that take no connection and for a NULL connection handle,
+ * from the calling thread (pgv_error_last).  The rules all public calls follow are at the top of
+ * pgvodbc.h.
  */
 #ifndef PGVODBC_COMMON_H
 #define PGVODBC_COMMON_H
@@ -18,9 +19,9 @@ extern "C" {
 #endif
 
 #define PGV_VERSION_MAJOR 0
-#define PGV_VERSION_MINOR 1
+#define PGV_VERSION_MINOR 2
 #define PGV_VERSION_PATCH 0
-#define PGV_VERSION_STRING "0.1.0"
+#define PGV_VERSION_STRING "0.2.0"
 
 #if defined(PGVODBC_STATIC)
 #define PGV_API
@@ -51,8 +52,8 @@ typedef enum pgv_status {
 
 /*
  * The explanation of the last failure.  All strings are NUL-terminated, never NULL, and stay
- * valid until the next call on the same connection (or, for pgv_error_last, the next codec call
- * on the same thread).
+ * valid until the next call on the same connection (or, for pgv_error_last, the next call on the
+ * same thread that records there).
  */
 typedef struct pgv_error {
 	int status;            /* the pgv_status that was returned */
@@ -64,16 +65,18 @@ typedef struct pgv_error {
 	int64_t offset;        /* in vector text, the byte offset of the problem; -1 otherwise */
 } pgv_error;
 
-/* The symbolic name of a status code ("PGV_EPARSE"); never NULL. */
+/* The symbolic name of a status code ("PGV_EPARSE"); a static string, never NULL.  Any thread. */
 PGV_API const char *pgv_status_name(int status);
 
-/* The library's version string, e.g. "0.1.0"; a static string. */
+/* The library's version string, e.g. "0.2.0"; a static string. */
 PGV_API const char *pgv_version(void);
 
 /*
- * The calling thread's last error from a function that takes no connection (the codec).
- * Never NULL; status is PGV_OK when nothing has failed on this thread.  Thread-safe: each thread
- * has its own record.
+ * The calling thread's last error from a function that takes no connection (the codec, metric
+ * names, migration loading), or from a call given a NULL connection, statement or iterator
+ * handle ("pgv_store_count: conn is NULL").  Never NULL; status is PGV_OK when nothing has
+ * failed on this thread.  The record belongs to the thread (never free it); its contents change
+ * with the thread's next such call.  Thread-safe: each thread has its own record.
  */
 PGV_API const pgv_error *pgv_error_last(void);
 

@@ -14,7 +14,7 @@
 extern "C" {
 #endif
 
-/* An open (or failed) connection.  Opaque. */
+/* A connection.  Opaque: created by pgv_conn_open, destroyed by pgv_conn_close. */
 typedef struct pgv_conn pgv_conn;
 
 /*
@@ -28,71 +28,105 @@ typedef struct pgv_conn pgv_conn;
  * Returns 0, PGV_ECONN (could not connect: the reason is in pgv_conn_error(*out)), PGV_ERROR
  * (connected, but the session could not be set up: the status of that failure), PGV_EINVAL or
  * PGV_ENOMEM.  `*out` is set even on failure whenever the handle itself could be allocated, so
- * the error can be read; it is NULL only for PGV_EINVAL and when that first allocation fails.
- * The caller always releases it with pgv_conn_close (NULL is a no-op).
+ * the error can be read; it is NULL only for PGV_EINVAL (NULL out or target: the thread error
+ * says which) and when that first allocation fails.  The caller owns `*out` and always releases
+ * it with pgv_conn_close (NULL is a no-op).  Any thread.
  */
 PGV_API int pgv_conn_open(pgv_conn **out, const char *target);
 
 /*
- * Disconnects (rolling back an open transaction) and destroys the connection and everything it
- * owns.  Statements of the connection must have been freed.  NULL is a no-op.
+ * Destroys a connection: disconnects (rolling back an open transaction) and frees everything it
+ * owns, including the strings pgv_conn_vector_version and pgv_conn_driver_name handed out.
+ * Statements and row iterators of the connection must have been freed.  NULL is a no-op.
  */
 PGV_API void pgv_conn_close(pgv_conn *conn);
 
 /*
- * The connection's last error: SQLSTATE, native code, the whole diagnostic chain and the library
- * call that failed.  Never NULL (for a NULL conn, a static "no connection" record).  Valid until
- * the next call on the connection or one of its statements.
+ * Works on a connection: its last error (SQLSTATE, native code, the whole diagnostic chain and
+ * the library call that failed).  Never NULL (for a NULL conn, a static "no connection" record).
+ * Owned by the connection; valid until the next call on the connection or one of its statements.
  */
 PGV_API const pgv_error *pgv_conn_error(const pgv_conn *conn);
 
 /*
- * 1 when the connection has been lost (a call failed with SQLSTATE class 08, or the driver reports
- * the connection dead), else 0.  A lost connection refuses every further call with PGV_ECONN and
- * SQLSTATE 08003 without reaching the driver; close it and open a new one.  Work inside a
- * transaction (pgv_conn_begin, or a store call without one, which opens its own) that failed with
- * a class 08 SQLSTATE other than 08007 wrote nothing: the server discards an unfinished
+ * Works on a connection: 1 when it has been lost (a call failed with SQLSTATE class 08, or the
+ * driver reports the connection dead), else 0.  A lost connection refuses every further call with
+ * PGV_ECONN and SQLSTATE 08003 without reaching the driver; close it and open a new one.  Work
+ * inside a transaction (pgv_conn_begin, or a store call without one, which opens its own) that
+ * failed with a class 08 SQLSTATE other than 08007 wrote nothing: the server discards an unfinished
  * transaction (see pgv_conn_commit for 08007).  A single statement run in autocommit mode that
- * fails with class 08 may have been committed by the server before the loss was seen.
+ * fails with class 08 may have been committed by the server before the loss was seen.  0 for a NULL
+ * conn (nothing recorded: a predicate).
  */
 PGV_API int pgv_conn_is_lost(pgv_conn *conn);
 
 /*
- * Runs SQL text with no parameters, and consumes and discards every result it produces (the text
- * may hold several statements; each is checked).  Returns 0 or a negative pgv_status.
+ * Works on an open connection: runs SQL text with no parameters, and consumes and discards every
+ * result it produces (the text may hold several statements; each is checked).  Returns 0 or a
+ * negative pgv_status.
  */
 PGV_API int pgv_conn_exec(pgv_conn *conn, const char *sql);
 
-/* Starts a transaction: work until pgv_conn_commit or pgv_conn_rollback is one unit. */
+/*
+ * Works on an open connection: starts a transaction, so work until pgv_conn_commit or
+ * pgv_conn_rollback is one unit.  Returns 0, PGV_EINVAL when one is already open, or a status.
+ */
 PGV_API int pgv_conn_begin(pgv_conn *conn);
 
 /*
- * Commits the open transaction and returns to autocommit.  Returns 0 only when the server
- * committed: on a lost connection it returns PGV_ECONN even where the driver answers success.
- * When the connection was lost while the commit itself was under way, the status is PGV_ECONN
- * with SQLSTATE 08007 (transaction resolution unknown): the transaction was committed entirely
- * or not at all, and only reading the data on a new connection tells which.
+ * Works on an open connection: commits the open transaction and returns to autocommit.  Returns 0
+ * only when the server committed: on a lost connection it returns PGV_ECONN even where the driver
+ * answers success.  When the connection was lost while the commit itself was under way, the status
+ * is PGV_ECONN with SQLSTATE 08007 (transaction resolution unknown): the transaction was committed
+ * entirely or not at all, and only reading the data on a new connection tells which.
  */
 PGV_API int pgv_conn_commit(pgv_conn *conn);
 
-/* Rolls back the open transaction and returns to autocommit. */
+/*
+ * Works on an open connection: rolls back the open transaction and returns to autocommit.
+ * Returns 0, PGV_EINVAL when none is open, or a status.
+ */
 PGV_API int pgv_conn_rollback(pgv_conn *conn);
 
-/* 1 inside pgv_conn_begin ... commit/rollback, else 0. */
+/* Works on a connection: 1 inside pgv_conn_begin ... commit/rollback, else 0 (and for NULL). */
 PGV_API int pgv_conn_in_transaction(const pgv_conn *conn);
 
 /*
- * Reads the version of the pgvector extension installed in the connected database (from
- * pg_extension) into `*out` as major * 10000 + minor * 100 + patch (0.8.0 -> 800), and its text
- * into `text` (when not NULL and cap > 0).  Returns 0, PGV_ENOTFOUND when the extension is not
- * installed in this database, or another negative pgv_status.
+ * Works on an open connection: reads the version of the pgvector extension installed in the
+ * connected database (from pg_extension, asked on every call) into `*out` as major * 10000 +
+ * minor * 100 + patch (0.8.0 -> 800), and points `*text` (when `text` is not NULL) at its text
+ * ("0.8.0").  The text is owned by the connection and stays valid until pgv_conn_close.
+ * Returns 0, PGV_ENOTFOUND when the extension is not installed in this database, or another
+ * negative pgv_status; on failure `*out` is 0 and `*text` is "".
  */
-PGV_API int pgv_conn_vector_version(pgv_conn *conn, int *out, char *text, size_t cap);
+PGV_API int pgv_conn_vector_version(int *out, const char **text, pgv_conn *conn);
 
 /*
- * The name of the ODBC driver in use (e.g. "psqlodbcw.so") into `buf`; returns 0 or an error.
+ * Asks the server to stop the statement that a call on `conn` is executing now (SQLCancel; the
+ * driver sends PostgreSQL a cancel request on a connection of its own).  The one function that
+ * may be called on a connection from another thread while a call on it is running, e.g. to stop
+ * an index build: the running call then fails with PGV_ERROR and SQLSTATE 57014 ("canceling
+ * statement due to user request"), and its statement's work is rolled back.  Nothing executing:
+ * nothing happens.  Does not change the connection's last error.  Returns 0, PGV_EINVAL for
+ * NULL, or PGV_ERROR when the driver could not send the request.  Not async-signal-safe: call it
+ * from a thread, not from a signal handler.
  */
-PGV_API int pgv_conn_driver_name(pgv_conn *conn, char *buf, size_t cap);
+PGV_API int pgv_conn_cancel(pgv_conn *conn);
+
+/*
+ * Works on an open connection: the process id of the server session serving `conn`
+ * (pg_backend_pid()) into `*out`.  Two connections with the same id share one session: the embedded
+ * server (PGlite) serves every connection from one, so work on one connection waits for the
+ * other's.  0 or a negative status.
+ */
+PGV_API int pgv_conn_backend_pid(int64_t *out, pgv_conn *conn);
+
+/*
+ * Works on an open connection: points `*out` at the name of the ODBC driver in use (e.g.
+ * "psqlodbcw.so"), asked of the driver once.  The text is owned by the connection and stays
+ * valid until pgv_conn_close.  Returns 0 or a negative pgv_status (`*out` is then "").
+ */
+PGV_API int pgv_conn_driver_name(const char **out, pgv_conn *conn);
 
 /* What pgv_conn_info reports (the ODBC SQLGetInfo item in parentheses). */
 typedef enum pgv_info_item {
@@ -109,21 +143,21 @@ typedef enum pgv_info_item {
 } pgv_info_item;
 
 /*
- * Writes what the driver reports for `item` on the open connection into `out` (`cap` bytes,
+ * Works on an open connection: writes what the driver reports for `item` into `out` (`cap` bytes,
  * 1..32767, NUL-terminated).  Returns 0, PGV_EINVAL (a bad argument, or a value longer than
  * cap - 1: `out` is then ""), PGV_ECONN (not connected) or the driver's failure.
  */
 PGV_API int pgv_conn_info(char *out, size_t cap, pgv_conn *conn, pgv_info_item item);
 
 /*
- * Writes the value of the driver setting `key` (matched without regard to case: "Fetch",
- * "UseDeclareFetch", "UseServerSidePrepare") as it is in effect on the open connection into `out`
- * (`cap` bytes, NUL-terminated): the value the driver wrote into the connection string it
- * completed at connect, which for psqlODBC holds every setting, whether it came from the
- * connection string, the DSN, odbcinst.ini or the driver's default.  The password is never kept,
- * so "PWD" and "Password" are never found.  Returns 0, PGV_ENOTFOUND (the driver did not report
- * that key), PGV_EINVAL (a bad argument or a value that does not fit: `out` is then ""), or
- * PGV_ECONN (not connected).
+ * Works on an open connection: writes the value of the driver setting `key` (matched without regard
+ * to case: "Fetch", "UseDeclareFetch", "UseServerSidePrepare") as it is in effect on the open
+ * connection into `out` (`cap` bytes, NUL-terminated): the value the driver wrote into the
+ * connection string it completed at connect, which for psqlODBC holds every setting, whether it
+ * came from the connection string, the DSN, odbcinst.ini or the driver's default.  The password is
+ * never kept, so "PWD" and "Password" are never found.  Returns 0, PGV_ENOTFOUND (the driver did
+ * not report that key), PGV_EINVAL (a bad argument or a value that does not fit: `out` is then ""),
+ * or PGV_ECONN (not connected).
  */
 PGV_API int pgv_conn_setting(char *out, size_t cap, pgv_conn *conn, const char *key);
 

@@ -1,12 +1,18 @@
 /*
- * pgvodbc/index.h - approximate nearest-neighbour indexes (HNSW, IVFFlat) on an embedding table,
- * and k nearest neighbours with per-query index settings.
+ * pgvodbc/index.h - approximate nearest-neighbour indexes (HNSW, IVFFlat) on an embedding table.
  *
- * pgv_store_knn orders by the metric's operator alone, so an index built for the same metric
- * (operator class) serves it, and the answer is then the index's approximate one.  How hard the
+ * An index serves a k-NN query only when the query orders by exactly the expression it indexes
+ * with its operator class's operator.  Besides the column itself, an index can be built on the
+ * column cast to half precision, `(col::halfvec(n))`, or on its binary quantization,
+ * `(binary_quantize(col)::bit(n))` with hamming distance (pgv_index_form, pgvodbc/store.h): the
+ * way to index more dimensions than a vector index takes (2000) and to make the index smaller.
+ * pgv_store_knn and pgv_store_knn_ext find out from the catalog which of these the table has and
+ * shape the query so that it is used; the answer is then the index's approximate one, always
+ * with the exact distances of the stored vectors.  How hard the
  * index searches (hnsw.ef_search, ivfflat.probes, iterative scans) is a session setting in
- * pgvector; pgv_store_knn_ext scopes such settings to one query.  Every call works on the
- * connection's thread; errors are in pgv_conn_error(conn).
+ * pgvector; pgv_store_knn_ext and pgv_search_opts (pgvodbc/store.h) scope such settings to one
+ * query.  Every call works on an open connection, on its thread; errors are in
+ * pgv_conn_error(conn) (a NULL conn: pgv_error_last).
  */
 #ifndef PGVODBC_INDEX_H
 #define PGVODBC_INDEX_H
@@ -25,8 +31,13 @@ typedef enum pgv_index_method {
 	PGV_INDEX_IVFFLAT = 1  /* inverted lists: quick to build; build it after loading the data */
 } pgv_index_method;
 
+/* No connection: the name of a form ("auto", "plain", "halfvec", "binary"); a static string,
+ * "" when unknown. */
+PGV_API const char *pgv_index_form_name(pgv_index_form form);
+
 /*
  * How to build an index.  Initialise with PGV_INDEX_OPTS_INIT; fields are only ever appended.
+ * Version 1 (up to concurrently) is still accepted and means PGV_INDEX_FORM_AUTO.
  *   method           PGV_INDEX_HNSW or PGV_INDEX_IVFFLAT
  *   metric           the metric the index serves; with the table's type it picks the operator
  *                    class (vector_l2_ops, halfvec_cosine_ops, bit_hamming_ops, ...).  What
@@ -42,6 +53,12 @@ typedef enum pgv_index_method {
  *   lists            IVFFlat: number of inverted lists, 1..32768; 0: the server's default (100)
  *   concurrently     1: CREATE INDEX CONCURRENTLY, which does not block writes while it builds;
  *                    it cannot run inside a transaction (PGV_EINVAL inside pgv_conn_begin)
+ *   form             (version 2) what the index indexes (pgv_index_form).  HALFVEC: the
+ *                    metric's halfvec operator class; BINARY: bit_hamming_ops whatever the
+ *                    metric (the metric is what the re-ranking uses, and names the index).
+ *                    The default name has the form in it ("<table>_<column>_hnsw_halfvec_l2_idx",
+ *                    "..._hnsw_binary_idx") except for AUTO, which keeps the plain name: a
+ *                    column gets one form from AUTO, whichever its dimension makes it
  */
 typedef struct pgv_index_opts {
 	unsigned int version;
@@ -52,124 +69,94 @@ typedef struct pgv_index_opts {
 	int ef_construction;
 	int lists;
 	int concurrently;
+	pgv_index_form form;   /* version 2 */
 } pgv_index_opts;
 
-#define PGV_INDEX_OPTS_VERSION 1
-#define PGV_INDEX_OPTS_INIT { PGV_INDEX_OPTS_VERSION, PGV_INDEX_HNSW, PGV_METRIC_L2, NULL, 0, 0, 0, 0 }
+#define PGV_INDEX_OPTS_VERSION 2
+#define PGV_INDEX_OPTS_INIT { PGV_INDEX_OPTS_VERSION, PGV_INDEX_HNSW, PGV_METRIC_L2, NULL, 0, 0, 0, 0, \
+	PGV_INDEX_FORM_AUTO }
 
 /*
- * Builds an index on the table's vector column (`table` NULL: the defaults; `opts` NULL: the
- * defaults, an HNSW index for l2).  Checked before the index is built, in pgvector's wording:
- * the options' ranges, the method/type/metric combination, and the column's declared dimension
- * (read from the catalog) against the method's limit: vector 2000, halfvec 4000, bit 64000
- * dimensions ("column cannot have more than 2000 dimensions for hnsw index"), and a column that
- * declares none ("column does not have dimensions").  A sparsevec index allows at most 1000
- * non-zero elements per row, which only the server can check while it builds.  The options are
+ * Works on an open connection: builds an index on the table's vector column (`table` NULL: the
+ * defaults; `opts` NULL: the defaults, an HNSW index for l2).  Checked before the index is built,
+ * in pgvector's wording: the options' ranges, the method/type/metric combination, and the column's
+ * declared dimension (read from the catalog) against the limit of what is indexed: vector 2000,
+ * halfvec 4000, bit 64000 dimensions ("column cannot have more than 2000 dimensions for hnsw
+ * index (it has 3000: index the halfvec form, up to 4000)"), and a column that declares none
+ * ("column does not have dimensions").  A sparsevec index allows at most
+ * 1000 non-zero elements per row, which only the server can check while it builds.  The options are
  * written into the statement as integer literals (DDL takes no parameters), after those checks.
  * Inside a caller's transaction the index is part of it; otherwise it is committed at once.
- * Returns 0, PGV_EINVAL (a bad option or combination, CONCURRENTLY inside a transaction, a
- * column declared as another type than pgv_table.type, or a varbit column, which pgvector's
- * indexes do not take), PGV_EDIM (dimensions), PGV_ENOTFOUND (no such table or column),
- * PGV_EUNSUPPORTED (the server's pgvector lacks the method, type or operator class: HNSW needs
- * 0.5.0, halfvec, sparsevec and bit classes 0.7.0), or PGV_ERROR with the server's SQLSTATE
- * (an index of that name exists: 42P07; too many non-zero elements: 54000; out of memory).
+ * Returns 0, PGV_EINVAL (a bad option or combination, CONCURRENTLY inside a transaction, a column
+ * declared as another type than pgv_table.type, or a varbit column, which pgvector's indexes do not
+ * take), PGV_EDIM (dimensions), PGV_ENOTFOUND (no such table or column), PGV_EUNSUPPORTED (the
+ * server's pgvector lacks the method, type or operator class: HNSW needs 0.5.0, halfvec, sparsevec
+ * and bit classes 0.7.0), or PGV_ERROR with the server's SQLSTATE (an index of that name exists:
+ * 42P07; too many non-zero elements: 54000; out of memory).
  */
 PGV_API int pgv_index_create(pgv_conn *conn, const pgv_table *table, const pgv_index_opts *opts);
 
 /*
- * Drops the index `name` of the table's vector column's table, if it exists: the catalog is
- * asked first, so only an index of that table is dropped (an index of another table with the
- * same name, even one earlier in the search_path, is left alone), in the schema it lives in.
- * IF EXISTS semantics: no such index on the table is not an error, and `*dropped` (may be NULL)
- * tells which happened (1 dropped, 0 nothing to drop).  Returns 0, PGV_EINVAL (name NULL, empty
- * or longer than 63 bytes), PGV_ENOTFOUND (the table does not exist), or another negative status
- * from the server.
+ * Works on an open connection: pgv_index_create that also says which form it built: `*out` (may
+ * be NULL) receives PGV_INDEX_FORM_PLAIN, _HALFVEC or _BINARY (AUTO resolved against the
+ * column's dimension), so a caller can tell the user that a 3072-dim column got a halfvec index.
  */
-PGV_API int pgv_index_drop(pgv_conn *conn, const pgv_table *table, const char *name,
-	int *dropped);
+PGV_API int pgv_index_create_ext(pgv_index_form *out, pgv_conn *conn, const pgv_table *table,
+	const pgv_index_opts *opts);
 
 /*
- * Asks the catalog whether the table has an index named `name` (in whatever schema the index
- * lives; an index of that name on another table does not count): `*out` 1 or 0.  With
- * pgv_index_name it makes "create if not exists": ask, then create only when the answer is 0
- * (another session may create it in between: pgv_index_create then fails with 42P07).
- * Returns 0, PGV_EINVAL (out NULL, name NULL or empty), PGV_ENOTFOUND (the table does not exist)
- * or another negative status from the server.
+ * How far an index build on a table has come, as the server reports it in
+ * pg_stat_progress_create_index (PostgreSQL 12+).  `phase` is the server's text ("building
+ * index: loading tuples", ...); tuples_* and blocks_* are its counters (0 when the phase does
+ * not count them).
+ */
+typedef struct pgv_index_progress {
+	int active;            /* 1: a build on the table is running; 0: none (the rest is 0) */
+	char phase[64];
+	int64_t tuples_done;
+	int64_t tuples_total;
+	int64_t blocks_done;
+	int64_t blocks_total;
+} pgv_index_progress;
+
+/*
+ * Reads the progress of an index build on the table into `*out`.  Meant for a second
+ * connection while the first builds (pgv_index_create): on a server that serves both from one
+ * session (the embedded one; pgv_conn_backend_pid tells) this call would wait for the build to
+ * end.  Returns 0 (out->active 0 when nothing is being built), or a negative status.
+ */
+PGV_API int pgv_index_progress_read(pgv_index_progress *out, pgv_conn *conn,
+	const pgv_table *table);
+
+/*
+ * Works on an open connection: drops the index `name` of the table's vector column's table, if it
+ * exists: the catalog is asked first, so only an index of that table is dropped (an index of
+ * another table with the same name, even one earlier in the search_path, is left alone), in the
+ * schema it lives in.  IF EXISTS semantics: no such index on the table is not an error, and `*out`
+ * (`out` may be NULL) tells which happened (1 dropped, 0 nothing to drop).  Returns 0, PGV_EINVAL
+ * (name NULL, empty or longer than 63 bytes), PGV_ENOTFOUND (the table does not exist), or another
+ * negative status from the server.
+ */
+PGV_API int pgv_index_drop(int *out, pgv_conn *conn, const pgv_table *table,
+	const char *name);
+
+/*
+ * Works on an open connection: asks the catalog whether the table has an index named `name` (in
+ * whatever schema the index lives; an index of that name on another table does not count):
+ * `*out` 1 or 0.  With pgv_index_name it makes "create if not exists": ask, then create only
+ * when the answer is 0 (another session may create it in between: pgv_index_create then fails
+ * with 42P07).  Returns 0, PGV_EINVAL (out NULL, name NULL or empty), PGV_ENOTFOUND (the table
+ * does not exist) or another negative status from the server.
  */
 PGV_API int pgv_index_exists(int *out, pgv_conn *conn, const pgv_table *table, const char *name);
 
 /*
- * The name pgv_index_create gives an index with these options (opts->name, or the default
- * derived from table, column, method and metric), as newly allocated text in `*out` (free with
- * pgv_text_free).  No connection needed.  Returns 0, PGV_EINVAL (bad table or options; thread
- * error in pgv_error_last) or PGV_ENOMEM.
+ * No connection: the name pgv_index_create gives an index with these options (opts->name, or the
+ * default derived from table, column, method and metric), as newly allocated text in `*out` (free
+ * with pgv_text_free).  Any thread.  Returns 0, PGV_EINVAL (bad table or options; thread error in
+ * pgv_error_last) or PGV_ENOMEM.
  */
 PGV_API int pgv_index_name(char **out, const pgv_table *table, const pgv_index_opts *opts);
-
-/*
- * Iterative index scans (pgvector 0.8.0): when a filter or LIMIT leaves too few rows, the index
- * scan goes on instead of stopping at ef_search / probes.
- *   PGV_ITERATIVE_DEFAULT  leave the session's setting as it is
- *   PGV_ITERATIVE_OFF      no iterative scan
- *   PGV_ITERATIVE_STRICT   HNSW: strict_order (results in exact distance order); IVFFlat has
- *                          only relaxed_order, which is then used for it
- *   PGV_ITERATIVE_RELAXED  relaxed_order for both (the index may return rows slightly out of
- *                          order; pgv_store_knn_ext sorts the k rows it returns by distance)
- */
-typedef enum pgv_iterative_scan {
-	PGV_ITERATIVE_DEFAULT = 0,
-	PGV_ITERATIVE_OFF,
-	PGV_ITERATIVE_STRICT,
-	PGV_ITERATIVE_RELAXED
-} pgv_iterative_scan;
-
-/*
- * Per-query index settings.  Initialise with PGV_SEARCH_OPTS_INIT (every field 0: leave the
- * session's setting as it is); fields are only ever appended.  Ranges are checked before any
- * round trip, in pgvector's wording ("1001 is outside the valid range for parameter
- * \"hnsw.ef_search\" (1 .. 1000)").
- *   ef_search        hnsw.ef_search, 1..1000: the candidate list of an HNSW search (k above it
- *                    gives at most ef_search rows from the index)
- *   probes           ivfflat.probes, 1..32768: lists an IVFFlat search visits (lists = probes
- *                    makes it exact; more than lists acts as lists)
- *   iterative_scan   hnsw.iterative_scan and ivfflat.iterative_scan (pgvector 0.8.0)
- *   max_scan_tuples  hnsw.max_scan_tuples, 1..2147483647: where an iterative HNSW scan stops
- *                    (pgvector 0.8.0)
- *   max_probes       ivfflat.max_probes, 1..32768: where an iterative IVFFlat scan stops
- *                    (pgvector 0.8.0)
- */
-typedef struct pgv_search_opts {
-	unsigned int version;
-	int ef_search;
-	int probes;
-	pgv_iterative_scan iterative_scan;
-	int max_scan_tuples;
-	int max_probes;
-} pgv_search_opts;
-
-#define PGV_SEARCH_OPTS_VERSION 1
-#define PGV_SEARCH_OPTS_INIT { PGV_SEARCH_OPTS_VERSION, 0, 0, PGV_ITERATIVE_DEFAULT, 0, 0 }
-
-/*
- * pgv_store_knn with per-query index settings (`opts` NULL, or PGV_SEARCH_OPTS_INIT
- * with no setting changed: exactly pgv_store_knn,
- * streaming).  The settings are made with SET LOCAL (set_config(..., true)) in the query's own
- * transaction and never outlive it:
- *   - without a caller's transaction, one is opened around the settings and the query, the k
- *     rows are read into memory, and it is committed;
- *   - inside a caller's transaction (pgv_conn_begin), the settings' previous values are read
- *     (current_setting) as they are set, and put back (set_config(name, old, true)) once the
- *     rows are read, so the caller's later statements see the old values.
- * Either way the iterator holds at most k rows in memory, sorted nearest first (ties by id),
- * and the connection is free as soon as this returns.  If the query fails inside a caller's
- * transaction, that transaction is failed (as with pgv_store_knn) and its rollback undoes the
- * settings.  The pgvector version is asked only when an option that needs 0.8.0 is used.
- * Returns what pgv_store_knn returns, and PGV_EINVAL for an options version this library does
- * not know or a value out of range, PGV_EUNSUPPORTED for iterative_scan, max_scan_tuples or
- * max_probes on a pgvector older than 0.8.0 (the message gives the server's version).
- */
-PGV_API int pgv_store_knn_ext(pgv_rows **out, pgv_conn *conn, const pgv_table *table,
-	pgv_metric metric, const float *query, size_t dim, size_t k, const pgv_search_opts *opts);
 
 #ifdef __cplusplus
 }

@@ -6,8 +6,9 @@
  * to the column's type (`?::vector`, `?::halfvec`, `?::sparsevec`, `?::varbit`) and read back as
  * `col::float4[]` text (bit: its '0101' text), or, opt in, in pgvector's binary form
  * (pgv_store_list_ext).  Table and column names are quoted by one function (pgv_ident_quote), so
- * no name can change the SQL.  Every call works on the connection's thread; errors are in
- * pgv_conn_error(conn).
+ * no name can change the SQL.  Every call works on an open connection, on its thread (one
+ * thread at a time per connection); errors are in pgv_conn_error(conn), or, for a NULL conn or
+ * a call without a connection, in pgv_error_last().
  */
 #ifndef PGVODBC_STORE_H
 #define PGVODBC_STORE_H
@@ -45,8 +46,10 @@ typedef enum pgv_type {
 	PGV_TYPE_BIT = 3
 } pgv_type;
 
-/* The SQL name of a type ("vector", "halfvec", "sparsevec", "bit"); a static string, "" when
- * unknown. */
+/*
+ * The SQL name of a type ("vector", "halfvec", "sparsevec", "bit"); a static string, "" when
+ * unknown.  Any thread.
+ */
 PGV_API const char *pgv_type_name(pgv_type type);
 
 /*
@@ -94,13 +97,15 @@ typedef enum pgv_metric {
 } pgv_metric;
 
 /*
- * Parses "l2", "ip", "cosine", "l1", "hamming" or "jaccard" into `*out`; 0 or PGV_EINVAL (thread
- * error set).
+ * Parses "l2", "ip", "cosine", "l1", "hamming" or "jaccard" into `*out`.  No connection: returns
+ * 0 or PGV_EINVAL (an unknown name, or NULL out or name) with the thread error (pgv_error_last)
+ * set.  Any thread.
  */
-PGV_API int pgv_metric_from_name(const char *name, pgv_metric *out);
+PGV_API int pgv_metric_from_name(pgv_metric *out, const char *name);
 
 /*
  * The name ("l2") and operator ("<->") of a metric; static strings, "" for an unknown value.
+ * Any thread.
  */
 PGV_API const char *pgv_metric_name(pgv_metric metric);
 PGV_API const char *pgv_metric_operator(pgv_metric metric);
@@ -110,12 +115,13 @@ PGV_API const char *pgv_metric_operator(pgv_metric metric);
  * name (quotes, semicolons, non-ASCII) stays one identifier.  Writes newly allocated text to
  * `*out` (free with pgv_text_free).  Returns 0, PGV_EINVAL for a NULL or empty name or one longer
  * than 63 bytes (PostgreSQL would silently truncate it and so name another object), or
- * PGV_ENOMEM.  The thread error (pgv_error_last) says why.
+ * PGV_ENOMEM.  The thread error (pgv_error_last) says why.  No connection; any thread.
  */
 PGV_API int pgv_ident_quote(char **out, const char *name);
 
 /*
- * Inserts or updates `n` rows: ids[i] gets vectors[i].  One call is atomic, whatever `n`: every
+ * Works on an open connection: inserts or updates `n` rows of the table, ids[i] getting
+ * vectors[i].  One call is atomic, whatever `n`: every
  * row is written or none.  Without an open transaction the call runs in its own; inside the
  * caller's (pgv_conn_begin) it is part of it, and a failure the server reports leaves that
  * transaction failed for the caller to roll back (pgv_conn_commit then reports the rollback).
@@ -125,41 +131,47 @@ PGV_API int pgv_ident_quote(char **out, const char *name);
  * (and the element, for a bad value), pgv_error.row is set, and a caller's transaction is left
  * untouched.
  * When an id appears more than once the last row wins, as if applied in order.  The rows travel
- * in batches of bounded size, each one statement.  `*written`, when not NULL, receives the
+ * in batches of bounded size, each one statement.  `*out`, when `out` is not NULL, receives the
  * number of distinct ids written (0 on failure).  Returns 0, PGV_EDIM / PGV_EVALUE / PGV_EINVAL
  * for a bad row or argument, PGV_EINVAL when the column's declared type is another pgvector type
  * than pgv_table.type says, PGV_ENOTFOUND when the table or one of its two columns does not
  * exist, PGV_ECONSTRAINT or PGV_ERROR with the server's SQLSTATE when it refuses a batch.
  */
-PGV_API int pgv_store_upsert(pgv_conn *conn, const pgv_table *table, const int64_t *ids,
-	const pgv_vector *vectors, size_t n, size_t *written);
+PGV_API int pgv_store_upsert(int64_t *out, pgv_conn *conn, const pgv_table *table,
+	const int64_t *ids, const pgv_vector *vectors, size_t n);
 
 /*
- * Inserts `n` rows with new ids, atomically (as pgv_store_upsert), and writes the new ids in row
- * order to `ids_out` (n entries, may be NULL; written only on success).  The ids are taken first
+ * Works on an open connection: inserts `n` rows with new ids, atomically (as pgv_store_upsert),
+ * and writes the new ids in row order to the caller's array `out` (n entries, may be NULL;
+ * written only on success).  The ids are taken first
  * from the id column's sequence (SERIAL, BIGSERIAL or IDENTITY), so the row each belongs to is
  * certain; they ascend in row order.  PGV_EUNSUPPORTED when the id column has no sequence.  Ids
  * taken by a call that then fails are not reused (sequences never go back).
  */
-PGV_API int pgv_store_insert(pgv_conn *conn, const pgv_table *table, const pgv_vector *vectors,
-	size_t n, int64_t *ids_out);
+PGV_API int pgv_store_insert(int64_t *out, pgv_conn *conn, const pgv_table *table,
+	const pgv_vector *vectors, size_t n);
 
 /*
- * Reads the vector of row `id` into `out` (free with pgv_vector_free).  Returns 0, PGV_ENOTFOUND
+ * Works on an open connection: reads the vector of row `id` into `out`, newly allocated (the
+ * caller frees it with pgv_vector_free).  Returns 0, PGV_ENOTFOUND
  * when there is no such row (the message names the id), or PGV_NULL when the row's vector is
  * SQL NULL (`out` is then empty).
  */
-PGV_API int pgv_store_get(pgv_conn *conn, const pgv_table *table, int64_t id, pgv_vector *out);
+PGV_API int pgv_store_get(pgv_vector *out, pgv_conn *conn, const pgv_table *table, int64_t id);
 
 /*
- * Deletes the rows with the given ids (bound as one list parameter per 50,000 ids, atomically);
- * `*deleted` (may be NULL) receives how many existed.  n = 0 sends nothing.
+ * Works on an open connection: deletes the rows with the given ids (bound as one list parameter
+ * per 50,000 ids, atomically); `*out` (`out` may be NULL) receives how many existed.  n = 0
+ * sends nothing.  Returns 0 or a negative pgv_status.
  */
-PGV_API int pgv_store_delete(pgv_conn *conn, const pgv_table *table, const int64_t *ids,
-	size_t n, int64_t *deleted);
+PGV_API int pgv_store_delete(int64_t *out, pgv_conn *conn, const pgv_table *table,
+	const int64_t *ids, size_t n);
 
-/* Counts the rows of the table. */
-PGV_API int pgv_store_count(pgv_conn *conn, const pgv_table *table, int64_t *out);
+/*
+ * Works on an open connection: counts the rows of the table into `*out`.  Returns 0 or a
+ * negative pgv_status.
+ */
+PGV_API int pgv_store_count(int64_t *out, pgv_conn *conn, const pgv_table *table);
 
 /* One row of a result: id, vector (empty when SQL NULL), and distance when the call computes one. */
 typedef struct pgv_row {
@@ -171,32 +183,35 @@ typedef struct pgv_row {
 } pgv_row;
 
 /*
- * A streaming result: rows are read from the driver as they are asked for; the library holds one
- * row at a time.  psqlODBC itself holds a whole result in memory unless the DSN sets
- * UseDeclareFetch=1 (it then reads Fetch rows per round trip); paged listing
- * (pgv_fetch_opts.page_rows) bounds memory with any driver settings.  The row handed out by pgv_rows_next, and its vector, belong to the
- * iterator and stay valid until the next pgv_rows_next or pgv_rows_free.  While an iterator is
- * open, its connection may be used for other statements only by drivers that allow it; the
- * simple rule is: finish or free the iterator first.
+ * A streaming result (row iterator): created by pgv_store_list, _list_ext, _knn, _knn_ext and
+ * _distances, destroyed by pgv_rows_free.  Rows are read from the driver as they are asked for; the
+ * library holds one row at a time.  psqlODBC itself holds a whole result in memory unless the DSN
+ * sets UseDeclareFetch=1 (it then reads Fetch rows per round trip); paged listing
+ * (pgv_fetch_opts.page_rows) bounds memory with any driver settings.  The row handed out by
+ * pgv_rows_next, and its vector, belong to the iterator and stay valid until the next pgv_rows_next
+ * or pgv_rows_free.  While an iterator is open, its connection may be used for other statements
+ * only by drivers that allow it; the simple rule is: finish or free the iterator first.
  */
 typedef struct pgv_rows pgv_rows;
 
 /*
- * Moves to the next row: PGV_ROW with `*row` set, PGV_DONE at the end (and every call after), or
- * a negative status with the error on the connection; after a failure the iterator is finished
- * (further calls return PGV_EINVAL).  The result is released as soon as PGV_DONE is returned.
+ * Works on a row iterator: moves to the next row.  PGV_ROW with `*out` pointing at it (owned by
+ * the iterator, valid until the next pgv_rows_next or pgv_rows_free), PGV_DONE at the end (and
+ * every call after), or a negative status with the error on the connection; after a failure the
+ * iterator is finished (further calls return PGV_EINVAL).  The result is released as soon as
+ * PGV_DONE is returned.
  */
-PGV_API int pgv_rows_next(pgv_rows *rows, const pgv_row **row);
+PGV_API int pgv_rows_next(const pgv_row **out, pgv_rows *rows);
 
-/* Destroys the iterator.  NULL is a no-op. */
+/* Destroys a row iterator and the row it holds.  NULL is a no-op. */
 PGV_API void pgv_rows_free(pgv_rows *rows);
 
 /*
- * Every row, in id order.  The query runs here, so a failing one fails this call; `*out` is then
- * NULL.  A refusal is explained from the catalog as pgv_store_knn's is: PGV_ENOTFOUND when the
- * table or a column does not exist, PGV_EINVAL when the column is of another type than
- * pgv_table.type says; other failures keep the server's SQLSTATE.  Free the iterator with
- * pgv_rows_free.
+ * Creates a row iterator over every row, in id order, on an open connection.  The query runs here,
+ * so a failing one fails this call; `*out` is then NULL.  A refusal is explained from the catalog
+ * as pgv_store_knn's is: PGV_ENOTFOUND when the table or a column does not exist, PGV_EINVAL when
+ * the column is of another type than pgv_table.type says; other failures keep the server's
+ * SQLSTATE.  Free the iterator with pgv_rows_free.
  */
 PGV_API int pgv_store_list(pgv_rows **out, pgv_conn *conn, const pgv_table *table);
 
@@ -239,7 +254,8 @@ typedef struct pgv_fetch_opts {
 #define PGV_FETCH_OPTS_INIT { PGV_FETCH_OPTS_VERSION, 0, 0, 0, 0 }
 
 /*
- * pgv_store_list with options (NULL: the defaults, which is pgv_store_list).  The first page (or
+ * Creates a row iterator: pgv_store_list with options (NULL: the defaults, which is
+ * pgv_store_list).  The first page (or
  * the single query) runs here, so a failing query fails this call; later pages run inside
  * pgv_rows_next, which then returns their error.  PGV_EINVAL for an options version this library
  * does not know.
@@ -248,30 +264,153 @@ PGV_API int pgv_store_list_ext(pgv_rows **out, pgv_conn *conn, const pgv_table *
 	const pgv_fetch_opts *opts);
 
 /*
- * The `k` rows nearest to `query` under `metric`, nearest first (ties in any order), each with
- * its distance; rows whose vector is NULL are never among them.  The ordering is the operator's
- * alone, so an index on the vector column can serve it (and then gives an index's approximate
- * answer).  Returns PGV_EINVAL for k = 0, an unknown metric or one the column's type lacks
- * (hamming on a vector, l2 on bits), PGV_EDIM / PGV_EVALUE for a bad query vector (checked as
- * the column's type allows) or one whose dimension is not the column's (the message gives both),
- * PGV_ENOTFOUND when the table or a column does not exist, PGV_EUNSUPPORTED when the server's
- * pgvector lacks the type or the metric's operator (halfvec, sparsevec, l1, hamming and jaccard
- * before 0.7.0).  Per-query index settings: pgv_store_knn_ext (pgvodbc/index.h).  The call sends
- * the query alone: the
- * table, its columns, the dimension and the operator are checked by the server, and only when it
- * refuses is the catalog asked to explain why (so inside a caller's transaction, which the
- * refusal has aborted, the message is the server's).
+ * Creates a row iterator over the `k` rows nearest to `query` under `metric`, nearest first (ties
+ * in any order), each with its distance; rows whose vector is NULL are never among them.  The
+ * ordering is the operator's alone, so an index on the vector column can serve it (and then gives
+ * an index's approximate answer).  Returns PGV_EINVAL for k = 0, an unknown metric or one the
+ * column's type lacks (hamming on a vector, l2 on bits), PGV_EDIM / PGV_EVALUE for a bad query
+ * vector (checked as the column's type allows) or one whose dimension is not the column's (the
+ * message gives both), PGV_ENOTFOUND when the table or a column does not exist, PGV_EUNSUPPORTED
+ * when the server's pgvector lacks the type or the metric's operator (halfvec, sparsevec, l1,
+ * hamming and jaccard before 0.7.0).  Per-query index settings: pgv_store_knn_ext.  The query
+ * is shaped for the table's index (pgv_index_form, below: a catalog query, kept 5 seconds on the
+ * connection, finds it, for vector and halfvec columns): ordered by the metric's operator alone for an index on the
+ * column, or by the indexed expression (halfvec, binary quantization) with the candidates
+ * re-ranked by the exact distance; either way the index serves it, gives its approximate answer,
+ * and the distances are exact.  Besides that catalog query the call sends the query alone: the
+ * table, its columns, the dimension and the operator are checked by the server, and only when it refuses is the catalog asked to explain why (so inside a caller's
+ * transaction, which the refusal has aborted, the message is the server's).
  */
 PGV_API int pgv_store_knn(pgv_rows **out, pgv_conn *conn, const pgv_table *table,
 	pgv_metric metric, const float *query, size_t dim, size_t k);
 
 /*
- * The distance under `metric` from `query` to every row (ids NULL) or to the rows with the given
- * ids (ids that do not exist are skipped; n = 0 gives no rows), in id order.  Rows whose vector
- * is NULL have vector_is_null set and has_distance 0.  Errors as pgv_store_knn.
+ * Creates a row iterator over the distance under `metric` from `query` to every row (ids NULL) or
+ * to the rows with the given ids (ids that do not exist are skipped; n = 0 gives no rows), in id
+ * order.  Rows whose vector is NULL have vector_is_null set and has_distance 0.  Errors as
+ * pgv_store_knn.
  */
 PGV_API int pgv_store_distances(pgv_rows **out, pgv_conn *conn, const pgv_table *table,
 	pgv_metric metric, const float *query, size_t dim, const int64_t *ids, size_t n);
+
+/*
+ * What an index indexes (pgv_index_opts.form, pgvodbc/index.h), and which index a k-NN query is
+ * shaped for (pgv_search_opts.form).
+ *   PGV_INDEX_FORM_AUTO     index create: the column itself, except a vector(n) column with
+ *                           2000 < n <= 4000, which gets the halfvec form (a plain vector index
+ *                           is impossible there; pgv_index_create_ext says which it built);
+ *                           k-NN: the form of an index the table has for the metric, read from
+ *                           the catalog (below)
+ *   PGV_INDEX_FORM_PLAIN    the column as it is: `USING hnsw (col vector_l2_ops)`; k-NN orders
+ *                           by `col <-> ?` (the query of an exact search, too)
+ *   PGV_INDEX_FORM_HALFVEC  a vector column cast to half precision: `((col::halfvec(n))
+ *                           halfvec_l2_ops)`, half the size, up to 4000 dimensions; k-NN orders
+ *                           the candidates by `col::halfvec(n) <-> ?::halfvec(n)` and re-ranks
+ *                           them by the exact distance (on a halfvec column: PLAIN)
+ *   PGV_INDEX_FORM_BINARY   binary quantization (one bit per dimension, set when the element is
+ *                           positive): `((binary_quantize(col)::bit(n)) bit_hamming_ops)`,
+ *                           about 1/32 of the size, up to 64000 dimensions, whatever the metric
+ *                           the searches use; k-NN takes the nearest candidates by hamming
+ *                           distance and returns the k nearest of them by the real metric
+ * Halfvec and binary forms need pgvector 0.7.0 and a vector (binary: or halfvec) column.
+ * How k-NN chooses in AUTO (a catalog query, pg_index with pg_am, pg_opclass and the index's
+ * expression, whose answer the connection keeps for 5 seconds per table; pgv_index_create and
+ * pgv_index_drop on the connection forget it at once, so only another session's index changes
+ * are seen up to 5 seconds late): among the table's valid, non-partial HNSW and IVFFlat indexes on the
+ * vector column, a plain one whose operator class is the metric's, else a halfvec one whose
+ * operator class is the metric's, else a binary one (bit_hamming_ops), else PLAIN (no index
+ * serves the query: an exact scan).  An explicit form is used as it is, without the catalog.
+ */
+typedef enum pgv_index_form {
+	PGV_INDEX_FORM_AUTO = 0,
+	PGV_INDEX_FORM_PLAIN,
+	PGV_INDEX_FORM_HALFVEC,
+	PGV_INDEX_FORM_BINARY
+} pgv_index_form;
+
+/*
+ * Iterative index scans (pgvector 0.8.0): when a filter or LIMIT leaves too few rows, the index
+ * scan goes on instead of stopping at ef_search / probes.
+ *   PGV_ITERATIVE_DEFAULT  leave the session's setting as it is
+ *   PGV_ITERATIVE_OFF      no iterative scan
+ *   PGV_ITERATIVE_STRICT   HNSW: strict_order (results in exact distance order); IVFFlat has
+ *                          only relaxed_order, which is then used for it
+ *   PGV_ITERATIVE_RELAXED  relaxed_order for both (the index may return rows slightly out of
+ *                          order; pgv_store_knn_ext sorts the k rows it returns by distance)
+ */
+typedef enum pgv_iterative_scan {
+	PGV_ITERATIVE_DEFAULT = 0,
+	PGV_ITERATIVE_OFF,
+	PGV_ITERATIVE_STRICT,
+	PGV_ITERATIVE_RELAXED
+} pgv_iterative_scan;
+
+/*
+ * Per-query index settings.  Initialise with PGV_SEARCH_OPTS_INIT (every field 0: leave the
+ * session's setting as it is); fields are only ever appended.  Ranges are checked before any
+ * round trip, in pgvector's wording ("1001 is outside the valid range for parameter
+ * \"hnsw.ef_search\" (1 .. 1000)").
+ *   ef_search        hnsw.ef_search, 1..1000: the candidate list of an HNSW search (k above it
+ *                    gives at most ef_search rows from the index)
+ *   probes           ivfflat.probes, 1..32768: lists an IVFFlat search visits (lists = probes
+ *                    makes it exact; more than lists acts as lists)
+ *   iterative_scan   hnsw.iterative_scan and ivfflat.iterative_scan (pgvector 0.8.0)
+ *   max_scan_tuples  hnsw.max_scan_tuples, 1..2147483647: where an iterative HNSW scan stops
+ *                    (pgvector 0.8.0)
+ *   max_probes       ivfflat.max_probes, 1..32768: where an iterative IVFFlat scan stops
+ *                    (pgvector 0.8.0)
+ *   form             (version 2) the index form the query is shaped for (pgv_index_form;
+ *                    AUTO, the default: the catalog decides)
+ *   rerank           (version 2) HALFVEC and BINARY forms: how many candidates the index
+ *                    gives, in its own order, before the k nearest by the exact metric are
+ *                    taken from them; 0: PGV_RERANK_DEFAULT(k) = max(4k, 40).  At least k.
+ *                    An HNSW scan gives at most ef_search rows unless an iterative scan is
+ *                    on, so raise ef_search with it
+ *   scan_mem_multiplier  (version 2) hnsw.scan_mem_multiplier, 1..1000 (a multiple of
+ *                    work_mem an iterative HNSW scan may use; pgvector 0.8.0); 0: leave it
+ * Version 1 (up to max_probes) is still accepted: AUTO, the default depth, no multiplier.
+ */
+typedef struct pgv_search_opts {
+	unsigned int version;
+	int ef_search;
+	int probes;
+	pgv_iterative_scan iterative_scan;
+	int max_scan_tuples;
+	int max_probes;
+	pgv_index_form form;          /* version 2 */
+	size_t rerank;                /* version 2 */
+	double scan_mem_multiplier;   /* version 2 */
+} pgv_search_opts;
+
+#define PGV_SEARCH_OPTS_VERSION 2
+#define PGV_SEARCH_OPTS_INIT { PGV_SEARCH_OPTS_VERSION, 0, 0, PGV_ITERATIVE_DEFAULT, 0, 0, \
+	PGV_INDEX_FORM_AUTO, 0, 0 }
+
+/* The re-ranking depth used when pgv_search_opts.rerank is 0: max(4k, 40). */
+#define PGV_RERANK_DEFAULT(k) ((k) > 10 ? 4 * (k) : 40)
+
+/*
+ * Creates a row iterator: pgv_store_knn with per-query index settings and a choice of query
+ * shape (`opts` NULL, or PGV_SEARCH_OPTS_INIT with no setting changed: exactly pgv_store_knn,
+ * streaming; the shape (form, rerank) needs no transaction, only the settings do).  The settings
+ * are made with SET LOCAL (set_config(..., true)) in the query's own transaction and never outlive
+ * it:
+ *   - without a caller's transaction, one is opened around the settings and the query, the k
+ *     rows are read into memory, and it is committed;
+ *   - inside a caller's transaction (pgv_conn_begin), the settings' previous values are read
+ *     (current_setting) as they are set, and put back (set_config(name, old, true)) once the
+ *     rows are read, so the caller's later statements see the old values.
+ * Either way the iterator holds at most k rows in memory, sorted nearest first (ties by id),
+ * and the connection is free as soon as this returns.  If the query fails inside a caller's
+ * transaction, that transaction is failed (as with pgv_store_knn) and its rollback undoes the
+ * settings.  The pgvector version is asked only when an option that needs 0.8.0 is used.
+ * Returns what pgv_store_knn returns, and PGV_EINVAL for an options version this library does
+ * not know or a value out of range (rerank below k; a form the column's type cannot have),
+ * PGV_EUNSUPPORTED for iterative_scan, max_scan_tuples, max_probes or scan_mem_multiplier on a
+ * pgvector older than 0.8.0 (the message gives the server's version).
+ */
+PGV_API int pgv_store_knn_ext(pgv_rows **out, pgv_conn *conn, const pgv_table *table,
+	pgv_metric metric, const float *query, size_t dim, size_t k, const pgv_search_opts *opts);
 
 #ifdef __cplusplus
 }

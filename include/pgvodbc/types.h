@@ -54,15 +54,15 @@ PGV_API float pgv_half_to_float(uint16_t h);
 PGV_API int pgv_halfvec_check(const float *data, size_t dim);
 
 /*
- * Parses `len` bytes of halfvec text "[...]" (or float4[] text "{...}", which `halfvec::float4[]`
- * gives) into `out`, each element rounded to half precision exactly as the server stores it, so
- * out->data holds floats that are exact halves.  Grammar, whitespace and errors as
- * pgv_vector_parse, with pgvector's halfvec wording ("invalid input syntax for type halfvec"),
- * plus PGV_EVALUE for an element that overflows half precision ("\"65520\" is out of range for
- * type halfvec"); tiny values become zeros of their sign ("-1e-8" reads as -0).  Returns 0,
- * PGV_EPARSE, PGV_EVALUE, PGV_EDIM (no elements or more than 16000), PGV_ENOMEM or PGV_EINVAL
- * (text or out NULL), leaving `out` empty on failure.  `out`'s previous contents are not freed;
- * on success free it with pgv_vector_free.
+ * Creates a value by parsing `len` bytes of halfvec text "[...]" (or float4[] text "{...}", which
+ * `halfvec::float4[]` gives) into `out`, each element rounded to half precision exactly as the
+ * server stores it, so out->data holds floats that are exact halves.  Grammar, whitespace and
+ * errors as pgv_vector_parse, with pgvector's halfvec wording ("invalid input syntax for type
+ * halfvec"), plus PGV_EVALUE for an element that overflows half precision ("\"65520\" is out of
+ * range for type halfvec"); tiny values become zeros of their sign ("-1e-8" reads as -0).  Returns
+ * 0, PGV_EPARSE, PGV_EVALUE, PGV_EDIM (no elements or more than 16000), PGV_ENOMEM or PGV_EINVAL
+ * (text or out NULL), leaving `out` empty on failure.  `out`'s previous contents are not freed; on
+ * success free it with pgv_vector_free.
  */
 PGV_API int pgv_halfvec_parse(const char *text, size_t len, pgv_vector *out);
 
@@ -99,13 +99,13 @@ typedef struct pgv_sparsevec {
 #define PGV_SPARSEVEC_INIT { 0, 0, NULL, NULL }
 
 /*
- * Parses `len` bytes of sparsevec text "{i:v,...}/dim" into `out` (previous contents not
- * freed), as pgvector's sparsevec_in reads it: whitespace around every token, 1-based indices
- * and the dimension read as strtol reads base-10 integers (sign allowed), values as strtof in
- * the C locale; elements in any order (they are sorted), zero values dropped (also at an index
+ * Creates a value by parsing `len` bytes of sparsevec text "{i:v,...}/dim" into `out` (previous
+ * contents not freed), as pgvector's sparsevec_in reads it: whitespace around every token, 1-based
+ * indices and the dimension read as strtol reads base-10 integers (sign allowed), values as strtof
+ * in the C locale; elements in any order (they are sorted), zero values dropped (also at an index
  * that is out of bounds or repeated), more than 16000 elements refused before anything else
- * (counting one per comma in the whole text, as the server does).  Returns 0, or, with
- * pgvector's message and the byte offset in pgv_error_last(), leaving `out` empty:
+ * (counting one per comma in the whole text, as the server does).  Returns 0, or, with pgvector's
+ * message and the byte offset in pgv_error_last(), leaving `out` empty:
  *   PGV_EPARSE  malformed text (no "{", missing ":" or "/", empty element, junk after the dimension)
  *   PGV_EVALUE  NaN, infinity, a value out of float range (overflow, or underflow to zero: the
  *               server refuses "1e-50" here), an index out of bounds, a repeated index
@@ -150,14 +150,14 @@ PGV_API int pgv_sparsevec_check(const pgv_sparsevec *v);
 PGV_API int pgv_sparsevec_check_dense(const float *data, size_t dim);
 
 /*
- * Makes `out` a new sparse vector from dense floats: the non-zero ones (-0 counts as zero),
+ * Creates `out`, a new sparse vector from dense floats: the non-zero ones (-0 counts as zero),
  * after pgv_sparsevec_check_dense.  Returns 0 or its status, PGV_EINVAL (out NULL) or
  * PGV_ENOMEM, leaving `out` empty on failure.  Free with pgv_sparsevec_free.
  */
 PGV_API int pgv_sparsevec_from_dense(pgv_sparsevec *out, const float *data, size_t dim);
 
 /*
- * Makes `out` a new dense vector of v->dim floats, zero but at v's indices: what
+ * Creates `out`, a new dense vector of v->dim floats, zero but at v's indices: what
  * `sparsevec::vector` gives.  `v` must pass pgv_sparsevec_check (its status is returned
  * otherwise) and have at most PGV_VECTOR_MAX_DIM dimensions (else PGV_EDIM, the server's
  * "vector cannot have more than 16000 dimensions").  PGV_EINVAL for NULL, PGV_ENOMEM; `out` is
@@ -165,7 +165,7 @@ PGV_API int pgv_sparsevec_from_dense(pgv_sparsevec *out, const float *data, size
  */
 PGV_API int pgv_sparsevec_to_dense(pgv_vector *out, const pgv_sparsevec *v);
 
-/* Releases the arrays of `v` and leaves it empty.  NULL is a no-op. */
+/* Destroys the arrays of `v`, leaving it empty.  NULL is a no-op. */
 PGV_API void pgv_sparsevec_free(pgv_sparsevec *v);
 
 /* ---- bit ------------------------------------------------------------------------------------ */
@@ -193,11 +193,11 @@ typedef struct pgv_bitvec {
 #define PGV_BITVEC_INIT { 0, NULL }
 
 /*
- * Parses `len` bytes of bit text: '0' and '1' only, nothing around them (what the server prints
- * for bit and bit varying; its "B..." and "X..." input forms are not accepted).  "" is the empty
- * bit string.  Returns 0, or, with PostgreSQL's message and offset, leaving `out` empty:
- * PGV_EPARSE for any other character ("\"2\" is not a valid binary digit", a multi-byte UTF-8
- * character quoted whole), PGV_EDIM for more than PGV_BITVEC_MAX_DIM bits ("bit string length
+ * Creates a value by parsing `len` bytes of bit text: '0' and '1' only, nothing around them (what
+ * the server prints for bit and bit varying; its "B..." and "X..." input forms are not accepted).
+ * "" is the empty bit string.  Returns 0, or, with PostgreSQL's message and offset, leaving `out`
+ * empty: PGV_EPARSE for any other character ("\"2\" is not a valid binary digit", a multi-byte
+ * UTF-8 character quoted whole), PGV_EDIM for more than PGV_BITVEC_MAX_DIM bits ("bit string length
  * 83886081 exceeds the maximum allowed (83886080)"), PGV_ENOMEM, PGV_EINVAL (text or out NULL).
  * `out`'s previous contents are not freed; on success free it with pgv_bitvec_free.
  */
@@ -213,7 +213,7 @@ PGV_API size_t pgv_bitvec_format(const pgv_bitvec *v, char *buf, size_t cap);
 PGV_API int pgv_bitvec_get(const pgv_bitvec *v, size_t i);
 
 /*
- * Makes `out` a new bit string of `dim` bits from floats that are each 0 (or -0) or 1.
+ * Creates `out`, a new bit string of `dim` bits from floats that are each 0 (or -0) or 1.
  * Returns 0, PGV_EVALUE naming the first 0-based element that is neither ("element 3 is 0.5:
  * a bit must be 0 or 1"), PGV_EDIM for more than PGV_BITVEC_MAX_DIM, PGV_EINVAL (out NULL, or
  * data NULL with dim > 0), PGV_ENOMEM; `out` is left empty on failure.  dim 0 gives the empty
@@ -222,13 +222,13 @@ PGV_API int pgv_bitvec_get(const pgv_bitvec *v, size_t i);
 PGV_API int pgv_bitvec_from_floats(pgv_bitvec *out, const float *data, size_t dim);
 
 /*
- * Makes `out` a new vector of v->dim floats, 0 or 1 each (empty for an empty string).
+ * Creates `out`, a new vector of v->dim floats, 0 or 1 each (empty for an empty string).
  * Returns 0, PGV_EINVAL (NULL, or data NULL with dim > 0) or PGV_ENOMEM, leaving `out` empty on
  * failure.  Free with pgv_vector_free.
  */
 PGV_API int pgv_bitvec_to_floats(pgv_vector *out, const pgv_bitvec *v);
 
-/* Releases the data of `v` and leaves it empty.  NULL is a no-op. */
+/* Destroys the data of `v`, leaving it empty.  NULL is a no-op. */
 PGV_API void pgv_bitvec_free(pgv_bitvec *v);
 
 #ifdef __cplusplus

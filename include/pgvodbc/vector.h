@@ -32,12 +32,13 @@ typedef struct pgv_vector {
 #define PGV_VECTOR_INIT { 0, NULL }
 
 /*
- * Parses `len` bytes of `text` (need not be NUL-terminated) as pgvector text "[...]" or float4[]
- * text "{...}" into `out`, whose previous contents are not freed.  Whitespace (space, \t, \n, \r,
- * \v, \f) may surround brackets, elements and commas; elements are read as strtof reads them in the
- * C locale (so hex floats are accepted; "NaN"/"inf" spellings are read, then rejected).  A NUL
- * byte within `len` is junk.  Returns 0, or a negative pgv_status leaving `out` empty, with the
- * message (pgvector's wording) and the byte offset of the problem in pgv_error_last():
+ * Creates a value by parsing `len` bytes of `text` (need not be NUL-terminated) as pgvector text
+ * "[...]" or float4[] text "{...}" into `out`, whose previous contents are not freed.  Whitespace
+ * (space, \t, \n, \r, \v, \f) may surround brackets, elements and commas; elements are read as
+ * strtof reads them in the C locale (so hex floats are accepted; "NaN"/"inf" spellings are read,
+ * then rejected).  A NUL byte within `len` is junk.  Returns 0, or a negative pgv_status leaving
+ * `out` empty, with the message (pgvector's wording) and the byte offset of the problem in
+ * pgv_error_last():
  *   PGV_EPARSE  malformed text (junk, missing or empty element, NULL element, unbalanced brackets)
  *   PGV_EVALUE  NaN, infinity, or a value past float range (underflow reads as 0, as on the server)
  *   PGV_EDIM    no elements, or more than PGV_VECTOR_MAX_DIM
@@ -59,16 +60,16 @@ PGV_API int pgv_vector_parse(const char *text, size_t len, pgv_vector *out);
 PGV_API size_t pgv_vector_format(const float *v, size_t dim, char *buf, size_t cap);
 
 /*
- * Formats `v` into newly allocated text (pgvector form) stored in `*out`, its length in `*len`
- * when `len` is not NULL.  The caller frees `*out` with pgv_text_free.  Returns 0, PGV_EINVAL or
- * PGV_ENOMEM.
+ * Creates text: formats `v` into newly allocated text (pgvector form) stored in `*out`, its length
+ * in `*len` when `len` is not NULL.  The caller frees `*out` with pgv_text_free.  Returns 0,
+ * PGV_EINVAL or PGV_ENOMEM.
  */
 PGV_API int pgv_vector_to_text(char **out, size_t *len, const float *v, size_t dim);
 
-/* Frees text returned by the library (pgv_vector_to_text).  NULL is a no-op. */
+/* Destroys text returned by the library (pgv_vector_to_text).  NULL is a no-op. */
 PGV_API void pgv_text_free(char *text);
 
-/* Releases the data of `v` and leaves it empty.  NULL or an empty vector is a no-op. */
+/* Destroys the data of `v`, leaving it empty.  NULL or an empty vector is a no-op. */
 PGV_API void pgv_vector_free(pgv_vector *v);
 
 /*
@@ -79,7 +80,7 @@ PGV_API void pgv_vector_free(pgv_vector *v);
 PGV_API int pgv_vector_check(const float *data, size_t dim);
 
 /*
- * Makes `out` a new vector holding a copy of `data[0..dim)`.  Checks what the server would:
+ * Creates `out`, a new vector holding a copy of `data[0..dim)`.  Checks what the server would:
  * PGV_EDIM for 0 or more than PGV_VECTOR_MAX_DIM dimensions, PGV_EVALUE for NaN or infinity
  * (the message names the 0-based element: "element 2 is NaN: NaN not allowed in vector"),
  * PGV_EINVAL for a NULL argument, PGV_ENOMEM.  `out` is left empty on failure.
@@ -88,7 +89,7 @@ PGV_API int pgv_vector_check(const float *data, size_t dim);
 PGV_API int pgv_vector_from_floats(pgv_vector *out, const float *data, size_t dim);
 
 /*
- * Makes `out` a new copy of `src` (any dimension, including empty).  Free with pgv_vector_free.
+ * Creates `out`, a new copy of `src` (any dimension, including empty).  Free with pgv_vector_free.
  * PGV_EINVAL when either is NULL or they are the same object; PGV_ENOMEM.
  */
 PGV_API int pgv_vector_copy(pgv_vector *out, const pgv_vector *src);

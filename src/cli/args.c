@@ -14,11 +14,12 @@
 #define BIT(cmd) (1u << (cmd))
 #define ALL_CMDS 0xFFFFFFFFu
 #define TABLE_CMDS (BIT(CMD_UPSERT) | BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) \
-	| BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX))
-#define JSON_CMDS (BIT(CMD_MIGRATE) | BIT(CMD_UPSERT) | BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) \
-	| BIT(CMD_DEMO) | BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX) | BIT(CMD_SQL) \
-	| BIT(CMD_INFO))
+	| BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX) | BIT(CMD_RECALL))
+#define JSON_CMDS (BIT(CMD_MIGRATE) | BIT(CMD_UPSERT) | BIT(CMD_LIST) | BIT(CMD_KNN) \
+	| BIT(CMD_DISTANCE) | BIT(CMD_DEMO) | BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX) \
+	| BIT(CMD_SQL) | BIT(CMD_INFO) | BIT(CMD_RECALL))
 #define CSV_CMDS (BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) | BIT(CMD_SQL))
+#define SEARCH_CMDS (BIT(CMD_KNN) | BIT(CMD_RECALL))
 #define FILE_CMDS (BIT(CMD_IMPORT) | BIT(CMD_EXPORT))
 #define PAGED_CMDS (BIT(CMD_LIST) | BIT(CMD_EXPORT))
 
@@ -27,7 +28,8 @@ enum opt_id {
 	O_VECTOR_COLUMN, O_METRIC, O_K, O_ID, O_DIR, O_TO, O_STEPS, O_BATCH, O_BINARY, O_FORMAT,
 	O_SKIP, O_ID_BASE, O_AFTER, O_TYPE, O_PAGE_ROWS, O_METHOD, O_NAME, O_M, O_EF_CONSTRUCTION,
 	O_LISTS, O_CONCURRENTLY, O_EF_SEARCH, O_PROBES, O_ITERATIVE_SCAN, O_MAX_SCAN_TUPLES,
-	O_MAX_PROBES, O_CSV, O_COMMAND, O_FILE, O_PARAM, O_IF_NOT_EXISTS
+	O_MAX_PROBES, O_QUANTIZE, O_HALFVEC, O_RERANK, O_SCAN_MEM_MULTIPLIER, O_QUERIES, O_SEED,
+	O_QUERY_FILE, O_NO_PROGRESS, O_CSV, O_COMMAND, O_FILE, O_PARAM, O_IF_NOT_EXISTS
 };
 
 typedef struct opt_def {
@@ -49,8 +51,8 @@ static const opt_def OPTS[] = {
 	{ "id-column", 0, 1, TABLE_CMDS, O_ID_COLUMN },
 	{ "vector-column", 0, 1, TABLE_CMDS, O_VECTOR_COLUMN },
 	{ "type", 0, 1, TABLE_CMDS, O_TYPE },
-	{ "metric", 0, 1, BIT(CMD_KNN) | BIT(CMD_DISTANCE) | BIT(CMD_INDEX), O_METRIC },
-	{ "k", 'k', 1, BIT(CMD_KNN), O_K },
+	{ "metric", 0, 1, SEARCH_CMDS | BIT(CMD_DISTANCE) | BIT(CMD_INDEX), O_METRIC },
+	{ "k", 'k', 1, SEARCH_CMDS, O_K },
 	{ "id", 0, 1, BIT(CMD_DISTANCE), O_ID },
 	{ "dir", 0, 1, BIT(CMD_MIGRATE), O_DIR },
 	{ "to", 0, 1, BIT(CMD_MIGRATE), O_TO },
@@ -68,11 +70,19 @@ static const opt_def OPTS[] = {
 	{ "ef-construction", 0, 1, BIT(CMD_INDEX), O_EF_CONSTRUCTION },
 	{ "lists", 0, 1, BIT(CMD_INDEX), O_LISTS },
 	{ "concurrently", 0, 0, BIT(CMD_INDEX), O_CONCURRENTLY },
-	{ "ef-search", 0, 1, BIT(CMD_KNN), O_EF_SEARCH },
-	{ "probes", 0, 1, BIT(CMD_KNN), O_PROBES },
-	{ "iterative-scan", 0, 1, BIT(CMD_KNN), O_ITERATIVE_SCAN },
-	{ "max-scan-tuples", 0, 1, BIT(CMD_KNN), O_MAX_SCAN_TUPLES },
-	{ "max-probes", 0, 1, BIT(CMD_KNN), O_MAX_PROBES },
+	{ "ef-search", 0, 1, SEARCH_CMDS, O_EF_SEARCH },
+	{ "probes", 0, 1, SEARCH_CMDS, O_PROBES },
+	{ "iterative-scan", 0, 1, SEARCH_CMDS, O_ITERATIVE_SCAN },
+	{ "max-scan-tuples", 0, 1, SEARCH_CMDS, O_MAX_SCAN_TUPLES },
+	{ "max-probes", 0, 1, SEARCH_CMDS, O_MAX_PROBES },
+	{ "quantize", 0, 1, SEARCH_CMDS | BIT(CMD_INDEX), O_QUANTIZE },
+	{ "halfvec", 0, 0, BIT(CMD_INDEX), O_HALFVEC },
+	{ "rerank", 0, 1, SEARCH_CMDS, O_RERANK },
+	{ "scan-mem-multiplier", 0, 1, SEARCH_CMDS, O_SCAN_MEM_MULTIPLIER },
+	{ "queries", 0, 1, BIT(CMD_RECALL), O_QUERIES },
+	{ "seed", 0, 1, BIT(CMD_RECALL), O_SEED },
+	{ "query-file", 0, 1, BIT(CMD_RECALL), O_QUERY_FILE },
+	{ "no-progress", 0, 0, BIT(CMD_INDEX), O_NO_PROGRESS },
 	{ "csv", 0, 0, CSV_CMDS, O_CSV },
 	{ "command", 'c', 1, BIT(CMD_SQL), O_COMMAND },
 	{ "file", 'f', 1, BIT(CMD_SQL), O_FILE },
@@ -83,7 +93,7 @@ static const opt_def OPTS[] = {
 
 static const char *const CMD_WORDS[CMD_COUNT_] = {
 	"", "help", "migrate", "upsert", "list", "knn", "distance", "demo", "import", "export",
-	"index", "sql", "info"
+	"index", "sql", "info", "recall"
 };
 
 const char *cli_cmd_word(cli_cmd cmd)
@@ -303,6 +313,42 @@ static int type_from_name(const char *name, pgv_type *out)
 	return -1;
 }
 
+/* --quantize: the index form (index create: none/plain, halfvec, binary; knn and recall:
+ * auto as well); 0 or -1 (problem recorded). */
+static int form_option(parser *p, const given *g, int with_auto, pgv_index_form *out)
+{
+	static const struct { const char *name; pgv_index_form form; } forms[] = {
+		{ "auto", PGV_INDEX_FORM_AUTO }, { "none", PGV_INDEX_FORM_PLAIN },
+		{ "plain", PGV_INDEX_FORM_PLAIN }, { "halfvec", PGV_INDEX_FORM_HALFVEC },
+		{ "binary", PGV_INDEX_FORM_BINARY },
+	};
+	char q[96];
+
+	for (size_t i = with_auto ? 0 : 1; i < sizeof(forms) / sizeof(forms[0]); i++)
+		if (strcmp(g->value, forms[i].name) == 0) {
+			*out = forms[i].form;
+			return 0;
+		}
+	problem(p, "--quantize must be %snone, halfvec or binary, not %s", with_auto ? "auto, " : "",
+		cli_quote(q, sizeof(q), g->value, strlen(g->value)));
+	return -1;
+}
+
+/* --scan-mem-multiplier: a finite decimal (the range is the library's); 0 or -1. */
+static int real_option(parser *p, const given *g, double *out)
+{
+	char q[96], *end = NULL;
+	double v = strtod(g->value, &end);
+
+	if (!end || *end || end == g->value || !(v == v) || v > 1e300 || v < -1e300) {
+		problem(p, "--%s needs a number, not %s", g->def->name,
+			cli_quote(q, sizeof(q), g->value, strlen(g->value)));
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 /* Second pass: checks each option against the command and stores its converted value. */
 static void apply(parser *p, cli *c)
 {
@@ -352,7 +398,7 @@ static void apply(parser *p, cli *c)
 					cli_quote(q, sizeof(q), g->value, strlen(g->value)));
 			break;
 		case O_METRIC:
-			if (pgv_metric_from_name(g->value, &o->metric) != 0)
+			if (pgv_metric_from_name(&o->metric, g->value) != 0)
 				problem(p, "--metric must be l2, ip, cosine, l1, hamming or jaccard, not %s",
 					cli_quote(q, sizeof(q), g->value, strlen(g->value)));
 			o->has_metric = 1;
@@ -360,6 +406,7 @@ static void apply(parser *p, cli *c)
 		case O_K:
 			if (number(p, g, 1, INT64_MAX, &v) == 0)
 				o->k = (size_t)v;
+			o->k_given = 1;
 			break;
 		case O_ID: {
 			int rc = cli_parse_int64(g->value, strlen(g->value), &v);
@@ -416,8 +463,46 @@ static void apply(parser *p, cli *c)
 		case O_M: whole_int(p, g, &o->m); break;
 		case O_EF_CONSTRUCTION: whole_int(p, g, &o->ef_construction); break;
 		case O_LISTS: whole_int(p, g, &o->lists); break;
-		case O_EF_SEARCH: whole_int(p, g, &o->search.ef_search); break;
-		case O_PROBES: whole_int(p, g, &o->search.probes); break;
+		/* recall takes comma-separated lists of these: cmd_recall.c reads them */
+		case O_EF_SEARCH:
+			if (c->cmd == CMD_RECALL)
+				o->ef_search_list = g->value;
+			else
+				whole_int(p, g, &o->search.ef_search);
+			break;
+		case O_PROBES:
+			if (c->cmd == CMD_RECALL)
+				o->probes_list = g->value;
+			else
+				whole_int(p, g, &o->search.probes);
+			break;
+		case O_RERANK:
+			if (c->cmd == CMD_RECALL)
+				o->rerank_list = g->value;
+			else if (number(p, g, 1, INT64_MAX, &v) == 0)
+				o->search.rerank = (size_t)v;
+			break;
+		case O_QUANTIZE:
+			if (form_option(p, g, c->cmd != CMD_INDEX, &o->form) == 0)
+				o->has_form = 1;
+			if (c->cmd != CMD_INDEX)
+				o->search.form = o->form;
+			break;
+		case O_HALFVEC:
+			o->form = PGV_INDEX_FORM_HALFVEC;
+			o->has_form = 1;
+			break;
+		case O_SCAN_MEM_MULTIPLIER: real_option(p, g, &o->search.scan_mem_multiplier); break;
+		case O_QUERIES:
+			if (number(p, g, 1, 1000000, &v) == 0)
+				o->queries = (size_t)v;
+			break;
+		case O_SEED:
+			if (number(p, g, 0, INT64_MAX, &v) == 0)
+				o->seed = (uint64_t)v;
+			break;
+		case O_QUERY_FILE: o->query_file = g->value; break;
+		case O_NO_PROGRESS: o->no_progress = 1; break;
 		case O_MAX_SCAN_TUPLES: whole_int(p, g, &o->search.max_scan_tuples); break;
 		case O_MAX_PROBES: whole_int(p, g, &o->search.max_probes); break;
 		case O_ITERATIVE_SCAN:
@@ -467,6 +552,8 @@ int cli_parse_args(cli *c, int argc, char **argv)
 	o->type = PGV_TYPE_VECTOR;
 	o->method = PGV_INDEX_HNSW;
 	o->search = no_search;
+	o->queries = 100;
+	o->seed = 1;
 	c->cmd = CMD_NONE;
 	c->name = "";
 

@@ -34,6 +34,7 @@ typedef enum cli_cmd {
 	CMD_INDEX,
 	CMD_SQL,
 	CMD_INFO,
+	CMD_RECALL,
 	CMD_COUNT_ /* number of entries, not a command */
 } cli_cmd;
 
@@ -54,7 +55,8 @@ typedef struct cli_opts {
 	pgv_type type;            /* --type, default vector */
 	pgv_metric metric;        /* --metric, default l2 (hamming for --type bit) */
 	int has_metric;
-	size_t k;                 /* --k, default 1 */
+	size_t k;                 /* --k, default 1 (recall: 10) */
+	int k_given;
 	const char *dir;          /* --dir, NULL for the built-in migrations */
 	int64_t to;               /* --to, 0 when not given */
 	size_t steps;             /* --steps, 0 when not given (then 1) */
@@ -85,6 +87,15 @@ typedef struct cli_opts {
 	int if_not_exists;        /* --if-not-exists (index create) */
 	pgv_search_opts search;   /* --ef-search, --probes, --iterative-scan, --max-scan-tuples,
 	                           * --max-probes (knn); all zero when none is given */
+	pgv_index_form form;      /* --quantize / --halfvec (index create; knn, recall in search) */
+	int has_form;
+	int no_progress;          /* --no-progress (index create) */
+	const char *ef_search_list; /* recall: --ef-search, --probes, --rerank as given (lists) */
+	const char *probes_list;
+	const char *rerank_list;
+	size_t queries;           /* recall: --queries, default 100 */
+	uint64_t seed;            /* recall: --seed, default 1 */
+	const char *query_file;   /* recall: --query-file */
 	int help;                 /* --help: print the command's help and stop */
 	int version;              /* --version */
 	char **args;              /* positional arguments after the command word (allocated array) */
@@ -132,6 +143,16 @@ void cli_help(FILE *fp, cli_cmd cmd);
 /* main.c: opens c->conn from --dsn, --connect or $PGVODBC_DSN; CLI_OK or CLI_FAIL (reported). */
 int cli_connect(cli *c);
 
+/* main.c: opens a second connection to what c->conn reaches into `*out`; 0, or -1 (nothing
+ * reported: the caller does without it). */
+int cli_connect_again(cli *c, pgv_conn **out);
+
+/* index_build.c: pgv_index_create_ext with a progress line on a terminal and SIGINT/SIGTERM
+ * cancelling the build on the server; `*cancelled` the signal (0: none).  Returns the library's
+ * status (the error on c->conn). */
+int cli_index_build(cli *c, const pgv_index_opts *opts, const char *name, pgv_index_form *form,
+	int *cancelled);
+
 /* report.c: messages on stderr.  Each returns the exit status to use. */
 int cli_fail(const cli *c, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -175,6 +196,7 @@ int cmd_export(cli *c);
 int cmd_index(cli *c);
 int cmd_sql(cli *c);
 int cmd_info(cli *c);
+int cmd_recall(cli *c);
 
 /* cmd_import.c: the format of FILE (`path`, "-" for the standard streams) from --format or the
  * file's extension, checked against --id-base; CLI_OK or a usage error (reported). */
@@ -186,10 +208,10 @@ int cli_print_knn(cli *c, const pgv_vector *query);
 int cli_print_distances(cli *c, const pgv_vector *query);
 
 /* cmd_migrate.c: the highest applied version (0 when none) into *out; CLI_OK or reported. */
-int cli_migrated_version(cli *c, const pgv_migrations *set, int64_t *out);
+int cli_migrated_version(cli *c, const pgv_migrate_set *set, int64_t *out);
 
 /* cmd_migrate.c: applies the pending migrations of `set` (up to opt.to when set) and prints the
  * outcome ("applied N migrations: now at version V"); CLI_OK or reported. */
-int cli_migrate_up(cli *c, const pgv_migrations *set);
+int cli_migrate_up(cli *c, const pgv_migrate_set *set);
 
 #endif

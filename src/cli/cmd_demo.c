@@ -52,7 +52,7 @@ static int upsert_seed(cli *c, const pgv_vector *seed)
 	static const int64_t ids[3] = { 1, 2, 3 };
 
 	step(c, "upsert", "== upsert 3 rows");
-	if (pgv_store_upsert(c->conn, &c->table, ids, seed, 3, NULL) != 0)
+	if (pgv_store_upsert(NULL, c->conn, &c->table, ids, seed, 3) != 0)
 		return cli_fail_db(c, NULL); /* the store names the table */
 	if (c->out.json) {
 		out_begin(&c->out);
@@ -68,17 +68,17 @@ static int upsert_seed(cli *c, const pgv_vector *seed)
 static int run_steps(cli *c, const pgv_vector *seed, const pgv_vector *nearest,
 	const pgv_vector *distance)
 {
-	pgv_migrations *set = NULL;
+	pgv_migrate_set *set = NULL;
 	int rc;
 
-	if (pgv_migrations_load(&set, NULL) != 0) {
+	if (pgv_migrate_set_load(&set, NULL) != 0) {
 		rc = cli_fail_codec(c, "loading the built-in migrations");
-		pgv_migrations_free(set);
+		pgv_migrate_set_free(set);
 		return rc;
 	}
 	step(c, "migrate", "== migrate up");
 	rc = cli_migrate_up(c, set);
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 	if (rc == CLI_OK)
 		rc = upsert_seed(c, seed);
 	if (rc == CLI_OK) {

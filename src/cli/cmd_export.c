@@ -96,7 +96,7 @@ static int export_rows(export_run *run, pgv_rows *rows)
 	const pgv_row *row = NULL;
 	int st, rc = CLI_OK;
 
-	while (rc == CLI_OK && (st = pgv_rows_next(rows, &row)) == PGV_ROW)
+	while (rc == CLI_OK && (st = pgv_rows_next(&row, rows)) == PGV_ROW)
 		rc = write_row(run, row);
 	if (rc == CLI_OK && st != PGV_DONE) {
 		char note[300];
@@ -213,7 +213,7 @@ int cmd_export(cli *c)
 		int64_t total = 0;
 
 		/* one cheap query, only for the bar and the estimate of the time left */
-		if (pgv_store_count(c->conn, &c->table, &total) != 0)
+		if (pgv_store_count(&total, c->conn, &c->table) != 0)
 			return cli_fail_db(c, NULL);
 		progress_total(&run.progress, (uint64_t)total);
 	}

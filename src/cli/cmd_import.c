@@ -70,7 +70,7 @@ static int send_batch(import_run *run)
 
 	if (b->n == 0)
 		return CLI_OK;
-	if (pgv_store_upsert(run->c->conn, &run->c->table, b->ids, b->vecs, b->n, NULL) == 0) {
+	if (pgv_store_upsert(NULL, run->c->conn, &run->c->table, b->ids, b->vecs, b->n) == 0) {
 		run->committed += b->n;
 		cli_batch_clear(b);
 		return CLI_OK;

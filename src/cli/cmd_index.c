@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 
+#include <signal.h>
 #include <string.h>
 
 static const char *method_name(pgv_index_method method)
@@ -41,10 +42,12 @@ static int check_options(cli *c, int create)
 	const cli_opts *o = &c->opt;
 
 	if (!create) {
-		if (o->m || o->ef_construction || o->lists || o->concurrently || o->if_not_exists)
+		if (o->m || o->ef_construction || o->lists || o->concurrently || o->no_progress
+			|| o->if_not_exists)
 			return cli_usage(c, "--%s applies to index create only", o->m ? "m"
 				: o->ef_construction ? "ef-construction" : o->lists ? "lists"
-				: o->concurrently ? "concurrently" : "if-not-exists");
+				: o->concurrently ? "concurrently" : o->no_progress ? "no-progress"
+				: "if-not-exists");
 		if (o->index_name && (o->has_method || o->has_metric))
 			return cli_usage(c, "--name names the index to drop; --method and --metric only "
 				"make the default name, give one or the other");
@@ -59,24 +62,42 @@ static int check_options(cli *c, int create)
 	return CLI_OK;
 }
 
-/* Builds the index and prints "created index NAME on TABLE (METHOD, METRIC)". */
+/* Builds the index and prints "created index NAME on TABLE (METHOD, METRIC[, FORM])"; a form
+ * the tool chose itself (a halfvec index for a vector column too wide for a plain one) is said
+ * on stderr too. */
 static int index_create(cli *c, const pgv_index_opts *opts, const char *name)
 {
+	pgv_index_form form = PGV_INDEX_FORM_PLAIN;
 	char label[300], line[800];
+	int cancelled = 0;
 
-	if (pgv_index_create(c->conn, &c->table, opts) != 0)
+	if (cli_index_build(c, opts, name, &form, &cancelled) != 0) {
+		if (cancelled)
+			return cli_fail(c, "interrupted by %s: the build of %s was cancelled on the "
+				"server; no index was made", cancelled == SIGINT ? "SIGINT" : "SIGTERM",
+				name);
 		return cli_fail_db(c, NULL); /* the library names the table and the problem */
+	}
+	if (form == PGV_INDEX_FORM_HALFVEC && opts->form == PGV_INDEX_FORM_AUTO)
+		fprintf(stderr, "pgvodbc: index create: note: the column has more than 2000 "
+			"dimensions, the most a vector index takes: indexed at half precision, "
+			"(%s::halfvec(n)); k-NN re-ranks its candidates by the exact distance\n",
+			c->opt.vector_column ? c->opt.vector_column : "embedding");
 	if (c->out.json) {
 		out_begin(&c->out);
 		json_names(c, name);
 		out_string(&c->out, "method", method_name(opts->method), "");
 		out_string(&c->out, "metric", pgv_metric_name(opts->metric), "");
+		if (form != PGV_INDEX_FORM_PLAIN) /* the column itself: as before the forms */
+			out_string(&c->out, "quantize", pgv_index_form_name(form), "");
 		out_bool(&c->out, "created", 1);
 		out_end(&c->out);
 	} else {
-		snprintf(line, sizeof(line), "created index %s on %s (%s, %s)", name,
+		snprintf(line, sizeof(line), "created index %s on %s (%s, %s%s%s)", name,
 			table_label(c, label, sizeof(label)), method_name(opts->method),
-			pgv_metric_name(opts->metric));
+			pgv_metric_name(opts->metric), form == PGV_INDEX_FORM_PLAIN ? "" : ", ",
+			form == PGV_INDEX_FORM_HALFVEC ? "halfvec" : form == PGV_INDEX_FORM_BINARY
+			? "binary quantization, hamming" : "");
 		out_text(&c->out, line);
 	}
 	return c->out.failed ? cli_fail_output(c) : CLI_OK;
@@ -108,7 +129,7 @@ static int index_drop(cli *c, const char *name)
 	char label[300], line[800];
 	int dropped = 0;
 
-	if (pgv_index_drop(c->conn, &c->table, name, &dropped) != 0)
+	if (pgv_index_drop(&dropped, c->conn, &c->table, name) != 0)
 		return cli_fail_db(c, NULL);
 	if (c->out.json) {
 		out_begin(&c->out);
@@ -156,6 +177,7 @@ int cmd_index(cli *c)
 	opts.ef_construction = c->opt.ef_construction;
 	opts.lists = c->opt.lists;
 	opts.concurrently = c->opt.concurrently;
+	opts.form = c->opt.has_form ? c->opt.form : PGV_INDEX_FORM_AUTO;
 	/* the name is known before any round trip: a bad one (too long) costs no connection */
 	if (pgv_index_name(&name, &c->table, &opts) != 0)
 		return cli_fail_codec(c, NULL);

@@ -76,26 +76,30 @@ static void entry(cli *c, const char *key, const char *value)
 	}
 }
 
-/* A list entry of names from a fixed set (no escaping needed): a JSON array, or "a, b" text
+/* A list entry of names from a fixed set: a JSON array (built by json.c), or "a, b" text
  * ("none" when empty). */
 static void list_entry(cli *c, const char *key, const char *const *names, size_t n)
 {
-	char buf[256];
-	size_t len = 0;
+	json_buf b = { NULL, 0, 0, 0 };
 
-	buf[0] = '\0';
-	if (c->out.json)
-		len += (size_t)snprintf(buf, sizeof(buf), "[");
-	for (size_t i = 0; i < n && len < sizeof(buf); i++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, c->out.json ? "%s\"%s\""
-			: "%s%s", i ? (c->out.json ? "," : ", ") : "", names[i]);
-	if (c->out.json) {
-		if (len < sizeof(buf))
-			snprintf(buf + len, sizeof(buf) - len, "]");
-		out_number_text(&c->out, key, buf);
-	} else {
-		entry(c, key, n ? buf : "none");
+	json_raw_str(&b, c->out.json ? "[" : "");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			json_raw_str(&b, c->out.json ? "," : ", ");
+		if (c->out.json)
+			json_string(&b, names[i]);
+		else
+			json_raw_str(&b, names[i]);
 	}
+	if (c->out.json)
+		json_raw_str(&b, "]");
+	if (b.failed)
+		c->out.line.failed = 1; /* out_end reports it as the write error ENOMEM */
+	else if (c->out.json)
+		out_number_text(&c->out, key, b.s);
+	else
+		entry(c, key, n ? b.s : "none");
+	json_free(&b);
 }
 
 /* Runs `sql` and hands each row's first two columns (as text; "" for a missing second) to
@@ -111,8 +115,8 @@ static int each_row(cli *c, const char *sql, void (*fn)(void *ctx, const char *a
 	while ((rc = pgv_stmt_step(st)) == PGV_ROW) {
 		const char *a = "", *b = "";
 
-		if (pgv_stmt_column_text(st, 1, &a, NULL) < 0
-				|| (pgv_stmt_column_count(st) > 1 && pgv_stmt_column_text(st, 2, &b, NULL) < 0)) {
+		if (pgv_stmt_column_text(&a, NULL, st, 1) < 0
+				|| (pgv_stmt_column_count(st) > 1 && pgv_stmt_column_text(&b, NULL, st, 2) < 0)) {
 			rc = PGV_ERROR;
 			break;
 		}
@@ -214,7 +218,7 @@ int cmd_info(cli *c)
 {
 	caps k;
 	const char *names[6];
-	char vtext[64];
+	const char *vtext = NULL;
 	size_t n;
 	int rc, vnum = 0, have_vector;
 
@@ -232,7 +236,7 @@ int cmd_info(cli *c)
 		return rc;
 	entry(c, "server_version", k.version[0]);
 	entry(c, "server_version_num", k.version[1]);
-	rc = pgv_conn_vector_version(c->conn, &vnum, vtext, sizeof(vtext));
+	rc = pgv_conn_vector_version(&vnum, &vtext, c->conn);
 	if (rc != 0 && rc != PGV_ENOTFOUND)
 		return cli_fail_db(c, "reading the pgvector version");
 	have_vector = rc == 0;

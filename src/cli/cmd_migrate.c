@@ -3,48 +3,48 @@
 
 #include <string.h>
 
-int cli_migrated_version(cli *c, const pgv_migrations *set, int64_t *out)
+int cli_migrated_version(cli *c, const pgv_migrate_set *set, int64_t *out)
 {
-	pgv_migration_report *report = NULL;
+	pgv_migrate_report *report = NULL;
 
 	*out = 0;
-	if (pgv_migrate_status(c->conn, set, &report) != 0)
+	if (pgv_migrate_status(&report, c->conn, set) != 0)
 		return cli_fail_db(c, "reading the migration status");
 	for (size_t i = 0; i < report->count; i++)
-		if (report->entries[i].state != PGV_MIGRATION_PENDING
+		if (report->entries[i].state != PGV_MIGRATE_PENDING
 				&& report->entries[i].version > *out)
 			*out = report->entries[i].version;
-	pgv_migration_report_free(report);
+	pgv_migrate_report_free(report);
 	return CLI_OK;
 }
 
 /* Prints one status line per migration. */
-static int print_status(cli *c, const pgv_migrations *set)
+static int print_status(cli *c, const pgv_migrate_set *set)
 {
-	pgv_migration_report *report = NULL;
+	pgv_migrate_report *report = NULL;
 
-	if (pgv_migrate_status(c->conn, set, &report) != 0)
+	if (pgv_migrate_status(&report, c->conn, set) != 0)
 		return cli_fail_db(c, "reading the migration status");
 	for (size_t i = 0; i < report->count; i++) {
-		const pgv_migration_info *m = &report->entries[i];
+		const pgv_migrate_info *m = &report->entries[i];
 		const char *at = m->applied_at && m->applied_at[0] ? m->applied_at : NULL;
 
 		out_begin(&c->out);
 		out_int(&c->out, "version", m->version);
 		out_string(&c->out, "name", m->name ? m->name : "", "");
-		out_string(&c->out, "state", pgv_migration_state_name(m->state), "");
+		out_string(&c->out, "state", pgv_migrate_state_name(m->state), "");
 		out_string(&c->out, "applied_at", at, "-");
 		if (c->out.json)
 			out_bool(&c->out, "reversible", m->reversible);
 		if (out_end(&c->out) != 0)
 			break;
 	}
-	pgv_migration_report_free(report);
+	pgv_migrate_report_free(report);
 	return c->out.failed ? cli_fail_output(c) : CLI_OK;
 }
 
 /* Prints the outcome of up or down: `verb` ("applied"/"reverted") n migrations, now at version. */
-static int print_outcome(cli *c, const pgv_migrations *set, const char *verb, size_t n)
+static int print_outcome(cli *c, const pgv_migrate_set *set, const char *verb, size_t n)
 {
 	char line[160];
 	int64_t version = 0;
@@ -69,12 +69,12 @@ static int print_outcome(cli *c, const pgv_migrations *set, const char *verb, si
 }
 
 /* Applies the pending migrations of `set` (up to opt.to when given) and prints the outcome. */
-int cli_migrate_up(cli *c, const pgv_migrations *set)
+int cli_migrate_up(cli *c, const pgv_migrate_set *set)
 {
 	char what[96];
 	size_t applied = 0;
 
-	if (pgv_migrate_up(c->conn, set, c->opt.to, &applied) != 0) {
+	if (pgv_migrate_up(&applied, c->conn, set, c->opt.to) != 0) {
 		if (applied > 0)
 			snprintf(what, sizeof(what), "applying migrations (%zu applied before this "
 				"one failed)", applied);
@@ -87,7 +87,7 @@ int cli_migrate_up(cli *c, const pgv_migrations *set)
 
 int cmd_migrate(cli *c)
 {
-	pgv_migrations *set = NULL;
+	pgv_migrate_set *set = NULL;
 	const char *sub = c->opt.nargs > 0 ? c->opt.args[0] : "";
 	char what[96], q[96];
 	size_t reverted = 0;
@@ -112,21 +112,21 @@ int cmd_migrate(cli *c)
 	if (c->opt.steps && strcmp(sub, "down") != 0)
 		return cli_usage(c, "--steps applies to migrate down only");
 
-	if (pgv_migrations_load(&set, c->opt.dir) != 0) {
+	if (pgv_migrate_set_load(&set, c->opt.dir) != 0) {
 		if (c->opt.dir)
 			snprintf(what, sizeof(what), "loading migrations from %s", cli_quote(q,
 				sizeof(q), c->opt.dir, strlen(c->opt.dir)));
 		else
 			snprintf(what, sizeof(what), "loading the built-in migrations");
 		rc = cli_fail_codec(c, what);
-		pgv_migrations_free(set);
+		pgv_migrate_set_free(set);
 		return rc;
 	}
 	rc = cli_connect(c);
 	if (rc == CLI_OK && strcmp(sub, "up") == 0) {
 		rc = cli_migrate_up(c, set);
 	} else if (rc == CLI_OK && strcmp(sub, "down") == 0) {
-		if (pgv_migrate_down(c->conn, set, c->opt.steps ? c->opt.steps : 1, &reverted) != 0) {
+		if (pgv_migrate_down(&reverted, c->conn, set, c->opt.steps ? c->opt.steps : 1) != 0) {
 			if (reverted > 0)
 				snprintf(what, sizeof(what), "reverting migrations (%zu reverted before "
 					"this one failed)", reverted);
@@ -139,6 +139,6 @@ int cmd_migrate(cli *c)
 	} else if (rc == CLI_OK) {
 		rc = print_status(c, set);
 	}
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 	return rc;
 }

@@ -19,7 +19,7 @@ static int print_rows(cli *c, pgv_rows *rows, int with_vector, int with_distance
 	if (c->out.csv)
 		out_text(&c->out, !with_vector ? "id,distance" : with_distance
 			? "id,embedding,distance" : "id,embedding");
-	while (!c->out.failed && (rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
+	while (!c->out.failed && (rc = pgv_rows_next(&row, rows)) == PGV_ROW) {
 		out_begin(&c->out);
 		out_int(&c->out, "id", row->id);
 		if (with_vector)
@@ -59,27 +59,15 @@ int cli_print_list(cli *c)
 	return print_rows(c, rows, 1, 0, NULL);
 }
 
-/* Whether any per-query index setting was given (--ef-search and the others). */
-static int has_search_opts(const pgv_search_opts *s)
-{
-	return s->ef_search || s->probes || s->iterative_scan != PGV_ITERATIVE_DEFAULT
-		|| s->max_scan_tuples || s->max_probes;
-}
-
-/* Without index settings the plain k-NN streams; with them, pgv_store_knn_ext scopes the
- * settings to this one query (SET LOCAL in its own transaction) and holds at most k rows. */
+/* pgv_store_knn_ext streams when no setting is made; with settings (--ef-search and the
+ * others) it scopes them to this one query (SET LOCAL in its own transaction) and holds at most
+ * k rows.  Either way the catalog decides the query's shape unless --quantize says. */
 int cli_print_knn(cli *c, const pgv_vector *query)
 {
 	pgv_rows *rows = NULL;
-	int rc;
 
-	if (has_search_opts(&c->opt.search))
-		rc = pgv_store_knn_ext(&rows, c->conn, &c->table, c->opt.metric, query->data,
-			query->dim, c->opt.k, &c->opt.search);
-	else
-		rc = pgv_store_knn(&rows, c->conn, &c->table, c->opt.metric, query->data, query->dim,
-			c->opt.k);
-	if (rc != 0)
+	if (pgv_store_knn_ext(&rows, c->conn, &c->table, c->opt.metric, query->data, query->dim,
+			c->opt.k, &c->opt.search) != 0)
 		return cli_fail_db(c, NULL);
 	return print_rows(c, rows, 1, 1, NULL);
 }

@@ -67,8 +67,8 @@ static int columns_read(cli *c, pgv_stmt *st, columns *cols, const char *what, i
 	for (int i = 0; i < cols->n; i++) {
 		const char *type;
 
-		if (pgv_stmt_column_name(st, i + 1, &cols->names[i]) != 0
-				|| pgv_stmt_column_type_name(st, i + 1, &type) != 0) {
+		if (pgv_stmt_column_name(&cols->names[i], st, i + 1) != 0
+				|| pgv_stmt_column_type_name(&type, st, i + 1) != 0) {
 			*rc = cli_fail_db(c, what);
 			return -1;
 		}
@@ -116,14 +116,14 @@ static int decode_vector(pgv_stmt *st, int col, col_kind kind, pgv_vector *v)
 	v->dim = 0;
 	v->data = NULL;
 	if (kind == K_VECTOR)
-		return pgv_stmt_column_vector(st, col, v) == 0 ? 0 : -1;
+		return pgv_stmt_column_vector(v, st, col) == 0 ? 0 : -1;
 	if (kind == K_HALFVEC)
-		return pgv_stmt_column_halfvec(st, col, v) == 0 ? 0 : -1;
+		return pgv_stmt_column_halfvec(v, st, col) == 0 ? 0 : -1;
 	if (kind == K_SPARSEVEC) {
 		pgv_sparsevec sv = PGV_SPARSEVEC_INIT;
 
 		/* a dense form past pgvector's vector limit would be no use to anyone */
-		if (pgv_stmt_column_sparsevec(st, col, &sv) != 0 || sv.dim > PGV_VECTOR_MAX_DIM
+		if (pgv_stmt_column_sparsevec(&sv, st, col) != 0 || sv.dim > PGV_VECTOR_MAX_DIM
 				|| !(v->data = calloc(sv.dim, sizeof(float)))) {
 			pgv_sparsevec_free(&sv);
 			return -1;
@@ -137,7 +137,7 @@ static int decode_vector(pgv_stmt *st, int col, col_kind kind, pgv_vector *v)
 	{
 		pgv_bitvec bv = PGV_BITVEC_INIT;
 
-		if (pgv_stmt_column_bits(st, col, &bv) != 0 || bv.dim == 0
+		if (pgv_stmt_column_bits(&bv, st, col) != 0 || bv.dim == 0
 				|| !(v->data = calloc(bv.dim, sizeof(float)))) {
 			pgv_bitvec_free(&bv);
 			return -1;
@@ -157,7 +157,7 @@ static int put_value(cli *c, pgv_stmt *st, const columns *cols, int col, const c
 	const char *key = cols->names[col - 1], *text;
 	col_kind kind = cols->kinds[col - 1];
 	size_t len;
-	int got = pgv_stmt_column_text(st, col, &text, &len);
+	int got = pgv_stmt_column_text(&text, &len, st, col);
 
 	if (got == PGV_NULL) {
 		out_string(&c->out, key, NULL, "");
@@ -198,7 +198,7 @@ static int put_value(cli *c, pgv_stmt *st, const columns *cols, int col, const c
 			pgv_vector_free(&v);
 			return 0;
 		}
-		if (pgv_stmt_column_text(st, col, &text, &len) != 0) {
+		if (pgv_stmt_column_text(&text, &len, st, col) != 0) {
 			*rc = cli_fail_db(c, what);
 			return -1;
 		}

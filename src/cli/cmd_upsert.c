@@ -39,7 +39,7 @@ static int send_batch(cli *c, cli_batch *b, const char *unit, const char *note,
 
 	if (b->n == 0)
 		return CLI_OK;
-	if (pgv_store_upsert(c->conn, &c->table, b->ids, b->vecs, b->n, NULL) == 0)
+	if (pgv_store_upsert(NULL, c->conn, &c->table, b->ids, b->vecs, b->n) == 0)
 		return CLI_OK;
 	if (progress)
 		progress_clear(progress);

@@ -469,6 +469,7 @@ void fmt_writer_free(fmt_writer *w)
 	free(w->buf);
 	w->buf = NULL;
 	w->cap = 0;
+	json_free(&w->json);
 }
 
 /* Writes `n` bytes of w->buf; 0 or -1 (w->err). */
@@ -505,6 +506,27 @@ static int reserve(fmt_writer *w, size_t n)
 	return 0;
 }
 
+/* A JSON line, {"id":ID,"embedding":[...]}, the shape `list --json` prints (json.c writes both). */
+static int write_json(fmt_writer *w, int64_t id, const pgv_vector *v)
+{
+	json_clear(&w->json);
+	json_raw(&w->json, "{", 1);
+	json_key(&w->json, "id");
+	json_int(&w->json, id);
+	json_raw(&w->json, ",", 1);
+	json_key(&w->json, "embedding");
+	if (v)
+		json_floats(&w->json, v->data, v->dim);
+	else
+		json_raw(&w->json, "null", 4);
+	json_raw(&w->json, "}\n", 2);
+	if (w->json.failed) {
+		w->err = ENOMEM;
+		return -1;
+	}
+	return put(w, w->json.s, w->json.len);
+}
+
 int fmt_write(fmt_writer *w, int64_t id, const pgv_vector *v)
 {
 	size_t o, dim = v ? v->dim : 0;
@@ -529,6 +551,8 @@ int fmt_write(fmt_writer *w, int64_t id, const pgv_vector *v)
 		}
 		return put(w, w->buf, 4 + 4 * dim);
 	}
+	if (w->kind == FMT_JSONL)
+		return write_json(w, id, v);
 	/* the id, the punctuation, and each element in at most PGV_FLOAT_TEXT_MAX - 1 bytes and a
 	 * comma: pgv_vector_format then always fits */
 	if (dim > (SIZE_MAX - 64) / PGV_FLOAT_TEXT_MAX) {
@@ -537,20 +561,12 @@ int fmt_write(fmt_writer *w, int64_t id, const pgv_vector *v)
 	}
 	if (reserve(w, 64 + dim * PGV_FLOAT_TEXT_MAX) != 0)
 		return -1;
-	o = (size_t)snprintf(w->buf, w->cap, w->kind == FMT_CSV ? "%lld," : "{\"id\":%lld,"
-		"\"embedding\":", (long long)id);
-	if (!v) {
-		if (w->kind == FMT_JSONL)
-			o += (size_t)snprintf(w->buf + o, w->cap - o, "null");
-	} else {
-		if (w->kind == FMT_CSV)
-			w->buf[o++] = '"';
+	o = (size_t)snprintf(w->buf, w->cap, "%lld,", (long long)id);
+	if (v) {
+		w->buf[o++] = '"';
 		o += pgv_vector_format(v->data, dim, w->buf + o, w->cap - o);
-		if (w->kind == FMT_CSV)
-			w->buf[o++] = '"';
+		w->buf[o++] = '"';
 	}
-	if (w->kind == FMT_JSONL)
-		w->buf[o++] = '}';
 	w->buf[o++] = '\n';
 	return put(w, w->buf, o);
 }

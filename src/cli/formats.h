@@ -18,6 +18,8 @@
 
 #include <pgvodbc.h>
 
+#include "json.h"
+
 typedef enum fmt_kind {
 	FMT_NONE = 0,
 	FMT_CSV,
@@ -98,8 +100,9 @@ int fmt__json_record(fmt_reader *r, char *s, size_t n, int parse, int64_t *id,
 typedef struct fmt_writer {
 	fmt_kind kind;
 	FILE *fp;
-	char *buf;             /* one record's bytes */
+	char *buf;             /* one record's bytes (csv, fvecs) */
 	size_t cap;
+	json_buf json;         /* one JSON line (jsonl) */
 	int err;               /* errno of the first failed write (or ENOMEM); 0 while all is well */
 } fmt_writer;
 

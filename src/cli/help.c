@@ -38,6 +38,7 @@ static const char TOOL_HELP[] =
 	"  index create|drop        build or drop an HNSW or IVFFlat index\n"
 	"  sql                      run SQL (-c SQL, -f FILE or stdin) and print its results\n"
 	"  info                     what the connection gives: driver, settings, server, pgvector\n"
+	"  recall                   measure an index's recall and latency\n"
 	"  demo                     the pgvector walkthrough, end to end\n"
 	"  help [COMMAND]           this text, or a command's\n"
 	"\n"
@@ -147,7 +148,35 @@ static const char KNN_HELP[] =
 	"                       distance order; ivfflat has relaxed only, used for both)\n"
 	"  --max-scan-tuples N  hnsw.max_scan_tuples (0.8.0): where an iterative HNSW scan stops\n"
 	"  --max-probes N       ivfflat.max_probes (0.8.0): where an iterative IVFFlat scan stops\n"
+	"  --scan-mem-multiplier X  hnsw.scan_mem_multiplier, 1..1000 (0.8.0): work_mem multiple\n"
+	"                       of an iterative HNSW scan\n"
+	"  --quantize F         the index form the query is shaped for: auto (default: the\n"
+	"                       catalog's; a plain index for the metric, else halfvec, else\n"
+	"                       binary), none, halfvec or binary\n"
+	"  --rerank N           halfvec and binary forms: candidates taken from the index before\n"
+	"                       the K nearest by the exact distance (default max(4K, 40); at least\n"
+	"                       K; an HNSW scan gives at most --ef-search of them)\n"
 	"Values out of range are refused, in pgvector's words, before the query runs (status 1).\n"
+	"\n";
+
+static const char RECALL_HELP[] =
+	"usage: pgvodbc recall [TABLE OPTIONS] [--metric M] [--k K] [--queries N] [--seed S]\n"
+	"                      [--query-file FILE] [--ef-search LIST] [--probes LIST]\n"
+	"                      [--iterative-scan MODE] [--rerank LIST] [--quantize F] [--json]\n"
+	"\n"
+	"Measures, for each combination of the comma-separated LISTs, recall@K (the mean fraction\n"
+	"of the exact K nearest that the indexed search returns) and the median and 95th\n"
+	"percentile latency of one search, against exact searches made first in the same run with\n"
+	"index scans turned off.  One line per setting; with --json one object:\n"
+	"  {\"ef_search\":40,\"k\":10,\"queries\":100,\"recall\":0.973,\"median_ms\":1.21,\"p95_ms\":2.05}\n"
+	"\n"
+	"  --k K                neighbours per search (default 10)\n"
+	"  --queries N          rows sampled from the table as queries (default 100)\n"
+	"  --seed S             the sample (default 1): the same seed samples the same rows\n"
+	"  --query-file FILE    the queries instead: .fvecs, .jsonl (as list --json prints), or\n"
+	"                       one vector a line\n"
+	"  --ef-search, --probes, --rerank LIST, --iterative-scan, --quantize: as for knn\n"
+	"An empty table, K larger than the table or a bad value in a list is status 2.\n"
 	"\n";
 
 static const char DISTANCE_HELP[] =
@@ -222,7 +251,8 @@ static const char EXPORT_HELP[] =
 static const char INDEX_HELP[] =
 	"usage: pgvodbc index create [--table T] [--type T] [--method hnsw|ivfflat] [--metric M]\n"
 	"                            [--m N] [--ef-construction N] [--lists N] [--name NAME]\n"
-	"                            [--concurrently] [--if-not-exists] [--json]\n"
+	"                            [--concurrently] [--quantize none|halfvec|binary] [--halfvec]\n"
+	"                            [--if-not-exists] [--json]\n"
 	"       pgvodbc index drop [--table T] [--type T] [--name NAME | --method M --metric M]\n"
 	"                          [--json]\n"
 	"\n"
@@ -251,6 +281,11 @@ static const char INDEX_HELP[] =
 	"  --if-not-exists      create: when the table already has an index NAME, build nothing\n"
 	"                       and print \"index NAME on TABLE exists: nothing to do\" (JSON:\n"
 	"                       \"created\":false); status 0\n"
+	"  --quantize F         what is indexed: none (the column), halfvec ((col::halfvec(n)),\n"
+	"                       up to 4000 dimensions) or binary ((binary_quantize(col)::bit(n))\n"
+	"                       with bit_hamming_ops, up to 64000; knn re-ranks).  Default: the\n"
+	"                       column, or halfvec for a vector column of 2001..4000 dimensions\n"
+	"                       (said on stderr).  --halfvec is --quantize halfvec\n"
 	"  --json               the outcome as JSON: {\"index\":NAME,\"schema\":null,\"table\":T,\n"
 	"                       \"method\":\"hnsw\",\"metric\":\"l2\",\"created\":true}; drop:\n"
 	"                       {\"index\":NAME,\"schema\":null,\"table\":T,\"dropped\":true}\n"
@@ -364,6 +399,12 @@ void cli_help(FILE *fp, cli_cmd cmd)
 		break;
 	case CMD_INFO:
 		fputs(INFO_HELP, fp);
+		fputs(CONNECTION_HELP, fp);
+		break;
+	case CMD_RECALL:
+		fputs(RECALL_HELP, fp);
+		fputs(TABLE_HELP, fp);
+		fputc('\n', fp);
 		fputs(CONNECTION_HELP, fp);
 		break;
 	case CMD_DEMO:

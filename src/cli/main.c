@@ -55,6 +55,20 @@ int cli_connect(cli *c)
 	return cli_fail_db(c, from_env ? "connecting with PGVODBC_DSN" : "connecting");
 }
 
+int cli_connect_again(cli *c, pgv_conn **out)
+{
+	int from_env;
+	const char *target = choose_target(c, &from_env);
+
+	*out = NULL;
+	if (!target || pgv_conn_open(out, target) != 0) {
+		pgv_conn_close(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 /* `pgvodbc help [COMMAND]`. */
 static int cmd_help(cli *c)
 {
@@ -109,6 +123,7 @@ static int run(cli *c)
 	case CMD_INDEX: return cmd_index(c);
 	case CMD_SQL: return cmd_sql(c);
 	case CMD_INFO: return cmd_info(c);
+	case CMD_RECALL: return cmd_recall(c);
 	default: return cli_usage(c, "no command given");
 	}
 }

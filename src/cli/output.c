@@ -22,122 +22,23 @@ void out_set_csv(cli_out *o)
 
 void out_free(cli_out *o)
 {
-	free(o->line);
-	o->line = NULL;
-	o->len = o->cap = 0;
+	json_free(&o->line);
 }
 
-/* Makes room for `n` more bytes (and a NUL); 0, or -1 with failed set. */
-static int reserve(cli_out *o, size_t n)
+/* Notes an allocation failure of the line (once) as the write error ENOMEM. */
+static int check_line(cli_out *o)
 {
-	size_t need, cap;
-	char *p;
-
-	if (o->failed)
-		return -1;
-	if (n > SIZE_MAX - o->len - 1)
-		goto nomem;
-	need = o->len + n + 1;
-	if (need <= o->cap)
-		return 0;
-	cap = o->cap ? o->cap : 256;
-	while (cap < need) {
-		if (cap > SIZE_MAX / 2) {
-			cap = need;
-			break;
-		}
-		cap *= 2;
+	if (o->line.failed && !o->failed) {
+		o->failed = 1;
+		o->err = ENOMEM;
 	}
-	p = realloc(o->line, cap);
-	if (!p)
-		goto nomem;
-	o->line = p;
-	o->cap = cap;
-	return 0;
-nomem:
-	o->failed = 1;
-	o->err = ENOMEM;
-	return -1;
+	return o->failed ? -1 : 0;
 }
 
-/* Appends `n` bytes. */
-static void put(cli_out *o, const char *s, size_t n)
-{
-	if (reserve(o, n) != 0)
-		return;
-	memcpy(o->line + o->len, s, n);
-	o->len += n;
-	o->line[o->len] = '\0';
-}
-
+/* Appends text as it is. */
 static void puts_(cli_out *o, const char *s)
 {
-	put(o, s, strlen(s));
-}
-
-/* Length of the well-formed UTF-8 sequence at s[0..n), or 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF)
-		len = 2, cp = s[0] & 0x1F;
-	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-		len = 3, cp = s[0] & 0x0F;
-	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3F);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))
-			|| (cp >= 0xD800 && cp <= 0xDFFF))
-		return 0;
-	return len;
-}
-
-/* Appends `s` as a JSON string; bytes that are not UTF-8 become U+FFFD so the line stays JSON. */
-static void put_json_string(cli_out *o, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-
-	put(o, "\"", 1);
-	while (n > 0) {
-		size_t len = utf8_len(p, n);
-		char esc[8];
-
-		if (len == 0) {
-			puts_(o, "\\ufffd");
-			len = 1;
-		} else if (*p == '"' || *p == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)*p;
-			put(o, esc, 2);
-		} else if (*p == '\n') {
-			puts_(o, "\\n");
-		} else if (*p == '\t') {
-			puts_(o, "\\t");
-		} else if (*p == '\r') {
-			puts_(o, "\\r");
-		} else if (*p < 0x20 || *p == 0x7F) {
-			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)*p);
-			puts_(o, esc);
-		} else {
-			put(o, (const char *)p, len);
-		}
-		p += len;
-		n -= len;
-	}
-	put(o, "\"", 1);
+	json_raw_str(&o->line, s);
 }
 
 /* Appends `s` as a CSV field: as it is, or quoted with its quotes doubled when it holds a
@@ -148,13 +49,13 @@ static void put_csv_string(cli_out *o, const char *s)
 		puts_(o, s);
 		return;
 	}
-	put(o, "\"", 1);
+	json_raw(&o->line, "\"", 1);
 	for (const char *q; (q = strchr(s, '"')); s = q + 1) {
-		put(o, s, (size_t)(q - s) + 1);
-		put(o, "\"", 1);
+		json_raw(&o->line, s, (size_t)(q - s) + 1);
+		json_raw(&o->line, "\"", 1);
 	}
 	puts_(o, s);
-	put(o, "\"", 1);
+	json_raw(&o->line, "\"", 1);
 }
 
 /* Appends `s` with backslash, tab, LF and CR written as \\, \t, \n and \r, so a value never
@@ -168,7 +69,7 @@ static void put_escaped(cli_out *o, const char *s)
 		if (e)
 			puts_(o, e);
 		else
-			put(o, s, 1);
+			json_raw(&o->line, s, 1);
 	}
 }
 
@@ -176,35 +77,28 @@ static void put_escaped(cli_out *o, const char *s)
 static void field(cli_out *o, const char *key)
 {
 	if (o->nfields++ > 0)
-		put(o, o->json || o->csv ? "," : "\t", 1);
-	if (o->json) {
-		put_json_string(o, key);
-		put(o, ":", 1);
-	}
+		json_raw(&o->line, o->json || o->csv ? "," : "\t", 1);
+	if (o->json)
+		json_key(&o->line, key);
 }
 
 void out_begin(cli_out *o)
 {
-	o->len = 0;
+	json_clear(&o->line);
 	o->nfields = 0;
-	if (reserve(o, 0) == 0)
-		o->line[0] = '\0';
 	if (o->json) {
-		put(o, "{", 1);
+		json_raw(&o->line, "{", 1);
 		if (o->step) {
 			field(o, "step");
-			put_json_string(o, o->step);
+			json_string(&o->line, o->step);
 		}
 	}
 }
 
 void out_int(cli_out *o, const char *key, int64_t v)
 {
-	char buf[32];
-
 	field(o, key);
-	snprintf(buf, sizeof(buf), "%" PRId64, v);
-	puts_(o, buf);
+	json_int(&o->line, v);
 }
 
 void out_double(cli_out *o, const char *key, const double *v, const char *null_text)
@@ -212,9 +106,15 @@ void out_double(cli_out *o, const char *key, const double *v, const char *null_t
 	char buf[PGV_DOUBLE_TEXT_MAX];
 
 	field(o, key);
-	if (!v || (o->json && !isfinite(*v))) {
-		/* JSON has no NaN or infinity: a value that is not a number is shown as absent. */
-		puts_(o, o->json ? "null" : o->csv && !v ? "" : null_text);
+	if (o->json) {
+		if (v)
+			json_double(&o->line, *v);
+		else
+			puts_(o, "null");
+		return;
+	}
+	if (!v) {
+		puts_(o, o->csv ? "" : null_text);
 		return;
 	}
 	if (pgv_double_format(*v, buf, sizeof(buf)) >= sizeof(buf))
@@ -224,37 +124,30 @@ void out_double(cli_out *o, const char *key, const double *v, const char *null_t
 
 void out_vector(cli_out *o, const char *key, const pgv_vector *v, const char *null_text)
 {
-	char buf[PGV_FLOAT_TEXT_MAX];
+	size_t need;
 
 	field(o, key);
 	if (!v || (v->dim > 0 && !v->data)) {
 		puts_(o, o->json ? "null" : o->csv ? "" : null_text);
 		return;
 	}
-	if (o->csv && v->dim > 1)
-		put(o, "\"", 1); /* its commas */
-	/* Room for the whole vector at once: each element is at most PGV_FLOAT_TEXT_MAX - 1 bytes
-	 * plus a comma (checked against overflow by reserve). */
-	if (v->dim < SIZE_MAX / PGV_FLOAT_TEXT_MAX)
-		reserve(o, v->dim * PGV_FLOAT_TEXT_MAX + 2);
-	put(o, "[", 1);
-	for (size_t i = 0; i < v->dim; i++) {
-		size_t n;
-
-		if (i > 0)
-			put(o, ",", 1);
-		if (o->json && !isfinite(v->data[i])) {
-			puts_(o, "null"); /* a vector read from pgvector never holds one */
-			continue;
-		}
-		n = pgv_float_format(v->data[i], buf, sizeof(buf));
-		if (n >= sizeof(buf))
-			n = (size_t)snprintf(buf, sizeof(buf), "%.9g", (double)v->data[i]);
-		put(o, buf, n);
+	if (o->json) {
+		json_floats(&o->line, v->data, v->dim);
+		return;
 	}
-	put(o, "]", 1);
+	/* text and CSV: pgvector's text, written in place once measured (quoted in CSV for its
+	 * commas) */
+	need = pgv_vector_format(v->data, v->dim, NULL, 0);
+	if (need == SIZE_MAX || json_reserve(&o->line, need + 2) != 0) {
+		o->line.failed = 1;
+		return;
+	}
 	if (o->csv && v->dim > 1)
-		put(o, "\"", 1);
+		json_raw(&o->line, "\"", 1);
+	pgv_vector_format(v->data, v->dim, o->line.s + o->line.len, need + 1);
+	o->line.len += need;
+	if (o->csv && v->dim > 1)
+		json_raw(&o->line, "\"", 1);
 }
 
 void out_string(cli_out *o, const char *key, const char *s, const char *null_text)
@@ -263,7 +156,7 @@ void out_string(cli_out *o, const char *key, const char *s, const char *null_tex
 	if (!s)
 		puts_(o, o->json ? "null" : o->csv ? "" : null_text);
 	else if (o->json)
-		put_json_string(o, s);
+		json_string(&o->line, s);
 	else if (o->csv)
 		put_csv_string(o, s);
 	else if (o->escape)
@@ -287,11 +180,11 @@ void out_bool(cli_out *o, const char *key, int v)
 /* Writes the built line and a newline. */
 static int write_line(cli_out *o)
 {
-	put(o, "\n", 1);
-	if (o->failed)
+	json_raw(&o->line, "\n", 1);
+	if (check_line(o) != 0)
 		return -1;
 	errno = 0;
-	if (fwrite(o->line, 1, o->len, o->fp) != o->len) {
+	if (fwrite(o->line.s, 1, o->line.len, o->fp) != o->line.len) {
 		o->failed = 1;
 		o->err = errno ? errno : EIO;
 		return -1;
@@ -302,7 +195,7 @@ static int write_line(cli_out *o)
 int out_end(cli_out *o)
 {
 	if (o->json)
-		put(o, "}", 1);
+		json_raw(&o->line, "}", 1);
 	return write_line(o);
 }
 
@@ -310,7 +203,7 @@ int out_text(cli_out *o, const char *text)
 {
 	if (o->json)
 		return o->failed ? -1 : 0;
-	o->len = 0;
+	json_clear(&o->line);
 	o->nfields = 0;
 	puts_(o, text);
 	return write_line(o);

@@ -1,8 +1,8 @@
 /*
  * Internal to the pgvodbc command-line tool: result lines on stdout, as text (tab-separated
- * fields), CSV (RFC 4180) or JSON lines (one object a line).  A line is built field by field in a growing
- * buffer and written whole; the first failed write (or allocation) sticks, so a caller checks
- * once per row and stops.
+ * fields), CSV (RFC 4180) or JSON lines (one object a line, written by json.c).  A line is
+ * built field by field in a growing buffer and written whole; the first failed write (or
+ * allocation) sticks, so a caller checks once per row and stops.
  */
 #ifndef PGV_CLI_OUTPUT_H
 #define PGV_CLI_OUTPUT_H
@@ -13,14 +13,15 @@
 
 #include <pgvodbc.h>
 
+#include "json.h"
+
 typedef struct cli_out {
 	FILE *fp;
 	int json;          /* JSON lines instead of tab-separated text */
 	int csv;           /* CSV instead of tab-separated text (out_set_csv) */
 	int escape;        /* text mode: backslash-escape tabs, newlines and backslashes in strings */
 	const char *step;  /* when set, each JSON object begins with "step":STEP (the demo) */
-	char *line;        /* the line being built */
-	size_t len, cap;
+	json_buf line;     /* the line being built (text lines too) */
 	int nfields;       /* fields in the line so far */
 	int failed;        /* a write or an allocation failed; err holds errno */
 	int err;

@@ -5,7 +5,6 @@
  * the same message (without the "pgvodbc: " and SQLSTATE decorations) is one JSON object on
  * stderr: {"error":{"message":...,"sqlstate":...,"status":EXIT_STATUS}}.
  */
-#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include "cli.h"
 
 #include <errno.h>
@@ -40,42 +39,34 @@ static void begin_msg(const cli *c, msg *m)
 }
 
 /* Ends the message; under --json writes it as {"error":{...}} with `sqlstate` ("" : null) and
- * the exit status.  Returns `status`. */
+ * the exit status, built by the one JSON writer (json.c).  Returns `status`. */
 static int end_msg(msg *m, const char *sqlstate, int status)
 {
-	cli_out inner, outer;
-	FILE *mem;
-	char *obj = NULL;
-	size_t objlen = 0;
+	json_buf b = { NULL, 0, 0, 0 };
 
 	if (!m->json) {
 		fputc('\n', m->fp);
 		return status;
 	}
 	fclose(m->fp);
-	/* the one JSON encoder (output.c) builds the inner object into memory, then the outer */
-	mem = open_memstream(&obj, &objlen);
-	if (mem) {
-		out_init(&inner, mem, 1);
-		out_begin(&inner);
-		out_string(&inner, "message", m->buf ? m->buf : "", "");
-		out_string(&inner, "sqlstate", sqlstate && sqlstate[0] ? sqlstate : NULL, "");
-		out_int(&inner, "status", status);
-		out_end(&inner);
-		out_free(&inner);
-		fclose(mem);
-	}
-	if (obj && objlen > 0) {
-		obj[objlen - 1] = '\0'; /* the line end out_end wrote */
-		out_init(&outer, stderr, 1);
-		out_begin(&outer);
-		out_number_text(&outer, "error", obj);
-		out_end(&outer);
-		out_free(&outer);
-	} else {
+	json_raw_str(&b, "{\"error\":{");
+	json_key(&b, "message");
+	json_string(&b, m->buf ? m->buf : "");
+	json_raw(&b, ",", 1);
+	json_key(&b, "sqlstate");
+	if (sqlstate && sqlstate[0])
+		json_string(&b, sqlstate);
+	else
+		json_raw_str(&b, "null");
+	json_raw(&b, ",", 1);
+	json_key(&b, "status");
+	json_int(&b, status);
+	json_raw_str(&b, "}}\n");
+	if (!b.failed)
+		fwrite(b.s, 1, b.len, stderr);
+	else
 		fprintf(stderr, "pgvodbc: %s\n", m->buf ? m->buf : "out of memory");
-	}
-	free(obj);
+	json_free(&b);
 	free(m->buf);
 	return status;
 }

@@ -7,6 +7,7 @@
 #define PGV_INTERNAL_CODEC_H
 
 #include "codec/numtext.h"
+#include "pgvodbc/types.h"
 #include "pgvodbc/vector.h"
 
 #include <stddef.h>
@@ -81,5 +82,32 @@ int pgv__check_dim(size_t dim, int max_dim, const char *type);
  * Callers test isfinite first, so their loops stay tight.
  */
 int pgv__not_finite(float value, size_t i, const char *type);
+
+/*
+ * pgvector's binary forms (binary.c): what vector_send, halfvec_send, sparsevec_send and
+ * PostgreSQL's varbit_send write, decoded with the checks of the matching recv function.  Each
+ * fills `out` with newly allocated data (free with pgv_vector_free, pgv_sparsevec_free or
+ * pgv_bitvec_free) from p[0..len), or leaves it empty and returns, with the message and the byte
+ * offset of the problem in the thread error (pgv_error_last):
+ *   PGV_EPARSE  fewer bytes than the header, another length than the header announces, a
+ *               non-zero unused field
+ *   PGV_EDIM    a dimension (bit: length) or element count out of the type's limits
+ *   PGV_EVALUE  a NaN or infinite element; sparsevec: an index out of bounds, out of order or
+ *               repeated, a zero value
+ *   PGV_ENOMEM, PGV_EINVAL (out NULL, or p NULL with len > 0)
+ * halfvec elements are widened to float exactly.  Bits after a bit string's last are cleared, as
+ * the server does.  Thread-safe; the thread error is cleared first.
+ */
+int pgv__vector_recv(pgv_vector *out, const unsigned char *p, size_t len);
+int pgv__halfvec_recv(pgv_vector *out, const unsigned char *p, size_t len);
+int pgv__sparsevec_recv(pgv_sparsevec *out, const unsigned char *p, size_t len);
+int pgv__bitvec_recv(pgv_bitvec *out, const unsigned char *p, size_t len);
+
+/*
+ * Decodes hex text p[0..len), optionally starting "\\x" (bytea's text form), in place into bytes
+ * and sets *out to their count.  Returns 0, or PGV_EPARSE for an odd number of digits or a
+ * character that is not one (its offset in the text in the thread error), *out then 0.
+ */
+int pgv__hex_decode(size_t *out, unsigned char *p, size_t len);
 
 #endif

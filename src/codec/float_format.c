@@ -19,7 +19,7 @@
  * the round-half-even rule, is never printed.  E.g. float 36646552 prints "3.6646552e+07", not
  * the shorter "3.664655e+07", which lies exactly halfway to 36646548.
  */
-#include "common/error.h" /* first: it defines _GNU_SOURCE for strtof_l and locale_t */
+#include "common/error.h"
 #include "codec/numtext.h"
 #include "pgvodbc/vector.h"
 

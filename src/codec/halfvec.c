@@ -4,7 +4,7 @@
  * halfvec_out writes it (each half printed as the shortest float text of its value), both by
  * vector_text.c's dense parser and formatter with halfvec's rounding and range check.
  */
-#include "common/error.h" /* first: it defines _GNU_SOURCE for strtof_l and locale_t */
+#include "common/error.h"
 #include "codec/codec.h"
 #include "pgvodbc/types.h"
 

@@ -1,5 +1,5 @@
 /* Strict, locale-independent reading of number text, and quoting of bad input in messages. */
-#include "common/error.h" /* first: it defines _GNU_SOURCE for strtof_l and locale_t */
+#include "common/error.h"
 #include "codec/numtext.h"
 
 #include <errno.h>

@@ -2,7 +2,7 @@
  * sparsevec: text read as pgvector's sparsevec_in reads it (src/sparsevec.c), text written as
  * sparsevec_out writes it, the server's checks, and conversion to and from dense floats.
  */
-#include "common/error.h" /* first: it defines _GNU_SOURCE for strtof_l and locale_t */
+#include "common/error.h"
 #include "codec/codec.h"
 #include "pgvodbc/types.h"
 

@@ -2,7 +2,7 @@
  * The vector value: creation with the server's checks, copy, comparison and release; the
  * dimension and finiteness checks are the ones halfvec and sparsevec make too (codec.h).
  */
-#include "common/error.h" /* first: it defines _GNU_SOURCE for strtof_l and locale_t */
+#include "common/error.h"
 #include "codec/codec.h"
 
 #include <math.h>

@@ -4,7 +4,7 @@
  * round-trip floats, once for vector and halfvec (a pgv__dense_type says how they differ); and
  * the syntax error every codec parser reports.
  */
-#include "common/error.h" /* first: it defines _GNU_SOURCE for strtof_l and locale_t */
+#include "common/error.h"
 #include "codec/codec.h"
 
 #include <math.h>

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Longest message kept in a thread's record; messages quote at most a prefix of bad input. */
@@ -76,6 +77,31 @@ int pgv__error_set(int status, int64_t offset, const char *fmt, ...)
 	va_end(ap);
 	tls_error.err.message = tls_error.message;
 	return status;
+}
+
+/* Records a NULL argument of a public function in the calling thread's record. */
+int pgv__error_null(const char *func, const char *arg)
+{
+	pgv__error_set(PGV_EINVAL, -1, "%s: %s is NULL", func, arg);
+	tls_error.err.operation = func;
+	return PGV_EINVAL;
+}
+
+char *pgv__aprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || !(s = malloc((size_t)n + 1)))
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
 }
 
 static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;

@@ -5,7 +5,6 @@
 #ifndef PGV_INTERNAL_ERROR_H
 #define PGV_INTERNAL_ERROR_H
 
-#define _GNU_SOURCE 1 /* locale_t, strtof_l */
 #include <locale.h>
 #include <stdarg.h>
 #include "pgvodbc/common.h"
@@ -24,6 +23,19 @@ void pgv__error_clear(void);
  * record; returns `status` so callers can `return pgv__error_set(...)`.
  */
 int pgv__error_set(int status, int64_t offset, const char *fmt, ...) PGV_PRINTF(3, 4);
+
+/*
+ * Records a NULL handle or required pointer given to public function `func` (a static string)
+ * as PGV_EINVAL in the calling thread's record, message "<func>: <arg> is NULL", operation
+ * `func`; returns PGV_EINVAL.  For calls that have no connection to record on.
+ */
+int pgv__error_null(const char *func, const char *arg);
+
+/*
+ * Formats into a new allocation measured first (free() it), so no message is ever cut; NULL when
+ * memory ran out.
+ */
+char *pgv__aprintf(const char *fmt, ...) PGV_PRINTF(1, 2);
 
 /* The "C" locale, created once per process; NULL only if the C library cannot make it. */
 locale_t pgv__c_locale(void);

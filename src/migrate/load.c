@@ -320,9 +320,9 @@ static char *copy_text(const char *s, size_t n)
 }
 
 /* Pairs the files into migrations, moving their buffers out of the list into the new set. */
-static int build_set(file_list *list, pgv_migrations **out)
+static int build_set(file_list *list, pgv_migrate_set **out)
 {
-	pgv_migrations *set = calloc(1, sizeof(*set));
+	pgv_migrate_set *set = calloc(1, sizeof(*set));
 	size_t i = 0, n;
 	int status = 0;
 
@@ -369,7 +369,7 @@ static int build_set(file_list *list, pgv_migrations **out)
 		set->count++;
 	}
 	if (i < list->count) {
-		pgv_migrations_free(set);
+		pgv_migrate_set_free(set);
 		return status;
 	}
 	*out = set;
@@ -377,7 +377,7 @@ static int build_set(file_list *list, pgv_migrations **out)
 }
 
 /* Makes a set from the files of `list` (emptied in any case). */
-static int finish(file_list *list, pgv_migrations **out)
+static int finish(file_list *list, pgv_migrate_set **out)
 {
 	int status = build_set(list, out);
 
@@ -386,7 +386,7 @@ static int finish(file_list *list, pgv_migrations **out)
 }
 
 /* Builds a set from in-memory files (the built-in set, tests). */
-int pgv__migrations_from_files(pgv_migrations **out, const pgv__builtin_file *files,
+int pgv__migrations_from_files(pgv_migrate_set **out, const pgv__builtin_file *files,
 	size_t count)
 {
 	file_list list = { NULL, 0, 0 };
@@ -425,7 +425,7 @@ int pgv__migrations_from_files(pgv_migrations **out, const pgv__builtin_file *fi
 }
 
 /* Loads a directory's set, or the built-in one for a NULL `dir`. */
-int pgv_migrations_load(pgv_migrations **out, const char *dir)
+int pgv_migrate_set_load(pgv_migrate_set **out, const char *dir)
 {
 	file_list list = { NULL, 0, 0 };
 	int status;
@@ -444,7 +444,7 @@ int pgv_migrations_load(pgv_migrations **out, const char *dir)
 }
 
 /* Frees a set and every migration's strings. */
-void pgv_migrations_free(pgv_migrations *set)
+void pgv_migrate_set_free(pgv_migrate_set *set)
 {
 	if (!set)
 		return;
@@ -462,7 +462,7 @@ void pgv_migrations_free(pgv_migrations *set)
 }
 
 /* The number of migrations in a set (0 for NULL). */
-size_t pgv_migrations_count(const pgv_migrations *set)
+size_t pgv_migrate_set_count(const pgv_migrate_set *set)
 {
 	return set ? set->count : 0;
 }

@@ -60,7 +60,7 @@ typedef struct applied_list {
 } applied_list;
 
 /* The set's migration with `version` (binary search: the set is sorted), or NULL. */
-const pgv__migration *pgv__migrations_find(const pgv_migrations *set, int64_t version)
+const pgv__migration *pgv__migrations_find(const pgv_migrate_set *set, int64_t version)
 {
 	size_t lo = 0, hi = set ? set->count : 0;
 
@@ -79,27 +79,21 @@ const pgv__migration *pgv__migrations_find(const pgv_migrations *set, int64_t ve
 /*
  * Rewrites the connection's current error as "<what> <id>: <message>" (or "<what>: <message>"),
  * keeping its status, SQLSTATE and native code, after rolling back the migration's transaction
- * if one is open (a rollback clears the error, hence the copy).  Returns the status.
+ * if one is open (a rollback replaces the error, so it is kept aside meanwhile).  Returns the
+ * status.
  */
 static int fail_context(pgv_conn *c, const char *op, const char *what, const char *id)
 {
-	const pgv_error *e = pgv_conn_error(c);
-	int status = e->status < 0 ? e->status : PGV_ERROR;
-	long native = e->native;
-	char state[6], fullop[96];
-	char *msg = strdup(e->message);
+	int status = pgv_conn_error(c)->status < 0 ? pgv_conn_error(c)->status : PGV_ERROR;
 
-	memcpy(state, e->sqlstate, sizeof(state));
-	if (e->operation[0] && strcmp(e->operation, op) != 0)
-		snprintf(fullop, sizeof(fullop), "%s: %s", op, e->operation);
-	else
-		snprintf(fullop, sizeof(fullop), "%s", op);
-	if (pgv_conn_in_transaction(c))
+	if (pgv_conn_in_transaction(c)) {
+		pgv__conn_saved saved;
+
+		pgv__conn_save(c, &saved);
 		pgv_conn_rollback(c);
-	pgv__conn_fail_sqlstate(c, status, state, native, fullop, "%s%s%s: %s", what,
-		id ? " " : "", id ? id : "", msg ? msg : "(out of memory copying the message)");
-	free(msg);
-	return status;
+		pgv__conn_restore(c, &saved, status);
+	}
+	return pgv__conn_prefix(c, status, op, "%s%s%s", what, id ? " " : "", id ? id : "");
 }
 
 /* Frees the rows of a list. */
@@ -120,7 +114,7 @@ static int column_copy(pgv_stmt *st, int col, char **out)
 {
 	const char *text;
 	size_t len;
-	int status = pgv_stmt_column_text(st, col, &text, &len);
+	int status = pgv_stmt_column_text(&text, &len, st, col);
 
 	*out = NULL;
 	if (status < 0)
@@ -150,7 +144,7 @@ static int applied_add(applied_list *list, pgv_stmt *st)
 	row = &list->rows[list->count];
 	memset(row, 0, sizeof(*row));
 	list->count++; /* counted at once so that applied_free releases a half-read row */
-	if ((status = pgv_stmt_column_int64(st, 1, &row->version)) < 0
+	if ((status = pgv_stmt_column_int64(&row->version, st, 1)) < 0
 			|| (status = column_copy(st, 2, &row->name)) < 0
 			|| (status = column_copy(st, 3, &row->applied_at)) < 0
 			|| (status = column_copy(st, 4, &row->checksum)) < 0)
@@ -170,7 +164,7 @@ static int applied_load(pgv_conn *c, const char *op, applied_list *list)
 
 	if ((status = pgv_stmt_prepare(&st, c, SQL_EXISTS)) == 0
 			&& (status = pgv_stmt_step(st)) == PGV_ROW)
-		status = pgv_stmt_column_int64(st, 1, &exists);
+		status = pgv_stmt_column_int64(&exists, st, 1);
 	pgv_stmt_free(st);
 	st = NULL;
 	if (status < 0)
@@ -296,7 +290,7 @@ static int run_migration(pgv_conn *c, const pgv__migration *m, int up, const cha
 }
 
 /* Checks the arguments shared by up, down and status; 0 or an error recorded on `c`. */
-static int check_call(pgv_conn *c, const pgv_migrations *set, const char *op)
+static int check_call(pgv_conn *c, const pgv_migrate_set *set, const char *op)
 {
 	pgv__conn_clear(c);
 	if (!set)
@@ -308,16 +302,16 @@ static int check_call(pgv_conn *c, const pgv_migrations *set, const char *op)
 }
 
 /* Applies pending migrations in version order, after checking the applied ones' checksums. */
-int pgv_migrate_up(pgv_conn *c, const pgv_migrations *set, int64_t target, size_t *applied)
+int pgv_migrate_up(size_t *out, pgv_conn *c, const pgv_migrate_set *set, int64_t target)
 {
 	const char *op = "pgv_migrate_up";
 	applied_list done = { NULL, 0, 0 };
 	int status;
 
-	if (applied)
-		*applied = 0;
+	if (out)
+		*out = 0;
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_migrate_up", "conn");
 	if ((status = check_call(c, set, op)) != 0)
 		return status;
 	if (target < 0)
@@ -345,24 +339,24 @@ int pgv_migrate_up(pgv_conn *c, const pgv_migrations *set, int64_t target, size_
 			continue;
 		if ((status = run_migration(c, m, 1, op)) != 0)
 			break;
-		if (applied)
-			(*applied)++;
+		if (out)
+			(*out)++;
 	}
 	applied_free(&done);
 	return status;
 }
 
 /* Reverts the newest applied migrations, one transaction each. */
-int pgv_migrate_down(pgv_conn *c, const pgv_migrations *set, size_t steps, size_t *reverted)
+int pgv_migrate_down(size_t *out, pgv_conn *c, const pgv_migrate_set *set, size_t steps)
 {
 	const char *op = "pgv_migrate_down";
 	applied_list done = { NULL, 0, 0 };
 	int status;
 
-	if (reverted)
-		*reverted = 0;
+	if (out)
+		*out = 0;
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_migrate_down", "conn");
 	if ((status = check_call(c, set, op)) != 0)
 		return status;
 	if (steps == 0)
@@ -386,8 +380,8 @@ int pgv_migrate_down(pgv_conn *c, const pgv_migrations *set, size_t steps, size_
 		}
 		if ((status = run_migration(c, m, 0, op)) != 0)
 			break;
-		if (reverted)
-			(*reverted)++;
+		if (out)
+			(*out)++;
 	}
 	applied_free(&done);
 	return status;
@@ -397,28 +391,28 @@ int pgv_migrate_down(pgv_conn *c, const pgv_migrations *set, size_t steps, size_
  * Fills report entries from the set and the tracking table, merged in version order, with the
  * strings copied into `pool`; with out == NULL only counts entries and string bytes.
  */
-static void report_merge(const pgv_migrations *set, const applied_list *done,
-	pgv_migration_info *out, char *pool, size_t *count, size_t *bytes)
+static void report_merge(const pgv_migrate_set *set, const applied_list *done,
+	pgv_migrate_info *out, char *pool, size_t *count, size_t *bytes)
 {
 	size_t i = 0, j = 0, n = 0, b = 0;
 
 	while (i < set->count || j < done->count) {
 		const pgv__migration *m = i < set->count ? &set->items[i] : NULL;
 		const applied_row *row = j < done->count ? &done->rows[j] : NULL;
-		pgv_migration_info info;
+		pgv_migrate_info info;
 		const char *name, *at = "";
 		size_t nlen, alen;
 
 		if (m && row && m->version == row->version) {
-			info.state = strcmp(m->checksum, row->checksum) == 0 ? PGV_MIGRATION_APPLIED
-				: PGV_MIGRATION_CHANGED;
+			info.state = strcmp(m->checksum, row->checksum) == 0 ? PGV_MIGRATE_APPLIED
+				: PGV_MIGRATE_CHANGED;
 			i++, j++;
 		} else if (m && (!row || m->version < row->version)) {
-			info.state = PGV_MIGRATION_PENDING;
+			info.state = PGV_MIGRATE_PENDING;
 			row = NULL;
 			i++;
 		} else {
-			info.state = PGV_MIGRATION_MISSING;
+			info.state = PGV_MIGRATE_MISSING;
 			m = NULL;
 			j++;
 		}
@@ -445,12 +439,12 @@ static void report_merge(const pgv_migrations *set, const applied_list *done,
 
 /* A report and its entries and strings in one allocation: freeing the report frees it all. */
 typedef struct report_block {
-	pgv_migration_report report;
-	pgv_migration_info entries[];
+	pgv_migrate_report report;
+	pgv_migrate_info entries[];
 } report_block;
 
 /* Merges the set with the tracking table into a new report. */
-int pgv_migrate_status(pgv_conn *c, const pgv_migrations *set, pgv_migration_report **out)
+int pgv_migrate_status(pgv_migrate_report **out, pgv_conn *c, const pgv_migrate_set *set)
 {
 	const char *op = "pgv_migrate_status";
 	applied_list done = { NULL, 0, 0 };
@@ -461,7 +455,7 @@ int pgv_migrate_status(pgv_conn *c, const pgv_migrations *set, pgv_migration_rep
 	if (out)
 		*out = NULL;
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_migrate_status", "conn");
 	if ((status = check_call(c, set, op)) != 0)
 		return status;
 	if (!out)
@@ -470,8 +464,8 @@ int pgv_migrate_status(pgv_conn *c, const pgv_migrations *set, pgv_migration_rep
 		return status;
 	report_merge(set, &done, NULL, NULL, &n, &bytes);
 	if (bytes > SIZE_MAX - sizeof(*block)
-			|| n > (SIZE_MAX - sizeof(*block) - bytes) / sizeof(pgv_migration_info)
-			|| !(block = malloc(sizeof(*block) + n * sizeof(pgv_migration_info) + bytes))) {
+			|| n > (SIZE_MAX - sizeof(*block) - bytes) / sizeof(pgv_migrate_info)
+			|| !(block = malloc(sizeof(*block) + n * sizeof(pgv_migrate_info) + bytes))) {
 		applied_free(&done);
 		return pgv__conn_fail(c, PGV_ENOMEM, op, "out of memory for a report of %zu entries", n);
 	}
@@ -484,19 +478,19 @@ int pgv_migrate_status(pgv_conn *c, const pgv_migrations *set, pgv_migration_rep
 }
 
 /* Frees a report: the block that begins with it. */
-void pgv_migration_report_free(pgv_migration_report *report)
+void pgv_migrate_report_free(pgv_migrate_report *report)
 {
 	free(report);
 }
 
 /* The name of a state. */
-const char *pgv_migration_state_name(pgv_migration_state state)
+const char *pgv_migrate_state_name(pgv_migrate_state state)
 {
 	switch (state) {
-	case PGV_MIGRATION_PENDING: return "pending";
-	case PGV_MIGRATION_APPLIED: return "applied";
-	case PGV_MIGRATION_CHANGED: return "changed";
-	case PGV_MIGRATION_MISSING: return "missing";
+	case PGV_MIGRATE_PENDING: return "pending";
+	case PGV_MIGRATE_APPLIED: return "applied";
+	case PGV_MIGRATE_CHANGED: return "changed";
+	case PGV_MIGRATE_MISSING: return "missing";
 	default: return "unknown";
 	}
 }

@@ -5,7 +5,7 @@
 #ifndef PGV_INTERNAL_MIGRATE_H
 #define PGV_INTERNAL_MIGRATE_H
 
-#include "common/error.h" /* first: it defines _GNU_SOURCE before any system header */
+#include "common/error.h"
 #include "migrate/builtin.h"
 #include "pgvodbc/migrate.h"
 
@@ -27,7 +27,7 @@ typedef struct pgv__migration {
 } pgv__migration;
 
 /* A loaded set: `count` migrations sorted by version, versions unique, each with an up file. */
-struct pgv_migrations {
+struct pgv_migrate_set {
 	size_t count;
 	size_t cap;
 	pgv__migration *items;
@@ -52,13 +52,13 @@ int pgv__migration_name_parse(const char *file, pgv__migration_name *out);
 
 /*
  * Builds a set from in-memory files (name and bytes), as the built-in set is built; the texts
- * are copied.  Same rules and errors as pgv_migrations_load.  Free with pgv_migrations_free.
+ * are copied.  Same rules and errors as pgv_migrate_set_load.  Free with pgv_migrate_set_free.
  */
-int pgv__migrations_from_files(pgv_migrations **out, const pgv__builtin_file *files,
+int pgv__migrations_from_files(pgv_migrate_set **out, const pgv__builtin_file *files,
 	size_t count);
 
 /* The set's migration with `version`, or NULL. */
-const pgv__migration *pgv__migrations_find(const pgv_migrations *set, int64_t version);
+const pgv__migration *pgv__migrations_find(const pgv_migrate_set *set, int64_t version);
 
 /* Writes the MD5 digest of data[0..len) as 32 lowercase hex digits and a NUL into `out`. */
 void pgv__md5_hex(const void *data, size_t len, char out[PGV_MD5_HEX_SIZE]);

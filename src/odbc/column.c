@@ -188,19 +188,19 @@ int pgv_stmt_column_is_null(pgv_stmt *st, int col)
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_column_is_null", "stmt");
 	if (!(c = column_get(st, col, "pgv_stmt_column_is_null", &status)))
 		return status;
 	return c->is_null;
 }
 
-int pgv_stmt_column_text(pgv_stmt *st, int col, const char **out, size_t *len)
+int pgv_stmt_column_text(const char **out, size_t *len, pgv_stmt *st, int col)
 {
 	stmt_column *c;
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_column_text", "stmt");
 	if (out)
 		*out = "";
 	if (len)
@@ -258,10 +258,10 @@ static int convert_double(const char *s, size_t len, void *out)
 	return pgv__parse_double(s, len, out);
 }
 
-int pgv_stmt_column_vector(pgv_stmt *st, int col, pgv_vector *out)
+int pgv_stmt_column_vector(pgv_vector *out, pgv_stmt *st, int col)
 {
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_column_vector", "stmt");
 	if (out) {
 		out->dim = 0;
 		out->data = NULL;
@@ -269,19 +269,19 @@ int pgv_stmt_column_vector(pgv_stmt *st, int col, pgv_vector *out)
 	return pgv__stmt_column_convert(st, col, "pgv_stmt_column_vector", out, convert_vector);
 }
 
-int pgv_stmt_column_int64(pgv_stmt *st, int col, int64_t *out)
+int pgv_stmt_column_int64(int64_t *out, pgv_stmt *st, int col)
 {
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_column_int64", "stmt");
 	if (out)
 		*out = 0;
 	return pgv__stmt_column_convert(st, col, "pgv_stmt_column_int64", out, convert_int64);
 }
 
-int pgv_stmt_column_double(pgv_stmt *st, int col, double *out)
+int pgv_stmt_column_double(double *out, pgv_stmt *st, int col)
 {
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_column_double", "stmt");
 	if (out)
 		*out = 0;
 	return pgv__stmt_column_convert(st, col, "pgv_stmt_column_double", out, convert_double);

@@ -1,7 +1,9 @@
 /* Connections: open by DSN or connection string, session set-up, transactions, plain SQL. */
 #include "odbc/odbc.h"
 
+#include <limits.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,8 @@
  * exact form).  psqlODBC sets 2, but a DSN's ConnSettings may lower it, so set it after connect.
  */
 static const char SQL_SESSION_SETUP[] = "SET extra_float_digits = 3";
+
+static const char SQL_BACKEND_PID[] = "SELECT pg_catalog.pg_backend_pid()";
 
 static const char SQL_VECTOR_VERSION[] =
 	"SELECT extversion FROM pg_extension WHERE extname = 'vector'";
@@ -49,22 +53,41 @@ static char *connection_string(const char *target)
 	return s;
 }
 
-/* Describes the target for messages without echoing a connection string's password. */
-static void describe_target(const char *target, char *buf, size_t cap)
+/*
+ * The DSN a target names, for messages that must not echo a connection string's password:
+ * the DSN (length in *len), or NULL when a connection string names none.  A DSN in a connection
+ * string is quoted up to 200 bytes, the rest of the string is not shown.
+ */
+static const char *target_dsn(const char *target, int *len)
 {
 	const char *dsn;
+	size_t n;
 
 	if (strchr(target, '=') == NULL) {
-		snprintf(buf, cap, "DSN \"%s\"", target);
-		return;
+		n = strlen(target);
+		*len = n > INT_MAX ? INT_MAX : (int)n;
+		return target;
 	}
 	dsn = strstr(target, "DSN=");
 	if (dsn && (dsn == target || dsn[-1] == ';' || dsn[-1] == ' ')) {
-		size_t len = strcspn(dsn + 4, ";");
-		snprintf(buf, cap, "DSN \"%.*s\"", (int)(len > 200 ? 200 : len), dsn + 4);
-		return;
+		n = strcspn(dsn + 4, ";");
+		*len = (int)(n > 200 ? 200 : n);
+		return dsn + 4;
 	}
-	snprintf(buf, cap, "the connection string");
+	return NULL;
+}
+
+/* A context line of its own above the connection's error (see pgv__conn_prefix). */
+static int prefix_line(pgv_conn *c, int status, const char *op, const char *fmt, ...)
+	PGV_PRINTF(4, 5);
+static int prefix_line(pgv_conn *c, int status, const char *op, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pgv__conn_vprefix(c, status, op, "\n", fmt, ap);
+	va_end(ap);
+	return status;
 }
 
 char *pgv__sql_for_driver(const char *sql)
@@ -99,7 +122,9 @@ static int exec_direct(pgv_conn *c, const char *sql, const char *op)
 		free(text);
 		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
 	}
+	pgv__conn_running(c, h);
 	rc = SQLExecDirect(h, (SQLCHAR *)text, SQL_NTS);
+	pgv__conn_running(c, SQL_NULL_HSTMT);
 	free(text);
 	for (;;) {
 		if (rc == SQL_NO_DATA)
@@ -118,19 +143,24 @@ static int exec_direct(pgv_conn *c, const char *sql, const char *op)
 int pgv_conn_open(pgv_conn **out, const char *target)
 {
 	pgv_conn *c;
-	char *connstr, *completed, what[256];
+	char *connstr, *completed;
 	SQLSMALLINT completed_len = 0;
 	SQLRETURN rc;
 	int status;
 
 	if (!out)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_open", "out");
 	*out = NULL;
 	if (!target)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_open", "target");
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return PGV_ENOMEM;
+	if (pthread_mutex_init(&c->run_lock, NULL) != 0) {
+		free(c);
+		return PGV_ENOMEM;
+	}
+	c->running = SQL_NULL_HSTMT;
 	pgv__conn_clear(c);
 	*out = c;
 
@@ -161,19 +191,14 @@ int pgv_conn_open(pgv_conn **out, const char *target)
 	free(completed);
 	if (!SQL_SUCCEEDED(rc)) {
 		pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, "pgv_conn_open: SQLDriverConnect");
-		describe_target(target, what, sizeof(what));
 		/* Keep the driver's chain and SQLSTATE but say what was being attempted, first. */
-		{
-			char *chain = c->msg ? strdup(c->msg) : NULL;
-			char state[6];
+		int len = 0;
+		const char *dsn = target_dsn(target, &len);
 
-			memcpy(state, c->err.sqlstate, sizeof(state));
-			pgv__conn_fail_sqlstate(c, PGV_ECONN, state, c->err.native,
-				"pgv_conn_open: SQLDriverConnect", "cannot connect to %s: %s", what,
-				chain ? chain : "unknown reason");
-			free(chain);
-		}
-		return PGV_ECONN;
+		if (dsn)
+			return pgv__conn_prefix(c, PGV_ECONN, NULL, "cannot connect to DSN \"%.*s\"",
+				len, dsn);
+		return pgv__conn_prefix(c, PGV_ECONN, NULL, "cannot connect to the connection string");
 	}
 	c->connected = 1;
 
@@ -197,9 +222,80 @@ void pgv_conn_close(pgv_conn *c)
 		SQLFreeHandle(SQL_HANDLE_DBC, c->dbc);
 	if (c->env)
 		SQLFreeHandle(SQL_HANDLE_ENV, c->env);
+	while (c->texts) {
+		struct pgv__conn_text *next = c->texts->next;
+		free(c->texts);
+		c->texts = next;
+	}
+	free(c->driver_name);
 	free(c->msg);
 	free(c->settings);
+	free(c->op);
+	pgv__conn_set_store_cache(c, NULL, NULL);
+	pthread_mutex_destroy(&c->run_lock);
 	free(c);
+}
+
+/* The store's cache on this connection. */
+void *pgv__conn_store_cache(pgv_conn *c)
+{
+	return c->store_cache;
+}
+
+/* Replaces the store's cache, freeing the previous one. */
+void pgv__conn_set_store_cache(pgv_conn *c, void *cache, void (*free_fn)(void *))
+{
+	if (c->store_cache && c->store_cache_free)
+		c->store_cache_free(c->store_cache);
+	c->store_cache = cache;
+	c->store_cache_free = free_fn;
+}
+
+/* Marks the statement executing on the connection (or none). */
+void pgv__conn_running(pgv_conn *c, SQLHSTMT h)
+{
+	pthread_mutex_lock(&c->run_lock);
+	c->running = h;
+	pthread_mutex_unlock(&c->run_lock);
+}
+
+/*
+ * Cancels the statement executing on the connection, from another thread.  SQLCancel is the one
+ * ODBC call meant to be made on a statement another thread is executing; the lock keeps the
+ * handle from being freed meanwhile (the executing thread clears it under the lock first).
+ */
+int pgv_conn_cancel(pgv_conn *c)
+{
+	SQLRETURN rc = SQL_SUCCESS;
+
+	if (!c)
+		return pgv__error_null("pgv_conn_cancel", "conn");
+	pthread_mutex_lock(&c->run_lock);
+	if (c->running != SQL_NULL_HSTMT)
+		rc = SQLCancel(c->running);
+	pthread_mutex_unlock(&c->run_lock);
+	return SQL_SUCCEEDED(rc) ? 0 : PGV_ERROR;
+}
+
+/* The server process serving the connection. */
+int pgv_conn_backend_pid(int64_t *out, pgv_conn *c)
+{
+	pgv_stmt *st = NULL;
+	int status;
+
+	if (!c)
+		return pgv__error_null("pgv_conn_backend_pid", "conn");
+	pgv__conn_clear(c);
+	if (!out)
+		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_backend_pid", "out is NULL");
+	*out = 0;
+	if ((status = pgv_stmt_prepare(&st, c, SQL_BACKEND_PID)) == 0
+			&& (status = pgv_stmt_step(st)) == PGV_ROW)
+		status = pgv_stmt_column_int64(out, st, 1);
+	else if (status == PGV_DONE)
+		status = pgv__conn_fail(c, PGV_ERROR, "pgv_conn_backend_pid", "no row");
+	pgv_stmt_free(st);
+	return status < 0 ? status : 0;
 }
 
 const pgv_error *pgv_conn_error(const pgv_conn *c)
@@ -228,7 +324,7 @@ int pgv_conn_exec(pgv_conn *c, const char *sql)
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_exec", "conn");
 	pgv__conn_clear(c);
 	if (!sql)
 		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_exec", "sql is NULL");
@@ -253,7 +349,7 @@ int pgv_conn_begin(pgv_conn *c)
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_begin", "conn");
 	pgv__conn_clear(c);
 	if ((status = pgv__conn_usable(c, "pgv_conn_begin")) != 0)
 		return status;
@@ -274,12 +370,9 @@ int pgv_conn_begin(pgv_conn *c)
  */
 static void commit_unknown(pgv_conn *c, const char *op)
 {
-	char *chain = c->msg && c->msg[0] ? strdup(c->msg) : NULL;
-
-	pgv__conn_fail_sqlstate(c, PGV_ECONN, "08007", c->err.native, op,
-		"the connection to the server was lost during the commit: whether the transaction "
-		"was committed is unknown%s%s", chain ? "\n" : "", chain ? chain : "");
-	free(chain);
+	prefix_line(c, PGV_ECONN, op, "the connection to the server was lost during the commit: "
+		"whether the transaction was committed is unknown");
+	pgv__conn_set_sqlstate(c, "08007", c->err.native);
 }
 
 /* Ends the open transaction with SQLEndTran and returns to autocommit. */
@@ -319,7 +412,7 @@ int pgv_conn_commit(pgv_conn *c)
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_commit", "conn");
 	pgv__conn_clear(c);
 	/*
 	 * Once the loss is known psqlODBC's SQLEndTran answers success without sending anything:
@@ -352,7 +445,7 @@ int pgv_conn_rollback(pgv_conn *c)
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_rollback", "conn");
 	pgv__conn_clear(c);
 	if (c->lost && c->in_txn) {
 		c->in_txn = 0;
@@ -393,20 +486,39 @@ static int version_number(const char *s)
 	return part[0] * 10000 + part[1] * 100 + part[2];
 }
 
-int pgv_conn_vector_version(pgv_conn *c, int *out, char *text, size_t cap)
+/*
+ * The connection's copy of `text`: the newest one handed out when equal, else a new one kept
+ * until pgv_conn_close (an earlier pointer stays valid).  NULL when memory ran out.
+ */
+static const char *conn_text(pgv_conn *c, const char *text)
+{
+	size_t n = strlen(text) + 1;
+	struct pgv__conn_text *t;
+
+	if (c->texts && strcmp(c->texts->text, text) == 0)
+		return c->texts->text;
+	if (!(t = malloc(sizeof(*t) + n)))
+		return NULL;
+	memcpy(t->text, text, n);
+	t->next = c->texts;
+	c->texts = t;
+	return t->text;
+}
+
+int pgv_conn_vector_version(int *out, const char **text, pgv_conn *c)
 {
 	pgv_stmt *st = NULL;
 	const char *v;
 	int status, num;
 
+	if (text)
+		*text = "";
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_vector_version", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_vector_version", "out is NULL");
 	*out = 0;
-	if (text && cap)
-		text[0] = '\0';
 	if ((status = pgv_stmt_prepare(&st, c, SQL_VECTOR_VERSION)) != 0)
 		return status;
 	status = pgv_stmt_step(st);
@@ -416,36 +528,62 @@ int pgv_conn_vector_version(pgv_conn *c, int *out, char *text, size_t cap)
 			"the vector extension is not installed in this database");
 	}
 	if (status == PGV_ROW)
-		status = pgv_stmt_column_text(st, 1, &v, NULL);
+		status = pgv_stmt_column_text(&v, NULL, st, 1);
 	if (status == 0) {
+		const char *kept = NULL;
+
 		num = version_number(v);
-		if (num < 0) {
+		if (num < 0)
 			status = pgv__conn_fail(c, PGV_ERROR, "pgv_conn_vector_version",
 				"unrecognised pgvector version \"%s\"", v);
-		} else {
+		else if (text && !(kept = conn_text(c, v)))
+			status = pgv__conn_fail(c, PGV_ENOMEM, "pgv_conn_vector_version",
+				"out of memory");
+		if (status == 0) {
 			*out = num;
-			if (text && cap)
-				snprintf(text, cap, "%s", v);
+			if (text)
+				*text = kept;
 		}
 	}
 	pgv_stmt_free(st);
 	return status < 0 ? status : 0;
 }
 
-int pgv_conn_driver_name(pgv_conn *c, char *buf, size_t cap)
+int pgv_conn_driver_name(const char **out, pgv_conn *c)
 {
-	SQLSMALLINT len;
+	const char *op = "pgv_conn_driver_name: SQLGetInfo";
+	SQLSMALLINT len = 0;
 	SQLRETURN rc;
+	char probe[1];
 
+	if (out)
+		*out = "";
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_conn_driver_name", "conn");
 	pgv__conn_clear(c);
-	if (!buf || cap == 0 || cap > 32767)
-		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_driver_name", "bad buffer");
+	if (!out)
+		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_driver_name", "out is NULL");
+	if (c->driver_name) {
+		*out = c->driver_name;
+		return 0;
+	}
 	if (!c->connected)
 		return pgv__conn_fail(c, PGV_ECONN, "pgv_conn_driver_name", "the connection is not open");
-	rc = SQLGetInfo(c->dbc, SQL_DRIVER_NAME, buf, (SQLSMALLINT)cap, &len);
+	/* Asked twice: first the length, then the whole name, so it is never cut. */
+	rc = SQLGetInfo(c->dbc, SQL_DRIVER_NAME, probe, (SQLSMALLINT)sizeof(probe), &len);
 	if (!SQL_SUCCEEDED(rc))
-		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, "pgv_conn_driver_name: SQLGetInfo");
+		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
+	if (len < 0 || len > 32766)
+		return pgv__conn_fail(c, PGV_ERROR, op, "the driver reported a name of %d bytes",
+			(int)len);
+	if (!(c->driver_name = malloc((size_t)len + 1)))
+		return pgv__conn_fail(c, PGV_ENOMEM, "pgv_conn_driver_name", "out of memory");
+	rc = SQLGetInfo(c->dbc, SQL_DRIVER_NAME, c->driver_name, (SQLSMALLINT)(len + 1), &len);
+	if (!SQL_SUCCEEDED(rc)) {
+		free(c->driver_name);
+		c->driver_name = NULL;
+		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
+	}
+	*out = c->driver_name;
 	return 0;
 }

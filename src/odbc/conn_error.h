@@ -13,6 +13,14 @@
 void pgv__conn_clear(pgv_conn *conn);
 
 /*
+ * A slot on the connection for the store's per-connection cache (the index forms k-NN reads
+ * from the catalog): the pointer, or NULL; setting it frees the previous one with its `free_fn`,
+ * and pgv_conn_close frees the last.
+ */
+void *pgv__conn_store_cache(pgv_conn *conn);
+void pgv__conn_set_store_cache(pgv_conn *conn, void *cache, void (*free_fn)(void *));
+
+/*
  * Records a failure the library detected itself (no ODBC diagnostics) with a formatted message;
  * returns `status`.
  */
@@ -35,5 +43,45 @@ void pgv__conn_set_row(pgv_conn *conn, int64_t row);
  */
 int pgv__conn_fail_sqlstate(pgv_conn *conn, int status, const char *sqlstate, long native,
 	const char *op, const char *fmt, ...) PGV_PRINTF(6, 7);
+
+/* Replaces the SQLSTATE and native code of the connection's current error. */
+void pgv__conn_set_sqlstate(pgv_conn *conn, const char *sqlstate, long native);
+
+/*
+ * The one way an error gains context on its way up: puts the formatted context and ": " in front
+ * of the connection's current message ("upserting into \"t\": <cause>"; just the context when
+ * there is no message) and `op` and ": " in front of its operation (unless `op` is NULL, the
+ * operation is empty (it becomes `op`) or already starts with `op`).  SQLSTATE, native code, row
+ * and offset stay; the status becomes `status`, which is returned.  Both strings are built in
+ * allocations measured first, so a chain of any depth stays whole, and the arguments may point
+ * into the current message.  When memory runs out, the cause stays as it was.
+ */
+int pgv__conn_prefix(pgv_conn *conn, int status, const char *op, const char *fmt, ...)
+	PGV_PRINTF(4, 5);
+
+/* pgv__conn_prefix with another separator than ": " (e.g. "\n", a record of its own). */
+int pgv__conn_vprefix(pgv_conn *conn, int status, const char *op, const char *sep,
+	const char *fmt, va_list ap);
+
+/*
+ * A connection's error kept aside across calls that replace it (a rollback after a failure).
+ * Its strings are the connection's own buffers, moved, so keeping it cannot fail.
+ */
+typedef struct pgv__conn_saved {
+	pgv_error err;
+	char *msg;
+	size_t msg_cap;
+	char *op;
+	size_t op_cap;
+} pgv__conn_saved;
+
+/* Moves the connection's current error into `s`; the connection's error becomes "no error". */
+void pgv__conn_save(pgv_conn *conn, pgv__conn_saved *s);
+
+/* Makes `s` the connection's error again with status `status` (consumes `s`); returns it. */
+int pgv__conn_restore(pgv_conn *conn, pgv__conn_saved *s, int status);
+
+/* Frees a saved error that is not restored. */
+void pgv__conn_saved_free(pgv__conn_saved *s);
 
 #endif

@@ -103,7 +103,7 @@ int pgv_conn_setting(char *out, size_t cap, pgv_conn *c, const char *key)
 	conn_pair p;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null(op, "conn");
 	pgv__conn_clear(c);
 	if (!out || cap == 0)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "out is NULL or has no room");
@@ -163,7 +163,7 @@ int pgv_conn_info(char *out, size_t cap, pgv_conn *c, pgv_info_item item)
 	SQLRETURN rc;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null(op, "conn");
 	pgv__conn_clear(c);
 	if (!out || cap == 0 || cap > 32767)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "out is NULL or cap is not 1..32767");

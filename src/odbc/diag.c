@@ -5,39 +5,53 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Ensures *buf holds at least `need` bytes, growing it by doubling; 0, or -1 out of memory. */
+static int reserve(char **buf, size_t *cap, size_t need)
+{
+	char *p;
+	size_t n;
+
+	if (need <= *cap)
+		return 0;
+	n = *cap ? *cap : 256;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			return -1;
+		n *= 2;
+	}
+	p = realloc(*buf, n);
+	if (!p)
+		return -1;
+	*buf = p;
+	*cap = n;
+	return 0;
+}
+
 /* Ensures the message buffer holds at least `need` bytes; 0 or -1 when memory ran out. */
 static int msg_reserve(pgv_conn *c, size_t need)
 {
-	char *p;
-	size_t cap;
-
-	if (need <= c->msg_cap)
-		return 0;
-	cap = c->msg_cap ? c->msg_cap : 256;
-	while (cap < need) {
-		if (cap > SIZE_MAX / 2)
-			return -1;
-		cap *= 2;
-	}
-	p = realloc(c->msg, cap);
-	if (!p)
-		return -1;
-	c->msg = p;
-	c->msg_cap = cap;
-	return 0;
+	return reserve(&c->msg, &c->msg_cap, need);
 }
 
 /* Points the error's strings at the connection's buffers (or at constants when none). */
 static void err_link(pgv_conn *c)
 {
 	c->err.message = c->msg ? c->msg : "";
-	c->err.operation = c->op;
+	c->err.operation = c->op ? c->op : "";
 }
 
-/* Copies `op` into the operation field, bounded. */
+/* Copies `op` into the operation buffer, whole; "" when memory ran out. */
 static void set_op(pgv_conn *c, const char *op)
 {
-	snprintf(c->op, sizeof(c->op), "%s", op ? op : "");
+	size_t n = op ? strlen(op) : 0;
+
+	if (reserve(&c->op, &c->op_cap, n + 1) != 0) {
+		if (c->op)
+			c->op[0] = '\0';
+		return;
+	}
+	memcpy(c->op, op ? op : "", n);
+	c->op[n] = '\0';
 }
 
 void pgv__conn_clear(pgv_conn *c)
@@ -47,7 +61,8 @@ void pgv__conn_clear(pgv_conn *c)
 	c->err.native = 0;
 	c->err.row = -1;
 	c->err.offset = -1;
-	c->op[0] = '\0';
+	if (c->op)
+		c->op[0] = '\0';
 	if (c->msg)
 		c->msg[0] = '\0';
 	err_link(c);
@@ -118,18 +133,30 @@ static int status_of(const char *state)
 	return PGV_ERROR;
 }
 
-/* Appends one diagnostic record's message to the message buffer, one record a line. */
-static void append_record(pgv_conn *c, size_t *len, const char *text, size_t n)
+/* Appends one diagnostic record's message to the message buffer, one record a line; 0 or -1. */
+static int append_record(pgv_conn *c, size_t *len, const char *text, size_t n)
 {
 	size_t sep = *len ? 1 : 0;
 
 	if (msg_reserve(c, *len + sep + n + 1) != 0)
-		return;
+		return -1;
 	if (sep)
 		c->msg[(*len)++] = '\n';
 	memcpy(c->msg + *len, text, n);
 	*len += n;
 	c->msg[*len] = '\0';
+	return 0;
+}
+
+/* Appends text to the last record of the message buffer (no new line). */
+static void append_text(pgv_conn *c, size_t *len, const char *text)
+{
+	size_t n = strlen(text);
+
+	if (msg_reserve(c, *len + n + 1) != 0)
+		return;
+	memcpy(c->msg + *len, text, n + 1);
+	*len += n;
 }
 
 int pgv__odbc_fail(pgv_conn *c, SQLSMALLINT type, SQLHANDLE h, SQLRETURN rc, const char *op)
@@ -174,11 +201,12 @@ int pgv__odbc_fail(pgv_conn *c, SQLSMALLINT type, SQLHANDLE h, SQLRETURN rc, con
 		}
 	}
 	if (len == 0) {
-		char fallback[96];
-		snprintf(fallback, sizeof(fallback), "%s failed (%s) without a diagnostic record",
-			op ? op : "ODBC call",
-			rc == SQL_INVALID_HANDLE ? "invalid handle" : "error");
-		append_record(c, &len, fallback, strlen(fallback));
+		const char *name = op ? op : "ODBC call";
+		const char *why = rc == SQL_INVALID_HANDLE ? " failed (invalid handle) without a "
+			"diagnostic record" : " failed (error) without a diagnostic record";
+
+		if (append_record(c, &len, name, strlen(name)) == 0)
+			append_text(c, &len, why);
 	}
 	if (rc == SQL_INVALID_HANDLE)
 		status = PGV_EINVAL;
@@ -193,10 +221,13 @@ int pgv__odbc_fail(pgv_conn *c, SQLSMALLINT type, SQLHANDLE h, SQLRETURN rc, con
 			 * E.g. psqlODBC's "internal SAVEPOINT failed" (HY000) when the server dies as a
 			 * statement starts: say what happened, with a class 08 SQLSTATE callers check.
 			 */
-			char why[96];
-			snprintf(why, sizeof(why), "the connection to the server was lost (the driver "
-				"reported SQLSTATE %s)", c->err.sqlstate[0] ? c->err.sqlstate : "none");
-			append_record(c, &len, why, strlen(why));
+			const char *why = "the connection to the server was lost (the driver reported "
+				"SQLSTATE ";
+
+			if (append_record(c, &len, why, strlen(why)) == 0) {
+				append_text(c, &len, c->err.sqlstate[0] ? c->err.sqlstate : "none");
+				append_text(c, &len, ")");
+			}
 			memcpy(c->err.sqlstate, "08S01", 6);
 			status = PGV_ECONN;
 		}
@@ -249,4 +280,124 @@ void pgv__odbc_first_state(SQLSMALLINT type, SQLHANDLE h, char state[6])
 void pgv__conn_set_row(pgv_conn *c, int64_t row)
 {
 	c->err.row = row;
+}
+
+void pgv__conn_set_sqlstate(pgv_conn *c, const char *sqlstate, long native)
+{
+	snprintf(c->err.sqlstate, sizeof(c->err.sqlstate), "%.5s", sqlstate ? sqlstate : "");
+	c->err.native = native;
+}
+
+/*
+ * Puts `op` in front of the operation ("op: <operation>"), unless the operation is empty (it
+ * becomes `op`) or already starts with `op`.  Out of memory, the failed call's name stays.
+ */
+static void prefix_op(pgv_conn *c, const char *op)
+{
+	const char *old = c->op ? c->op : "";
+	size_t n, o;
+	char *p;
+
+	if (!op || !op[0])
+		return;
+	n = strlen(op);
+	o = strlen(old);
+	if (o == 0) {
+		set_op(c, op);
+		return;
+	}
+	if (strncmp(old, op, n) == 0 && (old[n] == '\0' || (old[n] == ':' && old[n + 1] == ' ')))
+		return;
+	if (o > SIZE_MAX - n - 3 || !(p = malloc(n + 2 + o + 1)))
+		return;
+	memcpy(p, op, n);
+	memcpy(p + n, ": ", 2);
+	memcpy(p + n + 2, old, o + 1);
+	free(c->op);
+	c->op = p;
+	c->op_cap = n + 2 + o + 1;
+}
+
+int pgv__conn_vprefix(pgv_conn *c, int status, const char *op, const char *sep,
+	const char *fmt, va_list ap)
+{
+	const char *old = c->msg ? c->msg : "";
+	size_t o = strlen(old), sl = strlen(sep), need;
+	va_list ap2;
+	char *m;
+	int n;
+
+	c->err.status = status;
+	prefix_op(c, op);
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	/*
+	 * The new text goes into a new allocation, measured first, so arguments that point into the
+	 * old message stay valid while it is written; when memory runs out the cause stays whole and
+	 * only the context is lost.
+	 */
+	if (n < 0 || (size_t)n > SIZE_MAX - 1 - sl - o) {
+		err_link(c);
+		return status;
+	}
+	need = (size_t)n + (o ? sl + o : 0) + 1;
+	if (!(m = malloc(need))) {
+		err_link(c);
+		return status;
+	}
+	vsnprintf(m, (size_t)n + 1, fmt, ap);
+	if (o) {
+		memcpy(m + n, sep, sl);
+		memcpy(m + n + sl, old, o + 1);
+	}
+	free(c->msg);
+	c->msg = m;
+	c->msg_cap = need;
+	err_link(c);
+	return status;
+}
+
+int pgv__conn_prefix(pgv_conn *c, int status, const char *op, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pgv__conn_vprefix(c, status, op, ": ", fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+void pgv__conn_save(pgv_conn *c, pgv__conn_saved *s)
+{
+	s->err = c->err;
+	s->msg = c->msg;
+	s->msg_cap = c->msg_cap;
+	s->op = c->op;
+	s->op_cap = c->op_cap;
+	c->msg = c->op = NULL;
+	c->msg_cap = c->op_cap = 0;
+	pgv__conn_clear(c);
+}
+
+int pgv__conn_restore(pgv_conn *c, pgv__conn_saved *s, int status)
+{
+	free(c->msg);
+	free(c->op);
+	c->err = s->err;
+	c->err.status = status;
+	c->msg = s->msg;
+	c->msg_cap = s->msg_cap;
+	c->op = s->op;
+	c->op_cap = s->op_cap;
+	s->msg = s->op = NULL;
+	err_link(c);
+	return status;
+}
+
+void pgv__conn_saved_free(pgv__conn_saved *s)
+{
+	free(s->msg);
+	free(s->op);
+	s->msg = s->op = NULL;
 }

@@ -5,6 +5,7 @@
 #ifndef PGV_INTERNAL_ODBC_H
 #define PGV_INTERNAL_ODBC_H
 
+#include <pthread.h>
 #include <sql.h>
 #include <sqlext.h>
 
@@ -24,7 +25,14 @@ struct pgv_conn {
 	pgv_error err;      /* the last error; its strings point into msg and op */
 	char *msg;          /* heap buffer for err.message (any length) */
 	size_t msg_cap;
-	char op[96];        /* err.operation */
+	char *op;           /* heap buffer for err.operation (any length) */
+	size_t op_cap;
+	char *driver_name;  /* pgv_conn_driver_name's text, asked once; NULL until then */
+	struct pgv__conn_text *texts; /* every vector version text handed out, newest first */
+	pthread_mutex_t run_lock; /* guards `running` against pgv_conn_cancel from another thread */
+	SQLHSTMT running;   /* the statement executing now (SQL_NULL_HSTMT: none) */
+	void *store_cache;  /* pgv__conn_store_cache */
+	void (*store_cache_free)(void *);
 	char *settings;     /* the driver's completed connection string without its password
 	                     * (conn_info.c), NULL when unknown */
 };
@@ -37,6 +45,18 @@ struct pgv_conn {
  * password keys; nothing when memory runs out (the settings are then unknown).
  */
 void pgv__conn_keep_settings(pgv_conn *conn, const char *s, SQLSMALLINT len);
+
+/*
+ * A string the connection handed out, kept until pgv_conn_close so that the pointer stays valid
+ * however many times the call is made.
+ */
+struct pgv__conn_text {
+	struct pgv__conn_text *next;
+	char text[];
+};
+
+/* Marks `h` as the statement executing on `c` (SQL_NULL_HSTMT: none), for pgv_conn_cancel. */
+void pgv__conn_running(pgv_conn *c, SQLHSTMT h);
 
 /*
  * SQL text as handed to the driver: a copy ending in a newline (newly allocated; free()), because

@@ -15,7 +15,7 @@ int pgv_stmt_prepare(pgv_stmt **out, pgv_conn *c, const char *sql)
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_prepare", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, "pgv_stmt_prepare", "out is NULL");
@@ -159,7 +159,7 @@ int pgv_stmt_bind_vector(pgv_stmt *st, int idx, const float *data, size_t dim)
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_bind_vector", "stmt");
 	if (!(p = pgv__stmt_bind_target(st, idx, op, &status)))
 		return status;
 	/* The codec's checks are the server's: dimensions 1..16000, finite values. */
@@ -184,7 +184,7 @@ int pgv_stmt_bind_int64(pgv_stmt *st, int idx, int64_t value)
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_bind_int64", "stmt");
 	if (!(p = pgv__stmt_bind_target(st, idx, "pgv_stmt_bind_int64", &status)))
 		return status;
 	p->i64 = value;
@@ -204,7 +204,7 @@ int pgv_stmt_bind_double(pgv_stmt *st, int idx, double value)
 	size_t n;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_bind_double", "stmt");
 	if (!(p = pgv__stmt_bind_target(st, idx, "pgv_stmt_bind_double", &status)))
 		return status;
 	/*
@@ -221,7 +221,7 @@ int pgv_stmt_bind_text(pgv_stmt *st, int idx, const char *text, size_t len)
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_bind_text", "stmt");
 	if (!(p = pgv__stmt_bind_target(st, idx, "pgv_stmt_bind_text", &status)))
 		return status;
 	if (!text)
@@ -238,7 +238,7 @@ int pgv_stmt_bind_null(pgv_stmt *st, int idx)
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_bind_null", "stmt");
 	if (!(p = pgv__stmt_bind_target(st, idx, "pgv_stmt_bind_null", &status)))
 		return status;
 	p->ctype = SQL_C_CHAR;
@@ -254,7 +254,7 @@ int pgv_stmt_clear_bindings(pgv_stmt *st)
 	SQLSMALLINT i;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_clear_bindings", "stmt");
 	pgv__conn_clear(st->conn);
 	if (st->executed)
 		return pgv__conn_fail(st->conn, PGV_EINVAL, "pgv_stmt_clear_bindings",
@@ -311,10 +311,12 @@ static int execute(pgv_stmt *st)
 	if ((status = bind_all(st)) != 0)
 		return status;
 	st->runs++;
+	pgv__conn_running(c, st->h);
 	if (st->runs == 1)
 		rc = SQLExecDirect(st->h, (SQLCHAR *)st->sql, SQL_NTS);
 	else
 		rc = SQLExecute(st->h);
+	pgv__conn_running(c, SQL_NULL_HSTMT);
 	if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA)
 		return pgv__odbc_fail(c, SQL_HANDLE_STMT, st->h, rc, st->runs == 1
 			? "pgv_stmt_step: SQLExecDirect" : "pgv_stmt_step: SQLExecute");
@@ -337,7 +339,7 @@ int pgv_stmt_step(pgv_stmt *st)
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_step", "stmt");
 	c = st->conn;
 	pgv__conn_clear(c);
 	if ((status = pgv__conn_usable(c, "pgv_stmt_step")) != 0)
@@ -378,7 +380,7 @@ int pgv_stmt_reset(pgv_stmt *st)
 	SQLRETURN rc;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_reset", "stmt");
 	pgv__conn_clear(st->conn);
 	st->executed = 0;
 	st->done = 0;

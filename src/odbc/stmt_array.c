@@ -97,7 +97,7 @@ int pgv_stmt_bind_array_int64(pgv_stmt *st, int idx, const int64_t *values, size
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null(op, "stmt");
 	if (!(p = array_target(st, idx, nrows, values, op, &status)))
 		return status;
 	return array_store(st, p, nrows, sizeof(int64_t), SQL_C_SBIGINT, SQL_BIGINT, fill_int64,
@@ -125,7 +125,7 @@ int pgv_stmt_bind_array_text(pgv_stmt *st, int idx, const char *const *values, s
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null(op, "stmt");
 	if (!(p = array_target(st, idx, nrows, values, op, &status)))
 		return status;
 	for (size_t r = 0; r < nrows; r++)
@@ -158,7 +158,7 @@ int pgv_stmt_bind_array_vector(pgv_stmt *st, int idx, const float *data, size_t 
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null(op, "stmt");
 	if (!(p = array_target(st, idx, nrows, data, op, &status)))
 		return status;
 	if (dim > 0 && nrows > SIZE_MAX / dim)
@@ -277,9 +277,10 @@ static int report_error(pgv_conn *c, row_error *e, const char *op)
 	return status;
 }
 
-int pgv_stmt_execute_array(pgv_stmt *st, unsigned int flags, int *row_status)
+int pgv_stmt_execute_array(int *out, pgv_stmt *st, unsigned int flags)
 {
 	const char *op = "pgv_stmt_execute_array";
+	int *row_status = out; /* one entry per row, or NULL */
 	pgv_conn *c;
 	size_t nrows = 0;
 	int64_t changes = 0;
@@ -287,7 +288,7 @@ int pgv_stmt_execute_array(pgv_stmt *st, unsigned int flags, int *row_status)
 	int status, own_txn = 0, caller_txn;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null(op, "stmt");
 	c = st->conn;
 	pgv__conn_clear(c);
 	if ((status = pgv__conn_usable(c, op)) != 0)

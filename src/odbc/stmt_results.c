@@ -79,14 +79,14 @@ static stmt_column *described_column(pgv_stmt *st, int col, const char *op, int 
 	return &st->cols[col - 1];
 }
 
-int pgv_stmt_column_name(pgv_stmt *st, int col, const char **out)
+int pgv_stmt_column_name(const char **out, pgv_stmt *st, int col)
 {
 	const char *op = "pgv_stmt_column_name";
 	stmt_column *c;
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null(op, "stmt");
 	if (out)
 		*out = "";
 	if (!(c = described_column(st, col, op, &status)))
@@ -149,7 +149,7 @@ done:
 	return status;
 }
 
-int pgv_stmt_column_type_name(pgv_stmt *st, int col, const char **out)
+int pgv_stmt_column_type_name(const char **out, pgv_stmt *st, int col)
 {
 	const char *op = "pgv_stmt_column_type_name";
 	char *schema = NULL, *table = NULL, *column = NULL, *found = NULL;
@@ -157,7 +157,7 @@ int pgv_stmt_column_type_name(pgv_stmt *st, int col, const char **out)
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null(op, "stmt");
 	if (out)
 		*out = "";
 	if (!(c = described_column(st, col, op, &status)))
@@ -211,7 +211,7 @@ int pgv_stmt_next_result(pgv_stmt *st)
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null(op, "stmt");
 	c = st->conn;
 	pgv__conn_clear(c);
 	if ((status = pgv__conn_usable(c, op)) != 0)

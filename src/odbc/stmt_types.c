@@ -75,7 +75,7 @@ int pgv_stmt_bind_halfvec(pgv_stmt *st, int idx, const float *data, size_t dim)
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_bind_halfvec", "stmt");
 	if (!(p = pgv__stmt_bind_target(st, idx, op, &status)))
 		return status;
 	/* The codec's checks are the server's: 1..16000 finite values within half range. */
@@ -91,7 +91,7 @@ int pgv_stmt_bind_sparsevec(pgv_stmt *st, int idx, const pgv_sparsevec *v)
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_bind_sparsevec", "stmt");
 	if (!(p = pgv__stmt_bind_target(st, idx, op, &status)))
 		return status;
 	if (pgv_sparsevec_check(v) != 0)
@@ -106,7 +106,7 @@ int pgv_stmt_bind_bits(pgv_stmt *st, int idx, const pgv_bitvec *v)
 	int status;
 
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_bind_bits", "stmt");
 	if (!(p = pgv__stmt_bind_target(st, idx, op, &status)))
 		return status;
 	if (!v || (v->dim > 0 && !v->data))
@@ -135,10 +135,10 @@ static int parse_bits(const char *s, size_t len, void *out)
 	return pgv_bitvec_parse(s, len, out);
 }
 
-int pgv_stmt_column_halfvec(pgv_stmt *st, int col, pgv_vector *out)
+int pgv_stmt_column_halfvec(pgv_vector *out, pgv_stmt *st, int col)
 {
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_column_halfvec", "stmt");
 	if (out) {
 		out->dim = 0;
 		out->data = NULL;
@@ -146,10 +146,10 @@ int pgv_stmt_column_halfvec(pgv_stmt *st, int col, pgv_vector *out)
 	return pgv__stmt_column_convert(st, col, "pgv_stmt_column_halfvec", out, parse_halfvec);
 }
 
-int pgv_stmt_column_sparsevec(pgv_stmt *st, int col, pgv_sparsevec *out)
+int pgv_stmt_column_sparsevec(pgv_sparsevec *out, pgv_stmt *st, int col)
 {
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_column_sparsevec", "stmt");
 	if (out) {
 		out->dim = out->nnz = 0;
 		out->indices = NULL;
@@ -158,10 +158,10 @@ int pgv_stmt_column_sparsevec(pgv_stmt *st, int col, pgv_sparsevec *out)
 	return pgv__stmt_column_convert(st, col, "pgv_stmt_column_sparsevec", out, parse_sparsevec);
 }
 
-int pgv_stmt_column_bits(pgv_stmt *st, int col, pgv_bitvec *out)
+int pgv_stmt_column_bits(pgv_bitvec *out, pgv_stmt *st, int col)
 {
 	if (!st)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_stmt_column_bits", "stmt");
 	if (out) {
 		out->dim = 0;
 		out->data = NULL;

@@ -3,7 +3,7 @@
  * pgvector, and what each column type, metric and index method allows), metric and type names,
  * and the expansion of a statement template for a table.
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 #include "codec/numtext.h"
 
 #include <stdio.h>
@@ -78,7 +78,23 @@ static const pgv__dialect postgresql = {
 		[PGV__GUC_IVFFLAT_ITERATIVE] = "ivfflat.iterative_scan",
 		[PGV__GUC_MAX_SCAN_TUPLES] = "hnsw.max_scan_tuples",
 		[PGV__GUC_MAX_PROBES] = "ivfflat.max_probes",
+		[PGV__GUC_SCAN_MEM_MULTIPLIER] = "hnsw.scan_mem_multiplier",
+		[PGV__GUC_INDEXSCAN] = "enable_indexscan",
+		[PGV__GUC_BITMAPSCAN] = "enable_bitmapscan",
 	},
+	/*
+	 * pgvector's expression indexes (README, "Half-Precision Indexing", "Binary Quantization"):
+	 * a query uses one only when it orders by the same expression, so k-NN writes these same
+	 * pieces ({dim} is the column's dimension, the typmod the index was built with).
+	 */
+	.form_key = {
+		[PGV_INDEX_FORM_AUTO] = "{vec}",
+		[PGV_INDEX_FORM_PLAIN] = "{vec}",
+		[PGV_INDEX_FORM_HALFVEC] = "({vec}::halfvec({dim}))",
+		[PGV_INDEX_FORM_BINARY] = "(binary_quantize({vec})::bit({dim}))",
+	},
+	.form_names = { "auto", "plain", "halfvec", "binary" },
+	.form_since = 700,
 	.list_open = '{',
 	.list_close = '}',
 	.list_quote = '"',
@@ -108,6 +124,7 @@ static const pgv__dialect postgresql = {
 		[PGV__SQL_GET] = "SELECT {read} FROM {table} WHERE {id} = ?",
 		[PGV__SQL_DELETE] = "DELETE FROM {table} WHERE {id} = ANY ({ids})",
 		[PGV__SQL_COUNT] = "SELECT count(*) FROM {table}",
+		[PGV__SQL_IDS] = "SELECT {id} FROM {table} WHERE {vec} IS NOT NULL ORDER BY {id}",
 		[PGV__SQL_LIST] = "SELECT {id}, {read} FROM {table} ORDER BY {id}",
 		/* keyset pages: an index range scan on the id, whatever page the listing is at */
 		[PGV__SQL_LIST_AFTER] = "SELECT {id}, {read} FROM {table} WHERE {id} > ? ORDER BY {id}",
@@ -118,12 +135,25 @@ static const pgv__dialect postgresql = {
 		[PGV__SQL_KNN] =
 			"SELECT {id}, {read}, {dist} FROM {table} WHERE {vec} IS NOT NULL"
 			" ORDER BY 3 LIMIT ?",
+		/*
+		 * The index's candidates in the inner query, ordered by the indexed expression; the
+		 * outer one orders them by the exact distance, which it reports.  The query vector is
+		 * bound twice: as the column's type (the exact distance) and for the index.
+		 */
+		[PGV__SQL_KNN_HALFVEC] =
+			"SELECT {id}, {read}, {dist} FROM (SELECT {id}, {vec} FROM {table}"
+			" WHERE {vec} IS NOT NULL ORDER BY {vec}::halfvec({dim}) {op} ?::halfvec({dim})"
+			" LIMIT ?) AS pgv_candidates ORDER BY 3 LIMIT ?",
+		[PGV__SQL_KNN_BINARY] =
+			"SELECT {id}, {read}, {dist} FROM (SELECT {id}, {vec} FROM {table}"
+			" WHERE {vec} IS NOT NULL ORDER BY binary_quantize({vec})::bit({dim})"
+			" <~> binary_quantize({vparam}) LIMIT ?) AS pgv_candidates ORDER BY 3 LIMIT ?",
 		[PGV__SQL_DISTANCES] = "SELECT {id}, {read}, {dist} FROM {table} ORDER BY {id}",
 		[PGV__SQL_DISTANCES_IDS] =
 			"SELECT {id}, {read}, {dist} FROM {table} WHERE {id} = ANY ({ids}) ORDER BY {id}",
 		/* DDL takes no parameters: {with} holds checked integers */
 		[PGV__SQL_INDEX_CREATE] =
-			"CREATE INDEX {concurrently}{name} ON {table} USING {method} ({vec} {opclass}){with}",
+			"CREATE INDEX {concurrently}{name} ON {table} USING {method} ({key} {opclass}){with}",
 		[PGV__SQL_INDEX_FIND] =
 			"SELECT (c.oid IS NOT NULL)::int,"
 			" (SELECT n.nspname::text FROM pg_catalog.pg_index i"
@@ -132,6 +162,33 @@ static const pgv__dialect postgresql = {
 			" WHERE i.indrelid = c.oid AND x.relname = ?::name)"
 			" FROM (SELECT pg_catalog.to_regclass(?::text) AS oid) c",
 		[PGV__SQL_INDEX_DROP] = "DROP INDEX IF EXISTS {name}",
+		[PGV__SQL_INDEX_PROGRESS] =
+			"SELECT p.phase::text, p.tuples_done, p.tuples_total, p.blocks_done, p.blocks_total"
+			" FROM pg_catalog.pg_stat_progress_create_index p"
+			" WHERE p.relid = pg_catalog.to_regclass(?::text)",
+		/*
+		 * The vector column's single-key, valid, non-partial indexes and the form of each: the
+		 * column itself, or an expression that deparses exactly as the form's own (the server
+		 * deparses `(col::halfvec(3000))` as `(col)::halfvec(3000)`, quoting the name as
+		 * quote_ident does), with the column's dimension.
+		 */
+		[PGV__SQL_INDEX_FORMS] =
+			"SELECT CASE WHEN i.indkey[0] = a.attnum THEN 'plain'"
+			" WHEN e.x = pg_catalog.format('(%s)::halfvec(%s)', pg_catalog.quote_ident(a.attname),"
+			" a.atttypmod) THEN 'halfvec'"
+			" WHEN e.x = pg_catalog.format('(binary_quantize(%s))::bit(%s)',"
+			" pg_catalog.quote_ident(a.attname), a.atttypmod) THEN 'binary' END,"
+			" oc.opcname::text, am.amname::text, a.atttypmod"
+			" FROM pg_catalog.pg_attribute a"
+			" JOIN pg_catalog.pg_index i ON i.indrelid = a.attrelid"
+			" JOIN pg_catalog.pg_class x ON x.oid = i.indexrelid"
+			" JOIN pg_catalog.pg_am am ON am.oid = x.relam"
+			" JOIN pg_catalog.pg_opclass oc ON oc.oid = i.indclass[0]"
+			" CROSS JOIN LATERAL (SELECT pg_catalog.pg_get_expr(i.indexprs, i.indrelid) AS x) e"
+			" WHERE a.attrelid = pg_catalog.to_regclass(?::text) AND a.attname = ?::name"
+			" AND a.attnum > 0 AND NOT a.attisdropped AND i.indnkeyatts = 1 AND i.indisvalid"
+			" AND i.indpred IS NULL AND am.amname IN ('hnsw', 'ivfflat')"
+			" ORDER BY x.relname",
 		/*
 		 * SET LOCAL each setting, reading its value first: the materialized CTE yields a row
 		 * (current_setting) before the outer query sets it; missing_ok, since pgvector's
@@ -159,7 +216,7 @@ const pgv__dialect *pgv__store_dialect(void)
 }
 
 /* Parses a metric name. */
-int pgv_metric_from_name(const char *name, pgv_metric *out)
+int pgv_metric_from_name(pgv_metric *out, const char *name)
 {
 	char quoted[PGV__QUOTE_BUF];
 
@@ -187,6 +244,12 @@ const char *pgv_metric_name(pgv_metric metric)
 const char *pgv_metric_operator(pgv_metric metric)
 {
 	return (unsigned)metric < PGV__METRIC_COUNT ? postgresql.operators[metric] : "";
+}
+
+/* The name of an index form, "" when unknown. */
+const char *pgv_index_form_name(pgv_index_form form)
+{
+	return (unsigned)form < PGV__FORM_COUNT ? postgresql.form_names[form] : "";
 }
 
 /* The SQL name of a column type, "" when unknown. */
@@ -261,10 +324,23 @@ static void expand(pgv__buf *b, const pgv__store_table *t, const char *tpl, pgv_
 		else if (IS("op"))
 			pgv__buf_adds(b, pgv_metric_operator(metric));
 		else if (IS("opclass")) {
-			pgv__buf_adds(b, d->type_names[t->type]);
+			/* the type of what the form indexes: halfvec, or bits compared by hamming */
+			pgv_index_form form = vars ? vars->form : PGV_INDEX_FORM_PLAIN;
+			pgv_type type = form == PGV_INDEX_FORM_HALFVEC ? PGV_TYPE_HALFVEC
+				: form == PGV_INDEX_FORM_BINARY ? PGV_TYPE_BIT : t->type;
+			pgv__buf_adds(b, d->type_names[type]);
 			pgv__buf_addc(b, '_');
-			pgv__buf_adds(b, pgv_metric_name(metric));
+			pgv__buf_adds(b, pgv_metric_name(form == PGV_INDEX_FORM_BINARY
+				? PGV_METRIC_HAMMING : metric));
 			pgv__buf_adds(b, "_ops");
+		} else if (IS("dim")) {
+			char num[24];
+			snprintf(num, sizeof(num), "%zu", vars ? vars->dim : 0);
+			pgv__buf_adds(b, num);
+		} else if (depth < 4 && IS("key")) {
+			unsigned form = vars ? (unsigned)vars->form : 0;
+			expand(b, t, d->form_key[form < PGV__FORM_COUNT ? form : 0], metric, vars,
+				depth + 1);
 		} else if (IS("name"))
 			add_var(b, vars ? vars->name : NULL);
 		else if (IS("method"))

@@ -2,7 +2,7 @@
  * Reading and deleting: get, delete, count, k nearest neighbours and distances (the row iterator
  * they return is in rows.c).
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,12 +21,12 @@ static int prepare(pgv_conn *c, const pgv__store_table *t, const char *op, pgv__
 	status = pgv_stmt_prepare(st, c, sql);
 	free(sql);
 	if (status != 0)
-		return pgv__store_wrap(c, t, op, NULL, status);
+		return pgv__conn_prefix(c, status, op, "%s", t->what);
 	return 0;
 }
 
 /* Reads one vector by id. */
-int pgv_store_get(pgv_conn *c, const pgv_table *spec, int64_t id, pgv_vector *out)
+int pgv_store_get(pgv_vector *out, pgv_conn *c, const pgv_table *spec, int64_t id)
 {
 	const char *op = "pgv_store_get";
 	pgv__store_table t;
@@ -34,7 +34,7 @@ int pgv_store_get(pgv_conn *c, const pgv_table *spec, int64_t id, pgv_vector *ou
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_get", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "reading a vector: out is NULL");
@@ -50,7 +50,7 @@ int pgv_store_get(pgv_conn *c, const pgv_table *spec, int64_t id, pgv_vector *ou
 			status = pgv__conn_fail(c, PGV_ENOTFOUND, op, "%s: no row with id %lld", t.what,
 				(long long)id);
 		if (status < 0 && status != PGV_ENOTFOUND)
-			pgv__store_wrap(c, &t, op, NULL, status);
+			pgv__conn_prefix(c, status, op, "%s", t.what);
 	}
 	pgv_stmt_free(st);
 	pgv__store_table_free(&t);
@@ -58,8 +58,8 @@ int pgv_store_get(pgv_conn *c, const pgv_table *spec, int64_t id, pgv_vector *ou
 }
 
 /* Deletes rows by id, in batches of ids, atomically. */
-int pgv_store_delete(pgv_conn *c, const pgv_table *spec, const int64_t *ids, size_t n,
-	int64_t *deleted)
+int pgv_store_delete(int64_t *out, pgv_conn *c, const pgv_table *spec, const int64_t *ids,
+	size_t n)
 {
 	const char *op = "pgv_store_delete";
 	pgv__buf list = { NULL, 0, 0, 0 };
@@ -69,10 +69,10 @@ int pgv_store_delete(pgv_conn *c, const pgv_table *spec, const int64_t *ids, siz
 	int status, own = 0;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_delete", "conn");
 	pgv__conn_clear(c);
-	if (deleted)
-		*deleted = 0;
+	if (out)
+		*out = 0;
 	if (n > 0 && !ids)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "deleting: ids is NULL");
 	if ((status = pgv__store_table_open(&t, c, spec, op, "deleting from")) != 0 || n == 0
@@ -83,7 +83,7 @@ int pgv_store_delete(pgv_conn *c, const pgv_table *spec, const int64_t *ids, siz
 	/* Several statements are one unit only inside a transaction. */
 	if (n > PGV__DELETE_IDS && !pgv_conn_in_transaction(c)) {
 		if ((status = pgv_conn_begin(c)) != 0)
-			pgv__store_wrap(c, &t, op, NULL, status);
+			pgv__conn_prefix(c, status, op, "%s", t.what);
 		own = status == 0;
 	}
 	for (size_t at = 0; at < n && status == 0; at += PGV__DELETE_IDS) {
@@ -101,7 +101,7 @@ int pgv_store_delete(pgv_conn *c, const pgv_table *spec, const int64_t *ids, siz
 			status = 0;
 			total += pgv_stmt_changes(st) > 0 ? pgv_stmt_changes(st) : 0;
 		} else {
-			pgv__store_wrap(c, &t, op, NULL, status < 0 ? status : PGV_ERROR);
+			pgv__conn_prefix(c, status < 0 ? status : PGV_ERROR, op, "%s", t.what);
 			status = status < 0 ? status : PGV_ERROR;
 		}
 	}
@@ -110,15 +110,15 @@ int pgv_store_delete(pgv_conn *c, const pgv_table *spec, const int64_t *ids, siz
 	if (own && status != 0)
 		pgv__store_rollback(c, status);
 	else if (own && (status = pgv_conn_commit(c)) != 0)
-		pgv__store_wrap(c, &t, op, NULL, status);
-	if (status == 0 && deleted)
-		*deleted = total;
+		pgv__conn_prefix(c, status, op, "%s", t.what);
+	if (status == 0 && out)
+		*out = total;
 	pgv__store_table_free(&t);
 	return status;
 }
 
 /* Counts the rows of the table. */
-int pgv_store_count(pgv_conn *c, const pgv_table *spec, int64_t *out)
+int pgv_store_count(int64_t *out, pgv_conn *c, const pgv_table *spec)
 {
 	const char *op = "pgv_store_count";
 	pgv__store_table t;
@@ -126,7 +126,7 @@ int pgv_store_count(pgv_conn *c, const pgv_table *spec, int64_t *out)
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_count", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "counting rows: out is NULL");
@@ -134,11 +134,11 @@ int pgv_store_count(pgv_conn *c, const pgv_table *spec, int64_t *out)
 	if ((status = pgv__store_table_open(&t, c, spec, op, "counting rows of")) == 0
 			&& (status = prepare(c, &t, op, PGV__SQL_COUNT, PGV_METRIC_L2, &st)) == 0) {
 		if ((status = pgv_stmt_step(st)) == PGV_ROW)
-			status = pgv_stmt_column_int64(st, 1, out);
+			status = pgv_stmt_column_int64(out, st, 1);
 		else if (status == PGV_DONE)
 			status = pgv__conn_fail(c, PGV_ERROR, op, "%s: count returned no row", t.what);
 		if (status < 0)
-			pgv__store_wrap(c, &t, op, NULL, status);
+			pgv__conn_prefix(c, status, op, "%s", t.what);
 	}
 	pgv_stmt_free(st);
 	pgv__store_table_free(&t);
@@ -148,10 +148,11 @@ int pgv_store_count(pgv_conn *c, const pgv_table *spec, int64_t *out)
 /*
  * What k-NN and distances share: the metric (known, and one the column's type has), the query
  * vector (checked as the server would check a value of that type), the table; then prepares
- * `which` with the query vector bound first.
+ * `sql` with the query vector's text bound to the first `nvalues` parameters.
  */
-static int distance_query(pgv_conn *c, const pgv__store_table *t, const char *op,
-	pgv__store_stmt which, pgv_metric metric, const float *query, size_t dim, pgv_stmt **st)
+int pgv__store_query_prepare(pgv_conn *c, const pgv__store_table *t, const char *op,
+	const char *sql, pgv_metric metric, const float *query, size_t dim, int nvalues,
+	pgv_stmt **st)
 {
 	pgv__buf text = { NULL, 0, 0, 0 };
 	int status;
@@ -167,35 +168,33 @@ static int distance_query(pgv_conn *c, const pgv__store_table *t, const char *op
 		pgv__buf_free(&text);
 		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
 	}
-	if ((status = prepare(c, t, op, which, metric, st)) != 0)
+	if ((status = pgv_stmt_prepare(st, c, sql)) != 0) {
+		pgv__conn_prefix(c, status, op, "%s", t->what);
 		status = pgv__store_refused(c, t, op, metric, dim, status);
-	else if ((status = pgv_stmt_bind_text(*st, 1, text.s, text.len)) != 0) {
-		pgv__store_wrap(c, t, op, NULL, status);
-		pgv_stmt_free(*st);
-		*st = NULL;
+	}
+	for (int i = 1; status == 0 && i <= nvalues; i++) {
+		if ((status = pgv_stmt_bind_text(*st, i, text.s, text.len)) != 0) {
+			pgv__conn_prefix(c, status, op, "%s", t->what);
+			pgv_stmt_free(*st);
+			*st = NULL;
+		}
 	}
 	pgv__buf_free(&text);
 	return status;
 }
 
-/* Prepares the k-NN statement of table t with the query vector and k bound. */
-int pgv__store_knn_stmt(pgv_conn *c, const pgv__store_table *t, const char *op,
-	pgv_metric metric, const float *query, size_t dim, size_t k, pgv_stmt **st)
+/* distances' statement `which`, prepared with the query vector bound. */
+static int distance_query(pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv__store_stmt which, pgv_metric metric, const float *query, size_t dim, pgv_stmt **st)
 {
+	char *sql = pgv__store_sql(t, which, metric);
 	int status;
 
 	*st = NULL;
-	if (k < 1)
-		return pgv__conn_fail(c, PGV_EINVAL, op, "%s: k must be at least 1, not 0", t->what);
-	if ((status = distance_query(c, t, op, PGV__SQL_KNN, metric, query, dim, st)) != 0)
-		return status;
-	/* LIMIT past the number of rows is harmless: clamp what does not fit a bigint */
-	if ((status = pgv_stmt_bind_int64(*st, 2, k > (size_t)INT64_MAX ? INT64_MAX : (int64_t)k))
-			!= 0) {
-		pgv__store_wrap(c, t, op, NULL, status);
-		pgv_stmt_free(*st);
-		*st = NULL;
-	}
+	if (!sql)
+		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
+	status = pgv__store_query_prepare(c, t, op, sql, metric, query, dim, 1, st);
+	free(sql);
 	return status;
 }
 
@@ -204,18 +203,22 @@ int pgv_store_knn(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_metric
 	const float *query, size_t dim, size_t k)
 {
 	const char *op = "pgv_store_knn";
+	pgv__knn_shape shape;
 	pgv__store_table t;
 	pgv_stmt *st = NULL;
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_knn", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "searching: out is NULL");
 	*out = NULL;
 	if ((status = pgv__store_table_open(&t, c, spec, op, "searching")) == 0
-			&& (status = pgv__store_knn_stmt(c, &t, op, metric, query, dim, k, &st)) == 0
+			&& (status = pgv__knn_shape_make(&shape, c, &t, op, metric, PGV_INDEX_FORM_AUTO, 0,
+				k, dim)) == 0
+			&& (status = pgv__store_knn_stmt(c, &t, op, metric, query, dim, k, &shape,
+				&st)) == 0
 			&& (status = pgv__rows_start(out, c, &t, op, st, 1)) != 0)
 		status = pgv__store_refused(c, &t, op, metric, dim, status);
 	pgv__store_table_free(&t);
@@ -233,7 +236,7 @@ int pgv_store_distances(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_distances", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "measuring distances: out is NULL");
@@ -248,7 +251,7 @@ int pgv_store_distances(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_
 		if (list.oom)
 			status = pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t.what);
 		else if ((status = pgv_stmt_bind_text(st, 2, list.s, list.len)) != 0)
-			pgv__store_wrap(c, &t, op, NULL, status);
+			pgv__conn_prefix(c, status, op, "%s", t.what);
 		if (status != 0) {
 			pgv_stmt_free(st);
 			goto done;

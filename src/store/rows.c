@@ -5,7 +5,7 @@
  * and rows held in memory (pgv_store_knn_ext, whose transaction ends before it returns).  Also
  * pgv_store_list and pgv_store_list_ext.
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,7 +34,7 @@ struct pgv_rows {
 	size_t mem_n;
 	size_t mem_at;
 	int loaded;
-	char what[320];    /* what the listing is doing, for messages of later pages */
+	char *what;        /* what the listing is doing, for messages of later pages (owned) */
 };
 
 /* Makes an empty iterator for table t; NULL when out of memory. */
@@ -49,7 +49,10 @@ static pgv_rows *rows_new(pgv_conn *c, const pgv__store_table *t, int with_dista
 	/* a type without a binary form is read as text (see the dialect) */
 	r->binary = t->binary && t->dialect->read_binary[t->type] != NULL;
 	r->with_distance = with_distance;
-	snprintf(r->what, sizeof(r->what), "%s", t->what);
+	if (!(r->what = strdup(t->what))) {
+		free(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -64,6 +67,7 @@ void pgv_rows_free(pgv_rows *r)
 		pgv_vector_free(&r->mem[i].vector);
 	free(r->mem);
 	free(r->page_sql);
+	free(r->what);
 	free(r);
 }
 
@@ -74,7 +78,7 @@ static int rows_first_step(pgv_rows **out, pgv_rows *r, const pgv__store_table *
 	int status = pgv_stmt_step(st);
 
 	if (status < 0) {
-		pgv__store_wrap(r->conn, t, op, NULL, status);
+		pgv__conn_prefix(r->conn, status, op, "%s", t->what);
 		pgv_stmt_free(st);
 		pgv_rows_free(r);
 		return status;
@@ -131,7 +135,7 @@ int pgv__rows_start_paged(pgv_rows **out, pgv_conn *c, const pgv__store_table *t
 	if (status == 0)
 		status = pgv_stmt_bind_int64(st, p, limit);
 	if (status != 0) {
-		pgv__store_wrap(c, t, op, NULL, status);
+		pgv__conn_prefix(c, status, op, "%s", t->what);
 		pgv_stmt_free(st);
 		pgv_rows_free(r);
 		return status;
@@ -166,19 +170,8 @@ static int next_page(pgv_rows *r)
 	if ((status = pgv_stmt_step(r->st)) >= 0)
 		return status;
 failed:
-	{
-		pgv__saved_error s;
-		char oper[sizeof(s.op) + 32];
-
-		pgv__store_error_save(r->conn, &s);
-		if (s.message) {
-			snprintf(oper, sizeof(oper), "%s: %s", op, s.op);
-			pgv__conn_fail_sqlstate(r->conn, status, s.sqlstate, s.native, oper,
-				"%s: the page after id %" PRId64 ": %s", r->what, r->last_id, s.message);
-			free(s.message);
-		}
-	}
-	return status;
+	return pgv__conn_prefix(r->conn, status, op, "%s: the page after id %" PRId64, r->what,
+		r->last_id);
 }
 
 /* Steps the running statement (or pages on): PGV_ROW, PGV_DONE or a negative status. */
@@ -212,7 +205,7 @@ static int fetch(pgv_rows *r)
 		return PGV_DONE;
 	}
 	if (status == PGV_ROW) {
-		status = pgv_stmt_column_int64(r->st, 1, &r->row.id);
+		status = pgv_stmt_column_int64(&r->row.id, r->st, 1);
 		if (status == PGV_NULL)
 			status = pgv__conn_fail(r->conn, PGV_ERROR, op, "reading rows: a row has a NULL id");
 	}
@@ -222,7 +215,7 @@ static int fetch(pgv_rows *r)
 		status = vs < 0 ? vs : 0;
 	}
 	if (status == 0 && r->with_distance) {
-		int ds = pgv_stmt_column_double(r->st, 3, &r->row.distance);
+		int ds = pgv_stmt_column_double(&r->row.distance, r->st, 3);
 		r->row.has_distance = ds == 0;
 		status = ds < 0 ? ds : 0;
 	}
@@ -241,20 +234,20 @@ static int fetch(pgv_rows *r)
 }
 
 /* Moves to the next row and reads it into the iterator's row. */
-int pgv_rows_next(pgv_rows *r, const pgv_row **row)
+int pgv_rows_next(const pgv_row **out, pgv_rows *r)
 {
 	const char *op = "pgv_rows_next";
 	int status;
 
 	if (!r)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_rows_next", "rows");
 	pgv__conn_clear(r->conn);
-	if (row)
-		*row = NULL;
+	if (out)
+		*out = NULL;
 	pgv_vector_free(&r->row.vector);
 	memset(&r->row, 0, sizeof(r->row));
-	if (!row)
-		return pgv__conn_fail(r->conn, PGV_EINVAL, op, "row is NULL");
+	if (!out)
+		return pgv__conn_fail(r->conn, PGV_EINVAL, op, "out is NULL");
 	if (r->failed)
 		return pgv__conn_fail(r->conn, PGV_EINVAL, op,
 			"reading rows: an earlier step failed; free the iterator");
@@ -263,11 +256,11 @@ int pgv_rows_next(pgv_rows *r, const pgv_row **row)
 			return PGV_DONE;
 		r->row = r->mem[r->mem_at];
 		memset(&r->mem[r->mem_at++], 0, sizeof(r->row));
-		*row = &r->row;
+		*out = &r->row;
 		return PGV_ROW;
 	}
 	if ((status = fetch(r)) == PGV_ROW)
-		*row = &r->row;
+		*out = &r->row;
 	return status;
 }
 
@@ -335,7 +328,7 @@ int pgv_store_list_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec,
 	char *sql;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_list_ext", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "listing rows: out is NULL");
@@ -367,7 +360,7 @@ int pgv_store_list_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec,
 	if (status == 0 && has_after)
 		status = pgv_stmt_bind_int64(st, 1, after);
 	if (status != 0) {
-		pgv__store_wrap(c, &t, op, NULL, status);
+		pgv__conn_prefix(c, status, op, "%s", t.what);
 		pgv_stmt_free(st);
 		goto done;
 	}
@@ -382,5 +375,7 @@ done:
 /* Every row in id order, vectors as text. */
 int pgv_store_list(pgv_rows **out, pgv_conn *c, const pgv_table *spec)
 {
+	if (!c)
+		return pgv__error_null("pgv_store_list", "conn");
 	return pgv_store_list_ext(out, c, spec, NULL);
 }

@@ -6,7 +6,7 @@
  * put back to their previous values once the rows are read.  The rows are therefore read into
  * memory (at most k) before the call returns.
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -19,6 +19,8 @@
 #define PROBES_MIN 1
 #define PROBES_MAX 32768
 #define ITERATIVE_SINCE 800
+#define SCAN_MEM_MULTIPLIER_MIN 1.0
+#define SCAN_MEM_MULTIPLIER_MAX 1000.0
 
 /* A setting out of range, in the server's wording. */
 static int out_of_range(const char *name, int value, int lo, int hi)
@@ -48,16 +50,38 @@ static int add_int(pgv__search_settings *s, pgv__search_guc guc, int value, int 
 	return 0;
 }
 
-/* Adds a text setting that needs pgvector 0.8.0. */
-static void add_text(pgv__search_settings *s, pgv__search_guc guc, const char *value)
+/* Adds a text setting that needs pgvector `since` (0: any). */
+static void add_text(pgv__search_settings *s, pgv__search_guc guc, const char *value, int since)
 {
 	s->names[s->n] = pgv__store_dialect()->gucs[guc];
 	s->values[s->n] = value;
 	s->n++;
-	if (!s->needs_version) {
-		s->needs_version = ITERATIVE_SINCE;
+	if (since && !s->needs_version) {
+		s->needs_version = since;
 		s->needs_what = s->names[s->n - 1];
 	}
+}
+
+/* Adds hnsw.scan_mem_multiplier (a real setting; 0: leave as is) after checking its range. */
+static int add_multiplier(pgv__search_settings *s, double value)
+{
+	const char *name = pgv__store_dialect()->gucs[PGV__GUC_SCAN_MEM_MULTIPLIER];
+
+	if (value == 0)
+		return 0;
+	if (!(value >= SCAN_MEM_MULTIPLIER_MIN && value <= SCAN_MEM_MULTIPLIER_MAX))
+		return pgv__error_set(PGV_EINVAL, -1, "%g is outside the valid range for parameter "
+			"\"%s\" (1 .. 1000)", value, name);
+	snprintf(s->numbers[s->n], sizeof(s->numbers[s->n]), "%.17g", value);
+	add_text(s, PGV__GUC_SCAN_MEM_MULTIPLIER, s->numbers[s->n], ITERATIVE_SINCE);
+	return 0;
+}
+
+/* An exact search (pgv_recall_measure's reference): no index scan of any kind. */
+void pgv__search_settings_exact(pgv__search_settings *s)
+{
+	add_text(s, PGV__GUC_INDEXSCAN, "off", 0);
+	add_text(s, PGV__GUC_BITMAPSCAN, "off", 0);
 }
 
 /* Checks search options and lists the settings they make. */
@@ -69,9 +93,9 @@ int pgv__search_settings_make(pgv__search_settings *s, const pgv_search_opts *o)
 	memset(s, 0, sizeof(*s));
 	if (!o)
 		return 0;
-	if (o->version != PGV_SEARCH_OPTS_VERSION)
+	if (o->version != 1 && o->version != PGV_SEARCH_OPTS_VERSION)
 		return pgv__error_set(PGV_EINVAL, -1, "pgv_search_opts version %u is not supported "
-			"(this library knows version %d): initialise it with PGV_SEARCH_OPTS_INIT",
+			"(this library knows versions 1 to %d): initialise it with PGV_SEARCH_OPTS_INIT",
 			o->version, PGV_SEARCH_OPTS_VERSION);
 	if ((unsigned)o->iterative_scan > PGV_ITERATIVE_RELAXED)
 		return pgv__error_set(PGV_EINVAL, -1, "unknown iterative scan mode %d (expected "
@@ -82,21 +106,22 @@ int pgv__search_settings_make(pgv__search_settings *s, const pgv_search_opts *o)
 			|| (status = add_int(s, PGV__GUC_MAX_SCAN_TUPLES, o->max_scan_tuples, 1, INT_MAX,
 				ITERATIVE_SINCE)) != 0
 			|| (status = add_int(s, PGV__GUC_MAX_PROBES, o->max_probes, PROBES_MIN, PROBES_MAX,
-				ITERATIVE_SINCE)) != 0)
+				ITERATIVE_SINCE)) != 0
+			|| (o->version >= 2 && (status = add_multiplier(s, o->scan_mem_multiplier)) != 0))
 		return status;
 	/* IVFFlat has no strict order: relaxed is its only iterative scan (the rows are sorted) */
 	switch (o->iterative_scan) {
 	case PGV_ITERATIVE_OFF:
-		add_text(s, PGV__GUC_HNSW_ITERATIVE, "off");
-		add_text(s, PGV__GUC_IVFFLAT_ITERATIVE, "off");
+		add_text(s, PGV__GUC_HNSW_ITERATIVE, "off", ITERATIVE_SINCE);
+		add_text(s, PGV__GUC_IVFFLAT_ITERATIVE, "off", ITERATIVE_SINCE);
 		break;
 	case PGV_ITERATIVE_STRICT:
-		add_text(s, PGV__GUC_HNSW_ITERATIVE, "strict_order");
-		add_text(s, PGV__GUC_IVFFLAT_ITERATIVE, "relaxed_order");
+		add_text(s, PGV__GUC_HNSW_ITERATIVE, "strict_order", ITERATIVE_SINCE);
+		add_text(s, PGV__GUC_IVFFLAT_ITERATIVE, "relaxed_order", ITERATIVE_SINCE);
 		break;
 	case PGV_ITERATIVE_RELAXED:
-		add_text(s, PGV__GUC_HNSW_ITERATIVE, "relaxed_order");
-		add_text(s, PGV__GUC_IVFFLAT_ITERATIVE, "relaxed_order");
+		add_text(s, PGV__GUC_HNSW_ITERATIVE, "relaxed_order", ITERATIVE_SINCE);
+		add_text(s, PGV__GUC_IVFFLAT_ITERATIVE, "relaxed_order", ITERATIVE_SINCE);
 		break;
 	default:
 		break;
@@ -108,13 +133,13 @@ int pgv__search_settings_make(pgv__search_settings *s, const pgv_search_opts *o)
 static int check_version(pgv_conn *c, const pgv__store_table *t, const char *op,
 	const pgv__search_settings *s)
 {
-	char have[32];
+	const char *have = "";
 	int version = 0, status;
 
 	if (!s->needs_version)
 		return 0;
-	if ((status = pgv_conn_vector_version(c, &version, have, sizeof(have))) != 0)
-		return pgv__store_wrap(c, t, op, NULL, status);
+	if ((status = pgv_conn_vector_version(&version, &have, c)) != 0)
+		return pgv__conn_prefix(c, status, op, "%s", t->what);
 	if (version < s->needs_version)
 		return pgv__conn_fail(c, PGV_EUNSUPPORTED, op, "%s: %s (iterative index scans) needs "
 			"pgvector %d.%d.%d or later; this server has %s", t->what, s->needs_what,
@@ -151,8 +176,8 @@ static int run_settings(pgv_conn *c, const pgv__store_table *t, const char *op,
 		const char *name = NULL, *old = NULL;
 		if (!olds)
 			continue;
-		if ((status = pgv_stmt_column_text(st, 1, &name, NULL)) < 0
-				|| (status = pgv_stmt_column_text(st, 2, &old, NULL)) < 0)
+		if ((status = pgv_stmt_column_text(&name, NULL, st, 1)) < 0
+				|| (status = pgv_stmt_column_text(&old, NULL, st, 2)) < 0)
 			goto failed;
 		for (size_t i = 0; i < n; i++) {
 			if (strcmp(names[i], name) != 0 || olds[i])
@@ -168,8 +193,8 @@ static int run_settings(pgv_conn *c, const pgv__store_table *t, const char *op,
 		goto done;
 	}
 failed:
-	pgv__store_wrap(c, t, op, which == PGV__SQL_SEARCH_SET ? "setting the search options"
-		: "restoring the search options", status);
+	pgv__conn_prefix(c, status, op, "%s: %s", t->what, which == PGV__SQL_SEARCH_SET
+		? "setting the search options" : "restoring the search options");
 done:
 	pgv_stmt_free(st);
 	free(sql);
@@ -214,14 +239,22 @@ done:
 int pgv_store_knn_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_metric metric,
 	const float *query, size_t dim, size_t k, const pgv_search_opts *opts)
 {
-	const char *op = "pgv_store_knn_ext";
+	return pgv__knn_run(out, c, spec, "pgv_store_knn_ext", metric, query, dim, k, opts, 0);
+}
+
+/* pgv_store_knn_ext, or (exact) an exact search with index scans turned off. */
+int pgv__knn_run(pgv_rows **out, pgv_conn *c, const pgv_table *spec, const char *op,
+	pgv_metric metric, const float *query, size_t dim, size_t k, const pgv_search_opts *opts,
+	int exact)
+{
 	pgv__search_settings s;
+	pgv__knn_shape shape;
 	pgv__store_table t;
 	pgv_stmt *st = NULL;
 	int status, own = 0;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null(op, "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "searching: out is NULL");
@@ -232,7 +265,13 @@ int pgv_store_knn_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_me
 		status = pgv__conn_fail(c, status, op, "%s: %s", t.what, pgv_error_last()->message);
 		goto done;
 	}
-	if ((status = pgv__store_knn_stmt(c, &t, op, metric, query, dim, k, &st)) != 0)
+	if (exact)
+		pgv__search_settings_exact(&s);
+	if ((status = pgv__knn_shape_make(&shape, c, &t, op, metric, exact ? PGV_INDEX_FORM_PLAIN
+			: opts && opts->version >= 2 ? opts->form : PGV_INDEX_FORM_AUTO,
+			opts && opts->version >= 2 ? opts->rerank : 0, k, dim)) != 0
+			|| (status = pgv__store_knn_stmt(c, &t, op, metric, query, dim, k, &shape,
+				&st)) != 0)
 		goto done;
 	if (s.n == 0) {
 		/* nothing to set: pgv_store_knn, streaming */
@@ -246,7 +285,7 @@ int pgv_store_knn_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_me
 	}
 	if (!pgv_conn_in_transaction(c)) {
 		if ((status = pgv_conn_begin(c)) != 0) {
-			pgv__store_wrap(c, &t, op, NULL, status);
+			pgv__conn_prefix(c, status, op, "%s", t.what);
 			pgv_stmt_free(st);
 			goto done;
 		}
@@ -256,7 +295,7 @@ int pgv_store_knn_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_me
 	if (own && status != 0)
 		pgv__store_rollback(c, status);
 	else if (own && (status = pgv_conn_commit(c)) != 0) {
-		pgv__store_wrap(c, &t, op, NULL, status);
+		pgv__conn_prefix(c, status, op, "%s", t.what);
 		pgv_rows_free(*out);
 		*out = NULL;
 	}

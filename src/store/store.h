@@ -18,6 +18,7 @@
 #define PGV__METRIC_NONE ((pgv_metric)-1)
 #define PGV__TYPE_COUNT 4
 #define PGV__METHOD_COUNT 2
+#define PGV__FORM_COUNT 4
 
 /* PostgreSQL's longest identifier in bytes (NAMEDATALEN - 1); longer names are truncated. */
 #define PGV__IDENT_MAX 63
@@ -40,17 +41,28 @@ typedef enum pgv__store_stmt {
 	PGV__SQL_GET,          /* (id) -> vector */
 	PGV__SQL_DELETE,       /* (id list) */
 	PGV__SQL_COUNT,        /* () -> count */
+	PGV__SQL_IDS,          /* () -> id of every row with a vector, in id order */
 	PGV__SQL_LIST,         /* () -> id, vector */
 	PGV__SQL_LIST_AFTER,   /* (after id) -> id, vector */
 	PGV__SQL_LIST_PAGE,    /* (limit) -> id, vector */
 	PGV__SQL_LIST_PAGE_AFTER, /* (after id, limit) -> id, vector */
 	PGV__SQL_KNN,          /* (query vector, k) -> id, vector, distance */
+	PGV__SQL_KNN_HALFVEC,  /* (query vector, query vector, candidates, k) with {dim}: the
+	                          candidates by the halfvec expression, re-ranked exactly */
+	PGV__SQL_KNN_BINARY,   /* (query vector, query vector, candidates, k) with {dim}: the
+	                          candidates by hamming distance of the binary quantization,
+	                          re-ranked exactly */
 	PGV__SQL_DISTANCES,    /* (query vector) -> id, vector, distance */
 	PGV__SQL_DISTANCES_IDS,/* (query vector, id list) -> id, vector, distance */
 	PGV__SQL_INDEX_CREATE, /* () with {name}, {method}, {opclass}, {with}, {concurrently} */
 	PGV__SQL_INDEX_FIND,   /* (index name, qualified table) -> table exists, the index's
 	                          schema when it is an index of that table */
 	PGV__SQL_INDEX_DROP,   /* () with {name}: the index's qualified, quoted name */
+	PGV__SQL_INDEX_PROGRESS, /* (qualified table) -> phase, tuples done, total, blocks done,
+	                          total of a running build */
+	PGV__SQL_INDEX_FORMS,  /* (qualified table, vector name) -> form name (plain, halfvec,
+	                          binary or NULL), operator class, method, dimension: one row per
+	                          usable index on the vector column */
 	PGV__SQL_SEARCH_SET,   /* (name list, value list) -> name, old value (SET LOCAL each) */
 	PGV__SQL_SEARCH_RESTORE, /* (name list, value list) -> count (SET LOCAL each) */
 	PGV__SQL_COUNT_OF
@@ -64,6 +76,9 @@ typedef enum pgv__search_guc {
 	PGV__GUC_IVFFLAT_ITERATIVE,
 	PGV__GUC_MAX_SCAN_TUPLES,
 	PGV__GUC_MAX_PROBES,
+	PGV__GUC_SCAN_MEM_MULTIPLIER,
+	PGV__GUC_INDEXSCAN,        /* core settings an exact search turns off (pgv_recall) */
+	PGV__GUC_BITMAPSCAN,
 	PGV__GUC_COUNT
 } pgv__search_guc;
 
@@ -93,6 +108,9 @@ typedef struct pgv__dialect {
 	unsigned method_metrics[PGV__METHOD_COUNT][PGV__TYPE_COUNT]; /* bit (1 << metric) */
 	const char *concurrently;  /* {concurrently} when asked for */
 	const char *gucs[PGV__GUC_COUNT];          /* the settings behind pgv_search_opts */
+	const char *form_key[PGV__FORM_COUNT];     /* {key}: what an index of each form indexes */
+	const char *form_names[PGV__FORM_COUNT];   /* auto, plain, halfvec, binary */
+	int form_since;            /* extension version of the halfvec and binary forms */
 	char list_open;            /* list parameter text: open, close, element quote */
 	char list_close;
 	char list_quote;
@@ -114,7 +132,7 @@ typedef struct pgv__store_table {
 	const char *vec_name;
 	pgv_type type;             /* the vector column's type */
 	int binary;                /* {read} is the binary piece (when the type has one) */
-	char what[320];            /* what the call is doing, for messages: upserting into "t" */
+	char *what;                /* what the call is doing, for messages: upserting into "t" */
 } pgv__store_table;
 
 /*
@@ -141,6 +159,8 @@ typedef struct pgv__sql_vars {
 	const char *method;        /* an index access method */
 	const char *with;          /* a storage-parameter clause, " WITH (m = 16)" */
 	int concurrently;          /* {concurrently} expands to the dialect's word */
+	pgv_index_form form;       /* {key} and {opclass} of an index: AUTO and PLAIN the column */
+	size_t dim;                /* {dim}: the dimension in a form's expression */
 } pgv__sql_vars;
 
 /*
@@ -192,30 +212,6 @@ int pgv__store_check_metric(pgv_conn *c, const pgv__store_table *t, const char *
 	pgv_metric metric);
 
 /*
- * Puts `t->what` and `detail` (when not NULL) in front of the connection's current error message,
- * and `op` in front of the failed call's name, keeping its SQLSTATE, native code and row.
- * Returns `status`.
- */
-int pgv__store_wrap(pgv_conn *c, const pgv__store_table *t, const char *op, const char *detail,
-	int status);
-
-/* A copy of a connection's error, kept across calls that clear it. */
-typedef struct pgv__saved_error {
-	int status;
-	char sqlstate[6];
-	long native;
-	int64_t row;
-	char op[96];
-	char *message; /* owned; NULL when memory ran out (restoring then keeps the current error) */
-} pgv__saved_error;
-
-/* Copies the connection's current error into `s` (release it with pgv__store_error_restore). */
-void pgv__store_error_save(pgv_conn *c, pgv__saved_error *s);
-
-/* Makes `s` the connection's error again with status `status`, frees it; returns `status`. */
-int pgv__store_error_restore(pgv_conn *c, pgv__saved_error *s, int status);
-
-/*
  * Rolls back the transaction the store opened, keeping the connection's current error (the
  * failure that made it roll back) rather than the rollback's result.  Returns `status`.
  */
@@ -232,12 +228,60 @@ int pgv__store_refused(pgv_conn *c, const pgv__store_table *t, const char *op,
 	pgv_metric metric, size_t dim, int status);
 
 /*
- * Prepares the k-NN statement of table `t` (query vector and k bound) after the checks made
- * without a round trip: k, the metric for the table's type, the query vector as a value of that
- * type.  0, or a negative status recorded as `op` (*st then NULL).
+ * Checks the metric for the table's type and the query vector as a value of that type (no
+ * round trip), prepares `sql` and binds the query vector's text to parameters 1..nvalues.
+ * 0, or a negative status recorded as `op` (*st then NULL).
+ */
+int pgv__store_query_prepare(pgv_conn *c, const pgv__store_table *t, const char *op,
+	const char *sql, pgv_metric metric, const float *query, size_t dim, int nvalues,
+	pgv_stmt **st);
+
+/* The shape of a k-NN query (shape.c). */
+typedef struct pgv__knn_shape {
+	pgv_index_form form;   /* PLAIN, HALFVEC or BINARY */
+	size_t dim;            /* {dim} of the form's expression (0 for PLAIN) */
+	size_t candidates;     /* HALFVEC, BINARY: the rows taken from the index for re-ranking */
+} pgv__knn_shape;
+
+/* One index the catalog reported on the vector column: its form and operator class. */
+typedef struct pgv__index_found {
+	pgv_index_form form;
+	char opclass[64];
+} pgv__index_found;
+
+/* 0 when a column of `type` can have an index of `form`, else PGV_EINVAL (thread error set). */
+int pgv__form_check(pgv_index_form form, pgv_type type);
+
+/*
+ * The form a k-NN query under `metric` on a column of `type` is shaped for, given the indexes
+ * found: plain with the metric's operator class, else halfvec with it, else binary with
+ * bit_hamming_ops, else PLAIN.
+ */
+pgv_index_form pgv__form_pick(const pgv__index_found *found, size_t n, pgv_type type,
+	pgv_metric metric);
+
+/*
+ * Decides the shape of a k-NN query for `form` (AUTO: one catalog query, pgv__form_pick),
+ * `rerank` candidates (0: PGV_RERANK_DEFAULT(k)) and query dimension `dim`.  0, or PGV_EINVAL
+ * (a form the type cannot have, rerank below k) / a catalog failure, recorded as `op`.
+ */
+int pgv__knn_shape_make(pgv__knn_shape *out, pgv_conn *c, const pgv__store_table *t,
+	const char *op, pgv_metric metric, pgv_index_form form, size_t rerank, size_t k, size_t dim);
+
+/* Forgets the index forms cached on the connection (after creating or dropping an index). */
+void pgv__forms_forget(pgv_conn *c);
+
+/* The SQL of a shaped k-NN query, newly allocated (free()); NULL when out of memory. */
+char *pgv__knn_sql(const pgv__store_table *t, pgv_metric metric, const pgv__knn_shape *shape);
+
+/*
+ * Prepares the k-NN statement of table `t` in `shape` with everything bound, after the checks
+ * made without a round trip: k, the metric for the table's type, the query vector as a value
+ * of that type.  0, or a negative status recorded as `op` (*st then NULL).
  */
 int pgv__store_knn_stmt(pgv_conn *c, const pgv__store_table *t, const char *op,
-	pgv_metric metric, const float *query, size_t dim, size_t k, pgv_stmt **st);
+	pgv_metric metric, const float *query, size_t dim, size_t k, const pgv__knn_shape *shape,
+	pgv_stmt **st);
 
 /* A growable text buffer; `oom` is set once an append failed (the text is then incomplete). */
 typedef struct pgv__buf {
@@ -300,10 +344,12 @@ int pgv__index_check(const pgv_index_opts *o, pgv_type type);
 
 /*
  * Checks the column as the catalog declares it (type name, dimension or 0) against the index
- * method's limits: 0, or PGV_EDIM / PGV_EINVAL with the thread error set.
+ * method's limits for the form, and resolves the form (AUTO: halfvec for a vector column of
+ * 2001..4000 dimensions, else plain) into `*form`: 0, or PGV_EDIM / PGV_EINVAL with the thread
+ * error set.
  */
 int pgv__index_check_column(const pgv_index_opts *o, pgv_type type, const char *typname,
-	size_t dim);
+	size_t dim, pgv_index_form *form);
 
 /* Search settings (search.c). */
 
@@ -314,7 +360,7 @@ int pgv__index_check_column(const pgv_index_opts *o, pgv_type type, const char *
 typedef struct pgv__search_settings {
 	const char *names[PGV__SEARCH_MAX];
 	const char *values[PGV__SEARCH_MAX];
-	char numbers[PGV__SEARCH_MAX][16];  /* the integer values' text */
+	char numbers[PGV__SEARCH_MAX][32];  /* the integer values' text */
 	size_t n;
 	int needs_version;         /* an option needs pgvector 0.8.0 */
 	const char *needs_what;    /* the first such setting's name */
@@ -325,6 +371,17 @@ typedef struct pgv__search_settings {
  * make: 0, or PGV_EINVAL with the thread error set.
  */
 int pgv__search_settings_make(pgv__search_settings *s, const pgv_search_opts *o);
+
+/* Adds the settings of an exact search (enable_indexscan and enable_bitmapscan off) to `s`. */
+void pgv__search_settings_exact(pgv__search_settings *s);
+
+/*
+ * pgv_store_knn_ext as `op`; with `exact`, the plain query with index scans turned off for it
+ * (the reference an index's answers are measured against).
+ */
+int pgv__knn_run(pgv_rows **out, pgv_conn *c, const pgv_table *spec, const char *op,
+	pgv_metric metric, const float *query, size_t dim, size_t k, const pgv_search_opts *opts,
+	int exact);
 
 /* The row iterator (rows.c). */
 

@@ -3,7 +3,7 @@
  * vector column, metric and type checks, the explanation of a refused query, and the error
  * helpers the other store files share.  The SQL itself is in dialect.c.
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 #include "codec/numtext.h"
 
 #include <inttypes.h>
@@ -219,7 +219,8 @@ int pgv__store_table_resolve(pgv__store_table *t, const pgv_table *spec, const c
 	} else {
 		t->table = table;
 	}
-	snprintf(t->what, sizeof(t->what), "%s %s", verb, t->table);
+	if (!(t->what = pgv__aprintf("%s %s", verb, t->table)))
+		return pgv__error_set(PGV_ENOMEM, -1, "%s a table: out of memory", verb);
 	return 0;
 }
 
@@ -240,7 +241,8 @@ void pgv__store_table_free(pgv__store_table *t)
 	free(t->table);
 	free(t->id);
 	free(t->vec);
-	t->table = t->id = t->vec = NULL;
+	free(t->what);
+	t->table = t->id = t->vec = t->what = NULL;
 }
 
 /* The pgv_type a declared column type stands for, or -1 when it is none of them. */
@@ -278,15 +280,15 @@ int pgv__store_describe(pgv_conn *c, const pgv__store_table *t, const char *op, 
 	if (status == PGV_ROW) {
 		status = 0;
 		for (int i = 0; i < 4 && status >= 0; i++)
-			status = pgv_stmt_column_int64(st, i + 1, &v[i]);
-		if (status >= 0 && (status = pgv_stmt_column_text(st, 5, &text, NULL)) == 0)
+			status = pgv_stmt_column_int64(&v[i], st, i + 1);
+		if (status >= 0 && (status = pgv_stmt_column_text(&text, NULL, st, 5)) == 0)
 			snprintf(typname, sizeof(typname), "%s", text);
 	} else if (status == PGV_DONE) {
 		status = pgv__conn_fail(c, PGV_ERROR, op, "the catalog query returned no row");
 	}
 	pgv_stmt_free(st);
 	if (status < 0)
-		return pgv__store_wrap(c, t, op, NULL, status);
+		return pgv__conn_prefix(c, status, op, "%s", t->what);
 	if (v[0] == 0)
 		return pgv__conn_fail(c, PGV_ENOTFOUND, op, "%s: the table does not exist", t->what);
 	if (v[1] == 0)
@@ -327,7 +329,7 @@ int pgv__store_check_metric_type(pgv_conn *c, const pgv__store_table *t, const c
 int pgv__store_check_metric(pgv_conn *c, const pgv__store_table *t, const char *op,
 	pgv_metric metric)
 {
-	char have[32];
+	const char *have = "";
 	int since, tsince, version = 0, status;
 
 	if ((unsigned)metric >= PGV__METRIC_COUNT)
@@ -336,9 +338,9 @@ int pgv__store_check_metric(pgv_conn *c, const pgv__store_table *t, const char *
 	tsince = pgv__type_since(t->type);
 	if (since == 0 && tsince == 0)
 		return 0;
-	status = pgv_conn_vector_version(c, &version, have, sizeof(have));
+	status = pgv_conn_vector_version(&version, &have, c);
 	if (status != 0)
-		return pgv__store_wrap(c, t, op, NULL, status);
+		return pgv__conn_prefix(c, status, op, "%s", t->what);
 	if (version < tsince)
 		return pgv__conn_fail(c, PGV_EUNSUPPORTED, op,
 			"%s: the %s type needs pgvector %d.%d.%d or later; this server has %s",
@@ -363,7 +365,7 @@ int pgv__store_refused(pgv_conn *c, const pgv__store_table *t, const char *op,
 	pgv_metric metric, size_t dim, int status)
 {
 	const pgv_error *e = pgv_conn_error(c);
-	pgv__saved_error saved;
+	pgv__conn_saved saved;
 	size_t coldim = 0;
 	int mapped = status, why;
 
@@ -380,7 +382,7 @@ int pgv__store_refused(pgv_conn *c, const pgv__store_table *t, const char *op,
 		return status;          /* 42883: no such operator, 42704: no such type or operator
 		                           class, perhaps an old pgvector; 42846: no such cast, as
 		                           when the column is of another type than the table says */
-	pgv__store_error_save(c, &saved);
+	pgv__conn_save(c, &saved);
 	if (!pgv_conn_in_transaction(c)) {
 		why = pgv__store_describe(c, t, op, &coldim, NULL, 0);
 		if (why == 0 && coldim && dim && coldim != dim)
@@ -391,68 +393,20 @@ int pgv__store_refused(pgv_conn *c, const pgv__store_table *t, const char *op,
 		if (why == PGV_ENOTFOUND || why == PGV_EDIM || why == PGV_EUNSUPPORTED
 				|| why == PGV_EINVAL) {
 			/* the explanation, with the SQLSTATE of the refusal it explains */
-			char *msg = strdup(pgv_conn_error(c)->message);
-
-			if (msg) {
-				pgv__conn_fail_sqlstate(c, why, saved.sqlstate, saved.native, op, "%s", msg);
-				free(msg);
-			}
-			free(saved.message);
+			pgv__conn_set_sqlstate(c, saved.err.sqlstate, saved.err.native);
+			pgv__conn_saved_free(&saved);
 			return why;
 		}
 	}
-	return pgv__store_error_restore(c, &saved, mapped);
-}
-
-/* Copies the connection's current error; message NULL when out of memory. */
-void pgv__store_error_save(pgv_conn *c, pgv__saved_error *s)
-{
-	const pgv_error *e = pgv_conn_error(c);
-
-	s->status = e->status;
-	memcpy(s->sqlstate, e->sqlstate, sizeof(s->sqlstate));
-	s->native = e->native;
-	s->row = e->row;
-	snprintf(s->op, sizeof(s->op), "%s", e->operation);
-	s->message = strdup(e->message);
-}
-
-/* Puts a saved error back on the connection with a given status. */
-int pgv__store_error_restore(pgv_conn *c, pgv__saved_error *s, int status)
-{
-	if (!s->message)
-		return status;
-	pgv__conn_fail_sqlstate(c, status, s->sqlstate, s->native, s->op, "%s", s->message);
-	pgv__conn_set_row(c, s->row);
-	free(s->message);
-	s->message = NULL;
-	return status;
-}
-
-/* Prefixes the connection's error with what the store was doing. */
-int pgv__store_wrap(pgv_conn *c, const pgv__store_table *t, const char *op, const char *detail,
-	int status)
-{
-	pgv__saved_error s;
-	char oper[sizeof(s.op) + 64];
-
-	pgv__store_error_save(c, &s);
-	if (!s.message)
-		return status;
-	snprintf(oper, sizeof(oper), "%s: %s", op, s.op);
-	pgv__conn_fail_sqlstate(c, status, s.sqlstate, s.native, oper, "%s: %s%s%s", t->what,
-		detail ? detail : "", detail ? ": " : "", s.message);
-	pgv__conn_set_row(c, s.row);
-	free(s.message);
-	return status;
+	return pgv__conn_restore(c, &saved, mapped);
 }
 
 /* Rolls back the store's own transaction, keeping the error that caused it. */
 int pgv__store_rollback(pgv_conn *c, int status)
 {
-	pgv__saved_error s;
+	pgv__conn_saved s;
 
-	pgv__store_error_save(c, &s);
+	pgv__conn_save(c, &s);
 	pgv_conn_rollback(c);
-	return pgv__store_error_restore(c, &s, status);
+	return pgv__conn_restore(c, &s, status);
 }

@@ -2,7 +2,7 @@
  * Writing rows: pgv_store_upsert and pgv_store_insert.  Every row is checked before anything is
  * sent; the rows then go in batches, all in one transaction (the caller's, or one of our own).
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 #include "codec/numtext.h"
 
 #include <inttypes.h>
@@ -184,7 +184,7 @@ static int write_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 {
 	pgv__buf idt = { NULL, 0, 0, 0 }, vt = { NULL, 0, 0, 0 };
 	pgv_stmt *st = NULL;
-	char *sql = pgv__store_sql(t, which, PGV_METRIC_L2), detail[96];
+	char *sql = pgv__store_sql(t, which, PGV_METRIC_L2);
 	int own = 0, status;
 
 	if (!sql)
@@ -192,11 +192,11 @@ static int write_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 	status = pgv_stmt_prepare(&st, c, sql);
 	free(sql);
 	if (status != 0)
-		return pgv__store_wrap(c, t, op, NULL, status);
+		return pgv__conn_prefix(c, status, op, "%s", t->what);
 	if (!pgv_conn_in_transaction(c)) {
 		if ((status = pgv_conn_begin(c)) != 0) {
 			pgv_stmt_free(st);
-			return pgv__store_wrap(c, t, op, NULL, status);
+			return pgv__conn_prefix(c, status, op, "%s", t->what);
 		}
 		own = 1;
 	}
@@ -213,9 +213,8 @@ static int write_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 		if (status == PGV_DONE || status == PGV_ROW) {
 			status = 0;
 		} else {
-			snprintf(detail, sizeof(detail), "the batch of rows %zu to %zu",
+			pgv__conn_prefix(c, status, op, "%s: the batch of rows %zu to %zu", t->what,
 				order ? order[at] : at, order ? order[end - 1] : end - 1);
-			pgv__store_wrap(c, t, op, detail, status);
 		}
 	}
 	pgv_stmt_free(st);
@@ -224,13 +223,13 @@ static int write_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 	if (status != 0)
 		return own ? pgv__store_rollback(c, status) : status;
 	if (own && (status = pgv_conn_commit(c)) != 0)
-		return pgv__store_wrap(c, t, op, NULL, status);
+		return pgv__conn_prefix(c, status, op, "%s", t->what);
 	return 0;
 }
 
 /* Inserts or updates rows by id, atomically. */
-int pgv_store_upsert(pgv_conn *c, const pgv_table *spec, const int64_t *ids,
-	const pgv_vector *vectors, size_t n, size_t *written)
+int pgv_store_upsert(int64_t *out, pgv_conn *c, const pgv_table *spec,
+	const int64_t *ids, const pgv_vector *vectors, size_t n)
 {
 	const char *op = "pgv_store_upsert";
 	pgv__store_table t;
@@ -238,10 +237,10 @@ int pgv_store_upsert(pgv_conn *c, const pgv_table *spec, const int64_t *ids,
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_upsert", "conn");
 	pgv__conn_clear(c);
-	if (written)
-		*written = 0;
+	if (out)
+		*out = 0;
 	if (n > 0 && (!ids || !vectors))
 		return pgv__conn_fail(c, PGV_EINVAL, op, "upserting: ids and vectors must not be NULL");
 	if ((status = pgv__store_table_open(&t, c, spec, op, "upserting into")) == 0 && n > 0
@@ -252,8 +251,8 @@ int pgv_store_upsert(pgv_conn *c, const pgv_table *spec, const int64_t *ids,
 		else
 			status = write_rows(c, &t, op, PGV__SQL_UPSERT, ids, vectors, order, m);
 	}
-	if (status == 0 && written)
-		*written = m;
+	if (status == 0 && out)
+		*out = (int64_t)m;
 	free(order);
 	pgv__store_table_free(&t);
 	return status;
@@ -294,11 +293,11 @@ static int query_text(pgv_conn *c, const pgv__store_table *t, const char *op,
 	if (status == 0 && (status = pgv_stmt_bind_text(*st, 1, p1, PGV_NTS)) == 0)
 		status = p2 ? pgv_stmt_bind_text(*st, 2, p2, PGV_NTS) : pgv_stmt_bind_int64(*st, 2, i2);
 	if (status == 0 && (status = pgv_stmt_step(*st)) == PGV_ROW)
-		status = pgv_stmt_column_text(*st, 1, text, len);
+		status = pgv_stmt_column_text(text, len, *st, 1);
 	else if (status == PGV_DONE)
 		status = pgv__conn_fail(c, PGV_ERROR, op, "the query returned no row");
 	if (status < 0)
-		return pgv__store_wrap(c, t, op, NULL, status);
+		return pgv__conn_prefix(c, status, op, "%s", t->what);
 	return status; /* 0 or PGV_NULL */
 }
 
@@ -349,8 +348,8 @@ static int new_ids(pgv_conn *c, const pgv__store_table *t, const char *op, size_
 }
 
 /* Inserts rows with new ids from the id column's sequence, atomically. */
-int pgv_store_insert(pgv_conn *c, const pgv_table *spec, const pgv_vector *vectors, size_t n,
-	int64_t *ids_out)
+int pgv_store_insert(int64_t *out, pgv_conn *c, const pgv_table *spec, const pgv_vector *vectors,
+	size_t n)
 {
 	const char *op = "pgv_store_insert";
 	pgv__store_table t;
@@ -359,7 +358,7 @@ int pgv_store_insert(pgv_conn *c, const pgv_table *spec, const pgv_vector *vecto
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__error_null("pgv_store_insert", "conn");
 	pgv__conn_clear(c);
 	if (n > 0 && !vectors)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "inserting: vectors must not be NULL");
@@ -368,8 +367,8 @@ int pgv_store_insert(pgv_conn *c, const pgv_table *spec, const pgv_vector *vecto
 			&& (status = check_rows(c, &t, op, NULL, vectors, n, dim)) == 0
 			&& (status = new_ids(c, &t, op, n, &ids)) == 0
 			&& (status = write_rows(c, &t, op, PGV__SQL_INSERT, ids, vectors, NULL, n)) == 0
-			&& ids_out)
-		memcpy(ids_out, ids, n * sizeof(*ids));
+			&& out)
+		memcpy(out, ids, n * sizeof(*ids));
 	free(ids);
 	pgv__store_table_free(&t);
 	return status;

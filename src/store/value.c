@@ -4,7 +4,7 @@
  * of a column back into floats.  The grammar of each type is the codec's (pgvodbc/vector.h,
  * pgvodbc/types.h); this file only picks, per type, which codec function applies.
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 #include "pgvodbc/types.h"
 
 #include <string.h>
@@ -96,7 +96,7 @@ static int read_bits(pgv_conn *c, pgv_stmt *st, int col, pgv_vector *out)
 	pgv_bitvec bits = PGV_BITVEC_INIT;
 	const char *text = NULL;
 	size_t len = 0;
-	int status = pgv_stmt_column_text(st, col, &text, &len);
+	int status = pgv_stmt_column_text(&text, &len, st, col);
 
 	if (status != 0)
 		return status; /* PGV_NULL, or recorded by the statement */
@@ -117,6 +117,6 @@ int pgv__value_read(pgv_conn *c, pgv_stmt *st, int col, pgv_type type, int binar
 	out->data = NULL;
 	if (type == PGV_TYPE_BIT)
 		return read_bits(c, st, col, out);
-	return binary ? pgv_stmt_column_vector_binary(st, col, out)
-		: pgv_stmt_column_vector(st, col, out);
+	return binary ? pgv_stmt_column_vector_binary(out, st, col)
+		: pgv_stmt_column_vector(out, st, col);
 }

@@ -55,7 +55,7 @@ int main(int argc, char **argv)
 	t0 = bench_now();
 	if (pgv_stmt_bind_array_int64(st, 1, ids, n) != 0
 			|| pgv_stmt_bind_array_vector(st, 2, vecs, dim, n) != 0
-			|| pgv_stmt_execute_array(st, PGV_ARRAY_ATOMIC, NULL) != 0)
+			|| pgv_stmt_execute_array(NULL, st, PGV_ARRAY_ATOMIC) != 0)
 		bench_die_conn(c, "array");
 	array = bench_now() - t0;
 	if (pgv_stmt_changes(st) != (int64_t)n) {

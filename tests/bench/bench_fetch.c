@@ -146,7 +146,7 @@ static size_t run_lib(pgv_conn *c, const char *table, int binary, double *sum)
 	opts.binary = binary;
 	if (pgv_store_list_ext(&rows, c, &t, &opts) != 0)
 		bench_die_conn(c, "pgv_store_list_ext");
-	while ((rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
+	while ((rc = pgv_rows_next(&row, rows)) == PGV_ROW) {
 		for (size_t i = 0; i < row->vector.dim; i++)
 			*sum += row->vector.data[i];
 		n++;

@@ -148,7 +148,7 @@ static size_t lib_call(pgv_conn *c, const pgv_table *t, const float *q, size_t d
 
 	if (pgv_store_knn(&rows, c, t, PGV_METRIC_L2, q, dim, K) != 0)
 		bench_die_conn(c, "pgv_store_knn");
-	while ((rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
+	while ((rc = pgv_rows_next(&row, rows)) == PGV_ROW) {
 		*sum += row->distance + (double)row->id + row->vector.data[0];
 		n++;
 	}

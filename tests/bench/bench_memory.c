@@ -61,7 +61,7 @@ static int child_read(const char *dsn, const char *table, size_t page, int conne
 #endif
 	if (pgv_store_list_ext(&rows, c, &t, &opts) != 0)
 		bench_die_conn(c, "listing");
-	while ((rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
+	while ((rc = pgv_rows_next(&row, rows)) == PGV_ROW) {
 		for (size_t i = 0; i < row->vector.dim; i++)
 			sum += row->vector.data[i];
 		n++;
@@ -145,7 +145,7 @@ int main(int argc, char **argv)
 		bench_exec(c, sql);
 		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", tables[s]);
 		if (pgv_stmt_prepare(&st, c, sql) != 0 || pgv_stmt_step(st) != PGV_ROW
-				|| pgv_stmt_column_int64(st, 1, &have) != 0)
+				|| pgv_stmt_column_int64(&have, st, 1) != 0)
 			bench_die_conn(c, "counting");
 		pgv_stmt_free(st);
 		if (have != (int64_t)sizes[s]) {

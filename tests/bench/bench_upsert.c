@@ -208,13 +208,13 @@ static void run_paramarray(bench *b, size_t batch)
 static void run_store(bench *b)
 {
 	pgv_table t = PGV_TABLE_INIT;
-	size_t written = 0;
+	int64_t written = 0;
 
 	t.table = b->table;
-	if (pgv_store_upsert(b->conn, &t, b->ids, b->vecs, b->rows, &written) != 0)
+	if (pgv_store_upsert(&written, b->conn, &t, b->ids, b->vecs, b->rows) != 0)
 		die_conn(b, "pgv_store_upsert");
-	if (written != b->rows) {
-		fprintf(stderr, "bench_upsert: store wrote %zu of %zu rows\n", written, b->rows);
+	if (written != (int64_t)b->rows) {
+		fprintf(stderr, "bench_upsert: store wrote %lld of %zu rows\n", (long long)written, b->rows);
 		exit(1);
 	}
 }
@@ -240,7 +240,7 @@ static int64_t count_rows(bench *b)
 
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", b->table);
 	if (pgv_stmt_prepare(&st, b->conn, sql) != 0 || pgv_stmt_step(st) != PGV_ROW
-			|| pgv_stmt_column_int64(st, 1, &n) != 0)
+			|| pgv_stmt_column_int64(&n, st, 1) != 0)
 		die_conn(b, "count");
 	pgv_stmt_free(st);
 	return n;

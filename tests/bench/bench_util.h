@@ -176,7 +176,7 @@ static inline void bench_load(pgv_conn *c, const char *table, size_t dim, size_t
 			vecs[i].dim = dim;
 			vecs[i].data = data + i * dim;
 		}
-		if (pgv_store_upsert(c, &t, ids, vecs, k, NULL) != 0)
+		if (pgv_store_upsert(NULL, c, &t, ids, vecs, k) != 0)
 			bench_die_conn(c, "loading rows");
 	}
 	free(data);

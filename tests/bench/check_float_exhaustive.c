@@ -13,7 +13,6 @@
  * runtime, the count checked and the failures (the first few with their texts).  Exit status 0
  * when nothing failed.
  */
-#define _GNU_SOURCE
 
 #include <locale.h>
 #include <math.h>

@@ -7,7 +7,6 @@
  * its text, and writes only "" into a buffer one byte too short; parsing the vector text of the
  * finite floats gives them back bit for bit, and a vector with a non-finite element is refused.
  */
-#define _GNU_SOURCE /* strtof_l, newlocale */
 #include <locale.h>
 #include <math.h>
 #include <stdint.h>

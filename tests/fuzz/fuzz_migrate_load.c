@@ -1,6 +1,6 @@
 /*
  * libFuzzer harness: migration sets built from the input through the in-memory loader the unit
- * tests use (pgv__migrations_from_files, which applies pgv_migrations_load's rules).
+ * tests use (pgv__migrations_from_files, which applies pgv_migrate_set_load's rules).
  *
  * The input is split into pseudo-files at each 0x1E byte (at most MAX_FILES).  A file's first
  * line is its name and the rest its bytes; an empty first line gets a generated name
@@ -12,7 +12,7 @@
  * one.  On failure the set is NULL, the status PGV_EINVAL or PGV_ENOMEM, and the thread error
  * has a message.  Leaks are LeakSanitizer's to find.
  */
-#include "migrate/migrate_internal.h" /* first: it sets _GNU_SOURCE for the system headers */
+#include "migrate/migrate_internal.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -83,7 +83,7 @@ static size_t split(const uint8_t *data, size_t size, pgv__builtin_file *files)
 }
 
 /* Checks a loaded set against the files it was built from. */
-static void check_set(const pgv_migrations *set, const pgv__builtin_file *files, size_t n)
+static void check_set(const pgv_migrate_set *set, const pgv__builtin_file *files, size_t n)
 {
 	size_t ups = 0;
 
@@ -110,7 +110,7 @@ static void check_set(const pgv_migrations *set, const pgv__builtin_file *files,
 			CHECK(memcmp(m->down, files[i].text, files[i].len) == 0);
 		}
 	}
-	CHECK(pgv_migrations_count(set) == ups && set->count == ups);
+	CHECK(pgv_migrate_set_count(set) == ups && set->count == ups);
 	for (size_t i = 0; i < set->count; i++) {
 		const pgv__migration *m = &set->items[i];
 		char hex[PGV_MD5_HEX_SIZE];
@@ -127,8 +127,8 @@ static void check_set(const pgv_migrations *set, const pgv__builtin_file *files,
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	pgv__builtin_file files[MAX_FILES];
-	static pgv_migrations not_set; /* what `set` holds before the call, to see it reset */
-	pgv_migrations *set = &not_set;
+	static pgv_migrate_set not_set; /* what `set` holds before the call, to see it reset */
+	pgv_migrate_set *set = &not_set;
 	size_t n = split(data, size, files);
 	int rc = pgv__migrations_from_files(&set, files, n);
 
@@ -142,7 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(set == NULL);
 		CHECK(err->status == rc && err->message != NULL && err->message[0] != '\0');
 	}
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 	for (size_t i = 0; i < n; i++) {
 		free((char *)files[i].name);
 		free((char *)files[i].text);

@@ -56,7 +56,7 @@ static void both_paths(testdb *db, size_t dim, size_t rows)
 		in[i].data = data + i * dim;
 		fill(in[i].data, dim, 0xB1A4ULL * (i + 1) + dim);
 	}
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, ids, in, rows, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(NULL, db->conn, &t, ids, in, rows), PGV_OK);
 	snprintf(sql, sizeof(sql), "INSERT INTO %s (id, embedding) VALUES (5, NULL)", name);
 	testdb_exec(db, sql);
 
@@ -105,7 +105,7 @@ static int read_binary(testdb *db, const char *sql, pgv_vector *out)
 
 	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, sql), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-	rc = pgv_stmt_column_vector_binary(st, 1, out);
+	rc = pgv_stmt_column_vector_binary(out, st, 1);
 	pgv_stmt_free(st); /* the error stays readable after the statement is freed */
 	return rc;
 }
@@ -151,15 +151,15 @@ static void test_binary_fetch__stmt_accessor(void **state)
 	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn,
 		"SELECT 7, vector_send('[2]'::vector), 'x'"), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-	assert_pgv(db->conn, pgv_stmt_column_vector_binary(st, 2, &v), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_column_vector_binary(&v, st, 2), PGV_OK);
 	assert_int_equal(v.dim, 1);
 	assert_true(v.data[0] == 2.0f);
 	pgv_vector_free(&v);
-	assert_int_equal(pgv_stmt_column_text(st, 2, &text, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_stmt_column_text(&text, NULL, st, 2), PGV_EINVAL);
 	assert_message_has(db->conn, "read as binary");
-	assert_pgv(db->conn, pgv_stmt_column_text(st, 3, &text, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_column_text(&text, NULL, st, 3), PGV_OK);
 	assert_string_equal(text, "x");
-	assert_int_equal(pgv_stmt_column_vector_binary(st, 3, &v), PGV_EINVAL);
+	assert_int_equal(pgv_stmt_column_vector_binary(&v, st, 3), PGV_EINVAL);
 	assert_message_has(db->conn, "read as text");
 	pgv_stmt_free(st);
 }

@@ -48,7 +48,8 @@ static void test_cli__help_and_version(void **state)
 
 	CLI_ENV(&r, NULL, "--version");
 	assert_status(&r, 0);
-	snprintf(want, sizeof(want), "pgvodbc 0.1.0\nlibpgvodbc %s\n", pgv_version());
+	snprintf(want, sizeof(want), "pgvodbc %s\nlibpgvodbc %s\n", PGV_VERSION_STRING,
+		pgv_version());
 	assert_string_equal(r.out, want);
 	clirun_free(&r);
 }

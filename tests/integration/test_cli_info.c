@@ -15,12 +15,13 @@
 static void test_cli_info__text_report(void **state)
 {
 	testdb *db = *state;
-	char want[96], version[32];
+	char want[96];
+	const char *version = NULL;
 	int num = 0;
 	clirun r = { 0 };
 	int declfetch = strcmp(testdb_dsn(), "pgvodbc_declfetch") == 0;
 
-	assert_pgv(db->conn, pgv_conn_vector_version(db->conn, &num, version, sizeof(version)), 0);
+	assert_pgv(db->conn, pgv_conn_vector_version(&num, &version, db->conn), 0);
 	CLI(&r, NULL, 0, "info");
 	assert_status(&r, 0);
 	assert_prefix(r.out, "driver: psqlodbc");

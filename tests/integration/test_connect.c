@@ -9,12 +9,15 @@
 static void test_connect__by_dsn_name(void **state)
 {
 	pgv_conn *c = NULL;
-	char driver[64];
+	const char *driver = NULL, *again = NULL;
 
 	(void)state;
 	assert_pgv(c, pgv_conn_open(&c, testdb_dsn()), PGV_OK);
 	assert_pgv(c, pgv_conn_exec(c, "SELECT 1"), PGV_OK);
-	assert_pgv(c, pgv_conn_driver_name(c, driver, sizeof(driver)), PGV_OK);
+	assert_pgv(c, pgv_conn_driver_name(&driver, c), PGV_OK);
+	/* The name is the connection's: asking again hands out the same string. */
+	assert_pgv(c, pgv_conn_driver_name(&again, c), PGV_OK);
+	assert_ptr_equal(again, driver);
 	/* The ANSI DSN loads psqlodbca, every other test DSN the Unicode psqlodbcw. */
 	if (strcmp(testdb_dsn(), "pgvodbc_ansi") == 0)
 		assert_non_null(strstr(driver, "psqlodbca"));
@@ -124,7 +127,7 @@ static void test_connect__float_text_stays_exact(void **state)
 	assert_pgv(db.conn, pgv_stmt_prepare(&st, db.conn,
 		"SELECT (ARRAY[0.1::float4])[1]::float8"), PGV_OK);
 	assert_pgv(db.conn, pgv_stmt_step(st), PGV_ROW);
-	assert_pgv(db.conn, pgv_stmt_column_double(st, 1, &d), PGV_OK);
+	assert_pgv(db.conn, pgv_stmt_column_double(&d, st, 1), PGV_OK);
 	assert_true(d == (double)0.1f);
 	pgv_stmt_free(st);
 	pgv_conn_close(db.conn);
@@ -134,13 +137,18 @@ static void test_connect__float_text_stays_exact(void **state)
 static void test_connect__vector_version(void **state)
 {
 	testdb *db = *state;
-	char text[32];
-	int v = 0;
+	const char *text = NULL, *again = NULL;
+	int v = 0, v2 = 0;
 
-	assert_pgv(db->conn, pgv_conn_vector_version(db->conn, &v, text, sizeof(text)), PGV_OK);
+	assert_pgv(db->conn, pgv_conn_vector_version(&v, &text, db->conn), PGV_OK);
 	assert_true(v >= 500);
 	assert_true(strlen(text) >= 5);
 	assert_int_equal(v / 10000, strtol(text, NULL, 10));
+	/* The text is the connection's and stays valid: the same version gives the same string. */
+	assert_pgv(db->conn, pgv_conn_vector_version(&v2, &again, db->conn), PGV_OK);
+	assert_int_equal(v2, v);
+	assert_ptr_equal(again, text);
+	assert_pgv(db->conn, pgv_conn_vector_version(&v2, NULL, db->conn), PGV_OK);
 
 	/*
 	 * Without the extension in this database the version is not found, not zero.  Checked when
@@ -150,7 +158,10 @@ static void test_connect__vector_version(void **state)
 	if (!db->created_extension)
 		return;
 	testdb_exec(db, "DROP EXTENSION vector");
-	assert_int_equal(pgv_conn_vector_version(db->conn, &v, text, sizeof(text)), PGV_ENOTFOUND);
+	assert_int_equal(pgv_conn_vector_version(&v, &again, db->conn), PGV_ENOTFOUND);
+	assert_int_equal(v, 0);
+	assert_string_equal(again, "");
+	assert_true(strlen(text) >= 5); /* the earlier text is still valid */
 	assert_non_null(strstr(pgv_conn_error(db->conn)->message, "not installed"));
 	testdb_exec(db, "CREATE EXTENSION vector");
 }

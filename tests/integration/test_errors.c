@@ -92,11 +92,11 @@ static void test_errors__misuse(void **state)
 	assert_int_equal(pgv_stmt_bind_int64(st, 2, 1), PGV_EINVAL);
 	assert_non_null(strstr(pgv_conn_error(db->conn)->message, "parameter 2 is out of range"));
 	assert_int_equal(pgv_stmt_bind_int64(st, 0, 1), PGV_EINVAL);
-	assert_int_equal(pgv_stmt_column_int64(st, 1, &v), PGV_EINVAL);
+	assert_int_equal(pgv_stmt_column_int64(&v, st, 1), PGV_EINVAL);
 	assert_non_null(strstr(pgv_conn_error(db->conn)->message, "no current row"));
 	assert_pgv(db->conn, pgv_stmt_bind_int64(st, 1, 7), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-	assert_int_equal(pgv_stmt_column_int64(st, 2, &v), PGV_EINVAL);
+	assert_int_equal(pgv_stmt_column_int64(&v, st, 2), PGV_EINVAL);
 	assert_non_null(strstr(pgv_conn_error(db->conn)->message, "column 2 is out of range"));
 	/* Binding again without a reset is refused: the driver may still be reading. */
 	assert_int_equal(pgv_stmt_bind_int64(st, 1, 8), PGV_EINVAL);
@@ -116,16 +116,16 @@ static void test_errors__column_not_a_vector(void **state)
 		"SELECT 'hello'::text, '{}'::float4[], '{1,NULL}'::float4[], 'x'::text, "
 		"'99999999999999999999'::text"), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-	assert_int_equal(pgv_stmt_column_vector(st, 1, &v), PGV_EPARSE);
+	assert_int_equal(pgv_stmt_column_vector(&v, st, 1), PGV_EPARSE);
 	assert_non_null(strstr(pgv_conn_error(db->conn)->message, "column 1"));
 	assert_non_null(strstr(pgv_conn_error(db->conn)->message, "invalid input syntax for type vector"));
-	assert_int_equal(pgv_stmt_column_vector(st, 2, &v), PGV_EDIM);
-	assert_int_equal(pgv_stmt_column_vector(st, 3, &v), PGV_EPARSE);
+	assert_int_equal(pgv_stmt_column_vector(&v, st, 2), PGV_EDIM);
+	assert_int_equal(pgv_stmt_column_vector(&v, st, 3), PGV_EPARSE);
 	assert_non_null(strstr(pgv_conn_error(db->conn)->message, "must not contain nulls"));
 	assert_int_equal(v.dim, 0);
 	assert_null(v.data);
-	assert_int_equal(pgv_stmt_column_double(st, 4, &d), PGV_EPARSE);
-	assert_int_equal(pgv_stmt_column_int64(st, 5, &i), PGV_EVALUE);
+	assert_int_equal(pgv_stmt_column_double(&d, st, 4), PGV_EPARSE);
+	assert_int_equal(pgv_stmt_column_int64(&i, st, 5), PGV_EVALUE);
 	pgv_stmt_free(st);
 }
 

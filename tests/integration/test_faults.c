@@ -136,7 +136,7 @@ static int row_has(fault_env *e, int64_t id, unsigned g)
 {
 	pgv_vector v = PGV_VECTOR_INIT;
 	float want[DIM];
-	int rc = pgv_store_get(e->db.conn, &e->t, id, &v), same;
+	int rc = pgv_store_get(&v, e->db.conn, &e->t, id), same;
 
 	if (rc == PGV_ENOTFOUND)
 		return g == 0;
@@ -231,7 +231,7 @@ static int faults_setup(void **state)
 	e->t.table = e->table;
 	e->next_id = 1;
 	p = plan_make(e, BASE_ROWS, 0);
-	assert_pgv(e->db.conn, pgv_store_upsert(e->db.conn, &e->t, p.ids, p.v, p.n, NULL), PGV_OK);
+	assert_pgv(e->db.conn, pgv_store_upsert(NULL, e->db.conn, &e->t, p.ids, p.v, p.n), PGV_OK);
 	for (size_t i = 0; i < p.n; i++)
 		e->gen[p.ids[i]] = p.g[i];
 	plan_free(&p);
@@ -289,7 +289,7 @@ static int upsert_with_kill(fault_env *e, const plan *p, moment m, double delay,
 	k->delay = delay;
 	k->bytes = m == HALF_SENT ? total / 2 : total;
 	killer_start(k);
-	rc = pgv_store_upsert(e->db.conn, &e->t, p->ids, p->v, p->n, NULL);
+	rc = pgv_store_upsert(NULL, e->db.conn, &e->t, p->ids, p->v, p->n);
 	returned = fs_now();
 	killer_finish(k);
 	printf("# %zu rows, kill %s%s: after %.3f s (%llu of %llu bytes received), the call "
@@ -381,12 +381,12 @@ static void test_faults__kill_during_fetch(void **state)
 		total += e->gen[id] != 0;
 	assert_pgv(e->db.conn, pgv_store_list(&rows, e->db.conn, &e->t), PGV_OK);
 	for (int i = 0; i < 50; i++) {
-		assert_pgv(e->db.conn, pgv_rows_next(rows, &row), PGV_ROW);
+		assert_pgv(e->db.conn, pgv_rows_next(&row, rows), PGV_ROW);
 		assert_next_row(e, row, &expect);
 		seen++;
 	}
 	fs_kill(&e->fs);
-	while ((rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
+	while ((rc = pgv_rows_next(&row, rows)) == PGV_ROW) {
 		assert_next_row(e, row, &expect);
 		seen++;
 	}
@@ -402,7 +402,7 @@ static void test_faults__kill_during_fetch(void **state)
 	assert_lost_error(e->db.conn, rc, "reading rows after the server died");
 	assert_int_equal(pgv_conn_is_lost(e->db.conn), 1);
 	/* a failed iterator is finished; a completed one stays done */
-	assert_int_equal(pgv_rows_next(rows, &row), end == PGV_DONE ? PGV_DONE : PGV_EINVAL);
+	assert_int_equal(pgv_rows_next(&row, rows), end == PGV_DONE ? PGV_DONE : PGV_EINVAL);
 	pgv_rows_free(rows);
 	restart(e);
 	fs_watchdog(0);
@@ -420,7 +420,7 @@ static void test_faults__kill_before_commit(void **state)
 	test_begin(e);
 	p = plan_make(e, 500, 100);
 	assert_pgv(e->db.conn, pgv_conn_begin(e->db.conn), PGV_OK);
-	assert_pgv(e->db.conn, pgv_store_upsert(e->db.conn, &e->t, p.ids, p.v, p.n, NULL), PGV_OK);
+	assert_pgv(e->db.conn, pgv_store_upsert(NULL, e->db.conn, &e->t, p.ids, p.v, p.n), PGV_OK);
 	fs_kill(&e->fs);
 	assert_lost_error(e->db.conn, pgv_conn_commit(e->db.conn), "pgv_conn_commit after the kill");
 	assert_int_equal(pgv_conn_in_transaction(e->db.conn), 0);
@@ -446,8 +446,8 @@ static void test_faults__lost_handle_refuses_work(void **state)
 	pgv_stmt *st = NULL, *before = NULL;
 	pgv_rows *rows = NULL;
 	pgv_vector v = PGV_VECTOR_INIT;
-	pgv_migrations *set = NULL;
-	pgv_migration_report *report = NULL;
+	pgv_migrate_set *set = NULL;
+	pgv_migrate_report *report = NULL;
 	float q[DIM] = { 0 };
 	int64_t n = 0, id = 1;
 	int version = 0;
@@ -456,10 +456,10 @@ static void test_faults__lost_handle_refuses_work(void **state)
 	test_begin(e);
 	c = e->db.conn;
 	p = plan_make(e, 300, 100);
-	assert_int_equal(pgv_migrations_load(&set, NULL), 0);
+	assert_int_equal(pgv_migrate_set_load(&set, NULL), 0);
 	assert_pgv(c, pgv_stmt_prepare(&before, c, "SELECT 1"), PGV_OK);
 	assert_pgv(c, pgv_conn_begin(c), PGV_OK);
-	assert_pgv(c, pgv_store_upsert(c, &e->t, p.ids, p.v, p.n, NULL), PGV_OK);
+	assert_pgv(c, pgv_store_upsert(NULL, c, &e->t, p.ids, p.v, p.n), PGV_OK);
 	fs_kill(&e->fs);
 	assert_lost_error(c, pgv_conn_exec(c, "SELECT 1"), "the first call after the kill");
 	assert_int_equal(pgv_conn_is_lost(c), 1);
@@ -475,27 +475,27 @@ static void test_faults__lost_handle_refuses_work(void **state)
 	assert_says_lost(c, pgv_stmt_step(before), "pgv_stmt_step");
 	assert_says_lost(c, pgv_conn_begin(c), "pgv_conn_begin");
 	assert_int_equal(pgv_conn_in_transaction(c), 0);
-	assert_says_lost(c, pgv_conn_vector_version(c, &version, NULL, 0),
+	assert_says_lost(c, pgv_conn_vector_version(&version, NULL, c),
 		"pgv_conn_vector_version");
-	assert_says_lost(c, pgv_store_upsert(c, &e->t, p.ids, p.v, 1, NULL), "pgv_store_upsert");
-	assert_says_lost(c, pgv_store_insert(c, &e->t, p.v, 1, NULL), "pgv_store_insert");
-	assert_says_lost(c, pgv_store_get(c, &e->t, 1, &v), "pgv_store_get");
-	assert_says_lost(c, pgv_store_count(c, &e->t, &n), "pgv_store_count");
-	assert_says_lost(c, pgv_store_delete(c, &e->t, &id, 1, &n), "pgv_store_delete");
+	assert_says_lost(c, pgv_store_upsert(NULL, c, &e->t, p.ids, p.v, 1), "pgv_store_upsert");
+	assert_says_lost(c, pgv_store_insert(NULL, c, &e->t, p.v, 1), "pgv_store_insert");
+	assert_says_lost(c, pgv_store_get(&v, c, &e->t, 1), "pgv_store_get");
+	assert_says_lost(c, pgv_store_count(&n, c, &e->t), "pgv_store_count");
+	assert_says_lost(c, pgv_store_delete(&n, c, &e->t, &id, 1), "pgv_store_delete");
 	assert_says_lost(c, pgv_store_list(&rows, c, &e->t), "pgv_store_list");
 	assert_null(rows);
 	assert_says_lost(c, pgv_store_knn(&rows, c, &e->t, PGV_METRIC_L2, q, DIM, 3),
 		"pgv_store_knn");
 	assert_says_lost(c, pgv_store_distances(&rows, c, &e->t, PGV_METRIC_COSINE, q, DIM, NULL, 0),
 		"pgv_store_distances");
-	assert_says_lost(c, pgv_migrate_status(c, set, &report), "pgv_migrate_status");
+	assert_says_lost(c, pgv_migrate_status(&report, c, set), "pgv_migrate_status");
 	assert_null(report);
-	assert_says_lost(c, pgv_migrate_up(c, set, 0, NULL), "pgv_migrate_up");
+	assert_says_lost(c, pgv_migrate_up(NULL, c, set, 0), "pgv_migrate_up");
 	assert_int_equal(pgv_conn_is_lost(c), 1);
 	assert_true(fs_now() - t0 < 2.0); /* refused locally, no waiting on the network */
 
 	pgv_stmt_free(before);
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 	restart(e); /* pgv_conn_close of the lost handle, then a new server and connection */
 	assert_false(check_all_or_nothing(e, &p));
 	plan_free(&p);
@@ -531,7 +531,7 @@ static void test_faults__restart_keeps_committed_data(void **state)
 
 	test_begin(e);
 	p = plan_make(e, 2000, 50);
-	assert_pgv(e->db.conn, pgv_store_upsert(e->db.conn, &e->t, p.ids, p.v, p.n, NULL), PGV_OK);
+	assert_pgv(e->db.conn, pgv_store_upsert(NULL, e->db.conn, &e->t, p.ids, p.v, p.n), PGV_OK);
 	for (size_t i = 0; i < p.n; i++)
 		e->gen[p.ids[i]] = p.g[i];
 	restart(e); /* kill -9 right after the commit, then start on the same data */
@@ -545,7 +545,7 @@ static void test_faults__restart_keeps_committed_data(void **state)
 		s_model += id;
 	}
 	assert_pgv(e->db.conn, pgv_store_list(&rows, e->db.conn, &e->t), PGV_OK);
-	while ((rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
+	while ((rc = pgv_rows_next(&row, rows)) == PGV_ROW) {
 		assert_next_row(e, row, &expect);
 		h_read = fnv(fnv(h_read, &row->id, sizeof(row->id)), row->vector.data,
 			row->vector.dim * sizeof(float));

@@ -117,7 +117,7 @@ static size_t compare_chunk(testdb *db, pgv_stmt *st, const float *v, size_t cou
 	assert_pgv(db->conn, pgv_stmt_reset(st), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_bind_text(st, 1, sent, PGV_NTS), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-	assert_pgv(db->conn, pgv_stmt_column_text(st, 1, &got, &len), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_column_text(&got, &len, st, 1), PGV_OK);
 	assert_true(len >= 2 && got[0] == '{' && got[len - 1] == '}');
 	at = got + 1;
 	for (size_t i = 0; i < count; i++) {
@@ -185,7 +185,7 @@ static void test_float_server__session_prints_shortest(void **state)
 		"SELECT (0.1::float4)::text || ' ' || (1234567::float4)::text || ' ' || "
 		"(1e-5::float4)::text || ' ' || (36646552::float4)::text"), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-	assert_pgv(db->conn, pgv_stmt_column_text(st, 1, &got, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_column_text(&got, NULL, st, 1), PGV_OK);
 	assert_string_equal(got, "0.1 1.234567e+06 1e-05 3.6646552e+07");
 	pgv_stmt_free(st);
 }

@@ -116,7 +116,7 @@ static void store_rows(testdb *db, const char *table, const int64_t *ids, const 
 		v[i].dim = dim;
 		v[i].data = (float *)&data[i * dim];
 	}
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, ids, v, n, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(NULL, db->conn, &t, ids, v, n), PGV_OK);
 	free(v);
 }
 
@@ -132,7 +132,7 @@ static void assert_rows(testdb *db, const char *table, const int64_t *ids, const
 	int rc;
 
 	assert_pgv(db->conn, pgv_store_list(&rows, db->conn, &t), PGV_OK);
-	while ((rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
+	while ((rc = pgv_rows_next(&row, rows)) == PGV_ROW) {
 		if (i >= n)
 			fail_msg("%s: more than %zu rows (id %lld)", table, n, (long long)row->id);
 		assert_int_equal(row->id, ids[i]);

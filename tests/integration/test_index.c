@@ -27,7 +27,7 @@ static void explain_knn(testdb *db, const char *name, const char *op, const floa
 	out[0] = '\0';
 	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, sql), PGV_OK);
 	while ((rc = pgv_stmt_step(st)) == PGV_ROW) {
-		assert_pgv(db->conn, pgv_stmt_column_text(st, 1, &line, NULL), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_text(&line, NULL, st, 1), PGV_OK);
 		len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, "%s\n", line);
 	}
 	assert_pgv(db->conn, rc, PGV_DONE);
@@ -102,24 +102,24 @@ static void test_index__create_use_drop(void **state)
 	testdb_show_is(db, "enable_seqscan", "on");
 
 	/* drop: once, then nothing to drop; a missing table is an error */
-	assert_pgv(db->conn, pgv_index_drop(db->conn, &t, hnsw, &dropped), PGV_OK);
+	assert_pgv(db->conn, pgv_index_drop(&dropped, db->conn, &t, hnsw), PGV_OK);
 	assert_int_equal(dropped, 1);
 	assert_int_equal(index_count(db, name, hnsw, ""), 0);
-	assert_pgv(db->conn, pgv_index_drop(db->conn, &t, hnsw, &dropped), PGV_OK);
+	assert_pgv(db->conn, pgv_index_drop(&dropped, db->conn, &t, hnsw), PGV_OK);
 	assert_int_equal(dropped, 0);
-	assert_int_equal(pgv_index_drop(db->conn, &missing, hnsw, &dropped), PGV_ENOTFOUND);
-	assert_int_equal(pgv_index_drop(db->conn, &t, NULL, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_index_drop(&dropped, db->conn, &missing, hnsw), PGV_ENOTFOUND);
+	assert_int_equal(pgv_index_drop(NULL, db->conn, &t, NULL), PGV_EINVAL);
 
 	/* an index of another table with the name asked for stays */
 	testdb_create_table(db, "idxo", "id int, v vector(2)", other);
 	snprintf(sql, sizeof(sql), "CREATE INDEX %s_x ON %s (id)", other, other);
 	testdb_exec(db, sql);
 	snprintf(sql, sizeof(sql), "%s_x", other);
-	assert_pgv(db->conn, pgv_index_drop(db->conn, &t, sql, &dropped), PGV_OK);
+	assert_pgv(db->conn, pgv_index_drop(&dropped, db->conn, &t, sql), PGV_OK);
 	assert_int_equal(dropped, 0);
 	assert_int_equal(index_count(db, other, sql, ""), 1);
 
-	assert_pgv(db->conn, pgv_index_drop(db->conn, &t, ivf, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_index_drop(NULL, db->conn, &t, ivf), PGV_OK);
 	assert_int_equal(index_count(db, name, ivf, ""), 0);
 	pgv_text_free(hnsw);
 	pgv_text_free(ivf);
@@ -158,7 +158,8 @@ typedef struct check_case {
  */
 static void test_index__checks_agree_with_server(void **state)
 {
-#define O(method, metric, m, ef, lists) { PGV_INDEX_OPTS_VERSION, method, metric, NULL, m, ef, lists, 0 }
+#define O(method, metric, m, ef, lists) { PGV_INDEX_OPTS_VERSION, method, metric, NULL, m, ef, lists, 0, \
+	PGV_INDEX_FORM_PLAIN }
 	static const check_case cases[] = {
 		{ "v", PGV_TYPE_VECTOR, O(PGV_INDEX_HNSW, PGV_METRIC_L2, 1, 0, 0),
 			"USING hnsw (v vector_l2_ops) WITH (m = 1)", PGV_EINVAL,

@@ -88,7 +88,7 @@ static void text_of(fixture *fx, const char *sql, const char *bind, char *buf, s
 	if (bind)
 		assert_pgv(c, pgv_stmt_bind_text(st, 1, bind, PGV_NTS), PGV_OK);
 	assert_pgv(c, pgv_stmt_step(st), PGV_ROW);
-	assert_pgv(c, pgv_stmt_column_text(st, 1, &t, NULL), PGV_OK);
+	assert_pgv(c, pgv_stmt_column_text(&t, NULL, st, 1), PGV_OK);
 	snprintf(buf, cap, "%s", t);
 	pgv_stmt_free(st);
 }
@@ -121,10 +121,10 @@ static void remove_sql(fixture *fx, const char *file)
 }
 
 /* Loads the test's directory. */
-static pgv_migrations *load(fixture *fx)
+static pgv_migrate_set *load(fixture *fx)
 {
-	pgv_migrations *set = NULL;
-	int rc = pgv_migrations_load(&set, fx->dir);
+	pgv_migrate_set *set = NULL;
+	int rc = pgv_migrate_set_load(&set, fx->dir);
 
 	if (rc != PGV_OK)
 		fail_msg("loading %s: %s: %s", fx->dir, pgv_status_name(rc), pgv_error_last()->message);
@@ -132,46 +132,46 @@ static pgv_migrations *load(fixture *fx)
 }
 
 /* Runs up and asserts the status and the number applied. */
-static void up_expect(fixture *fx, const pgv_migrations *set, int64_t target, int want,
+static void up_expect(fixture *fx, const pgv_migrate_set *set, int64_t target, int want,
 	size_t want_applied)
 {
 	size_t applied = 99;
 
-	assert_pgv(fx->db->conn, pgv_migrate_up(fx->db->conn, set, target, &applied), want);
+	assert_pgv(fx->db->conn, pgv_migrate_up(&applied, fx->db->conn, set, target), want);
 	assert_int_equal(applied, want_applied);
 	assert_int_equal(pgv_conn_in_transaction(fx->db->conn), 0);
 }
 
 /* Runs down and asserts the status and the number reverted. */
-static void down_expect(fixture *fx, const pgv_migrations *set, size_t steps, int want,
+static void down_expect(fixture *fx, const pgv_migrate_set *set, size_t steps, int want,
 	size_t want_reverted)
 {
 	size_t reverted = 99;
 
-	assert_pgv(fx->db->conn, pgv_migrate_down(fx->db->conn, set, steps, &reverted), want);
+	assert_pgv(fx->db->conn, pgv_migrate_down(&reverted, fx->db->conn, set, steps), want);
 	assert_int_equal(reverted, want_reverted);
 	assert_int_equal(pgv_conn_in_transaction(fx->db->conn), 0);
 }
 
 /* Asserts the report's states, one letter per entry: p(ending) a(pplied) c(hanged) m(issing). */
-static void status_expect(fixture *fx, const pgv_migrations *set, const char *states)
+static void status_expect(fixture *fx, const pgv_migrate_set *set, const char *states)
 {
-	pgv_migration_report *r = NULL;
+	pgv_migrate_report *r = NULL;
 	char have[32] = "";
 
-	assert_pgv(fx->db->conn, pgv_migrate_status(fx->db->conn, set, &r), PGV_OK);
+	assert_pgv(fx->db->conn, pgv_migrate_status(&r, fx->db->conn, set), PGV_OK);
 	assert_true(r->count < sizeof(have));
 	for (size_t i = 0; i < r->count; i++) {
-		const pgv_migration_info *e = &r->entries[i];
-		have[i] = pgv_migration_state_name(e->state)[0];
+		const pgv_migrate_info *e = &r->entries[i];
+		have[i] = pgv_migrate_state_name(e->state)[0];
 		/* Versions ascend; applied_at is set exactly for rows of the tracking table. */
 		if (i > 0)
 			assert_true(r->entries[i - 1].version < e->version);
-		assert_int_equal(e->applied_at[0] != '\0', e->state != PGV_MIGRATION_PENDING);
+		assert_int_equal(e->applied_at[0] != '\0', e->state != PGV_MIGRATE_PENDING);
 	}
 	have[r->count] = '\0';
 	assert_string_equal(have, states);
-	pgv_migration_report_free(r);
+	pgv_migrate_report_free(r);
 }
 
 /* Asserts that the connection's error message contains `part`. */
@@ -262,8 +262,8 @@ static void write_ab(fixture *fx)
 static void test_migrate__up_applies_in_order_and_records(void **state)
 {
 	fixture *fx = *state;
-	pgv_migrations *set;
-	pgv_migration_report *r = NULL;
+	pgv_migrate_set *set;
+	pgv_migrate_report *r = NULL;
 	char up2[256], sum[64];
 
 	write_ab(fx);
@@ -287,15 +287,15 @@ static void test_migrate__up_applies_in_order_and_records(void **state)
 	assert_int_equal(int_at(fx, "SELECT count(*) FROM @_a"), 1);
 	assert_int_equal(tracked(fx), 2);
 
-	assert_pgv(fx->db->conn, pgv_migrate_status(fx->db->conn, set, &r), PGV_OK);
+	assert_pgv(fx->db->conn, pgv_migrate_status(&r, fx->db->conn, set), PGV_OK);
 	assert_int_equal(r->count, 2);
 	assert_int_equal(r->entries[0].version, 1);
 	assert_string_equal(r->entries[0].name, "a");
-	assert_int_equal(r->entries[1].state, PGV_MIGRATION_APPLIED);
-	assert_string_equal(pgv_migration_state_name(r->entries[1].state), "applied");
+	assert_int_equal(r->entries[1].state, PGV_MIGRATE_APPLIED);
+	assert_string_equal(pgv_migrate_state_name(r->entries[1].state), "applied");
 	assert_int_equal(r->entries[1].reversible, 1);
 	assert_true(strlen(r->entries[1].applied_at) >= 19); /* "YYYY-MM-DD HH:MM:SS..." */
-	pgv_migration_report_free(r);
+	pgv_migrate_report_free(r);
 
 	/* down reverts the newest first, one per step by default, then nothing is left. */
 	down_expect(fx, set, 0, PGV_OK, 1);
@@ -307,7 +307,7 @@ static void test_migrate__up_applies_in_order_and_records(void **state)
 	assert_int_equal(tracked(fx), 0);
 	down_expect(fx, set, 1, PGV_OK, 0);
 	status_expect(fx, set, "pp");
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 }
 
 /*
@@ -318,7 +318,7 @@ static void test_migrate__up_applies_in_order_and_records(void **state)
 static void test_migrate__files_are_sent_whole(void **state)
 {
 	fixture *fx = *state;
-	pgv_migrations *set;
+	pgv_migrate_set *set;
 	char buf[128], sql[256];
 
 	write_sql(fx, "0001_whole.up.sql",
@@ -363,7 +363,7 @@ static void test_migrate__files_are_sent_whole(void **state)
 	assert_false(table_exists(fx, "w"));
 	assert_int_equal(int_at(fx,
 		"SELECT count(*) FROM pg_proc WHERE proname IN ('@_f')"), 0);
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 }
 
 /*
@@ -374,7 +374,7 @@ static void test_migrate__files_are_sent_whole(void **state)
 static void test_migrate__failure_leaves_nothing(void **state)
 {
 	fixture *fx = *state;
-	pgv_migrations *set;
+	pgv_migrate_set *set;
 	const pgv_error *e;
 
 	write_sql(fx, "0001_a.up.sql", "CREATE TABLE @_a (i int PRIMARY KEY);");
@@ -396,7 +396,7 @@ static void test_migrate__failure_leaves_nothing(void **state)
 	assert_false(table_exists(fx, "d"));
 	assert_int_equal(tracked(fx), 1);
 	status_expect(fx, set, "app");
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 
 	/* A syntax error: 42601, same guarantees. */
 	write_sql(fx, "0002_bad.up.sql", "CREATE TABLE @_b (i int);\nSELEKT 1;\n");
@@ -406,7 +406,7 @@ static void test_migrate__failure_leaves_nothing(void **state)
 	assert_error_has(fx, "applying migration 0002_bad: ");
 	assert_error_has(fx, "SELEKT");
 	assert_false(table_exists(fx, "b"));
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 
 	/* A constraint violation keeps its own status and SQLSTATE. */
 	write_sql(fx, "0002_bad.up.sql", "CREATE TABLE @_b (i int);\n"
@@ -417,7 +417,7 @@ static void test_migrate__failure_leaves_nothing(void **state)
 	assert_error_has(fx, "applying migration 0002_bad: ");
 	assert_false(table_exists(fx, "b"));
 	assert_int_equal(int_at(fx, "SELECT count(*) FROM @_a"), 0);
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 
 	/* Fixed, it applies, and so does the one after it. */
 	write_sql(fx, "0002_bad.up.sql", "CREATE TABLE @_b (i int);\n");
@@ -426,19 +426,19 @@ static void test_migrate__failure_leaves_nothing(void **state)
 	assert_true(table_exists(fx, "b"));
 	assert_true(table_exists(fx, "d"));
 	status_expect(fx, set, "aaa");
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 }
 
 /* An applied up file that changed stops up before anything runs; status says "changed". */
 static void test_migrate__checksum_mismatch_runs_nothing(void **state)
 {
 	fixture *fx = *state;
-	pgv_migrations *set;
+	pgv_migrate_set *set;
 
 	write_ab(fx);
 	set = load(fx);
 	up_expect(fx, set, 0, PGV_OK, 2);
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 
 	write_sql(fx, "0002_b.up.sql", "INSERT INTO @_a VALUES (1);\nCREATE TABLE @_b (j int);\n"
 		"-- edited after it was applied\n");
@@ -450,7 +450,7 @@ static void test_migrate__checksum_mismatch_runs_nothing(void **state)
 	assert_false(table_exists(fx, "c"));
 	assert_int_equal(tracked(fx), 2);
 	status_expect(fx, set, "acp");
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 
 	/* Restored, up goes on. */
 	write_sql(fx, "0002_b.up.sql", "INSERT INTO @_a VALUES (1);\nCREATE TABLE @_b (j int);\n");
@@ -458,14 +458,14 @@ static void test_migrate__checksum_mismatch_runs_nothing(void **state)
 	up_expect(fx, set, 0, PGV_OK, 1);
 	assert_true(table_exists(fx, "c"));
 	status_expect(fx, set, "aaa");
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 }
 
 /* A target stops up after that version; a negative target is refused. */
 static void test_migrate__up_to_target(void **state)
 {
 	fixture *fx = *state;
-	pgv_migrations *set;
+	pgv_migrate_set *set;
 
 	write_ab(fx);
 	write_sql(fx, "0005_c.up.sql", "CREATE TABLE @_c (i int);");
@@ -478,15 +478,15 @@ static void test_migrate__up_to_target(void **state)
 	status_expect(fx, set, "aap");
 	up_expect(fx, set, 0, PGV_OK, 1);
 	status_expect(fx, set, "aaa");
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 }
 
 /* down stops at a migration without a down file; what it reverted before stays reverted. */
 static void test_migrate__down_stops_at_irreversible(void **state)
 {
 	fixture *fx = *state;
-	pgv_migrations *set;
-	pgv_migration_report *r = NULL;
+	pgv_migrate_set *set;
+	pgv_migrate_report *r = NULL;
 
 	write_ab(fx);
 	remove_sql(fx, "0002_b.down.sql");
@@ -499,26 +499,26 @@ static void test_migrate__down_stops_at_irreversible(void **state)
 	assert_false(table_exists(fx, "c"));
 	assert_true(table_exists(fx, "b"));
 	status_expect(fx, set, "aap");
-	assert_pgv(fx->db->conn, pgv_migrate_status(fx->db->conn, set, &r), PGV_OK);
+	assert_pgv(fx->db->conn, pgv_migrate_status(&r, fx->db->conn, set), PGV_OK);
 	assert_int_equal(r->entries[1].reversible, 0);
 	assert_int_equal(r->entries[2].reversible, 1);
-	pgv_migration_report_free(r);
-	pgv_migrations_free(set);
+	pgv_migrate_report_free(r);
+	pgv_migrate_set_free(set);
 }
 
 /* An applied migration gone from the set is "missing": up goes on, down stops at it. */
 static void test_migrate__missing_from_set(void **state)
 {
 	fixture *fx = *state;
-	pgv_migrations *set;
-	pgv_migration_report *r = NULL;
+	pgv_migrate_set *set;
+	pgv_migrate_report *r = NULL;
 
 	write_ab(fx);
 	write_sql(fx, "0003_c.up.sql", "CREATE TABLE @_c (i int);");
 	write_sql(fx, "0003_c.down.sql", "DROP TABLE @_c;");
 	set = load(fx);
 	up_expect(fx, set, 0, PGV_OK, 3);
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 
 	remove_sql(fx, "0003_c.up.sql");
 	remove_sql(fx, "0003_c.down.sql");
@@ -526,12 +526,12 @@ static void test_migrate__missing_from_set(void **state)
 	write_sql(fx, "0004_d.down.sql", "DROP TABLE @_d;");
 	set = load(fx);
 	status_expect(fx, set, "aamp");
-	assert_pgv(fx->db->conn, pgv_migrate_status(fx->db->conn, set, &r), PGV_OK);
+	assert_pgv(fx->db->conn, pgv_migrate_status(&r, fx->db->conn, set), PGV_OK);
 	assert_int_equal(r->entries[2].version, 3);
 	assert_string_equal(r->entries[2].name, "c");
-	assert_string_equal(pgv_migration_state_name(r->entries[2].state), "missing");
+	assert_string_equal(pgv_migrate_state_name(r->entries[2].state), "missing");
 	assert_int_equal(r->entries[2].reversible, 0);
-	pgv_migration_report_free(r);
+	pgv_migrate_report_free(r);
 
 	up_expect(fx, set, 0, PGV_OK, 1);
 	assert_true(table_exists(fx, "d"));
@@ -539,14 +539,14 @@ static void test_migrate__missing_from_set(void **state)
 	assert_error_has(fx, "migration 0003_c: applied but not in the migration set");
 	assert_false(table_exists(fx, "d"));
 	status_expect(fx, set, "aamp");
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 }
 
 /* Empty and comment-only files are valid migrations (psqlODBC refuses an empty statement). */
 static void test_migrate__empty_files(void **state)
 {
 	fixture *fx = *state;
-	pgv_migrations *set;
+	pgv_migrate_set *set;
 
 	write_sql(fx, "0001_empty.up.sql", "");
 	write_sql(fx, "0001_empty.down.sql", "");
@@ -557,14 +557,14 @@ static void test_migrate__empty_files(void **state)
 	status_expect(fx, set, "aa");
 	down_expect(fx, set, 2, PGV_OK, 2);
 	assert_int_equal(tracked(fx), 0);
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 }
 
 /* Without the tracking table, status reports all pending and down has nothing to do. */
 static void test_migrate__no_tracking_table(void **state)
 {
 	fixture *fx = *state;
-	pgv_migrations *set;
+	pgv_migrate_set *set;
 
 	if (fx->had_tracking)
 		skip(); /* the table belongs to someone else: do not drop it */
@@ -576,7 +576,7 @@ static void test_migrate__no_tracking_table(void **state)
 	assert_false(exists(fx, "pgvodbc_migrations")); /* neither creates it */
 	up_expect(fx, set, 0, PGV_OK, 2);
 	assert_true(exists(fx, "pgvodbc_migrations"));
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 }
 
 /* Misuse is refused with PGV_EINVAL and a message, touching nothing. */
@@ -584,30 +584,30 @@ static void test_migrate__misuse(void **state)
 {
 	fixture *fx = *state;
 	pgv_conn *c = fx->db->conn;
-	pgv_migrations *set;
-	pgv_migration_report *r = (pgv_migration_report *)&r;
+	pgv_migrate_set *set;
+	pgv_migrate_report *r = (pgv_migrate_report *)&r;
 	size_t n = 99;
 
 	write_ab(fx);
 	set = load(fx);
-	assert_int_equal(pgv_migrate_up(NULL, set, 0, &n), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_up(&n, NULL, set, 0), PGV_EINVAL);
 	assert_int_equal(n, 0);
-	assert_int_equal(pgv_migrate_up(c, NULL, 0, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_up(NULL, c, NULL, 0), PGV_EINVAL);
 	assert_error_has(fx, "the migration set is NULL");
-	assert_int_equal(pgv_migrate_down(c, NULL, 1, NULL), PGV_EINVAL);
-	assert_int_equal(pgv_migrate_status(c, set, NULL), PGV_EINVAL);
-	assert_int_equal(pgv_migrate_status(c, NULL, &r), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_down(NULL, c, NULL, 1), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_status(NULL, c, set), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_status(&r, c, NULL), PGV_EINVAL);
 	assert_null(r);
 	/* Each migration needs its own transaction: refuse to run inside the caller's. */
 	assert_pgv(c, pgv_conn_begin(c), PGV_OK);
-	assert_int_equal(pgv_migrate_up(c, set, 0, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_up(NULL, c, set, 0), PGV_EINVAL);
 	assert_error_has(fx, "a transaction is open on this connection");
-	assert_int_equal(pgv_migrate_down(c, set, 1, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_down(NULL, c, set, 1), PGV_EINVAL);
 	assert_pgv(c, pgv_conn_rollback(c), PGV_OK);
 	assert_false(table_exists(fx, "a"));
-	assert_string_equal(pgv_migration_state_name((pgv_migration_state)42), "unknown");
-	pgv_migration_report_free(NULL);
-	pgv_migrations_free(set);
+	assert_string_equal(pgv_migrate_state_name((pgv_migrate_state)42), "unknown");
+	pgv_migrate_report_free(NULL);
+	pgv_migrate_set_free(set);
 }
 
 /*
@@ -619,7 +619,7 @@ static void test_migrate__builtin_set_up_and_down(void **state)
 {
 	fixture *fx = *state;
 	pgv_conn *c = fx->db->conn;
-	pgv_migrations *set = NULL;
+	pgv_migrate_set *set = NULL;
 	pgv_stmt *st = NULL;
 	const float v[4] = { 0.1f, 0.2f, 0.3f, 0.4f }, three[3] = { 1, 2, 3 };
 	int ver = 0;
@@ -627,13 +627,13 @@ static void test_migrate__builtin_set_up_and_down(void **state)
 
 	if (exists(fx, "embeddings"))
 		skip(); /* someone's table: migrating down would drop it */
-	assert_int_equal(pgv_migrations_load(&set, NULL), PGV_OK);
-	assert_int_equal(pgv_migrations_count(set), 2);
+	assert_int_equal(pgv_migrate_set_load(&set, NULL), PGV_OK);
+	assert_int_equal(pgv_migrate_set_count(set), 2);
 	status_expect(fx, set, "pp");
 	up_expect(fx, set, 0, PGV_OK, 2);
 	status_expect(fx, set, "aa");
 	up_expect(fx, set, 0, PGV_OK, 0);
-	assert_pgv(c, pgv_conn_vector_version(c, &ver, NULL, 0), PGV_OK);
+	assert_pgv(c, pgv_conn_vector_version(&ver, NULL, c), PGV_OK);
 	assert_true(ver > 0);
 	text_of(fx, "SELECT name FROM pgvodbc_migrations WHERE version = 2", NULL, sum, sizeof(sum));
 	assert_string_equal(sum, "embeddings");
@@ -651,12 +651,12 @@ static void test_migrate__builtin_set_up_and_down(void **state)
 
 	down_expect(fx, set, 2, PGV_OK, 2);
 	assert_false(exists(fx, "embeddings"));
-	assert_int_equal(pgv_conn_vector_version(c, &ver, NULL, 0), PGV_ENOTFOUND);
+	assert_int_equal(pgv_conn_vector_version(&ver, NULL, c), PGV_ENOTFOUND);
 	assert_int_equal(tracked(fx), 0);
 	status_expect(fx, set, "pp");
 	if (!fx->db->created_extension)
 		testdb_exec(fx->db, "CREATE EXTENSION IF NOT EXISTS vector");
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 }
 
 int main(void)

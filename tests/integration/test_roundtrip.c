@@ -58,11 +58,11 @@ static void roundtrip(testdb *db, size_t dim)
 	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, sql), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_bind_int64(st, 1, (int64_t)dim), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-	assert_pgv(db->conn, pgv_stmt_column_int64(st, 1, &id), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_column_int64(&id, st, 1), PGV_OK);
 	assert_int_equal(id, (int64_t)dim);
 	/* Read the later column first: any order works. */
-	assert_pgv(db->conn, pgv_stmt_column_vector(st, 3, &back2), PGV_OK);
-	assert_pgv(db->conn, pgv_stmt_column_vector(st, 2, &back), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_column_vector(&back2, st, 3), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_column_vector(&back, st, 2), PGV_OK);
 	assert_int_equal(back.dim, dim);
 	assert_memory_equal(back.data, v, dim * sizeof(float));
 	assert_int_equal(back2.dim, dim);
@@ -109,12 +109,12 @@ static void test_roundtrip__null_vector(void **state)
 	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, sql), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
 	assert_int_equal(pgv_stmt_column_is_null(st, 1), 1);
-	assert_int_equal(pgv_stmt_column_vector(st, 1, &back), PGV_NULL);
+	assert_int_equal(pgv_stmt_column_vector(&back, st, 1), PGV_NULL);
 	assert_int_equal(back.dim, 0);
 	assert_null(back.data);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
 	assert_int_equal(pgv_stmt_column_is_null(st, 1), 0);
-	assert_pgv(db->conn, pgv_stmt_column_vector(st, 1, &back), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_column_vector(&back, st, 1), PGV_OK);
 	assert_int_equal(back.dim, 1);
 	assert_true(back.data[0] == 1.0f);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_DONE);
@@ -151,19 +151,19 @@ static void test_roundtrip__scalars(void **state)
 		assert_pgv(db->conn, pgv_stmt_bind_text(st, 5, "", 0), PGV_OK);
 		assert_pgv(db->conn, pgv_stmt_bind_null(st, 6), PGV_OK);
 		assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-		assert_pgv(db->conn, pgv_stmt_column_int64(st, 1, &i64), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_int64(&i64, st, 1), PGV_OK);
 		assert_true(i64 == INT64_MIN);
-		assert_pgv(db->conn, pgv_stmt_column_int64(st, 2, &i64), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_int64(&i64, st, 2), PGV_OK);
 		assert_true(i64 == INT64_MAX);
-		assert_pgv(db->conn, pgv_stmt_column_double(st, 3, &d), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_double(&d, st, 3), PGV_OK);
 		assert_memory_equal(&d, &doubles[k], sizeof(d));
-		assert_pgv(db->conn, pgv_stmt_column_text(st, 4, &text, &len), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_text(&text, &len, st, 4), PGV_OK);
 		assert_int_equal(len, big_len);
 		assert_string_equal(text, big);
-		assert_pgv(db->conn, pgv_stmt_column_text(st, 5, &text, &len), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_text(&text, &len, st, 5), PGV_OK);
 		assert_int_equal(len, 0);
 		assert_string_equal(text, "");
-		assert_int_equal(pgv_stmt_column_text(st, 6, &text, &len), PGV_NULL);
+		assert_int_equal(pgv_stmt_column_text(&text, &len, st, 6), PGV_NULL);
 		assert_int_equal(len, 0);
 		assert_int_equal(pgv_stmt_column_is_null(st, 5), 0);
 		assert_int_equal(pgv_stmt_column_is_null(st, 6), 1);
@@ -186,11 +186,11 @@ static void test_roundtrip__many_rows(void **state)
 	while ((rc = pgv_stmt_step(st)) == PGV_ROW) {
 		pgv_vector v = PGV_VECTOR_INIT;
 		n++;
-		assert_pgv(db->conn, pgv_stmt_column_int64(st, 1, &a), PGV_OK);
-		assert_pgv(db->conn, pgv_stmt_column_int64(st, 1, &b), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_int64(&a, st, 1), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_int64(&b, st, 1), PGV_OK);
 		assert_int_equal(a, n);
 		assert_int_equal(b, n);
-		assert_pgv(db->conn, pgv_stmt_column_vector(st, 2, &v), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_vector(&v, st, 2), PGV_OK);
 		assert_int_equal(v.dim, 2);
 		assert_true(v.data[0] == (float)n && v.data[1] == (float)(n + 1));
 		pgv_vector_free(&v);
@@ -216,7 +216,7 @@ static void test_roundtrip__sql_ending_in_comment(void **state)
 	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, "SELECT ?::int + 1 -- x"), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_bind_int64(st, 1, 41), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-	assert_pgv(db->conn, pgv_stmt_column_int64(st, 1, &v), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_column_int64(&v, st, 1), PGV_OK);
 	assert_int_equal(v, 42);
 	pgv_stmt_free(st);
 }

@@ -57,7 +57,7 @@ static void test_stmt_array__all_rows(void **state)
 	int status[N];
 	pgv_stmt *st = prepared(db, name, 0);
 
-	assert_pgv(db->conn, pgv_stmt_execute_array(st, 0, status), 0);
+	assert_pgv(db->conn, pgv_stmt_execute_array(status, st, 0), 0);
 	assert_int_equal(pgv_stmt_changes(st), N);
 	for (int i = 0; i < N; i++)
 		assert_int_equal(status[i], 0);
@@ -78,7 +78,7 @@ static void test_stmt_array__atomic_failure_names_row(void **state)
 	pgv_stmt *st = prepared(db, name, 1);
 	const pgv_error *e;
 
-	assert_int_equal(pgv_stmt_execute_array(st, PGV_ARRAY_ATOMIC, status), PGV_ECONSTRAINT);
+	assert_int_equal(pgv_stmt_execute_array(status, st, PGV_ARRAY_ATOMIC), PGV_ECONSTRAINT);
 	e = pgv_conn_error(db->conn);
 	assert_string_equal(e->sqlstate, "23505");
 	assert_int_equal(e->row, 3);
@@ -100,7 +100,7 @@ static void test_stmt_array__non_atomic_keeps_the_others(void **state)
 	int status[N];
 	pgv_stmt *st = prepared(db, name, 1);
 
-	assert_int_equal(pgv_stmt_execute_array(st, 0, status), PGV_ECONSTRAINT);
+	assert_int_equal(pgv_stmt_execute_array(status, st, 0), PGV_ECONSTRAINT);
 	assert_int_equal(pgv_conn_error(db->conn)->row, 3);
 	assert_message_has(db->conn, "row 3: ");
 	for (int i = 0; i < N; i++)
@@ -117,7 +117,7 @@ static void test_stmt_array__in_callers_transaction(void **state)
 	pgv_stmt *st = prepared(db, name, 1);
 
 	assert_pgv(db->conn, pgv_conn_begin(db->conn), 0);
-	assert_pgv(db->conn, pgv_stmt_execute_array(st, 0, NULL), PGV_ECONSTRAINT);
+	assert_pgv(db->conn, pgv_stmt_execute_array(NULL, st, 0), PGV_ECONSTRAINT);
 	/* psqlODBC with UseDeclareFetch=1 discards the savepoint with the failed array (measured):
 	 * the row cannot be named there, and the message says so */
 	if (strcmp(testdb_dsn(), "pgvodbc_declfetch") == 0 && pgv_conn_error(db->conn)->row < 0)
@@ -146,16 +146,16 @@ static void test_stmt_array__misuse(void **state)
 	assert_message_has(db->conn, "row 1");
 	/* arrays of different lengths */
 	assert_pgv(db->conn, pgv_stmt_bind_array_int64(st, 1, ids, 2), 0);
-	assert_int_equal(pgv_stmt_execute_array(st, 0, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_stmt_execute_array(NULL, st, 0), PGV_EINVAL);
 	assert_message_has(db->conn, "rows");
 	/* step refuses an array-bound statement; a scalar binding is not an array */
 	assert_int_equal(pgv_stmt_step(st), PGV_EINVAL);
 	assert_pgv(db->conn, pgv_stmt_bind_int64(st, 1, 99), 0);
-	assert_int_equal(pgv_stmt_execute_array(st, 0, NULL), PGV_EINVAL);
-	assert_int_equal(pgv_stmt_execute_array(st, 0x80, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_stmt_execute_array(NULL, st, 0), PGV_EINVAL);
+	assert_int_equal(pgv_stmt_execute_array(NULL, st, 0x80), PGV_EINVAL);
 	assert_int_equal(pgv_stmt_bind_array_int64(st, 1, NULL, 2), PGV_EINVAL);
 	assert_int_equal(pgv_stmt_bind_array_int64(st, 1, ids, 0), PGV_EINVAL);
-	assert_int_equal(pgv_stmt_execute_array(NULL, 0, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_stmt_execute_array(NULL, NULL, 0), PGV_EINVAL);
 	pgv_stmt_free(st);
 
 	/* after an array, the same statement runs single rows */
@@ -168,7 +168,7 @@ static void test_stmt_array__misuse(void **state)
 		assert_pgv(db->conn, pgv_stmt_bind_array_int64(st, 1, ids, 2), 0);
 		assert_pgv(db->conn, pgv_stmt_bind_array_text(st, 2, tags, 2), 0);
 		assert_pgv(db->conn, pgv_stmt_bind_array_vector(st, 3, v, 3, 2), 0);
-		assert_pgv(db->conn, pgv_stmt_execute_array(st, PGV_ARRAY_ATOMIC, NULL), 0);
+		assert_pgv(db->conn, pgv_stmt_execute_array(NULL, st, PGV_ARRAY_ATOMIC), 0);
 		assert_pgv(db->conn, pgv_stmt_bind_int64(st, 1, 3), 0);
 		assert_pgv(db->conn, pgv_stmt_bind_text(st, 2, "z", PGV_NTS), 0);
 		assert_pgv(db->conn, pgv_stmt_bind_vector(st, 3, v, 3), 0);

@@ -29,12 +29,12 @@ static void test_stmt_results__several_results(void **state)
 	assert_int_equal(pgv_stmt_changes(st), 2);
 	assert_pgv(db->conn, pgv_stmt_next_result(st), PGV_OK);
 	assert_int_equal(pgv_stmt_column_count(st), 2);
-	assert_pgv(db->conn, pgv_stmt_column_name(st, 2, &text), 0);
+	assert_pgv(db->conn, pgv_stmt_column_name(&text, st, 2), 0);
 	assert_string_equal(text, "y");
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-	assert_pgv(db->conn, pgv_stmt_column_text(st, 1, &text, NULL), 0);
+	assert_pgv(db->conn, pgv_stmt_column_text(&text, NULL, st, 1), 0);
 	assert_string_equal(text, "a;b");
-	assert_pgv(db->conn, pgv_stmt_column_int64(st, 2, &v), 0);
+	assert_pgv(db->conn, pgv_stmt_column_int64(&v, st, 2), 0);
 	assert_int_equal(v, 7);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_DONE);
 	assert_pgv(db->conn, pgv_stmt_next_result(st), PGV_OK);
@@ -81,9 +81,9 @@ static void test_stmt_results__type_names(void **state)
 	for (int i = 0; i < 8; i++) {
 		const char *type = NULL, *label = NULL;
 
-		assert_pgv(db->conn, pgv_stmt_column_type_name(st, i + 1, &type), 0);
+		assert_pgv(db->conn, pgv_stmt_column_type_name(&type, st, i + 1), 0);
 		assert_string_equal(type, want[i]);
-		assert_pgv(db->conn, pgv_stmt_column_name(st, i + 1, &label), 0);
+		assert_pgv(db->conn, pgv_stmt_column_name(&label, st, i + 1), 0);
 		assert_true(label[0] != '\0');
 	}
 	pgv_stmt_free(st);
@@ -99,17 +99,17 @@ static void test_stmt_results__params_and_misuse(void **state)
 	assert_int_equal(pgv_stmt_param_count(st), 2);
 	assert_int_equal(pgv_stmt_param_count(NULL), 0);
 	/* not run yet */
-	assert_int_equal(pgv_stmt_column_name(st, 1, &text), PGV_EINVAL);
+	assert_int_equal(pgv_stmt_column_name(&text, st, 1), PGV_EINVAL);
 	assert_string_equal(text, "");
 	assert_message_has(db->conn, "has not run");
 	assert_int_equal(pgv_stmt_next_result(st), PGV_EINVAL);
 	assert_pgv(db->conn, pgv_stmt_bind_int64(st, 1, 2), 0);
 	assert_pgv(db->conn, pgv_stmt_bind_int64(st, 2, 3), 0);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-	assert_int_equal(pgv_stmt_column_type_name(st, 2, &text), PGV_EINVAL);
+	assert_int_equal(pgv_stmt_column_type_name(&text, st, 2), PGV_EINVAL);
 	assert_message_has(db->conn, "out of range");
-	assert_int_equal(pgv_stmt_column_name(st, 1, NULL), PGV_EINVAL);
-	assert_int_equal(pgv_stmt_column_name(NULL, 1, &text), PGV_EINVAL);
+	assert_int_equal(pgv_stmt_column_name(NULL, st, 1), PGV_EINVAL);
+	assert_int_equal(pgv_stmt_column_name(&text, NULL, 1), PGV_EINVAL);
 	assert_int_equal(pgv_stmt_next_result(NULL), PGV_EINVAL);
 	pgv_stmt_free(st);
 }

@@ -21,7 +21,7 @@ static pgv_table seed_table(testdb *db, char name[64])
 	static const int64_t ids[3] = { 1, 2, 3 };
 	pgv_vector v[3];
 	pgv_table t;
-	size_t written = 0;
+	int64_t written = 0;
 
 	testdb_create_table(db, "seed", "id SERIAL PRIMARY KEY, embedding VECTOR(4)", name);
 	t = testdb_table(name, PGV_TYPE_VECTOR);
@@ -29,7 +29,7 @@ static pgv_table seed_table(testdb *db, char name[64])
 		v[i].dim = 4;
 		v[i].data = (float *)seed_vectors[i];
 	}
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, ids, v, 3, &written), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(&written, db->conn, &t, ids, v, 3), PGV_OK);
 	assert_int_equal(written, 3);
 	return t;
 }
@@ -47,26 +47,26 @@ static void test_store__seed_list_and_get(void **state)
 
 	assert_pgv(db->conn, pgv_store_list(&rows, db->conn, &t), PGV_OK);
 	for (int i = 0; i < 3; i++) {
-		assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+		assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 		assert_int_equal(row->id, i + 1);
 		assert_int_equal(row->vector.dim, 4);
 		assert_memory_equal(row->vector.data, seed_vectors[i], sizeof(seed_vectors[i]));
 		assert_int_equal(row->vector_is_null, 0);
 		assert_int_equal(row->has_distance, 0);
 	}
-	assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE);
+	assert_int_equal(pgv_rows_next(&row, rows), PGV_DONE);
 	assert_null(row);
-	assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE); /* stays done */
+	assert_int_equal(pgv_rows_next(&row, rows), PGV_DONE); /* stays done */
 	pgv_rows_free(rows);
 	pgv_rows_free(NULL);
 
 	for (int i = 0; i < 3; i++) {
-		assert_pgv(db->conn, pgv_store_get(db->conn, &t, i + 1, &v), PGV_OK);
+		assert_pgv(db->conn, pgv_store_get(&v, db->conn, &t, i + 1), PGV_OK);
 		assert_int_equal(v.dim, 4);
 		assert_memory_equal(v.data, seed_vectors[i], sizeof(seed_vectors[i]));
 		pgv_vector_free(&v);
 	}
-	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
+	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, 3);
 }
 
@@ -84,14 +84,14 @@ static void test_store__seed_distances_exact(void **state)
 	assert_pgv(db->conn, pgv_store_distances(&rows, db->conn, &t, PGV_METRIC_L2, q, 4, NULL, 0),
 		PGV_OK);
 	for (int i = 0; i < 3; i++) {
-		assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+		assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 		assert_int_equal(row->id, i + 1);
 		assert_int_equal(row->has_distance, 1);
 		if (row->distance != want[i])
 			fail_msg("row %d: distance %.17g, want %.17g", i + 1, row->distance, want[i]);
 		assert_memory_equal(row->vector.data, seed_vectors[i], sizeof(seed_vectors[i]));
 	}
-	assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE);
+	assert_int_equal(pgv_rows_next(&row, rows), PGV_DONE);
 	pgv_rows_free(rows);
 }
 
@@ -106,12 +106,12 @@ static void test_store__seed_nearest_neighbour(void **state)
 	const pgv_row *row = NULL;
 
 	assert_pgv(db->conn, pgv_store_knn(&rows, db->conn, &t, PGV_METRIC_L2, q, 4, 1), PGV_OK);
-	assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+	assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 	assert_int_equal(row->id, 2);
 	assert_memory_equal(row->vector.data, seed_vectors[1], sizeof(seed_vectors[1]));
 	assert_int_equal(row->has_distance, 1);
 	assert_true(fabs(row->distance - testdb_sqrt(0.19)) < 1e-6);
-	assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE);
+	assert_int_equal(pgv_rows_next(&row, rows), PGV_DONE);
 	pgv_rows_free(rows);
 }
 
@@ -157,7 +157,7 @@ static void test_store__metrics_match_reference(void **state)
 	}
 	for (int j = 0; j < MDIM; j++)
 		q[j] = (float)(j + 1) / 8.0f;
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, ids, vecs, MROWS, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(NULL, db->conn, &t, ids, vecs, MROWS), PGV_OK);
 
 	for (int m = 0; m < 4; m++) {
 		pgv_rows *rows = NULL;
@@ -171,7 +171,7 @@ static void test_store__metrics_match_reference(void **state)
 		assert_pgv(db->conn, pgv_store_knn(&rows, db->conn, &t, (pgv_metric)m, q, MDIM, k),
 			PGV_OK);
 		for (size_t r = 0; r < k; r++) {
-			assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+			assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 			assert_true(row->id >= 100 && row->id < 100 + MROWS);
 			assert_int_equal(row->has_distance, 1);
 			if (!close_enough(row->distance, ref[row->id - 100]))
@@ -183,19 +183,19 @@ static void test_store__metrics_match_reference(void **state)
 			last = row->distance;
 			assert_memory_equal(row->vector.data, data[row->id - 100], sizeof(data[0]));
 		}
-		assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE);
+		assert_int_equal(pgv_rows_next(&row, rows), PGV_DONE);
 		pgv_rows_free(rows);
 
 		assert_pgv(db->conn, pgv_store_distances(&rows, db->conn, &t, (pgv_metric)m, q, MDIM,
 			NULL, 0), PGV_OK);
 		for (int i = 0; i < MROWS; i++) {
-			assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+			assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 			assert_int_equal(row->id, 100 + i);
 			if (!close_enough(row->distance, ref[i]))
 				fail_msg("%s: id %d: distance %.17g, reference %.17g",
 					pgv_metric_name((pgv_metric)m), 100 + i, row->distance, ref[i]);
 		}
-		assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE);
+		assert_int_equal(pgv_rows_next(&row, rows), PGV_DONE);
 		pgv_rows_free(rows);
 	}
 }
@@ -215,7 +215,7 @@ static void test_store__knn_skips_null_vectors(void **state)
 	testdb_exec(db, sql);
 	assert_pgv(db->conn, pgv_store_knn(&rows, db->conn, &t, PGV_METRIC_L2, q, 4, SIZE_MAX),
 		PGV_OK);
-	while (pgv_rows_next(rows, &row) == PGV_ROW) {
+	while (pgv_rows_next(&row, rows) == PGV_ROW) {
 		assert_true(row->id != 10);
 		n++;
 	}
@@ -239,36 +239,36 @@ static void test_store__distances_by_id_and_null(void **state)
 	testdb_exec(db, sql);
 	assert_pgv(db->conn, pgv_store_distances(&rows, db->conn, &t, PGV_METRIC_L2, q, 4, want_ids,
 		4), PGV_OK);
-	assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+	assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 	assert_int_equal(row->id, 1);
 	assert_true(row->distance == 1.1045361146699684);
-	assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+	assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 	assert_int_equal(row->id, 3);
 	assert_true(row->distance == 1.3038404993264);
-	assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+	assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 	assert_int_equal(row->id, 10);
 	assert_int_equal(row->vector_is_null, 1);
 	assert_int_equal(row->has_distance, 0);
 	assert_int_equal(row->vector.dim, 0);
 	assert_null(row->vector.data);
 	assert_true(row->distance == 0);
-	assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE);
+	assert_int_equal(pgv_rows_next(&row, rows), PGV_DONE);
 	pgv_rows_free(rows);
 
 	/* an empty id list gives no rows */
 	assert_pgv(db->conn, pgv_store_distances(&rows, db->conn, &t, PGV_METRIC_L2, q, 4, want_ids,
 		0), PGV_OK);
-	assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE);
+	assert_int_equal(pgv_rows_next(&row, rows), PGV_DONE);
 	pgv_rows_free(rows);
 
 	/* list reports the NULL vector; get reports it as PGV_NULL */
 	assert_pgv(db->conn, pgv_store_list(&rows, db->conn, &t), PGV_OK);
 	for (int i = 0; i < 4; i++)
-		assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+		assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 	assert_int_equal(row->id, 10);
 	assert_int_equal(row->vector_is_null, 1);
 	pgv_rows_free(rows);
-	assert_int_equal(pgv_store_get(db->conn, &t, 10, &v), PGV_NULL);
+	assert_int_equal(pgv_store_get(&v, db->conn, &t, 10), PGV_NULL);
 	assert_int_equal(v.dim, 0);
 	assert_null(v.data);
 }
@@ -283,22 +283,22 @@ static void test_store__get_missing_and_delete(void **state)
 	pgv_vector v = PGV_VECTOR_INIT;
 	int64_t n = -1, deleted = -1;
 
-	assert_int_equal(pgv_store_get(db->conn, &t, 57, &v), PGV_ENOTFOUND);
+	assert_int_equal(pgv_store_get(&v, db->conn, &t, 57), PGV_ENOTFOUND);
 	assert_int_equal(pgv_conn_error(db->conn)->status, PGV_ENOTFOUND);
 	assert_message_has(db->conn, "no row with id 57");
 	assert_message_has(db->conn, name);
 	assert_null(v.data);
 
-	assert_pgv(db->conn, pgv_store_delete(db->conn, &t, del, 4, &deleted), PGV_OK);
+	assert_pgv(db->conn, pgv_store_delete(&deleted, db->conn, &t, del, 4), PGV_OK);
 	assert_int_equal(deleted, 2);
-	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
+	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, 1);
-	assert_pgv(db->conn, pgv_store_get(db->conn, &t, 1, &v), PGV_OK);
+	assert_pgv(db->conn, pgv_store_get(&v, db->conn, &t, 1), PGV_OK);
 	pgv_vector_free(&v);
-	assert_int_equal(pgv_store_get(db->conn, &t, 2, &v), PGV_ENOTFOUND);
-	assert_pgv(db->conn, pgv_store_delete(db->conn, &t, del, 0, &deleted), PGV_OK);
+	assert_int_equal(pgv_store_get(&v, db->conn, &t, 2), PGV_ENOTFOUND);
+	assert_pgv(db->conn, pgv_store_delete(&deleted, db->conn, &t, del, 0), PGV_OK);
 	assert_int_equal(deleted, 0);
-	assert_pgv(db->conn, pgv_store_delete(db->conn, &t, del, 4, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_store_delete(NULL, db->conn, &t, del, 4), PGV_OK);
 }
 
 /* More ids than one statement takes: every statement's rows are counted, atomically. */
@@ -314,10 +314,10 @@ static void test_store__delete_many_ids(void **state)
 	for (int i = 0; i < N; i++)
 		ids[i] = N - i; /* 1 and 3 fall in different statements */
 	ids[5] = 1;
-	assert_pgv(db->conn, pgv_store_delete(db->conn, &t, ids, N, &deleted), PGV_OK);
+	assert_pgv(db->conn, pgv_store_delete(&deleted, db->conn, &t, ids, N), PGV_OK);
 	assert_int_equal(deleted, 3);
 	assert_int_equal(pgv_conn_in_transaction(db->conn), 0);
-	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
+	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, 0);
 	free(ids);
 }
@@ -335,13 +335,13 @@ static void test_store__empty_table(void **state)
 
 	testdb_create_table(db, "empty", "id int PRIMARY KEY, embedding vector(2)", name);
 	t = testdb_table(name, PGV_TYPE_VECTOR);
-	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
+	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, 0);
 	assert_pgv(db->conn, pgv_store_list(&rows, db->conn, &t), PGV_OK);
-	assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE);
+	assert_int_equal(pgv_rows_next(&row, rows), PGV_DONE);
 	pgv_rows_free(rows);
 	assert_pgv(db->conn, pgv_store_knn(&rows, db->conn, &t, PGV_METRIC_COSINE, q, 2, 5), PGV_OK);
-	assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE);
+	assert_int_equal(pgv_rows_next(&row, rows), PGV_DONE);
 	pgv_rows_free(rows);
 }
 
@@ -424,10 +424,10 @@ static void test_store__schema_qualified(void **state)
 	int64_t n = 0;
 
 	t.schema = "public";
-	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
+	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, 3);
 	t.schema = "pgvt_no_such_schema";
-	assert_int_equal(pgv_store_count(db->conn, &t, &n), PGV_ERROR);
+	assert_int_equal(pgv_store_count(&n, db->conn, &t), PGV_ERROR);
 	assert_message_has(db->conn, "\"pgvt_no_such_schema\".");
 }
 
@@ -449,7 +449,7 @@ static void test_store__hostile_names_end_to_end(void **state)
 	pgv_rows *rows = NULL;
 	const pgv_row *row = NULL;
 	int64_t n = 0, new_ids[2] = { 0, 0 };
-	size_t written = 0;
+	int64_t written = 0;
 
 	testdb_create_table(db, "sentinel", "id int", sentinel);
 	snprintf(table, sizeof(table), "emb\"; DROP TABLE %s; --", sentinel);
@@ -470,32 +470,32 @@ static void test_store__hostile_names_end_to_end(void **state)
 		vecs[i].dim = 2;
 		vecs[i].data = (float *)data[i];
 	}
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, ids, vecs, 3, &written), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(&written, db->conn, &t, ids, vecs, 3), PGV_OK);
 	assert_int_equal(written, 3);
-	assert_pgv(db->conn, pgv_store_insert(db->conn, &t, vecs, 2, new_ids), PGV_OK);
+	assert_pgv(db->conn, pgv_store_insert(new_ids, db->conn, &t, vecs, 2), PGV_OK);
 	assert_true(new_ids[0] < new_ids[1]);
-	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
+	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, 5);
-	assert_pgv(db->conn, pgv_store_get(db->conn, &t, 9, &v), PGV_OK);
+	assert_pgv(db->conn, pgv_store_get(&v, db->conn, &t, 9), PGV_OK);
 	assert_memory_equal(v.data, data[2], sizeof(data[2]));
 	pgv_vector_free(&v);
 	assert_pgv(db->conn, pgv_store_list(&rows, db->conn, &t), PGV_OK);
-	assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+	assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 	pgv_rows_free(rows);
 	assert_pgv(db->conn, pgv_store_knn(&rows, db->conn, &t, PGV_METRIC_COSINE, q, 2, 1), PGV_OK);
-	assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+	assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 	assert_true(row->id == 7 || row->id == new_ids[0]);
 	assert_true(row->distance == 0);
 	pgv_rows_free(rows);
 	assert_pgv(db->conn, pgv_store_distances(&rows, db->conn, &t, PGV_METRIC_L2, q, 2, ids, 3),
 		PGV_OK);
-	assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
-	assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
-	assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+	assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
+	assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
+	assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 	assert_int_equal(row->id, 9);
 	assert_true(fabs(row->distance - testdb_sqrt(20.0)) < 1e-12);
 	pgv_rows_free(rows);
-	assert_pgv(db->conn, pgv_store_delete(db->conn, &t, ids, 3, &n), PGV_OK);
+	assert_pgv(db->conn, pgv_store_delete(&n, db->conn, &t, ids, 3), PGV_OK);
 	assert_int_equal(n, 3);
 
 	/* the sentinel is still there */
@@ -506,13 +506,13 @@ static void test_store__hostile_names_end_to_end(void **state)
 	memset(long_name, 'L', 64);
 	long_name[64] = '\0';
 	t.table = long_name;
-	assert_int_equal(pgv_store_count(db->conn, &t, &n), PGV_EINVAL);
+	assert_int_equal(pgv_store_count(&n, db->conn, &t), PGV_EINVAL);
 	assert_message_has(db->conn, "the table name");
 	assert_message_has(db->conn, "\"LLLLLLLLLL");
 	assert_message_has(db->conn, "64 bytes");
 	t.table = table;
 	t.vector_column = long_name;
-	assert_int_equal(pgv_store_upsert(db->conn, &t, ids, vecs, 3, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_store_upsert(NULL, db->conn, &t, ids, vecs, 3), PGV_EINVAL);
 	assert_message_has(db->conn, "the vector column name");
 
 	snprintf(sql, sizeof(sql), "DROP TABLE %s", qt);

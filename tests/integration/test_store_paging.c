@@ -34,9 +34,9 @@ static void test_store__list_streams_many_rows(void **state)
 		vecs[i].dim = 3;
 		vecs[i].data = data[i];
 	}
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, ids, vecs, N, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(NULL, db->conn, &t, ids, vecs, N), PGV_OK);
 	assert_pgv(db->conn, pgv_store_list(&rows, db->conn, &t), PGV_OK);
-	while ((rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
+	while ((rc = pgv_rows_next(&row, rows)) == PGV_ROW) {
 		int i = N - (int)row->id;
 		n++;
 		assert_int_equal(row->id, n);
@@ -50,9 +50,9 @@ static void test_store__list_streams_many_rows(void **state)
 	/* an iterator freed half-way leaves the connection usable */
 	assert_pgv(db->conn, pgv_store_list(&rows, db->conn, &t), PGV_OK);
 	for (int i = 0; i < 10; i++)
-		assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+		assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 	pgv_rows_free(rows);
-	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
+	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, N);
 }
 
@@ -87,7 +87,7 @@ static void test_store__paged_listing(void **state)
 		vecs[at].dim = 5;
 		vecs[at].data = data[at];
 	}
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, ids, vecs, PROWS, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(NULL, db->conn, &t, ids, vecs, PROWS), PGV_OK);
 	snprintf(sql, sizeof(sql), "INSERT INTO %s VALUES (200, NULL)", name);
 	testdb_exec(db, sql);
 	for (int i = 0; i < PROWS; i++)
@@ -159,10 +159,10 @@ static void list_across_change(testdb *db, const pgv_table *t, const pgv_fetch_o
 	for (int i = 0; i < 6; i++) {
 		if (i == 2)
 			testdb_exec(db, change);
-		assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+		assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 		assert_int_equal(row->id, want[i]);
 	}
-	assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE);
+	assert_int_equal(pgv_rows_next(&row, rows), PGV_DONE);
 	pgv_rows_free(rows);
 }
 
@@ -186,7 +186,7 @@ static void test_store__paged_listing_pages_are_queries(void **state)
 	t = testdb_table(name, PGV_TYPE_VECTOR);
 	for (int64_t id = 1; id <= 6; id++) {
 		pgv_vector one = { 2, (float *)v };
-		assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, &id, &one, 1, NULL), PGV_OK);
+		assert_pgv(db->conn, pgv_store_upsert(NULL, db->conn, &t, &id, &one, 1), PGV_OK);
 	}
 	/* pages of 2: the first page is read whole, the change lies ahead and is seen */
 	opts.page_rows = 2;
@@ -203,14 +203,14 @@ static void test_store__paged_listing_pages_are_queries(void **state)
 	/* a later page that fails: the table is gone when the second page runs */
 	assert_pgv(db->conn, pgv_store_list_ext(&rows, db->conn, &t, &opts), PGV_OK);
 	for (int i = 0; i < 2; i++)
-		assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+		assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 	snprintf(sql, sizeof(sql), "ALTER TABLE %s RENAME TO %s_gone", name, name);
 	testdb_exec(db, sql);
-	assert_int_equal(pgv_rows_next(rows, &row), PGV_ERROR);
+	assert_int_equal(pgv_rows_next(&row, rows), PGV_ERROR);
 	assert_null(row);
 	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, "42P01");
 	assert_message_has(db->conn, "the page after id 2");
-	assert_int_equal(pgv_rows_next(rows, &row), PGV_EINVAL); /* finished */
+	assert_int_equal(pgv_rows_next(&row, rows), PGV_EINVAL); /* finished */
 	pgv_rows_free(rows);
 	snprintf(sql, sizeof(sql), "ALTER TABLE %s_gone RENAME TO %s", name, name);
 	testdb_exec(db, sql);

@@ -47,7 +47,7 @@ static void get_equals(testdb *db, const pgv_table *t, const rowset *r, int64_t 
 {
 	pgv_vector got = PGV_VECTOR_INIT;
 
-	assert_pgv(db->conn, pgv_store_get(db->conn, t, id, &got), PGV_OK);
+	assert_pgv(db->conn, pgv_store_get(&got, db->conn, t, id), PGV_OK);
 	assert_true(rowset_same_floats(&got, r->data + (size_t)(id - 1) * r->dim, r->dim));
 	pgv_vector_free(&got);
 }
@@ -72,7 +72,7 @@ static void drop_index_of(testdb *db, const pgv_table *t, const pgv_index_opts *
 	int dropped = 0;
 
 	assert_int_equal(pgv_index_name(&n, t, io), 0);
-	assert_pgv(db->conn, pgv_index_drop(db->conn, t, n, &dropped), PGV_OK);
+	assert_pgv(db->conn, pgv_index_drop(&dropped, db->conn, t, n), PGV_OK);
 	assert_int_equal(dropped, 1);
 	pgv_text_free(n);
 }
@@ -105,13 +105,13 @@ static void test_index__halfvec_table(void **state)
 	/* values that are not halves read back as the server stored them */
 	{
 		pgv_vector v = { 8, (float *)rounding };
-		assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, &id, &v, 1, NULL), PGV_OK);
-		assert_pgv(db->conn, pgv_store_get(db->conn, &t, id, &got), PGV_OK);
+		assert_pgv(db->conn, pgv_store_upsert(NULL, db->conn, &t, &id, &v, 1), PGV_OK);
+		assert_pgv(db->conn, pgv_store_get(&got, db->conn, &t, id), PGV_OK);
 		for (int j = 0; j < 8; j++)
 			assert_true(got.data[j] == pgv_half_to_float(pgv_float_to_half(rounding[j])));
 		assert_true(got.data[0] != rounding[0] && got.data[6] == 65504.0f);
 		pgv_vector_free(&got);
-		assert_pgv(db->conn, pgv_store_delete(db->conn, &t, &id, 1, NULL), PGV_OK);
+		assert_pgv(db->conn, pgv_store_delete(NULL, db->conn, &t, &id, 1), PGV_OK);
 	}
 
 	memcpy(over, q, sizeof(over));
@@ -135,7 +135,7 @@ static void test_index__halfvec_table(void **state)
 	}
 	/* the table read as vector: refused, naming the column's type */
 	t.type = PGV_TYPE_VECTOR;
-	assert_int_equal(pgv_store_upsert(db->conn, &t, &id, bad, 1, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_store_upsert(NULL, db->conn, &t, &id, bad, 1), PGV_EINVAL);
 	assert_message_has(db->conn, "is of type halfvec, not vector: set pgv_table.type to "
 		"PGV_TYPE_HALFVEC");
 	t.type = PGV_TYPE_HALFVEC;
@@ -242,12 +242,12 @@ static void test_index__bit_table(void **state)
 	assert_pgv(db->conn, pgv_store_distances(&rows, db->conn, &t, PGV_METRIC_JACCARD, q, 12,
 		ids, 2), PGV_OK);
 	for (int i = 0; i < 2; i++) {
-		assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+		assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 		assert_int_equal(row->id, ids[i]);
 		assert_true(rowset_close(row->distance, rowset_distance(PGV_METRIC_JACCARD,
 			r.data + (ids[i] - 1) * 12, q, 12)));
 	}
-	assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE);
+	assert_int_equal(pgv_rows_next(&row, rows), PGV_DONE);
 	pgv_rows_free(rows);
 
 	half[3] = 0.5f;

@@ -35,7 +35,7 @@ static answer ask(testdb *db, const char *sql, const char *param)
 	assert_pgv(db->conn, pgv_stmt_bind_text(st, 1, param, PGV_NTS), PGV_OK);
 	a.status = pgv_stmt_step(st);
 	if (a.status == PGV_ROW) {
-		if (pgv_stmt_column_text(st, 1, &text, &len) == PGV_OK) {
+		if (pgv_stmt_column_text(&text, &len, st, 1) == PGV_OK) {
 			a.text = malloc(len + 1);
 			assert_non_null(a.text);
 			memcpy(a.text, text, len + 1);
@@ -135,10 +135,10 @@ static void test_types_server__halfvec_values_round_trip(void **state)
 
 		assert_non_null(mine);
 		assert_pgv(db->conn, pgv_stmt_step(sel), PGV_ROW);
-		assert_pgv(db->conn, pgv_stmt_column_halfvec(sel, 1, &h), PGV_OK);
-		assert_pgv(db->conn, pgv_stmt_column_text(sel, 2, &server_text, &len), PGV_OK);
-		assert_pgv(db->conn, pgv_stmt_column_halfvec(sel, 3, &arr), PGV_OK);
-		assert_pgv(db->conn, pgv_stmt_column_vector(sel, 3, &exact), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_halfvec(&h, sel, 1), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_text(&server_text, &len, sel, 2), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_halfvec(&arr, sel, 3), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_vector(&exact, sel, 3), PGV_OK);
 		/* the text sent is the text the server prints for what it stored */
 		pgv_halfvec_format(v[i], dim[i], mine, need + 1);
 		assert_string_equal(mine, server_text);
@@ -239,7 +239,7 @@ static void test_types_server__halfvec_bind_refuses_client_side(void **state)
 	assert_pgv(db->conn, pgv_stmt_reset(st), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_bind_halfvec(st, 1, big, PGV_HALFVEC_MAX_DIM), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-	assert_pgv(db->conn, pgv_stmt_column_halfvec(st, 1, &h), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_column_halfvec(&h, st, 1), PGV_OK);
 	assert_int_equal(h.dim, PGV_HALFVEC_MAX_DIM);
 	pgv_vector_free(&h);
 	pgv_stmt_free(st);
@@ -315,8 +315,8 @@ static void test_types_server__sparsevec_values_round_trip(void **state)
 
 		assert_non_null(mine);
 		assert_pgv(db->conn, pgv_stmt_step(sel), PGV_ROW);
-		assert_pgv(db->conn, pgv_stmt_column_sparsevec(sel, 1, &back), PGV_OK);
-		assert_pgv(db->conn, pgv_stmt_column_text(sel, 2, &server_text, NULL), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_sparsevec(&back, sel, 1), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_text(&server_text, NULL, sel, 2), PGV_OK);
 		pgv_sparsevec_format(&v[i], mine, need + 1);
 		assert_string_equal(mine, server_text);
 		assert_int_equal(back.dim, v[i].dim);
@@ -365,11 +365,11 @@ static void test_types_server__sparsevec_dense_agrees_with_server(void **state)
 		assert_pgv(db->conn, pgv_sparsevec_from_dense(&s, dense, dim), PGV_OK);
 		assert_pgv(db->conn, pgv_stmt_bind_sparsevec(st, 3, &s), PGV_OK);
 		assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-		assert_pgv(db->conn, pgv_stmt_column_text(st, 1, &t1, NULL), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_text(&t1, NULL, st, 1), PGV_OK);
 		assert_string_equal(t1, text);
-		assert_pgv(db->conn, pgv_stmt_column_text(st, 2, &t2, NULL), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_text(&t2, NULL, st, 2), PGV_OK);
 		assert_string_equal(t2, text);
-		assert_pgv(db->conn, pgv_stmt_column_vector(st, 3, &back), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_vector(&back, st, 3), PGV_OK);
 		assert_int_equal(pgv_sparsevec_to_dense(&mine, &s), PGV_OK);
 		assert_true(pgv_vector_identical(&back, &mine));
 		pgv_stmt_free(st);
@@ -480,10 +480,10 @@ static void test_types_server__bits_values_round_trip(void **state)
 
 		assert_non_null(mine);
 		assert_pgv(db->conn, pgv_stmt_step(sel), PGV_ROW);
-		assert_pgv(db->conn, pgv_stmt_column_bits(sel, 1, &v), PGV_OK);
-		assert_pgv(db->conn, pgv_stmt_column_text(sel, 2, &server_text, NULL), PGV_OK);
-		assert_pgv(db->conn, pgv_stmt_column_bits(sel, 3, &f), PGV_OK);
-		assert_pgv(db->conn, pgv_stmt_column_int64(sel, 4, &len), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_bits(&v, sel, 1), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_text(&server_text, NULL, sel, 2), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_bits(&f, sel, 3), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_int64(&len, sel, 4), PGV_OK);
 		assert_int_equal(len, b[i].dim);
 		assert_int_equal(pgv_bitvec_format(&b[i], mine, b[i].dim + 1), b[i].dim);
 		assert_string_equal(mine, server_text);
@@ -533,8 +533,8 @@ static void test_types_server__bits_distances_match_popcount(void **state)
 		assert_pgv(db->conn, pgv_stmt_bind_bits(st, 3, &a), PGV_OK);
 		assert_pgv(db->conn, pgv_stmt_bind_bits(st, 4, &b), PGV_OK);
 		assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-		assert_pgv(db->conn, pgv_stmt_column_double(st, 1, &hamming), PGV_OK);
-		assert_pgv(db->conn, pgv_stmt_column_double(st, 2, &jaccard), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_double(&hamming, st, 1), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_double(&jaccard, st, 2), PGV_OK);
 		assert_true(hamming == (double)x);
 		/* pgvector: 1 when nothing is shared (also for two empty strings), else 1 - |a&b| / |a|b| */
 		want = ab == 0 ? 1.0 : 1.0 - (double)ab / (double)(aa + bb - ab);
@@ -609,22 +609,22 @@ static void test_types_server__readers_handle_null_and_bad_text(void **state)
 	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn,
 		"SELECT NULL::halfvec, NULL::sparsevec, NULL::varbit, 'abc', '{1:1}/0'"), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-	assert_int_equal(pgv_stmt_column_halfvec(st, 1, &h), PGV_NULL);
+	assert_int_equal(pgv_stmt_column_halfvec(&h, st, 1), PGV_NULL);
 	assert_true(h.dim == 0 && h.data == NULL);
-	assert_int_equal(pgv_stmt_column_sparsevec(st, 2, &s), PGV_NULL);
+	assert_int_equal(pgv_stmt_column_sparsevec(&s, st, 2), PGV_NULL);
 	assert_true(s.dim == 0 && s.nnz == 0 && s.indices == NULL && s.values == NULL);
-	assert_int_equal(pgv_stmt_column_bits(st, 3, &b), PGV_NULL);
+	assert_int_equal(pgv_stmt_column_bits(&b, st, 3), PGV_NULL);
 	assert_true(b.dim == 0 && b.data == NULL);
-	assert_int_equal(pgv_stmt_column_bits(st, 4, &b), PGV_EPARSE);
+	assert_int_equal(pgv_stmt_column_bits(&b, st, 4), PGV_EPARSE);
 	assert_non_null(strstr(pgv_conn_error(db->conn)->message,
 		"column 4: \"a\" is not a valid binary digit"));
 	assert_int_equal(pgv_conn_error(db->conn)->offset, 0);
-	assert_int_equal(pgv_stmt_column_halfvec(st, 4, &h), PGV_EPARSE);
-	assert_int_equal(pgv_stmt_column_sparsevec(st, 5, &s), PGV_EDIM);
+	assert_int_equal(pgv_stmt_column_halfvec(&h, st, 4), PGV_EPARSE);
+	assert_int_equal(pgv_stmt_column_sparsevec(&s, st, 5), PGV_EDIM);
 	assert_non_null(strstr(pgv_conn_error(db->conn)->message,
 		"column 5: sparsevec must have at least 1 dimension"));
-	assert_int_equal(pgv_stmt_column_sparsevec(st, 6, &s), PGV_EINVAL);
-	assert_int_equal(pgv_stmt_column_bits(st, 1, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_stmt_column_sparsevec(&s, st, 6), PGV_EINVAL);
+	assert_int_equal(pgv_stmt_column_bits(NULL, st, 1), PGV_EINVAL);
 	pgv_stmt_free(st);
 }
 

@@ -23,7 +23,7 @@ static snapshot take(testdb *db, const pgv_table *t)
 	int rc;
 
 	assert_pgv(db->conn, pgv_store_list(&rows, db->conn, t), PGV_OK);
-	while ((rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
+	while ((rc = pgv_rows_next(&row, rows)) == PGV_ROW) {
 		if (s.n == cap) {
 			cap = cap ? cap * 2 : 64;
 			s.ids = realloc(s.ids, cap * sizeof(*s.ids));
@@ -114,7 +114,7 @@ static void assert_row(testdb *db, const pgv_table *t, int64_t id, const pgv_vec
 {
 	pgv_vector v = PGV_VECTOR_INIT;
 
-	assert_pgv(db->conn, pgv_store_get(db->conn, t, id, &v), PGV_OK);
+	assert_pgv(db->conn, pgv_store_get(&v, db->conn, t, id), PGV_OK);
 	assert_true(pgv_vector_identical(&v, want));
 	pgv_vector_free(&v);
 }
@@ -127,11 +127,11 @@ static void test_upsert__many_rows_one_call(void **state)
 	pgv_table t;
 	rowset r = make_rows(5000, 16, 1, 0.5f);
 	snapshot s;
-	size_t written = 0;
+	int64_t written = 0;
 
 	testdb_create_table(db, "many", "id bigint PRIMARY KEY, embedding vector(16)", name);
 	t = table_of(name);
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, r.ids, r.vecs, r.n, &written), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(&written, db->conn, &t, r.ids, r.vecs, r.n), PGV_OK);
 	assert_int_equal(written, 5000);
 	assert_int_equal(pgv_conn_in_transaction(db->conn), 0);
 	s = take(db, &t);
@@ -152,14 +152,14 @@ static void test_upsert__updates_existing(void **state)
 	pgv_table t;
 	rowset a = make_rows(100, 4, 1, 0.0f), b = make_rows(100, 4, 51, 1000.0f);
 	int64_t n = 0;
-	size_t written = 0;
+	int64_t written = 0;
 
 	testdb_create_table(db, "upd", "id int PRIMARY KEY, embedding vector(4)", name);
 	t = table_of(name);
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, a.ids, a.vecs, a.n, &written), PGV_OK);
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, b.ids, b.vecs, b.n, &written), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(&written, db->conn, &t, a.ids, a.vecs, a.n), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(&written, db->conn, &t, b.ids, b.vecs, b.n), PGV_OK);
 	assert_int_equal(written, 100);
-	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
+	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, 150);
 	assert_row(db, &t, 1, &a.vecs[0]);
 	assert_row(db, &t, 50, &a.vecs[49]);
@@ -179,19 +179,19 @@ static void test_upsert__last_duplicate_wins(void **state)
 	pgv_table t;
 	rowset r = make_rows(6, 2, 0, 0.0f);
 	int64_t n = 0;
-	size_t written = 0;
+	int64_t written = 0;
 
 	testdb_create_table(db, "dup", "id bigint PRIMARY KEY, embedding vector(2)", name);
 	t = table_of(name);
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, ids, r.vecs, 6, &written), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(&written, db->conn, &t, ids, r.vecs, 6), PGV_OK);
 	assert_int_equal(written, 3);
-	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
+	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, 3);
 	assert_row(db, &t, 5, &r.vecs[4]);
 	assert_row(db, &t, 6, &r.vecs[5]);
 	assert_row(db, &t, 7, &r.vecs[3]);
 	/* again, over existing rows */
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, ids, r.vecs, 5, &written), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(&written, db->conn, &t, ids, r.vecs, 5), PGV_OK);
 	assert_int_equal(written, 3);
 	assert_row(db, &t, 6, &r.vecs[1]);
 	drop_rows(&r);
@@ -210,14 +210,14 @@ static void test_upsert__bad_row_changes_nothing(void **state)
 
 	testdb_create_table(db, "bad", "id bigint PRIMARY KEY, embedding vector(4)", name);
 	t = table_of(name);
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, base.ids, base.vecs, base.n, NULL),
+	assert_pgv(db->conn, pgv_store_upsert(NULL, db->conn, &t, base.ids, base.vecs, base.n),
 		PGV_OK);
 	before = take(db, &t);
 
 	saved = r.vecs[1234];
 	r.vecs[1234].dim = 3;
 	r.vecs[1234].data = short_vec;
-	assert_int_equal(pgv_store_upsert(db->conn, &t, r.ids, r.vecs, r.n, NULL), PGV_EDIM);
+	assert_int_equal(pgv_store_upsert(NULL, db->conn, &t, r.ids, r.vecs, r.n), PGV_EDIM);
 	assert_int_equal(pgv_conn_error(db->conn)->row, 1234);
 	snprintf(want, sizeof(want), "upserting into \"%s\": row 1234 (id 1284): expected 4 "
 		"dimensions, not 3", name);
@@ -225,20 +225,20 @@ static void test_upsert__bad_row_changes_nothing(void **state)
 	r.vecs[1234] = saved;
 
 	r.data[2999 * 4 + 2] = NAN;
-	assert_int_equal(pgv_store_upsert(db->conn, &t, r.ids, r.vecs, r.n, NULL), PGV_EVALUE);
+	assert_int_equal(pgv_store_upsert(NULL, db->conn, &t, r.ids, r.vecs, r.n), PGV_EVALUE);
 	assert_int_equal(pgv_conn_error(db->conn)->row, 2999);
 	assert_message_has(db->conn, "row 2999 (id 3049): element 2 is NaN");
 	r.data[2999 * 4 + 2] = INFINITY;
-	assert_int_equal(pgv_store_upsert(db->conn, &t, r.ids, r.vecs, r.n, NULL), PGV_EVALUE);
+	assert_int_equal(pgv_store_upsert(NULL, db->conn, &t, r.ids, r.vecs, r.n), PGV_EVALUE);
 	r.data[2999 * 4 + 2] = 1;
 
 	r.vecs[0].dim = 0;
-	assert_int_equal(pgv_store_upsert(db->conn, &t, r.ids, r.vecs, r.n, NULL), PGV_EDIM);
+	assert_int_equal(pgv_store_upsert(NULL, db->conn, &t, r.ids, r.vecs, r.n), PGV_EDIM);
 	assert_int_equal(pgv_conn_error(db->conn)->row, 0);
 	assert_message_has(db->conn, "row 0 (id 50): vector must have at least 1 dimension");
 	r.vecs[0].dim = 4;
 	r.vecs[7].data = NULL;
-	assert_int_equal(pgv_store_upsert(db->conn, &t, r.ids, r.vecs, r.n, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_store_upsert(NULL, db->conn, &t, r.ids, r.vecs, r.n), PGV_EINVAL);
 	assert_int_equal(pgv_conn_error(db->conn)->row, 7);
 	assert_int_equal(pgv_conn_in_transaction(db->conn), 0);
 
@@ -266,11 +266,11 @@ static void test_upsert__server_rejection_rolls_back(void **state)
 	testdb_create_table(db, "chk", "id bigint PRIMARY KEY, embedding vector(4) "
 		"CHECK (vector_norm(embedding) < 100000)", name);
 	t = table_of(name);
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, base.ids, base.vecs, base.n, NULL),
+	assert_pgv(db->conn, pgv_store_upsert(NULL, db->conn, &t, base.ids, base.vecs, base.n),
 		PGV_OK);
 	before = take(db, &t);
 	r.data[2500 * 4] = 1e6f;
-	assert_int_equal(pgv_store_upsert(db->conn, &t, r.ids, r.vecs, r.n, NULL), PGV_ECONSTRAINT);
+	assert_int_equal(pgv_store_upsert(NULL, db->conn, &t, r.ids, r.vecs, r.n), PGV_ECONSTRAINT);
 	e = pgv_conn_error(db->conn);
 	assert_string_equal(e->sqlstate, "23514");
 	assert_int_equal(e->row, -1);
@@ -283,7 +283,7 @@ static void test_upsert__server_rejection_rolls_back(void **state)
 
 	/* the connection is fine afterwards */
 	r.data[2500 * 4] = 1;
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, r.ids, r.vecs, r.n, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(NULL, db->conn, &t, r.ids, r.vecs, r.n), PGV_OK);
 	release(&before);
 	drop_rows(&base);
 	drop_rows(&r);
@@ -301,9 +301,9 @@ static void test_upsert__id_out_of_range(void **state)
 	testdb_create_table(db, "int", "id SERIAL PRIMARY KEY, embedding vector(4)", name);
 	t = table_of(name);
 	r.ids[1500] = (int64_t)1 << 40;
-	assert_int_equal(pgv_store_upsert(db->conn, &t, r.ids, r.vecs, r.n, NULL), PGV_ERROR);
+	assert_int_equal(pgv_store_upsert(NULL, db->conn, &t, r.ids, r.vecs, r.n), PGV_ERROR);
 	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, "22003");
-	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
+	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, 0);
 	drop_rows(&r);
 }
@@ -323,37 +323,37 @@ static void test_upsert__inside_caller_transaction(void **state)
 		"CHECK (vector_norm(embedding) < 100000)", name);
 	t = table_of(name);
 	assert_pgv(db->conn, pgv_conn_begin(db->conn), PGV_OK);
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, r.ids, r.vecs, r.n, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(NULL, db->conn, &t, r.ids, r.vecs, r.n), PGV_OK);
 	assert_int_equal(pgv_conn_in_transaction(db->conn), 1);
 	assert_pgv(db->conn, pgv_conn_rollback(db->conn), PGV_OK);
-	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
+	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, 0);
 
 	/* a row refused before sending leaves the caller's transaction usable */
 	assert_pgv(db->conn, pgv_conn_begin(db->conn), PGV_OK);
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, r.ids, r.vecs, r.n, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(NULL, db->conn, &t, r.ids, r.vecs, r.n), PGV_OK);
 	saved = more.vecs[2];
 	more.vecs[2].dim = 3;
 	more.vecs[2].data = short_vec;
-	assert_int_equal(pgv_store_upsert(db->conn, &t, more.ids, more.vecs, more.n, NULL),
+	assert_int_equal(pgv_store_upsert(NULL, db->conn, &t, more.ids, more.vecs, more.n),
 		PGV_EDIM);
 	assert_int_equal(pgv_conn_in_transaction(db->conn), 1);
 	more.vecs[2] = saved;
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, more.ids, more.vecs, more.n, NULL),
+	assert_pgv(db->conn, pgv_store_upsert(NULL, db->conn, &t, more.ids, more.vecs, more.n),
 		PGV_OK);
 	assert_pgv(db->conn, pgv_conn_commit(db->conn), PGV_OK);
-	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
+	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, 15);
 
 	/* a server rejection fails the caller's transaction: its commit reports the rollback */
 	assert_pgv(db->conn, pgv_conn_begin(db->conn), PGV_OK);
-	assert_pgv(db->conn, pgv_store_delete(db->conn, &t, r.ids, 5, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_store_delete(NULL, db->conn, &t, r.ids, 5), PGV_OK);
 	more.data[0] = 1e6f;
-	assert_int_equal(pgv_store_upsert(db->conn, &t, more.ids, more.vecs, more.n, NULL),
+	assert_int_equal(pgv_store_upsert(NULL, db->conn, &t, more.ids, more.vecs, more.n),
 		PGV_ECONSTRAINT);
 	assert_int_not_equal(pgv_conn_commit(db->conn), PGV_OK);
 	assert_int_equal(pgv_conn_in_transaction(db->conn), 0);
-	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
+	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, 15);
 	drop_rows(&r);
 	drop_rows(&more);
@@ -370,7 +370,7 @@ static void test_upsert__max_dimensions(void **state)
 
 	testdb_create_table(db, "wide", "id bigint PRIMARY KEY, embedding vector(16000)", name);
 	t = table_of(name);
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, r.ids, r.vecs, r.n, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(NULL, db->conn, &t, r.ids, r.vecs, r.n), PGV_OK);
 	s = take(db, &t);
 	assert_int_equal(s.n, 12);
 	for (size_t i = 0; i < s.n; i++)
@@ -385,19 +385,19 @@ static void test_upsert__arguments(void **state)
 	testdb *db = *state;
 	pgv_table t = table_of("pgvt_no_such_table");
 	rowset r = make_rows(2, 4, 1, 0.0f);
-	size_t written = 99;
+	int64_t written = 99;
 	int64_t ids[2];
 
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, &t, NULL, NULL, 0, &written), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(&written, db->conn, &t, NULL, NULL, 0), PGV_OK);
 	assert_int_equal(written, 0);
-	assert_int_equal(pgv_store_upsert(db->conn, &t, NULL, r.vecs, 2, NULL), PGV_EINVAL);
-	assert_int_equal(pgv_store_upsert(db->conn, &t, r.ids, NULL, 2, NULL), PGV_EINVAL);
-	assert_int_equal(pgv_store_upsert(NULL, &t, r.ids, r.vecs, 2, NULL), PGV_EINVAL);
-	assert_int_equal(pgv_store_insert(db->conn, &t, NULL, 2, ids), PGV_EINVAL);
-	assert_int_equal(pgv_store_upsert(db->conn, &t, r.ids, r.vecs, 2, &written), PGV_ENOTFOUND);
+	assert_int_equal(pgv_store_upsert(NULL, db->conn, &t, NULL, r.vecs, 2), PGV_EINVAL);
+	assert_int_equal(pgv_store_upsert(NULL, db->conn, &t, r.ids, NULL, 2), PGV_EINVAL);
+	assert_int_equal(pgv_store_upsert(NULL, NULL, &t, r.ids, r.vecs, 2), PGV_EINVAL);
+	assert_int_equal(pgv_store_insert(ids, db->conn, &t, NULL, 2), PGV_EINVAL);
+	assert_int_equal(pgv_store_upsert(&written, db->conn, &t, r.ids, r.vecs, 2), PGV_ENOTFOUND);
 	assert_message_has(db->conn,
 		"upserting into \"pgvt_no_such_table\": the table does not exist");
-	assert_int_equal(pgv_store_insert(db->conn, &t, r.vecs, 2, ids), PGV_ENOTFOUND);
+	assert_int_equal(pgv_store_insert(ids, db->conn, &t, r.vecs, 2), PGV_ENOTFOUND);
 	drop_rows(&r);
 }
 
@@ -418,7 +418,7 @@ static void test_upsert__insert_reports_ids_in_order(void **state)
 	for (size_t i = 0; i < r.n; i++) {
 		r.vecs[i].data = r.data + ((i * 7919) % r.n) * 4;
 	}
-	assert_pgv(db->conn, pgv_store_insert(db->conn, &t, r.vecs, r.n, ids), PGV_OK);
+	assert_pgv(db->conn, pgv_store_insert(ids, db->conn, &t, r.vecs, r.n), PGV_OK);
 	for (size_t i = 1; i < r.n; i++)
 		assert_true(ids[i] > ids[i - 1]);
 	s = take(db, &t);
@@ -428,10 +428,10 @@ static void test_upsert__insert_reports_ids_in_order(void **state)
 		assert_true(pgv_vector_identical(&s.vecs[i], &r.vecs[i]));
 	}
 	release(&s);
-	assert_pgv(db->conn, pgv_store_insert(db->conn, &t, r.vecs, 3, more), PGV_OK);
+	assert_pgv(db->conn, pgv_store_insert(more, db->conn, &t, r.vecs, 3), PGV_OK);
 	assert_true(more[0] > ids[r.n - 1] && more[1] > more[0] && more[2] > more[1]);
 	assert_row(db, &t, more[2], &r.vecs[2]);
-	assert_pgv(db->conn, pgv_store_insert(db->conn, &t, r.vecs, 2, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_store_insert(NULL, db->conn, &t, r.vecs, 2), PGV_OK);
 	free(ids);
 	drop_rows(&r);
 }
@@ -448,7 +448,7 @@ static void test_upsert__insert_identity(void **state)
 	testdb_create_table(db, "ident", "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
 		"embedding vector(2)", name);
 	t = table_of(name);
-	assert_pgv(db->conn, pgv_store_insert(db->conn, &t, r.vecs, 3, ids), PGV_OK);
+	assert_pgv(db->conn, pgv_store_insert(ids, db->conn, &t, r.vecs, 3), PGV_OK);
 	assert_true(ids[0] >= 1 && ids[1] == ids[0] + 1 && ids[2] == ids[1] + 1);
 	assert_row(db, &t, ids[1], &r.vecs[1]);
 	drop_rows(&r);
@@ -465,10 +465,10 @@ static void test_upsert__insert_refusals(void **state)
 
 	testdb_create_table(db, "noseq", "id bigint PRIMARY KEY, embedding vector(4)", plain);
 	t = table_of(plain);
-	assert_int_equal(pgv_store_insert(db->conn, &t, r.vecs, 2, NULL), PGV_EUNSUPPORTED);
+	assert_int_equal(pgv_store_insert(NULL, db->conn, &t, r.vecs, 2), PGV_EUNSUPPORTED);
 	assert_message_has(db->conn, "no sequence");
 	r.vecs[1].dim = 5;
-	assert_int_equal(pgv_store_insert(db->conn, &t, r.vecs, 2, NULL), PGV_EDIM);
+	assert_int_equal(pgv_store_insert(NULL, db->conn, &t, r.vecs, 2), PGV_EDIM);
 	assert_int_equal(pgv_conn_error(db->conn)->row, 1);
 	assert_message_has(db->conn, "row 1: expected 4 dimensions, not 5");
 	r.vecs[1].dim = 4;
@@ -477,8 +477,8 @@ static void test_upsert__insert_refusals(void **state)
 		"CHECK (vector_norm(embedding) < 100000)", chk);
 	t = table_of(chk);
 	r.data[1400 * 4] = 1e6f;
-	assert_int_equal(pgv_store_insert(db->conn, &t, r.vecs, r.n, NULL), PGV_ECONSTRAINT);
-	assert_pgv(db->conn, pgv_store_count(db->conn, &t, &n), PGV_OK);
+	assert_int_equal(pgv_store_insert(NULL, db->conn, &t, r.vecs, r.n), PGV_ECONSTRAINT);
+	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, 0);
 	drop_rows(&r);
 }

@@ -74,7 +74,7 @@ static void test_native_auth__right_password_connects(void **state)
 	assert_pgv(c, rc, PGV_OK);
 	assert_pgv(c, pgv_stmt_prepare(&st, c, "SELECT session_user::text"), PGV_OK);
 	assert_pgv(c, pgv_stmt_step(st), PGV_ROW);
-	assert_pgv(c, pgv_stmt_column_text(st, 1, &who, NULL), PGV_OK);
+	assert_pgv(c, pgv_stmt_column_text(&who, NULL, st, 1), PGV_OK);
 	assert_string_equal(who, user);
 	pgv_stmt_free(st);
 	pgv_conn_close(c);

@@ -105,19 +105,19 @@ static int64_t tracked(fixture *fx)
 }
 
 /* Checks that status reports every migration of the set as pending. */
-static void assert_all_pending(fixture *fx, const pgv_migrations *set)
+static void assert_all_pending(fixture *fx, const pgv_migrate_set *set)
 {
-	pgv_migration_report *report = NULL;
+	pgv_migrate_report *report = NULL;
 
-	assert_pgv(fx->db.conn, pgv_migrate_status(fx->db.conn, set, &report), PGV_OK);
-	assert_int_equal(report->count, pgv_migrations_count(set));
+	assert_pgv(fx->db.conn, pgv_migrate_status(&report, fx->db.conn, set), PGV_OK);
+	assert_int_equal(report->count, pgv_migrate_set_count(set));
 	for (size_t i = 0; i < report->count; i++) {
-		if (report->entries[i].state != PGV_MIGRATION_PENDING)
+		if (report->entries[i].state != PGV_MIGRATE_PENDING)
 			fail_msg("migration %lld_%s is %s, want pending",
 				(long long)report->entries[i].version, report->entries[i].name,
-				pgv_migration_state_name(report->entries[i].state));
+				pgv_migrate_state_name(report->entries[i].state));
 	}
-	pgv_migration_report_free(report);
+	pgv_migrate_report_free(report);
 }
 
 /*
@@ -129,24 +129,24 @@ static void test_native_no_vector__builtin_up_says_vector_is_missing(void **stat
 {
 	fixture *fx = *state;
 	pgv_conn *c = fx->db.conn;
-	pgv_migrations *set = NULL;
-	pgv_migration_report *report = NULL;
+	pgv_migrate_set *set = NULL;
+	pgv_migrate_report *report = NULL;
 	server_answer server = server_refusal(fx, "CREATE EXTENSION vector");
 	char first[96], expect[256];
 
-	assert_pgv(c, pgv_migrations_load(&set, NULL), PGV_OK);
-	assert_true(pgv_migrations_count(set) >= 2);
+	assert_pgv(c, pgv_migrate_set_load(&set, NULL), PGV_OK);
+	assert_true(pgv_migrate_set_count(set) >= 2);
 	/* The first migration's id, from the set itself: its version and name. */
-	assert_pgv(c, pgv_migrate_status(c, set, &report), PGV_OK);
+	assert_pgv(c, pgv_migrate_status(&report, c, set), PGV_OK);
 	snprintf(first, sizeof(first), "%04lld_%s", (long long)report->entries[0].version,
 		report->entries[0].name);
-	pgv_migration_report_free(report);
+	pgv_migrate_report_free(report);
 	snprintf(expect, sizeof(expect), "applying migration %s: the vector extension is not "
 		"available on this server (install pgvector", first);
 
 	for (int attempt = 1; attempt <= 2; attempt++) {
 		size_t applied = 99;
-		int rc = pgv_migrate_up(c, set, 0, &applied);
+		int rc = pgv_migrate_up(&applied, c, set, 0);
 		const pgv_error *e = pgv_conn_error(c);
 
 		if (rc != PGV_ERROR)
@@ -167,7 +167,7 @@ static void test_native_no_vector__builtin_up_says_vector_is_missing(void **stat
 			"to_regclass('embeddings') IS NULL THEN 0 ELSE 1 END"), 0);
 		assert_all_pending(fx, set);
 	}
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 }
 
 /*
@@ -177,7 +177,7 @@ static void test_native_no_vector__builtin_up_says_vector_is_missing(void **stat
 static void up_fails(fixture *fx, const char *sql, char *msg, size_t cap, char sqlstate[6])
 {
 	char dir[64], path[128];
-	pgv_migrations *set = NULL;
+	pgv_migrate_set *set = NULL;
 	size_t applied = 99;
 	const pgv_error *e;
 	FILE *f;
@@ -190,19 +190,19 @@ static void up_fails(fixture *fx, const char *sql, char *msg, size_t cap, char s
 	assert_non_null(f);
 	fputs(sql, f);
 	assert_int_equal(fclose(f), 0);
-	rc = pgv_migrations_load(&set, dir);
+	rc = pgv_migrate_set_load(&set, dir);
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(rmdir(dir), 0);
 	assert_int_equal(rc, PGV_OK);
 
-	rc = pgv_migrate_up(fx->db.conn, set, 0, &applied);
+	rc = pgv_migrate_up(&applied, fx->db.conn, set, 0);
 	e = pgv_conn_error(fx->db.conn);
 	assert_int_equal(rc, PGV_ERROR);
 	assert_int_equal(applied, 0);
 	snprintf(msg, cap, "%s", e->message);
 	memcpy(sqlstate, e->sqlstate, 6);
 	assert_int_equal(tracked(fx), 0);
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 }
 
 /*

@@ -220,8 +220,8 @@ static int read_back(worker *w, pgv_conn *c)
 		&& expect(w, c, pgv_stmt_bind_int64(st, 1, w->id), PGV_OK, "bind thread");
 	while (ok && (rc = pgv_stmt_step(st)) == PGV_ROW) {
 		pgv_vector v = PGV_VECTOR_INIT;
-		ok = expect(w, c, pgv_stmt_column_int64(st, 1, &seq), PGV_OK, "read seq")
-			&& expect(w, c, pgv_stmt_column_vector(st, 2, &v), PGV_OK, "read v");
+		ok = expect(w, c, pgv_stmt_column_int64(&seq, st, 1), PGV_OK, "read seq")
+			&& expect(w, c, pgv_stmt_column_vector(&v, st, 2), PGV_OK, "read v");
 		if (ok && seq != n)
 			ok = worker_fail(w, "read back seq %lld, want %d", (long long)seq, n);
 		if (ok && !row_matches(w->id, n, &v, why, sizeof(why)))
@@ -355,9 +355,9 @@ static void test_native_threads__rows_written_at_once_read_back_exactly(void **s
 	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, sql), PGV_OK);
 	while ((rc = pgv_stmt_step(st)) == PGV_ROW) {
 		pgv_vector v = PGV_VECTOR_INIT;
-		assert_pgv(db->conn, pgv_stmt_column_int64(st, 1, &thread), PGV_OK);
-		assert_pgv(db->conn, pgv_stmt_column_int64(st, 2, &seq), PGV_OK);
-		assert_pgv(db->conn, pgv_stmt_column_vector(st, 3, &v), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_int64(&thread, st, 1), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_int64(&seq, st, 2), PGV_OK);
+		assert_pgv(db->conn, pgv_stmt_column_vector(&v, st, 3), PGV_OK);
 		assert_int_equal(thread, n / (2 * ROWS));
 		assert_int_equal(seq, n % (2 * ROWS));
 		if (!row_matches((int)thread, (int)seq, &v, why, sizeof(why)))
@@ -387,7 +387,7 @@ static void *churn(void *arg)
 		if (expect(w, c, rc, PGV_OK, "connect")
 				&& expect(w, c, pgv_stmt_prepare(&st, c, sql), PGV_OK, "prepare")
 				&& expect(w, c, pgv_stmt_step(st), PGV_ROW, "step")
-				&& expect(w, c, pgv_stmt_column_int64(st, 1, &got), PGV_OK, "read")
+				&& expect(w, c, pgv_stmt_column_int64(&got, st, 1), PGV_OK, "read")
 				&& got != w->id)
 			worker_fail(w, "SELECT %d returned %lld", w->id, (long long)got);
 		pgv_stmt_free(st);

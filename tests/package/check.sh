@@ -28,8 +28,10 @@ for f in "$libdir/libpgvodbc.a" "$libdir/libpgvodbc.so" "$prefix/include/pgvodbc
 	"$libdir/cmake/pgvodbc/pgvodbcConfig.cmake" "$libdir/cmake/pgvodbc/pgvodbcConfigVersion.cmake"; do
 	[ -e "$f" ] || fail "not installed: ${f#"$prefix"/}"
 done
+# 0.x: the SONAME carries major.minor (a minor release may break the ABI), from pgvodbc.pc's Version.
+want=libpgvodbc.so.$(sed -n 's/^Version: \([0-9]*\.[0-9]*\).*/\1/p' "$pc")
 soname=$(objdump -p "$libdir/libpgvodbc.so" | awk '$1 == "SONAME" { print $2 }')
-[ "$soname" = libpgvodbc.so.0 ] || fail "SONAME is \"$soname\", want libpgvodbc.so.0"
+[ "$soname" = "$want" ] || fail "SONAME is \"$soname\", want $want"
 [ -e "$libdir/$soname" ] || fail "$soname is not installed"
 say "installed files, SONAME $soname"
 
@@ -48,7 +50,7 @@ cmake --build "$work/cmake" >"$work/build.log" 2>&1 || { cat "$work/build.log"; 
 # ldd's output is read whole first: `ldd | grep -q` under pipefail fails whenever grep stops
 # reading before ldd has finished writing (SIGPIPE).
 deps=$(ldd "$work/cmake/consumer_shared")
-[[ $deps == *"$libdir/libpgvodbc.so.0"* ]] || fail "consumer_shared does not load the installed libpgvodbc.so.0"
+[[ $deps == *"$libdir/$soname"* ]] || fail "consumer_shared does not load the installed $soname"
 deps=$(ldd "$work/cmake/consumer_static")
 [[ $deps != *libpgvodbc* ]] || fail "consumer_static loads libpgvodbc.so"
 say "find_package(pgvodbc): shared and static consumers built and ran"

@@ -41,7 +41,7 @@ rowset rowset_make(testdb *db, const pgv_table *t, size_t n, size_t dim, rowset_
 {
 	rowset r = { n, dim, calloc(n * dim, sizeof(float)), calloc(n, sizeof(int64_t)),
 		calloc(n, sizeof(pgv_vector)) };
-	size_t written = 0;
+	int64_t written = 0;
 
 	assert_non_null(r.data);
 	assert_non_null(r.ids);
@@ -53,7 +53,7 @@ rowset rowset_make(testdb *db, const pgv_table *t, size_t n, size_t dim, rowset_
 		r.vecs[i].dim = dim;
 		r.vecs[i].data = r.data + i * dim;
 	}
-	assert_pgv(db->conn, pgv_store_upsert(db->conn, t, r.ids, r.vecs, n, &written), PGV_OK);
+	assert_pgv(db->conn, pgv_store_upsert(&written, db->conn, t, r.ids, r.vecs, n), PGV_OK);
 	assert_int_equal(written, n);
 	return r;
 }
@@ -150,7 +150,7 @@ void rowset_search_equals(testdb *db, const pgv_table *t, const rowset *r, const
 			r->dim, k, opts) : pgv_store_knn(&rows, db->conn, t, metrics[m], q, r->dim, k),
 			PGV_OK);
 		/* ties may come in any order: each distance is its row's, and the k smallest */
-		while (pgv_rows_next(rows, &row) == PGV_ROW) {
+		while (pgv_rows_next(&row, rows) == PGV_ROW) {
 			size_t i = (size_t)(row->id - 1);
 			assert_true(got < k && i < r->n);
 			if (!rowset_close(row->distance, ref[i]) || !rowset_close(row->distance,
@@ -168,13 +168,13 @@ void rowset_search_equals(testdb *db, const pgv_table *t, const rowset *r, const
 		assert_pgv(db->conn, pgv_store_distances(&rows, db->conn, t, metrics[m], q, r->dim,
 			NULL, 0), PGV_OK);
 		for (size_t i = 0; i < r->n; i++) {
-			assert_pgv(db->conn, pgv_rows_next(rows, &row), PGV_ROW);
+			assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 			assert_int_equal(row->id, r->ids[i]);
 			if (!rowset_close(row->distance, ref[i]))
 				fail_msg("%s distance of id %zu: %.17g, reference %.17g", mn, i + 1,
 					row->distance, ref[i]);
 		}
-		assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE);
+		assert_int_equal(pgv_rows_next(&row, rows), PGV_DONE);
 		pgv_rows_free(rows);
 	}
 	free(ref);
@@ -187,10 +187,10 @@ void rowset_refuses(testdb *db, const pgv_table *t, const rowset *r, const float
 	int64_t ids[4] = { 1, (int64_t)r->n + 1, 2, 3 }, count = 0;
 
 	assert_true(nbad <= 4);
-	assert_int_equal(pgv_store_upsert(db->conn, t, ids, bad, nbad, NULL), status);
+	assert_int_equal(pgv_store_upsert(NULL, db->conn, t, ids, bad, nbad), status);
 	assert_message_has(db->conn, part);
 	assert_int_equal(pgv_conn_error(db->conn)->row, (int64_t)nbad - 1); /* the last is bad */
-	assert_pgv(db->conn, pgv_store_count(db->conn, t, &count), PGV_OK);
+	assert_pgv(db->conn, pgv_store_count(&count, db->conn, t), PGV_OK);
 	assert_int_equal(count, (int64_t)r->n);
 	rowset_list_equals(db, t, NULL, r, data);
 }
@@ -215,7 +215,7 @@ size_t rowset_knn_count(testdb *db, const pgv_table *t, pgv_metric m, const floa
 
 	assert_pgv(db->conn, pgv_store_knn_ext(&rows, db->conn, t, m, q, ROWSET_VDIM, 10, opts),
 		PGV_OK);
-	while (pgv_rows_next(rows, &row) == PGV_ROW)
+	while (pgv_rows_next(&row, rows) == PGV_ROW)
 		n++;
 	pgv_rows_free(rows);
 	return n;

@@ -66,7 +66,7 @@ int64_t testdb_query_int(testdb *db, const char *sql)
 
 	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, sql), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-	assert_pgv(db->conn, pgv_stmt_column_int64(st, 1, &v), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_column_int64(&v, st, 1), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_DONE);
 	pgv_stmt_free(st);
 	return v;
@@ -167,7 +167,7 @@ void testdb_query_text(testdb *db, const char *sql, char *out, size_t cap)
 
 	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, sql), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-	assert_pgv(db->conn, pgv_stmt_column_text(st, 1, &text, NULL), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_column_text(&text, NULL, st, 1), PGV_OK);
 	snprintf(out, cap, "%s", text);
 	pgv_stmt_free(st);
 }
@@ -191,7 +191,7 @@ size_t testdb_list_all(testdb *db, const pgv_table *t, const pgv_fetch_opts *opt
 	int rc;
 
 	assert_pgv(db->conn, pgv_store_list_ext(&rows, db->conn, t, opts), PGV_OK);
-	while ((rc = pgv_rows_next(rows, &row)) == PGV_ROW) {
+	while ((rc = pgv_rows_next(&row, rows)) == PGV_ROW) {
 		assert_true(n < cap);
 		ids[n] = row->id;
 		nulls[n] = row->vector_is_null;
@@ -199,7 +199,7 @@ size_t testdb_list_all(testdb *db, const pgv_table *t, const pgv_fetch_opts *opt
 		n++;
 	}
 	assert_pgv(db->conn, rc, PGV_DONE);
-	assert_int_equal(pgv_rows_next(rows, &row), PGV_DONE); /* stays done */
+	assert_int_equal(pgv_rows_next(&row, rows), PGV_DONE); /* stays done */
 	pgv_rows_free(rows);
 	return n;
 }

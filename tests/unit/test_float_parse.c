@@ -5,7 +5,6 @@
  * millions of generated ones.  PGV_TEST_SEED changes the random inputs; PGV_TEST_ROUNDS
  * (default 1) multiplies their number.
  */
-#define _GNU_SOURCE 1 /* as common/error.h defines it: strtof_l, newlocale */
 
 #include <stdarg.h>
 #include <stddef.h>

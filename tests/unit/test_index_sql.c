@@ -3,7 +3,7 @@
  * dialect.c): every client-side check and its message, the SQL built for each method, metric
  * and type, index names, and the settings a pgv_search_opts makes.
  */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -164,6 +164,7 @@ static void test_index_sql__column_limits(void **state)
 		{ PGV_TYPE_VECTOR, "vector", 2000 }, { PGV_TYPE_HALFVEC, "halfvec", 4000 },
 		{ PGV_TYPE_BIT, "bit", 64000 },
 	};
+	pgv_index_form form;
 	char want[96];
 
 	(void)state;
@@ -171,15 +172,17 @@ static void test_index_sql__column_limits(void **state)
 		for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
 			pgv_index_opts o = opts_of((pgv_index_method)me,
 				limits[i].type == PGV_TYPE_BIT ? PGV_METRIC_HAMMING : PGV_METRIC_L2);
+			o.form = PGV_INDEX_FORM_PLAIN; /* AUTO would index a wide vector as halfvec */
 			assert_int_equal(pgv__index_check_column(&o, limits[i].type, limits[i].typname,
-				limits[i].max), 0);
+				limits[i].max, &form), 0);
+			assert_int_equal(form, PGV_INDEX_FORM_PLAIN);
 			assert_int_equal(pgv__index_check_column(&o, limits[i].type, limits[i].typname,
-				1), 0);
+				1, &form), 0);
 			snprintf(want, sizeof(want), "column cannot have more than %zu dimensions for %s "
 				"index", limits[i].max, me ? "ivfflat" : "hnsw");
 			error_is(pgv__index_check_column(&o, limits[i].type, limits[i].typname,
-				limits[i].max + 1), PGV_EDIM, want);
-			error_is(pgv__index_check_column(&o, limits[i].type, limits[i].typname, 0),
+				limits[i].max + 1, &form), PGV_EDIM, want);
+			error_is(pgv__index_check_column(&o, limits[i].type, limits[i].typname, 0, &form),
 				PGV_EDIM, "column does not have dimensions");
 		}
 	}
@@ -187,11 +190,11 @@ static void test_index_sql__column_limits(void **state)
 		pgv_index_opts o = opts_of(PGV_INDEX_HNSW, PGV_METRIC_L2);
 		/* sparsevec: any dimension (the build counts non-zero elements) */
 		assert_int_equal(pgv__index_check_column(&o, PGV_TYPE_SPARSEVEC, "sparsevec",
-			1000000000), 0);
-		error_is(pgv__index_check_column(&o, PGV_TYPE_SPARSEVEC, "sparsevec", 0), PGV_EDIM,
-			"column does not have dimensions");
+			1000000000, &form), 0);
+		error_is(pgv__index_check_column(&o, PGV_TYPE_SPARSEVEC, "sparsevec", 0, &form),
+			PGV_EDIM, "column does not have dimensions");
 		o.metric = PGV_METRIC_HAMMING;
-		error_is(pgv__index_check_column(&o, PGV_TYPE_BIT, "varbit", 8), PGV_EINVAL,
+		error_is(pgv__index_check_column(&o, PGV_TYPE_BIT, "varbit", 8, &form), PGV_EINVAL,
 			"type not supported for hnsw index");
 	}
 }
@@ -206,6 +209,7 @@ static char *create_sql(const pgv_table *spec, const pgv_index_opts *o, const ch
 	assert_int_equal(pgv__store_table_resolve(&t, spec, "x"), 0);
 	assert_int_equal(pgv_index_name(&name, spec, o), 0);
 	assert_int_equal(pgv_ident_quote(&quoted, name), 0);
+	memset(&vars, 0, sizeof(vars));
 	vars.name = quoted;
 	vars.method = t.dialect->methods[o->method];
 	vars.with = with;
@@ -321,10 +325,12 @@ static void test_index_sql__names(void **state)
 static void test_index_sql__drop_statements(void **state)
 {
 	pgv__store_table t;
-	pgv__sql_vars vars = { "\"s\".\"i\"", NULL, NULL, 0 };
+	pgv__sql_vars vars;
 	char *sql;
 
 	(void)state;
+	memset(&vars, 0, sizeof(vars));
+	vars.name = "\"s\".\"i\"";
 	assert_int_equal(pgv__store_table_resolve(&t, NULL, "x"), 0);
 	sql = pgv__store_sql_vars(&t, PGV__SQL_INDEX_DROP, PGV_METRIC_L2, &vars);
 	assert_string_equal(sql, "DROP INDEX IF EXISTS \"s\".\"i\"");

@@ -1,5 +1,4 @@
 /* Unit tests of loading migration sets (src/migrate/load.c): names, files, malformed sets. */
-#define _GNU_SOURCE 1 /* as common/error.h defines it: mkdtemp, nftw */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,10 +65,10 @@ static void write_file(const char *dir, const char *name, const char *text)
 }
 
 /* Loads `dir` expecting `want`; on failure returns the thread error's message. */
-static pgv_migrations *load_expect(const char *dir, int want)
+static pgv_migrate_set *load_expect(const char *dir, int want)
 {
-	pgv_migrations *set = (pgv_migrations *)&set; /* must be reset to NULL on failure */
-	int rc = pgv_migrations_load(&set, dir);
+	pgv_migrate_set *set = (pgv_migrate_set *)&set; /* must be reset to NULL on failure */
+	int rc = pgv_migrate_set_load(&set, dir);
 
 	if (rc != want)
 		fail_msg("loading %s: got %s, want %s: %s", dir ? dir : "(built-in)",
@@ -146,7 +145,7 @@ static void test_migrate_load__directory(void **state)
 {
 	const char *dir = *state;
 	char sub[512];
-	pgv_migrations *set;
+	pgv_migrate_set *set;
 	const pgv__migration *m;
 
 	write_file(dir, "0010_ten.up.sql", "CREATE TABLE ten (i int);\n");
@@ -161,7 +160,7 @@ static void test_migrate_load__directory(void **state)
 	assert_int_equal(mkdir(sub, 0700), 0);
 
 	set = load_expect(dir, PGV_OK);
-	assert_int_equal(pgv_migrations_count(set), 3);
+	assert_int_equal(pgv_migrate_set_count(set), 3);
 	assert_int_equal(set->items[0].version, 1);
 	assert_int_equal(set->items[1].version, 2);
 	assert_int_equal(set->items[2].version, 10);
@@ -180,7 +179,7 @@ static void test_migrate_load__directory(void **state)
 	assert_int_equal(set->items[0].down_len, 0);
 	assert_ptr_equal(pgv__migrations_find(set, 10), m);
 	assert_null(pgv__migrations_find(set, 3));
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 }
 
 /* An empty directory is an empty set; a missing one is an error naming it. */
@@ -188,10 +187,10 @@ static void test_migrate_load__empty_and_missing_directory(void **state)
 {
 	const char *dir = *state;
 	char missing[512];
-	pgv_migrations *set = load_expect(dir, PGV_OK);
+	pgv_migrate_set *set = load_expect(dir, PGV_OK);
 
-	assert_int_equal(pgv_migrations_count(set), 0);
-	pgv_migrations_free(set);
+	assert_int_equal(pgv_migrate_set_count(set), 0);
+	pgv_migrate_set_free(set);
 	snprintf(missing, sizeof(missing), "%s/nope", dir);
 	load_expect(missing, PGV_EINVAL);
 	assert_message_has("opening migration directory");
@@ -327,14 +326,14 @@ static void test_migrate_load__text_kept_whole(void **state)
 		"CREATE FUNCTION g() RETURNS text AS $body$ SELECT 'x;y'::text $body$ LANGUAGE sql;\n"
 		"SELECT 'h\xc3\xa9llo';\r\n";
 	const char *dir = *state;
-	pgv_migrations *set;
+	pgv_migrate_set *set;
 
 	write_file(dir, "0001_whole.up.sql", text);
 	set = load_expect(dir, PGV_OK);
-	assert_int_equal(pgv_migrations_count(set), 1);
+	assert_int_equal(pgv_migrate_set_count(set), 1);
 	assert_int_equal(set->items[0].up_len, strlen(text));
 	assert_memory_equal(set->items[0].up, text, sizeof(text));
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 }
 
 /* A file larger than any fixed buffer is read whole, and its checksum is of all its bytes. */
@@ -343,7 +342,7 @@ static void test_migrate_load__large_file(void **state)
 	const char *dir = *state;
 	size_t len = 3 * 1024 * 1024 + 17;
 	char *text = malloc(len + 1), want[PGV_MD5_HEX_SIZE];
-	pgv_migrations *set;
+	pgv_migrate_set *set;
 
 	assert_non_null(text);
 	for (size_t i = 0; i < len; i++)
@@ -355,18 +354,18 @@ static void test_migrate_load__large_file(void **state)
 	assert_memory_equal(set->items[0].up, text, len + 1);
 	pgv__md5_hex(text, len, want);
 	assert_string_equal(set->items[0].checksum, want);
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 	free(text);
 }
 
 /* The built-in set is the project's sql/ directory: 0001 and 0002, both reversible. */
 static void test_migrate_load__builtin(void **state)
 {
-	pgv_migrations *set = load_expect(NULL, PGV_OK);
+	pgv_migrate_set *set = load_expect(NULL, PGV_OK);
 	size_t n = 0;
 
 	(void)state;
-	assert_int_equal(pgv_migrations_count(set), 2);
+	assert_int_equal(pgv_migrate_set_count(set), 2);
 	assert_int_equal(set->items[0].version, 1);
 	assert_string_equal(set->items[0].name, "vector_extension");
 	assert_int_equal(set->items[1].version, 2);
@@ -385,7 +384,7 @@ static void test_migrate_load__builtin(void **state)
 		n++;
 	}
 	assert_int_equal(n, 4);
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 }
 
 /* In-memory sets follow the directory's rules. */
@@ -402,16 +401,16 @@ static void test_migrate_load__from_files(void **state)
 		{ "0002_b.down.sql", 8, "SELECT 2" },
 	};
 	static const pgv__builtin_file nul[] = { { "0001_a.up.sql", 3, "a\0b" } };
-	pgv_migrations *set = NULL;
+	pgv_migrate_set *set = NULL;
 
 	(void)state;
 	assert_int_equal(pgv__migrations_from_files(&set, good, 4), PGV_OK);
-	assert_int_equal(pgv_migrations_count(set), 2);
+	assert_int_equal(pgv_migrate_set_count(set), 2);
 	assert_int_equal(set->items[0].version, 1);
 	assert_string_equal(set->items[0].up, "SELECT 1");
 	assert_string_equal(set->items[0].down, "");
 	assert_null(set->items[1].down);
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 
 	assert_int_equal(pgv__migrations_from_files(&set, orphan, 2), PGV_EINVAL);
 	assert_null(set);
@@ -419,8 +418,8 @@ static void test_migrate_load__from_files(void **state)
 	assert_int_equal(pgv__migrations_from_files(&set, nul, 1), PGV_EINVAL);
 	assert_message_has("NUL byte at offset 1");
 	assert_int_equal(pgv__migrations_from_files(&set, NULL, 0), PGV_OK);
-	assert_int_equal(pgv_migrations_count(set), 0);
-	pgv_migrations_free(set);
+	assert_int_equal(pgv_migrate_set_count(set), 0);
+	pgv_migrate_set_free(set);
 }
 
 /* MD5 against RFC 1321's test suite and lengths around the padding boundary. */
@@ -457,13 +456,13 @@ static void test_migrate_load__md5(void **state)
 static void test_migrate_load__misuse(void **state)
 {
 	(void)state;
-	assert_int_equal(pgv_migrations_load(NULL, "/tmp"), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_set_load(NULL, "/tmp"), PGV_EINVAL);
 	assert_message_has("out must not be NULL");
-	assert_int_equal(pgv_migrations_load(NULL, NULL), PGV_EINVAL);
-	assert_int_equal(pgv_migrations_count(NULL), 0);
-	pgv_migrations_free(NULL);
+	assert_int_equal(pgv_migrate_set_load(NULL, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_migrate_set_count(NULL), 0);
+	pgv_migrate_set_free(NULL);
 	/* A successful load clears an earlier error. */
-	pgv_migrations_free(load_expect(NULL, PGV_OK));
+	pgv_migrate_set_free(load_expect(NULL, PGV_OK));
 	assert_int_equal(pgv_error_last()->status, PGV_OK);
 }
 

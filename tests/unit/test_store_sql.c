@@ -1,5 +1,5 @@
 /* Unit tests of the store's SQL text (src/store/table.c): quoting, metrics, statements. */
-#include "store/store.h" /* first: common/error.h defines _GNU_SOURCE */
+#include "store/store.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -140,7 +140,7 @@ static void test_store_sql__metric_names(void **state)
 
 	(void)state;
 	for (int i = 0; i < 6; i++) {
-		assert_int_equal(pgv_metric_from_name(names[i], &m), 0);
+		assert_int_equal(pgv_metric_from_name(&m, names[i]), 0);
 		assert_int_equal(m, metrics[i]);
 		assert_string_equal(pgv_metric_name(metrics[i]), names[i]);
 		assert_string_equal(pgv_metric_operator(metrics[i]), ops[i]);
@@ -181,13 +181,13 @@ static void test_store_sql__metric_unknown(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(pgv_metric_from_name(bad[i], &m), PGV_EINVAL);
+		assert_int_equal(pgv_metric_from_name(&m, bad[i]), PGV_EINVAL);
 		assert_int_equal(m, PGV_METRIC_IP);
 		assert_non_null(strstr(pgv_error_last()->message, "unknown metric"));
 	}
 	assert_non_null(strstr(pgv_error_last()->message, "\"cosine;\""));
-	assert_int_equal(pgv_metric_from_name(NULL, &m), PGV_EINVAL);
-	assert_int_equal(pgv_metric_from_name("l2", NULL), PGV_EINVAL);
+	assert_int_equal(pgv_metric_from_name(&m, NULL), PGV_EINVAL);
+	assert_int_equal(pgv_metric_from_name(NULL, "l2"), PGV_EINVAL);
 }
 
 /* l1 (<+>) needs pgvector 0.7.0; the other operators exist in every version. */
@@ -454,9 +454,10 @@ static void test_store_sql__parameter_counts(void **state)
 	static const int want[PGV__SQL_COUNT_OF] = {
 		[PGV__SQL_DESCRIBE] = 3, [PGV__SQL_SEQUENCE] = 2, [PGV__SQL_NEW_IDS] = 2,
 		[PGV__SQL_UPSERT] = 2, [PGV__SQL_INSERT] = 2, [PGV__SQL_GET] = 1,
-		[PGV__SQL_DELETE] = 1, [PGV__SQL_COUNT] = 0, [PGV__SQL_LIST] = 0,
+		[PGV__SQL_DELETE] = 1, [PGV__SQL_COUNT] = 0, [PGV__SQL_IDS] = 0, [PGV__SQL_LIST] = 0,
 		[PGV__SQL_LIST_AFTER] = 1, [PGV__SQL_LIST_PAGE] = 1, [PGV__SQL_LIST_PAGE_AFTER] = 2,
-		[PGV__SQL_KNN] = 2, [PGV__SQL_DISTANCES] = 1, [PGV__SQL_DISTANCES_IDS] = 2,
+		[PGV__SQL_KNN] = 2, [PGV__SQL_KNN_HALFVEC] = 4, [PGV__SQL_KNN_BINARY] = 4,
+		[PGV__SQL_INDEX_FORMS] = 2, [PGV__SQL_INDEX_PROGRESS] = 1, [PGV__SQL_DISTANCES] = 1, [PGV__SQL_DISTANCES_IDS] = 2,
 		[PGV__SQL_INDEX_CREATE] = 0, [PGV__SQL_INDEX_FIND] = 2, [PGV__SQL_INDEX_DROP] = 0,
 		[PGV__SQL_SEARCH_SET] = 2, [PGV__SQL_SEARCH_RESTORE] = 2,
 	};

@@ -1,5 +1,4 @@
 /* Unit tests of the vector value and its text codec (src/codec/vector.c, vector_text.c). */
-#define _GNU_SOURCE 1 /* as common/error.h defines it: mkdtemp, setenv, newlocale */
 
 #include <stdarg.h>
 #include <stddef.h>
