@@ -7,6 +7,7 @@
  *   pgvodbc/stmt.h     statements with ? parameters: bind, step, read columns
  *   pgvodbc/types.h    halfvec, sparsevec and bit values and their text codecs
  *   pgvodbc/store.h    an embedding table: upsert, list, get, delete, k-NN, distances
+ *   pgvodbc/collection.h  application tables: records with metadata, filters, text/uuid ids
  *   pgvodbc/index.h    HNSW and IVFFlat indexes, per-query search settings
  *   pgvodbc/migrate.h  schema migrations: up, down, status
  *
@@ -47,6 +48,7 @@
 #include "pgvodbc/store.h"
 #include "pgvodbc/index.h"
 #include "pgvodbc/recall.h"
+#include "pgvodbc/collection.h"
 #include "pgvodbc/migrate.h"
 
 #endif
