@@ -33,6 +33,10 @@ typedef enum cli_cmd {
 	CMD_EXPORT,
 	CMD_INDEX,
 	CMD_RECALL,
+	CMD_TABLE,
+	CMD_GET,
+	CMD_DELETE,
+	CMD_COUNT,
 	CMD_COUNT_ /* number of entries, not a command */
 } cli_cmd;
 
@@ -82,6 +86,18 @@ typedef struct cli_opts {
 	size_t queries;           /* recall: --queries, default 100 */
 	uint64_t seed;            /* recall: --seed, default 1 */
 	const char *query_file;   /* recall: --query-file */
+	const char *where;        /* --where SQL (knn, distance, list, count) */
+	const char **params;      /* --param values in order (allocated), nparams of them */
+	size_t nparams;
+	double max_distance;      /* --max-distance (knn, distance) */
+	int has_max_distance;
+	const char *select;       /* --select COL[,COL...] (knn, distance, list, get) */
+	int no_vector;            /* --no-vector */
+	size_t dim;               /* --dim (table create) */
+	const char *id_type;      /* --id-type bigint|text|uuid (table create), NULL: bigint */
+	const char **columns;     /* --column NAME:TYPE (table create; allocated), ncolumns */
+	size_t ncolumns;
+	int if_not_exists;        /* --if-not-exists (table create) */
 	int help;                 /* --help: print the command's help and stop */
 	int version;              /* --version */
 	char **args;              /* positional arguments after the command word (allocated array) */
@@ -176,6 +192,17 @@ int cmd_import(cli *c);
 int cmd_export(cli *c);
 int cmd_index(cli *c);
 int cmd_recall(cli *c);
+int cmd_table(cli *c);
+int cmd_get(cli *c);
+int cmd_delete(cli *c);
+int cmd_count(cli *c);
+
+/* cmd_collection.c: 1 when a collection option (--where, --select, --no-vector,
+ * --max-distance) asks for the collection path of list, knn and distance. */
+int cli_wants_collection(const cli *c);
+
+/* cmd_collection.c: list, knn (query set, k) and distance through a collection. */
+int cli_collection_query(cli *c, const pgv_vector *query, int knn);
 
 /* cmd_import.c: the format of FILE (`path`, "-" for the standard streams) from --format or the
  * file's extension, checked against --id-base; CLI_OK or a usage error (reported). */

@@ -45,6 +45,10 @@ void out_vector(cli_out *o, const char *key, const pgv_vector *v, const char *nu
 void out_string(cli_out *o, const char *key, const char *s, const char *null_text);
 void out_bool(cli_out *o, const char *key, int v);
 
+/* Adds a collection value by its type (pgv_value_type): JSON numbers, booleans, strings, json
+ * and jsonb embedded as they are; text mode writes the text. */
+void out_value(cli_out *o, const char *key, const pgv_value *v, const char *null_text);
+
 /* Finishes the line and writes it.  Returns 0, or -1 once any write has failed. */
 int out_end(cli_out *o);
 
