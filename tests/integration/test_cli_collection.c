@@ -1,0 +1,218 @@
+/*
+ * Integration: the pgvodbc tool's collection forms (issue 12's contract) as child processes:
+ * table create/drop, get, delete, count, --where/--param, --select, --no-vector,
+ * --max-distance, with their output (text and JSON lines) and exit codes.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "testdb.h"
+#include "clirun.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Runs the tool on the test's DSN; returns the exit status, output in r. */
+static int run(clirun *r, const char *const *args)
+{
+	clirun_run(r, NULL, 0, args);
+	return r->status;
+}
+
+/* A table name of this process. */
+static void table_name(char name[64], const char *prefix)
+{
+	snprintf(name, 64, "pgvt_%s_%ld", prefix, (long)getpid());
+}
+
+/* Creates the documents table through the CLI and fills it with SQL. */
+static void make_docs(testdb *db, const char *name)
+{
+	const char *dsn = testdb_dsn();
+	const char *args[] = { "table", "create", "--dsn", dsn, "--table", name, "--dim", "3",
+		"--id-type", "uuid", "--column", "title:text", "--column", "year:integer",
+		"--column", "meta:jsonb", "--column", "at:timestamptz", "--column", "ok:boolean",
+		"--column", "score:double", NULL };
+	char sql[1024];
+	clirun r;
+
+	snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s", name);
+	testdb_exec(db, sql);
+	assert_int_equal(run(&r, args), 0);
+	clirun_free(&r);
+	testdb_exec(db, "SET TimeZone = 'UTC'");
+	snprintf(sql, sizeof(sql), "INSERT INTO %s VALUES "
+		"('00000000-0000-4000-8000-000000000001', '[0,0,0]', 'caf\xc3\xa9 \"one\"', 2015, "
+		"'{\"a\": 1}', '2020-01-02 03:04:05+00', true, 0.5),"
+		"('00000000-0000-4000-8000-000000000002', '[3,4,0]', 'two', 2010, NULL, NULL, false, "
+		"NULL),"
+		"('00000000-0000-4000-8000-000000000003', '[0,0,1]', NULL, 2020, '[1, 2]', NULL, NULL, "
+		"-2)", name);
+	testdb_exec(db, sql);
+}
+
+static void drop(const char *name)
+{
+	const char *args[] = { "table", "drop", "--dsn", testdb_dsn(), "--table", name, NULL };
+	clirun r;
+
+	assert_int_equal(run(&r, args), 0);
+	clirun_free(&r);
+}
+
+/* table create: exit 0; again exit 1 (the server's 42P07); --if-not-exists 0; bad type 2. */
+static void test_cli_collection__table_create(void **state)
+{
+	testdb *db = *state;
+	char name[64];
+	const char *dsn = testdb_dsn();
+	const char *again[] = { "table", "create", "--dsn", dsn, "--table", name, "--dim", "3",
+		NULL };
+	const char *ine[] = { "table", "create", "--dsn", dsn, "--table", name, "--dim", "3",
+		"--if-not-exists", NULL };
+	const char *bad[] = { "table", "create", "--dsn", dsn, "--table", name, "--dim", "3",
+		"--column", "x:money", NULL };
+	const char *nodim[] = { "table", "create", "--dsn", dsn, "--table", name, NULL };
+	clirun r;
+
+	table_name(name, "clit");
+	make_docs(db, name);
+	assert_int_equal(run(&r, again), 1);
+	assert_non_null(strstr(r.err, "42P07"));
+	clirun_free(&r);
+	assert_int_equal(run(&r, ine), 0);
+	clirun_free(&r);
+	assert_int_equal(run(&r, bad), 2);
+	assert_non_null(strstr(r.err, "x:money"));
+	clirun_free(&r);
+	assert_int_equal(run(&r, nodim), 2);
+	clirun_free(&r);
+	drop(name);
+}
+
+/* get: uuid ids as JSON strings, columns with JSON types, --no-vector; text output. */
+static void test_cli_collection__get(void **state)
+{
+	testdb *db = *state;
+	char name[64];
+	const char *dsn = testdb_dsn();
+	const char *json[] = { "get", "--dsn", dsn, "--table", name, "--json", "--select",
+		"title,year,meta,at,ok,score", "00000000-0000-4000-8000-000000000001", NULL };
+	const char *text[] = { "get", "--dsn", dsn, "--table", name, "--no-vector", "--select",
+		"title,year,meta", "00000000-0000-4000-8000-000000000002", NULL };
+	const char *missing[] = { "get", "--dsn", dsn, "--table", name,
+		"00000000-0000-4000-8000-000000000009", NULL };
+	const char *badcol[] = { "get", "--dsn", dsn, "--table", name, "--select", "nope",
+		"00000000-0000-4000-8000-000000000001", NULL };
+	clirun r;
+
+	table_name(name, "clig");
+	make_docs(db, name);
+	assert_int_equal(run(&r, json), 0);
+	assert_string_equal(r.out, "{\"id\":\"00000000-0000-4000-8000-000000000001\","
+		"\"embedding\":[0,0,0],\"title\":\"caf\xc3\xa9 \\\"one\\\"\",\"year\":2015,"
+		"\"meta\":{\"a\": 1},\"at\":\"2020-01-02T03:04:05+00:00\",\"ok\":true,"
+		"\"score\":0.5}\n");
+	clirun_free(&r);
+	assert_int_equal(run(&r, text), 0);
+	assert_string_equal(r.out, "00000000-0000-4000-8000-000000000002\ttwo\t2010\tNULL\n");
+	clirun_free(&r);
+	assert_int_equal(run(&r, missing), 1);
+	assert_non_null(strstr(r.err, "no row has id"));
+	clirun_free(&r);
+	assert_int_equal(run(&r, badcol), 1);
+	assert_non_null(strstr(r.err, "\"nope\""));
+	clirun_free(&r);
+	drop(name);
+}
+
+/* knn and distance with --where/--param, --max-distance, --select, --no-vector; count. */
+static void test_cli_collection__filtered_search(void **state)
+{
+	testdb *db = *state;
+	char name[64];
+	const char *dsn = testdb_dsn();
+	const char *knn[] = { "knn", "--dsn", dsn, "--table", name, "--k", "5", "--json",
+		"--where", "year >= ?", "--param", "2012", "--select", "year", "--no-vector",
+		"[0,0,0]", NULL };
+	const char *dist[] = { "distance", "--dsn", dsn, "--table", name, "--max-distance", "1",
+		"--no-vector", "[0,0,0]", NULL };
+	const char *count[] = { "count", "--dsn", dsn, "--table", name, "--where",
+		"title IS NOT NULL AND year < ?", "--param", "2015", NULL };
+	const char *list[] = { "list", "--dsn", dsn, "--table", name, "--json", "--where",
+		"meta @> ?", "--param", "{\"a\":1}", "--select", "meta", NULL };
+	const char *param_alone[] = { "count", "--dsn", dsn, "--table", name, "--param", "1",
+		NULL };
+	const char *bad_sql[] = { "count", "--dsn", dsn, "--table", name, "--where", "year = ?",
+		"--param", "20x0", NULL };
+	clirun r;
+
+	table_name(name, "clik");
+	make_docs(db, name);
+	assert_int_equal(run(&r, knn), 0);
+	assert_string_equal(r.out,
+		"{\"id\":\"00000000-0000-4000-8000-000000000001\",\"distance\":0,\"year\":2015}\n"
+		"{\"id\":\"00000000-0000-4000-8000-000000000003\",\"distance\":1,\"year\":2020}\n");
+	clirun_free(&r);
+	assert_int_equal(run(&r, dist), 0);
+	assert_string_equal(r.out, "00000000-0000-4000-8000-000000000001\t0\n"
+		"00000000-0000-4000-8000-000000000003\t1\n");
+	clirun_free(&r);
+	assert_int_equal(run(&r, count), 0);
+	assert_string_equal(r.out, "1\n");
+	clirun_free(&r);
+	assert_int_equal(run(&r, list), 0);
+	assert_string_equal(r.out, "{\"id\":\"00000000-0000-4000-8000-000000000001\","
+		"\"embedding\":[0,0,0],\"meta\":{\"a\": 1}}\n");
+	clirun_free(&r);
+	assert_int_equal(run(&r, param_alone), 2);
+	clirun_free(&r);
+	assert_int_equal(run(&r, bad_sql), 1);
+	assert_non_null(strstr(r.err, "22P02"));
+	clirun_free(&r);
+	drop(name);
+}
+
+/* delete: how many existed; integer ids print as numbers in a bigint table. */
+static void test_cli_collection__delete_and_integer_ids(void **state)
+{
+	testdb *db = *state;
+	char name[64], sql[256];
+	const char *dsn = testdb_dsn();
+	const char *create[] = { "table", "create", "--dsn", dsn, "--table", name, "--dim", "2",
+		"--column", "tag:text", NULL };
+	const char *del[] = { "delete", "--dsn", dsn, "--table", name, "--json", "1", "7", NULL };
+	const char *badid[] = { "delete", "--dsn", dsn, "--table", name, "x", NULL };
+	const char *list[] = { "list", "--dsn", dsn, "--table", name, "--json", "--select", "tag",
+		NULL };
+	clirun r;
+
+	table_name(name, "clid");
+	snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s", name);
+	testdb_exec(db, sql);
+	assert_int_equal(run(&r, create), 0);
+	clirun_free(&r);
+	snprintf(sql, sizeof(sql), "INSERT INTO %s (embedding, tag) VALUES ('[1,2]', 'a'), "
+		"('[3,4]', NULL)", name);
+	testdb_exec(db, sql);
+	assert_int_equal(run(&r, del), 0);
+	assert_string_equal(r.out, "{\"deleted\":1}\n");
+	clirun_free(&r);
+	assert_int_equal(run(&r, badid), 2);
+	clirun_free(&r);
+	assert_int_equal(run(&r, list), 0);
+	assert_string_equal(r.out, "{\"id\":2,\"embedding\":[3,4],\"tag\":null}\n");
+	clirun_free(&r);
+	drop(name);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cli_collection__table_create),
+		cmocka_unit_test(test_cli_collection__get),
+		cmocka_unit_test(test_cli_collection__filtered_search),
+		cmocka_unit_test(test_cli_collection__delete_and_integer_ids),
+	};
+	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+}
