@@ -21,7 +21,8 @@
 	| BIT(CMD_GET) | BIT(CMD_DELETE) | BIT(CMD_COUNT) | BIT(CMD_TABLE))
 #define SEARCH_CMDS (BIT(CMD_KNN) | BIT(CMD_RECALL))
 #define WHERE_CMDS (BIT(CMD_KNN) | BIT(CMD_DISTANCE) | BIT(CMD_LIST) | BIT(CMD_COUNT))
-#define SELECT_CMDS (BIT(CMD_KNN) | BIT(CMD_DISTANCE) | BIT(CMD_LIST) | BIT(CMD_GET))
+#define SELECT_CMDS (BIT(CMD_KNN) | BIT(CMD_DISTANCE) | BIT(CMD_LIST) | BIT(CMD_GET) \
+	| BIT(CMD_EXPORT))
 #define FILE_CMDS (BIT(CMD_IMPORT) | BIT(CMD_EXPORT))
 #define PAGED_CMDS (BIT(CMD_LIST) | BIT(CMD_EXPORT))
 
@@ -90,7 +91,7 @@ static const opt_def OPTS[] = {
 	{ "param", 0, 1, WHERE_CMDS, O_PARAM },
 	{ "max-distance", 0, 1, BIT(CMD_KNN) | BIT(CMD_DISTANCE), O_MAX_DISTANCE },
 	{ "select", 0, 1, SELECT_CMDS, O_SELECT },
-	{ "no-vector", 0, 0, SELECT_CMDS, O_NO_VECTOR },
+	{ "no-vector", 0, 0, SELECT_CMDS & ~BIT(CMD_EXPORT), O_NO_VECTOR },
 	{ "dim", 0, 1, BIT(CMD_TABLE), O_DIM },
 	{ "id-type", 0, 1, BIT(CMD_TABLE), O_ID_TYPE },
 	{ "column", 0, 1, BIT(CMD_TABLE), O_COLUMN },

@@ -204,6 +204,10 @@ int cli_wants_collection(const cli *c);
 /* cmd_collection.c: list, knn (query set, k) and distance through a collection. */
 int cli_collection_query(cli *c, const pgv_vector *query, int knn);
 
+/* export_records.c: export of a collection as JSON lines to `path` ("-": stdout), in keyset
+ * pages; CLI_OK or reported. */
+int cli_export_records(cli *c, const char *path);
+
 /* cmd_import.c: the format of FILE (`path`, "-" for the standard streams) from --format or the
  * file's extension, checked against --id-base; CLI_OK or a usage error (reported). */
 int cli_choose_format(cli *c, const char *path, fmt_kind *kind);

@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 #include "batch.h"
+#include "import_records.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -31,6 +32,7 @@ typedef struct import_run {
 	cli *c;
 	fmt_reader rd;
 	cli_batch b;
+	cli_rec_batch rb;   /* the rows' other fields (JSON lines keys, string ids) */
 	uint64_t committed; /* rows this run has written */
 	cli_progress progress;
 } import_run;
@@ -67,15 +69,24 @@ static int send_batch(import_run *run)
 	cli_batch *b = &run->b;
 	const pgv_error *e;
 	char what[600], note[300];
+	int status;
 
 	if (b->n == 0)
 		return CLI_OK;
-	if (pgv_store_upsert(NULL, run->c->conn, &run->c->table, b->ids, b->vecs, b->n) == 0) {
+	/* rows with other fields or string ids go through a collection of those columns */
+	if (cli_rec_batch_any(&run->rb, b->n))
+		status = cli_rec_batch_send(run->c, &run->rb, b);
+	else
+		status = pgv_store_upsert(NULL, run->c->conn, &run->c->table, b->ids, b->vecs, b->n);
+	if (status == 0) {
 		run->committed += b->n;
+		cli_rec_batch_clear(&run->rb, b->n);
 		cli_batch_clear(b);
 		return CLI_OK;
 	}
 	progress_clear(&run->progress);
+	if (status == PGV_ENOMEM)
+		return cli_fail(run->c, "out of memory");
 	e = pgv_conn_error(run->c->conn);
 	if (e->row >= 0 && (uint64_t)e->row < b->n)
 		row_where(run, (size_t)e->row, what, sizeof(what));
@@ -132,7 +143,8 @@ static int import_loop(import_run *run, uint64_t size)
 
 		if (interrupted)
 			break;
-		got = fmt_read(&run->rd, parse, &id, &has_id, &v);
+		got = fmt_read_fields(&run->rd, parse, &id, &has_id, &v, parse
+			? &run->rb.fields[run->b.n] : NULL);
 		if (got < 0 && interrupted && run->rd.read_errno == EINTR)
 			break;
 		if (got < 0)
@@ -259,7 +271,8 @@ int cmd_import(cli *c)
 	memset(&run, 0, sizeof(run));
 	run.c = c;
 	if (fmt_reader_init(&run.rd, kind, fd, fd == STDIN_FILENO ? "stdin" : path) != 0
-			|| cli_batch_init(&run.b, c->opt.batch) != 0) {
+			|| cli_batch_init(&run.b, c->opt.batch) != 0
+			|| cli_rec_batch_init(&run.rb, c->opt.batch) != 0) {
 		rc = cli_fail(c, "out of memory");
 	} else if ((rc = cli_connect(c)) == CLI_OK) {
 		if (fd == STDIN_FILENO && isatty(fd) == 1)
@@ -277,6 +290,7 @@ int cmd_import(cli *c)
 	}
 	progress_clear(&run.progress);
 	cli_batch_free(&run.b);
+	cli_rec_batch_free(&run.rb);
 	fmt_reader_free(&run.rd);
 	if (fd != STDIN_FILENO)
 		close(fd);

@@ -363,7 +363,8 @@ static int csv_record(fmt_reader *r, int parse, int64_t *id, pgv_vector *vec)
 /* ---- JSON lines (the line parser is in formats_json.c) ---------------------------------------- */
 
 /* The next non-blank line, parsed as one JSON object. */
-static int jsonl_record(fmt_reader *r, int parse, int64_t *id, pgv_vector *vec)
+static int jsonl_record(fmt_reader *r, int parse, int64_t *id, pgv_vector *vec,
+	fmt_fields *extra)
 {
 	for (;;) {
 		size_t n;
@@ -379,7 +380,7 @@ static int jsonl_record(fmt_reader *r, int parse, int64_t *id, pgv_vector *vec)
 		if (all_blank(s, n))
 			continue;
 		/* skipped lines were written by an earlier run: they are only counted */
-		if (parse && fmt__json_record(r, s, n, parse, id, vec) < 0)
+		if (parse && fmt__json_record_fields(r, s, n, parse, id, vec, extra) < 0)
 			return -1;
 		r->records++;
 		return 1;
@@ -446,10 +447,16 @@ static int fvecs_record(fmt_reader *r, int parse, pgv_vector *vec)
 
 int fmt_read(fmt_reader *r, int parse, int64_t *id, int *has_id, pgv_vector *vec)
 {
+	return fmt_read_fields(r, parse, id, has_id, vec, NULL);
+}
+
+int fmt_read_fields(fmt_reader *r, int parse, int64_t *id, int *has_id, pgv_vector *vec,
+	fmt_fields *extra)
+{
 	*has_id = r->kind != FMT_FVECS;
 	switch (r->kind) {
 	case FMT_CSV: return csv_record(r, parse, id, vec);
-	case FMT_JSONL: return jsonl_record(r, parse, id, vec);
+	case FMT_JSONL: return jsonl_record(r, parse, id, vec, extra);
 	case FMT_FVECS: return fvecs_record(r, parse, vec);
 	default: return fmt__problem(r, "no format");
 	}

@@ -95,6 +95,32 @@ int fmt__vector_problem(fmt_reader *r, int64_t id, const char *text, size_t len)
 int fmt__json_record(fmt_reader *r, char *s, size_t n, int parse, int64_t *id,
 	pgv_vector *vec);
 
+/*
+ * The other fields of a record (collections): a JSON line's keys besides "id", "embedding" and
+ * "distance" (which `knn --json` prints), each with its value: a string as its decoded UTF-8
+ * text, a number as its JSON text, true/false as booleans, null as NULL, an object or an array
+ * as its JSON text (for json/jsonb columns).  A string id is kept as text (id_text).  Everything
+ * is owned here; fmt_fields_clear frees it.
+ */
+typedef struct fmt_fields {
+	char **names;
+	pgv_value *values;   /* TEXT values point at owned copies */
+	size_t n, cap;
+	char *id_text;       /* the id when it was a JSON string, else NULL */
+	size_t id_len;
+} fmt_fields;
+
+/* Frees what `f` holds and empties it (it may be filled again). */
+void fmt_fields_clear(fmt_fields *f);
+
+/* fmt_read that also fills `extra` (JSON lines only; other formats leave it empty). */
+int fmt_read_fields(fmt_reader *r, int parse, int64_t *id, int *has_id, pgv_vector *vec,
+	fmt_fields *extra);
+
+/* formats_json.c: fmt__json_record with the other fields into `extra` (may be NULL). */
+int fmt__json_record_fields(fmt_reader *r, char *s, size_t n, int parse, int64_t *id,
+	pgv_vector *vec, fmt_fields *extra);
+
 /* ---- writing --------------------------------------------------------------------------------- */
 
 typedef struct fmt_writer {

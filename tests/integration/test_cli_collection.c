@@ -206,6 +206,87 @@ static void test_cli_collection__delete_and_integer_ids(void **state)
 	drop(name);
 }
 
+/* Runs the tool with `input` on stdin. */
+static int run_in(clirun *r, const char *input, const char *const *args)
+{
+	clirun_run(r, input, strlen(input), args);
+	return r->status;
+}
+
+/* JSON lines with metadata: import, export --select, import into a copy, export equal; an
+ * unknown key and a bad value are exit 1 with nothing written. */
+static void test_cli_collection__import_export_round_trip(void **state)
+{
+	testdb *db = *state;
+	char name[64], copy[80], sql[160];
+	const char *dsn = testdb_dsn();
+	static const char lines[] =
+		"{\"id\":\"00000000-0000-4000-8000-0000000000b2\",\"embedding\":[0.5,-1,3e-8],"
+		"\"title\":\"na\\u00efve \\ud83d\\ude00 \\\"q\\\"\",\"year\":2019,"
+		"\"meta\":{\"k\":[1,2,{\"x\":null}]},\"at\":\"2021-06-01T12:00:00+00:00\","
+		"\"ok\":false,\"score\":0.1}\n"
+		"{\"id\":\"00000000-0000-4000-8000-0000000000a1\",\"embedding\":[1,2,3],"
+		"\"distance\":7}\n";
+	const char *imp[] = { "import", "--dsn", dsn, "--table", name, "--format", "jsonl", "-",
+		NULL };
+	const char *exp[] = { "export", "--dsn", dsn, "--table", name, "--format", "jsonl",
+		"--select", "title,year,meta,at,ok,score", "--page-rows", "1", "-", NULL };
+	const char *imp2[] = { "import", "--dsn", dsn, "--table", copy, "--format", "jsonl", "-",
+		NULL };
+	const char *exp2[] = { "export", "--dsn", dsn, "--table", copy, "--format", "jsonl",
+		"--select", "title,year,meta,at,ok,score", "-", NULL };
+	const char *csv[] = { "export", "--dsn", dsn, "--table", name, "--select", "title",
+		"x.csv", NULL };
+	clirun r, r2;
+
+	table_name(name, "clie");
+	snprintf(copy, sizeof(copy), "%s_c", name);
+	make_docs(db, name);
+	snprintf(sql, sizeof(sql), "DELETE FROM %s", name);
+	testdb_exec(db, sql);
+	make_docs(db, copy);
+	snprintf(sql, sizeof(sql), "DELETE FROM %s", copy);
+	testdb_exec(db, sql);
+
+	assert_int_equal(run_in(&r, lines, imp), 0);
+	clirun_free(&r);
+	assert_int_equal(run(&r, exp), 0);
+	assert_string_equal(r.out,
+		"{\"id\":\"00000000-0000-4000-8000-0000000000a1\",\"embedding\":[1,2,3],"
+		"\"title\":null,\"year\":null,\"meta\":null,\"at\":null,\"ok\":null,"
+		"\"score\":null}\n"
+		"{\"id\":\"00000000-0000-4000-8000-0000000000b2\",\"embedding\":[0.5,-1,3e-08],"
+		"\"title\":\"na\xc3\xafve \xf0\x9f\x98\x80 \\\"q\\\"\",\"year\":2019,"
+		"\"meta\":{\"k\": [1, 2, {\"x\": null}]},\"at\":\"2021-06-01T12:00:00+00:00\","
+		"\"ok\":false,\"score\":0.1}\n");
+	assert_int_equal(run_in(&r2, r.out, imp2), 0);
+	clirun_free(&r2);
+	assert_int_equal(run(&r2, exp2), 0);
+	assert_string_equal(r2.out, r.out);
+	clirun_free(&r2);
+	clirun_free(&r);
+	assert_int_equal(run(&r, csv), 2);
+	clirun_free(&r);
+
+	/* a key the table lacks, a value its column refuses: exit 1, nothing written */
+	snprintf(sql, sizeof(sql), "DELETE FROM %s", copy);
+	testdb_exec(db, sql);
+	assert_int_equal(run_in(&r, "{\"id\":\"00000000-0000-4000-8000-000000000001\","
+		"\"embedding\":[1,2,3],\"colour\":\"red\"}\n", imp2), 1);
+	assert_non_null(strstr(r.err, "no column \"colour\""));
+	clirun_free(&r);
+	assert_int_equal(run_in(&r, "{\"id\":\"00000000-0000-4000-8000-000000000001\","
+		"\"embedding\":[1,2,3],\"year\":2000}\n{\"id\":\"00000000-0000-4000-8000-000000000002\","
+		"\"embedding\":[1,2,3],\"year\":\"20x0\"}\n", imp2), 1);
+	assert_non_null(strstr(r.err, "column \"year\": invalid input syntax for type integer"));
+	assert_non_null(strstr(r.err, "22P02"));
+	clirun_free(&r);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", copy);
+	assert_int_equal(testdb_query_int(db, sql), 0);
+	drop(name);
+	drop(copy);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_cli_collection__get),
 		cmocka_unit_test(test_cli_collection__filtered_search),
 		cmocka_unit_test(test_cli_collection__delete_and_integer_ids),
+		cmocka_unit_test(test_cli_collection__import_export_round_trip),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }
