@@ -88,7 +88,7 @@ static int print_cursor(cli *c, pgv_cursor *cur, const char *const *names, int w
 			out_int(&c->out, "id", row->key.i);
 		else
 			out_string(&c->out, "id", row->key.text, "NULL");
-		if (!c->opt.no_vector)
+		if (!c->opt.no_vector && c->cmd != CMD_DISTANCE) /* distance prints no vectors */
 			out_vector(&c->out, "embedding", row->vector_is_null ? NULL : &row->vector,
 				"NULL");
 		if (with_distance)
@@ -114,6 +114,9 @@ int cli_collection_query(cli *c, const pgv_vector *query, int knn)
 	size_t n = 0;
 	int rc, st;
 
+	if (c->opt.nids)
+		return cli_usage(c, "--id does not combine with --where, --select, --no-vector or "
+			"--max-distance");
 	if (split_select(c->opt.select, &buf, &names, &n) != 0)
 		return cli_fail(c, "out of memory");
 	if ((rc = make_filter(c, &f)) != CLI_OK || (rc = open_collection(c, &coll)) != CLI_OK)
@@ -124,7 +127,7 @@ int cli_collection_query(cli *c, const pgv_vector *query, int knn)
 	o.max_distance = c->opt.max_distance;
 	o.select = names;
 	o.nselect = n;
-	o.no_vector = c->opt.no_vector;
+	o.no_vector = c->opt.no_vector || (query && !knn);
 	o.binary = c->opt.binary;
 	o.search = &c->opt.search;
 	if (!query)
