@@ -194,13 +194,14 @@ typedef struct pgv_query_opts {
 typedef struct pgv_cursor pgv_cursor;
 
 /*
- * Moves to the next row: PGV_ROW with `*row` set, PGV_DONE at the end.  The row (its vector,
+ * Works on a cursor: moves to the next row.  PGV_ROW with `*out` set, PGV_DONE at the end (and
+ * every call after), PGV_EINVAL for a NULL argument.  The row (its vector,
  * its key and its values, texts included) belongs to the cursor and stays valid until the next
  * pgv_cursor_next or pgv_cursor_free.  pgv_row.key holds the id (INT64 for integer ids, with
  * pgv_row.id the same; TEXT for text and uuid ids, pgv_row.id then 0); pgv_row.values holds
  * the selected columns, pgv_row.nvalues of them.
  */
-PGV_API int pgv_cursor_next(pgv_cursor *cur, const pgv_row **row);
+PGV_API int pgv_cursor_next(const pgv_row **out, pgv_cursor *cur);
 
 /* The number of rows the cursor holds in all (read or not). */
 PGV_API size_t pgv_cursor_count(const pgv_cursor *cur);

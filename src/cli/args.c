@@ -63,7 +63,7 @@ static const opt_def OPTS[] = {
 	{ "steps", 0, 1, BIT(CMD_MIGRATE), O_STEPS },
 	{ "batch", 0, 1, BIT(CMD_UPSERT) | BIT(CMD_IMPORT), O_BATCH },
 	{ "binary", 0, 0, BIT(CMD_LIST) | BIT(CMD_EXPORT), O_BINARY },
-	{ "format", 0, 1, FILE_CMDS, O_FORMAT },
+	{ "format", 0, 1, FILE_CMDS | BIT(CMD_UPSERT), O_FORMAT },
 	{ "skip", 0, 1, BIT(CMD_IMPORT), O_SKIP },
 	{ "id-base", 0, 1, FILE_CMDS, O_ID_BASE },
 	{ "after", 0, 1, BIT(CMD_EXPORT), O_AFTER },

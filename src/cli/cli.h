@@ -208,6 +208,9 @@ int cli_collection_query(cli *c, const pgv_vector *query, int knn);
  * pages; CLI_OK or reported. */
 int cli_export_records(cli *c, const char *path);
 
+/* cmd_import.c: imports `path` ("-": stdin) as `import` does (also `upsert --format`). */
+int cli_import_file(cli *c, const char *path);
+
 /* cmd_import.c: the format of FILE (`path`, "-" for the standard streams) from --format or the
  * file's extension, checked against --id-base; CLI_OK or a usage error (reported). */
 int cli_choose_format(cli *c, const char *path, fmt_kind *kind);

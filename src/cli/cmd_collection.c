@@ -82,7 +82,7 @@ static int print_cursor(cli *c, pgv_cursor *cur, const char *const *names, int w
 {
 	const pgv_row *row;
 
-	while (pgv_cursor_next(cur, &row) == PGV_ROW) {
+	while (pgv_cursor_next(&row, cur) == PGV_ROW) {
 		out_begin(&c->out);
 		if (row->key.type == PGV_VALUE_INT64)
 			out_int(&c->out, "id", row->key.i);

@@ -247,7 +247,18 @@ static void catch_signals(void)
 
 int cmd_import(cli *c)
 {
-	const char *path = c->opt.nargs == 1 ? c->opt.args[0] : NULL;
+	char q[96];
+
+	if (c->opt.nargs == 0)
+		return cli_usage(c, "missing FILE (or - for standard input)");
+	if (c->opt.nargs > 1)
+		return cli_usage(c, "unexpected argument %s after FILE", cli_quote(q, sizeof(q),
+			c->opt.args[1], strlen(c->opt.args[1])));
+	return cli_import_file(c, c->opt.args[0]);
+}
+
+int cli_import_file(cli *c, const char *path)
+{
 	char q[96];
 	struct stat st;
 	uint64_t size = 0;
@@ -255,11 +266,6 @@ int cmd_import(cli *c)
 	fmt_kind kind;
 	int fd, rc;
 
-	if (c->opt.nargs == 0)
-		return cli_usage(c, "missing FILE (or - for standard input)");
-	if (c->opt.nargs > 1)
-		return cli_usage(c, "unexpected argument %s after FILE", cli_quote(q, sizeof(q),
-			c->opt.args[1], strlen(c->opt.args[1])));
 	if ((rc = cli_choose_format(c, path, &kind)) != CLI_OK)
 		return rc;
 	fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);

@@ -42,7 +42,7 @@ static int write_page(cli *c, cli_out *o, pgv_cursor *cur, const char *const *na
 {
 	const pgv_row *row;
 
-	while (pgv_cursor_next(cur, &row) == PGV_ROW) {
+	while (pgv_cursor_next(&row, cur) == PGV_ROW) {
 		out_begin(o);
 		if (row->key.type == PGV_VALUE_INT64)
 			out_int(o, "id", row->key.i);

@@ -1,7 +1,8 @@
 /*
  * Internal to the pgvodbc command-line tool: the file formats of `import` and `export`, read and
  * written one record at a time (a file is never held in memory whole):
- *   csv    ID,"[v1,v2,...]" per line (RFC 4180 quoting, CRLF accepted, header lines skipped)
+ *   csv    ID,"[v1,v2,...]" per line (RFC 4180 quoting, CRLF accepted, header lines skipped);
+ *          a header "id,embedding,title,year" names further fields, which a collection takes
  *   jsonl  {"id":ID,"embedding":[v1,v2,...]} per line, as `pgvodbc list --json` prints rows
  *   fvecs  per vector a little-endian int32 dimension, then that many little-endian float32
  *          (the ANN-benchmarks format: no ids)
@@ -59,6 +60,8 @@ typedef struct fmt_reader {
 	size_t rec_len, rec_cap;
 	float *floats;         /* the current record's elements (fvecs) */
 	size_t floats_cap;
+	char **columns;        /* csv: the last header's names after ID and VECTOR (collections) */
+	size_t ncolumns;
 } fmt_reader;
 
 /* Prepares `r` to read `kind` from descriptor `fd` (named `name` in messages).  0, or -1 out of
@@ -113,7 +116,10 @@ typedef struct fmt_fields {
 /* Frees what `f` holds and empties it (it may be filled again). */
 void fmt_fields_clear(fmt_fields *f);
 
-/* fmt_read that also fills `extra` (JSON lines only; other formats leave it empty). */
+/* Adds a field, taking `name` and the value's text; 0, or -1 out of memory (both freed). */
+int fmt__fields_add(fmt_fields *f, char *name, pgv_value v);
+
+/* fmt_read that also fills `extra` (JSON lines keys; CSV fields a header named; string ids). */
 int fmt_read_fields(fmt_reader *r, int parse, int64_t *id, int *has_id, pgv_vector *vec,
 	fmt_fields *extra);
 

@@ -333,7 +333,7 @@ void fmt_fields_clear(fmt_fields *f)
 }
 
 /* Adds a field (name and text taken); -1 out of memory (both freed). */
-static int fields_add(fmt_fields *f, char *name, pgv_value v)
+int fmt__fields_add(fmt_fields *f, char *name, pgv_value v)
 {
 	if (f->n == f->cap) {
 		size_t cap = f->cap ? f->cap * 2 : 8;
@@ -399,7 +399,7 @@ static int field_value(jp *p, fmt_fields *extra, char *name)
 			v = pgv_value_textn(t.s, t.n);
 		}
 	}
-	if (fields_add(extra, name, v) != 0)
+	if (fmt__fields_add(extra, name, v) != 0)
 		return fmt__problem(p->r, "out of memory");
 	return 0;
 }

@@ -109,9 +109,11 @@ static const char MIGRATE_HELP[] =
 static const char UPSERT_HELP[] =
 	"usage: pgvodbc upsert [--table T] ID VECTOR [ID VECTOR]...\n"
 	"       pgvodbc upsert [--table T] [--batch N] < LINES\n"
+	"       pgvodbc upsert [--table T] --format jsonl [--batch N] < RECORDS\n"
 	"\n"
 	"Inserts rows, or replaces the vector of rows whose id exists.  ID is a decimal 64-bit\n"
-	"integer; VECTOR is pgvector text, [0.1,0.2,0.3] or {0.1,0.2,0.3}.\n"
+	"integer (text for a text or uuid id column); VECTOR is pgvector text, [0.1,0.2,0.3] or\n"
+	"{0.1,0.2,0.3}.  --format jsonl reads records with their columns by name, as import -.\n"
 	"\n"
 	"With pairs on the command line, every pair is checked first and all are written in one\n"
 	"transaction: a bad pair writes nothing.\n"

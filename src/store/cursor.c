@@ -52,8 +52,10 @@ size_t pgv_cursor_count(const pgv_cursor *cur)
 	return cur ? cur->n : 0;
 }
 
-int pgv_cursor_next(pgv_cursor *cur, const pgv_row **row)
+int pgv_cursor_next(const pgv_row **out, pgv_cursor *cur)
 {
+	const pgv_row **row = out;
+
 	if (row)
 		*row = NULL;
 	if (!cur || !row)

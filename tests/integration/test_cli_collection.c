@@ -287,6 +287,83 @@ static void test_cli_collection__import_export_round_trip(void **state)
 	drop(copy);
 }
 
+/* upsert: text ids as pairs (atomic), JSON lines records with --format jsonl. */
+static void test_cli_collection__upsert_forms(void **state)
+{
+	testdb *db = *state;
+	char name[64], sql[160];
+	const char *dsn = testdb_dsn();
+	const char *pairs[] = { "upsert", "--dsn", dsn, "--table", name,
+		"00000000-0000-4000-8000-0000000000c1", "[1,1,1]",
+		"00000000-0000-4000-8000-0000000000c2", "[2,2,2]", NULL };
+	const char *badpair[] = { "upsert", "--dsn", dsn, "--table", name,
+		"00000000-0000-4000-8000-0000000000c3", "[1,1,1]", "not-a-uuid", "[2,2,2]", NULL };
+	const char *recs[] = { "upsert", "--dsn", dsn, "--table", name, "--format", "jsonl", NULL };
+	const char *get[] = { "get", "--dsn", dsn, "--table", name, "--select", "title,year",
+		"--no-vector", "00000000-0000-4000-8000-0000000000c2", NULL };
+	clirun r;
+
+	table_name(name, "cliu");
+	make_docs(db, name);
+	assert_int_equal(run(&r, pairs), 0);
+	assert_string_equal(r.err, "upserted 2 rows\n");
+	clirun_free(&r);
+	assert_int_equal(run(&r, badpair), 1);
+	assert_non_null(strstr(r.err, "pair 2"));
+	assert_non_null(strstr(r.err, "not-a-uuid"));
+	clirun_free(&r);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", name);
+	assert_int_equal(testdb_query_int(db, sql), 5);
+	assert_int_equal(run_in(&r, "{\"id\":\"00000000-0000-4000-8000-0000000000c2\","
+		"\"embedding\":[3,3,3],\"title\":\"t\",\"year\":1999}\n", recs), 0);
+	clirun_free(&r);
+	assert_int_equal(run(&r, get), 0);
+	assert_string_equal(r.out, "00000000-0000-4000-8000-0000000000c2\tt\t1999\n");
+	clirun_free(&r);
+	drop(name);
+}
+
+/* CSV: a header names the columns after ID and VECTOR; an empty field is NULL, "" is empty
+ * text; a header column the table lacks is exit 1 naming it. */
+static void test_cli_collection__csv_header_columns(void **state)
+{
+	testdb *db = *state;
+	char name[64], sql[200], text[64];
+	const char *dsn = testdb_dsn();
+	const char *imp[] = { "import", "--dsn", dsn, "--table", name, "--format", "csv", "-",
+		NULL };
+	const char *list[] = { "list", "--dsn", dsn, "--table", name, "--json", "--no-vector",
+		"--select", "title,year,meta", "--where", "year > ?", "--param", "3000", NULL };
+	clirun r;
+
+	table_name(name, "clic");
+	make_docs(db, name);
+	assert_int_equal(run_in(&r, "id,embedding,title,year,meta\n"
+		"00000000-0000-4000-8000-0000000000d1,\"[1,2,3]\",\"a, \"\"b\"\"\",3001,"
+		"\"{\"\"k\"\": 1}\"\n"
+		"00000000-0000-4000-8000-0000000000d2,\"[1,2,3]\",,3002,\n"
+		"00000000-0000-4000-8000-0000000000d3,\"[1,2,3]\",\"\",3003,\n", imp), 0);
+	clirun_free(&r);
+	assert_int_equal(run(&r, list), 0);
+	assert_string_equal(r.out,
+		"{\"id\":\"00000000-0000-4000-8000-0000000000d1\",\"title\":\"a, \\\"b\\\"\","
+		"\"year\":3001,\"meta\":{\"k\": 1}}\n"
+		"{\"id\":\"00000000-0000-4000-8000-0000000000d2\",\"title\":null,\"year\":3002,"
+		"\"meta\":null}\n"
+		"{\"id\":\"00000000-0000-4000-8000-0000000000d3\",\"title\":\"\",\"year\":3003,"
+		"\"meta\":null}\n");
+	clirun_free(&r);
+	assert_int_equal(run_in(&r, "id,embedding,colour\n"
+		"00000000-0000-4000-8000-0000000000d4,\"[1,2,3]\",red\n", imp), 1);
+	assert_non_null(strstr(r.err, "no column \"colour\""));
+	clirun_free(&r);
+	snprintf(sql, sizeof(sql), "SELECT count(*)::text FROM %s WHERE id = "
+		"'00000000-0000-4000-8000-0000000000d4'", name);
+	testdb_query_text(db, sql, text, sizeof(text));
+	assert_string_equal(text, "0");
+	drop(name);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +372,8 @@ int main(void)
 		cmocka_unit_test(test_cli_collection__filtered_search),
 		cmocka_unit_test(test_cli_collection__delete_and_integer_ids),
 		cmocka_unit_test(test_cli_collection__import_export_round_trip),
+		cmocka_unit_test(test_cli_collection__upsert_forms),
+		cmocka_unit_test(test_cli_collection__csv_header_columns),
 	};
 	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
 }

@@ -91,7 +91,7 @@ static void test_collection__types_round_trip(void **state)
 
 	id = pgv_value_text("6f1c2d3e-0000-4000-8000-000000000001");
 	assert_pgv(db->conn, pgv_collection_get(&cur, c, &id, NULL), PGV_OK);
-	assert_int_equal(pgv_cursor_next(cur, &row), PGV_ROW);
+	assert_int_equal(pgv_cursor_next(&row, cur), PGV_ROW);
 	assert_text(&row->key, "6f1c2d3e-0000-4000-8000-000000000001");
 	assert_int_equal(row->vector.dim, 3);
 	assert_memory_equal(row->vector.data, v1, sizeof(v1));
@@ -115,12 +115,12 @@ static void test_collection__types_round_trip(void **state)
 	assert_text(&row->values[12], "2020-01-02");
 	assert_text(&row->values[13], "2020-01-02T03:04:05.5");
 	assert_text(&row->values[14], "2020-01-02T01:04:05+00:00");
-	assert_int_equal(pgv_cursor_next(cur, &row), PGV_DONE);
+	assert_int_equal(pgv_cursor_next(&row, cur), PGV_DONE);
 	pgv_cursor_free(cur);
 
 	id = pgv_value_text("6f1c2d3e-0000-4000-8000-000000000002");
 	assert_pgv(db->conn, pgv_collection_get(&cur, c, &id, NULL), PGV_OK);
-	assert_int_equal(pgv_cursor_next(cur, &row), PGV_ROW);
+	assert_int_equal(pgv_cursor_next(&row, cur), PGV_ROW);
 	for (int i = 0; i < NC; i++)
 		assert_int_equal(row->values[i].type, PGV_VALUE_NULL);
 	pgv_cursor_free(cur);
@@ -160,9 +160,9 @@ static void test_collection__last_duplicate_wins(void **state)
 	assert_int_equal(n, 2);
 	assert_pgv(db->conn, pgv_collection_list(&cur, c, NULL), PGV_OK);
 	assert_int_equal(pgv_cursor_count(cur), 2);
-	assert_int_equal(pgv_cursor_next(cur, &row), PGV_ROW);
+	assert_int_equal(pgv_cursor_next(&row, cur), PGV_ROW);
 	assert_text(&row->values[0], "other");
-	assert_int_equal(pgv_cursor_next(cur, &row), PGV_ROW);
+	assert_int_equal(pgv_cursor_next(&row, cur), PGV_ROW);
 	assert_text(&row->key, "6f1c2d3e-0000-4000-8000-0000000000ab");
 	assert_text(&row->values[0], "second");
 	pgv_cursor_free(cur);
@@ -260,11 +260,11 @@ static void check_filter(testdb *db, pgv_collection *c, pgv_filter *f, keep_fn k
 		if (!keep(&data[i]))
 			continue;
 		want++;
-		assert_int_equal(pgv_cursor_next(cur, &row), PGV_ROW);
+		assert_int_equal(pgv_cursor_next(&row, cur), PGV_ROW);
 		assert_text(&row->key, data[i].id);
 		assert_int_equal(row->vector.dim, 0);
 	}
-	assert_int_equal(pgv_cursor_next(cur, &row), PGV_DONE);
+	assert_int_equal(pgv_cursor_next(&row, cur), PGV_DONE);
 	pgv_cursor_free(cur);
 	assert_pgv(db->conn, pgv_collection_count(&count, c, f), PGV_OK);
 	assert_int_equal(count, want);
@@ -345,13 +345,13 @@ static void test_collection__filtered_knn(void **state)
 					&& (best < 0 || l2(data[i].v, q) < l2(data[best].v, q)))
 				best = i;
 		used[best] = 1;
-		assert_int_equal(pgv_cursor_next(cur, &row), PGV_ROW);
+		assert_int_equal(pgv_cursor_next(&row, cur), PGV_ROW);
 		assert_true(row->has_distance);
 		/* ties are possible in principle: compare the distance, then the id when unique */
 		assert_true(row->distance * row->distance - l2(data[best].v, q) < 1e-4
 			&& row->distance * row->distance - l2(data[best].v, q) > -1e-4);
 	}
-	assert_int_equal(pgv_cursor_next(cur, &row), PGV_DONE);
+	assert_int_equal(pgv_cursor_next(&row, cur), PGV_DONE);
 	pgv_cursor_free(cur);
 
 	/* max_distance: exactly the rows within it */
@@ -361,11 +361,11 @@ static void test_collection__filtered_knn(void **state)
 	for (int i = 0; i < NROWS; i++) {
 		if (!(data[i].has_year && data[i].year >= 2010 && l2(data[i].v, q) <= 6.25))
 			continue;
-		assert_int_equal(pgv_cursor_next(cur, &row), PGV_ROW);
+		assert_int_equal(pgv_cursor_next(&row, cur), PGV_ROW);
 		assert_text(&row->key, data[i].id);
 		assert_true(row->distance <= 2.5);
 	}
-	assert_int_equal(pgv_cursor_next(cur, &row), PGV_DONE);
+	assert_int_equal(pgv_cursor_next(&row, cur), PGV_DONE);
 	pgv_cursor_free(cur);
 	pgv_filter_free(f);
 	pgv_collection_free(c);
