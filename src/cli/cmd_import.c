@@ -281,6 +281,14 @@ int cli_import_file(cli *c, const char *path)
 			|| cli_rec_batch_init(&run.rb, c->opt.batch) != 0) {
 		rc = cli_fail(c, "out of memory");
 	} else if ((rc = cli_connect(c)) == CLI_OK) {
+		pgv_collection *coll = NULL;
+		const char *idcol = c->table.id_column ? c->table.id_column : "id";
+
+		/* CSV ids are text for a text or uuid id column (a table that does not open as a
+		 * collection is left to the upsert to explain) */
+		if (kind == FMT_CSV && pgv_collection_open(&coll, c->conn, &c->table) == 0)
+			run.rd.text_ids = pgv_collection_column_kind(coll, idcol) != PGV_VALUE_INT64;
+		pgv_collection_free(coll);
 		if (fd == STDIN_FILENO && isatty(fd) == 1)
 			fprintf(stderr, "pgvodbc: import: reading %s records from the terminal (end with "
 				"Ctrl-D)\n", fmt_name(kind));

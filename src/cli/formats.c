@@ -411,7 +411,8 @@ static int csv_record(fmt_reader *r, int parse, int64_t *id, pgv_vector *vec,
 		if (parse) {
 			int64_t ignored;
 
-			if (extra && cli_parse_int64(f[0].s, f[0].n, &ignored) == -1 && f[0].n) {
+			if (extra && r->text_ids && cli_parse_int64(f[0].s, f[0].n, &ignored) == -1
+					&& f[0].n) {
 				/* not a number: a text or uuid id, for a collection */
 				if (!(extra->id_text = strndup(f[0].s, f[0].n)))
 					return fmt__problem(r, "out of memory");

@@ -60,6 +60,8 @@ typedef struct fmt_reader {
 	size_t rec_len, rec_cap;
 	float *floats;         /* the current record's elements (fvecs) */
 	size_t floats_cap;
+	int text_ids;          /* csv: an id that is not a decimal integer is text (set by the
+	                          caller for a text or uuid id column) */
 	char **columns;        /* csv: the last header's names after ID and VECTOR (collections) */
 	size_t ncolumns;
 } fmt_reader;
