@@ -94,6 +94,12 @@ void pgv__col_classify(pgv__col *col)
 	}
 }
 
+/* A NULL handle: recorded in the thread's error, as 0.2.0's rules ask. */
+int pgv__coll_null(const char *func, const char *arg)
+{
+	return pgv__error_set(PGV_EINVAL, -1, "%s: %s is NULL", func, arg);
+}
+
 /* Sets the start of every message of the call. */
 void pgv__coll_doing(pgv_collection *c, const char *verb)
 {
@@ -233,7 +239,7 @@ int pgv_collection_open(pgv_collection **out, pgv_conn *conn, const pgv_table *s
 	int status;
 
 	if (!conn)
-		return PGV_EINVAL;
+		return pgv__coll_null(op, "conn");
 	pgv__conn_clear(conn);
 	if (!out)
 		return pgv__conn_fail(conn, PGV_EINVAL, op, "opening a collection: out is NULL");

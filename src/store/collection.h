@@ -40,6 +40,10 @@ struct pgv_collection {
 /* Sets what the call is doing, for messages: "upserting into" -> upserting into "t". */
 void pgv__coll_doing(pgv_collection *c, const char *verb);
 
+/* Records a NULL handle or argument in the thread's error: "<func>: <arg> is NULL"; returns
+ * PGV_EINVAL. */
+int pgv__coll_null(const char *func, const char *arg);
+
 /* A column by name (exact, as the catalog spells it); NULL when none. */
 const pgv__col *pgv__coll_find(const pgv_collection *c, const char *name);
 

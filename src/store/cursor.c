@@ -59,7 +59,7 @@ int pgv_cursor_next(const pgv_row **out, pgv_cursor *cur)
 	if (row)
 		*row = NULL;
 	if (!cur || !row)
-		return PGV_EINVAL;
+		return pgv__coll_null("pgv_cursor_next", cur ? "out" : "cur");
 	crow_free(&cur->current);
 	if (cur->at == cur->n)
 		return PGV_DONE;
@@ -332,7 +332,7 @@ static int check_query(pgv_collection *c, const pgv__query *q, const char *op)
 static int start(pgv_collection *c, pgv_cursor **out, const char *op, const char *verb)
 {
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__coll_null(op, "coll");
 	pgv__conn_clear(c->conn);
 	pgv__coll_doing(c, verb);
 	if (!out)
@@ -458,7 +458,7 @@ int pgv_collection_count(int64_t *out, pgv_collection *c, const pgv_filter *filt
 	int status;
 
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__coll_null(op, "coll");
 	pgv__conn_clear(c->conn);
 	pgv__coll_doing(c, "counting");
 	if (!out)

@@ -430,7 +430,7 @@ int pgv_collection_upsert(int64_t *out, pgv_collection *c, const pgv_record *row
 	if (out)
 		*out = 0;
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__coll_null("pgv_collection_upsert", "coll");
 	pgv__conn_clear(c->conn);
 	memset(&u, 0, sizeof(u));
 	u.c = c;
@@ -465,7 +465,7 @@ int pgv_collection_delete(int64_t *out, pgv_collection *c, const pgv_value *ids,
 	if (out)
 		*out = 0;
 	if (!c)
-		return PGV_EINVAL;
+		return pgv__coll_null(op, "coll");
 	pgv__conn_clear(c->conn);
 	pgv__coll_doing(c, "deleting from");
 	if (n > 0 && !ids)
