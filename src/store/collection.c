@@ -97,7 +97,7 @@ void pgv__col_classify(pgv__col *col)
 /* A NULL handle: recorded in the thread's error, as 0.2.0's rules ask. */
 int pgv__coll_null(const char *func, const char *arg)
 {
-	return pgv__error_set(PGV_EINVAL, -1, "%s: %s is NULL", func, arg);
+	return pgv__error_null(func, arg);
 }
 
 /* Sets the start of every message of the call. */

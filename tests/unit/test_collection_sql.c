@@ -195,6 +195,32 @@ static void test_collection_sql__filter_arguments(void **state)
 	pgv_filter_free(NULL);
 }
 
+/* A NULL handle is PGV_EINVAL recorded in the thread's error, naming the call and argument. */
+static void test_collection_sql__null_handles(void **state)
+{
+	const pgv_row *row = NULL;
+	pgv_cursor *cur = NULL;
+	int64_t n = 0;
+	float q[1] = { 0 };
+
+	(void)state;
+	assert_int_equal(pgv_collection_upsert(&n, NULL, NULL, 0), PGV_EINVAL);
+	assert_string_equal(pgv_error_last()->message, "pgv_collection_upsert: coll is NULL");
+	assert_int_equal(pgv_collection_knn(&cur, NULL, q, 1, 1, NULL), PGV_EINVAL);
+	assert_string_equal(pgv_error_last()->message, "pgv_collection_knn: coll is NULL");
+	assert_int_equal(pgv_collection_count(&n, NULL, NULL), PGV_EINVAL);
+	assert_string_equal(pgv_error_last()->message, "pgv_collection_count: coll is NULL");
+	assert_int_equal(pgv_collection_delete(&n, NULL, NULL, 0), PGV_EINVAL);
+	assert_string_equal(pgv_error_last()->message, "pgv_collection_delete: coll is NULL");
+	assert_int_equal(pgv_collection_open(NULL, NULL, NULL), PGV_EINVAL);
+	assert_string_equal(pgv_error_last()->message, "pgv_collection_open: conn is NULL");
+	assert_int_equal(pgv_cursor_next(&row, NULL), PGV_EINVAL);
+	assert_string_equal(pgv_error_last()->message, "pgv_cursor_next: cur is NULL");
+	assert_int_equal(pgv_cursor_count(NULL), 0);
+	pgv_cursor_free(NULL);
+	pgv_collection_free(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_collection_sql__knn_filter_shape),
 		cmocka_unit_test(test_collection_sql__list_reads),
 		cmocka_unit_test(test_collection_sql__filter_arguments),
+		cmocka_unit_test(test_collection_sql__null_handles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
