@@ -354,6 +354,30 @@ static void test_collection__filtered_knn(void **state)
 	assert_int_equal(pgv_cursor_next(&row, cur), PGV_DONE);
 	pgv_cursor_free(cur);
 
+	/* with search settings (SET LOCAL in a transaction of the call's own, then inside the
+	 * caller's, put back afterwards): the same rows, and the caller's setting survives */
+	{
+		pgv_search_opts so = PGV_SEARCH_OPTS_INIT;
+		size_t n1 = 0, n2 = 0;
+
+		so.ef_search = 7;
+		so.iterative_scan = PGV_ITERATIVE_RELAXED;
+		o.search = &so;
+		assert_pgv(db->conn, pgv_collection_knn(&cur, c, q, 2, k, &o), PGV_OK);
+		n1 = pgv_cursor_count(cur);
+		pgv_cursor_free(cur);
+		assert_pgv(db->conn, pgv_conn_begin(db->conn), PGV_OK);
+		testdb_exec(db, "SET LOCAL hnsw.ef_search = 33");
+		assert_pgv(db->conn, pgv_collection_knn(&cur, c, q, 2, k, &o), PGV_OK);
+		n2 = pgv_cursor_count(cur);
+		pgv_cursor_free(cur);
+		testdb_show_is(db, "hnsw.ef_search", "33");
+		assert_pgv(db->conn, pgv_conn_rollback(db->conn), PGV_OK);
+		assert_int_equal(n1, k);
+		assert_int_equal(n2, k);
+		o.search = NULL;
+	}
+
 	/* max_distance: exactly the rows within it */
 	o.has_max_distance = 1;
 	o.max_distance = 2.5;
