@@ -185,14 +185,14 @@ void out_value(cli_out *o, const char *key, const pgv_value *v, const char *null
 	case PGV_VALUE_JSON:
 		/* the server's JSON text, valid JSON as it is: embedded, not quoted */
 		field(o, key);
-		put(o, v->text, v->len);
+		json_raw(&o->line, v->text, v->len);
 		break;
 	case PGV_VALUE_TEXT:
 		field(o, key);
 		if (o->json)
-			put_json_string(o, v->text);
+			json_string(&o->line, v->text);
 		else
-			put(o, v->text, v->len);
+			json_raw(&o->line, v->text, v->len);
 		break;
 	default:
 		out_string(o, key, NULL, null_text);

@@ -100,10 +100,24 @@ int pgv__coll_null(const char *func, const char *arg)
 	return pgv__error_null(func, arg);
 }
 
+/* Puts what the call was doing (and `detail`) in front of the connection's error. */
+int pgv__coll_wrap(pgv_conn *conn, const pgv__store_table *t, const char *op,
+	const char *detail, int status)
+{
+	if (detail)
+		return pgv__conn_prefix(conn, status, op, "%s: %s", t->what, detail);
+	return pgv__conn_prefix(conn, status, op, "%s", t->what);
+}
+
 /* Sets the start of every message of the call. */
 void pgv__coll_doing(pgv_collection *c, const char *verb)
 {
-	snprintf(c->t.what, sizeof(c->t.what), "%s %s", verb, c->t.table);
+	char *what = pgv__aprintf("%s %s", verb, c->t.table);
+
+	if (what) { /* out of memory: the previous words stay */
+		free(c->t.what);
+		c->t.what = what;
+	}
 }
 
 /* A column by name. */
@@ -172,7 +186,7 @@ static int read_catalog(pgv_collection *c, const char *op)
 	if (status == PGV_ENOMEM)
 		return pgv__conn_fail(c->conn, status, op, "%s: out of memory", c->t.what);
 	if (status != PGV_DONE)
-		return pgv__store_wrap(c->conn, &c->t, op, "reading the catalog", status);
+		return pgv__coll_wrap(c->conn, &c->t, op, "reading the catalog", status);
 	return 0;
 }
 

@@ -44,6 +44,10 @@ void pgv__coll_doing(pgv_collection *c, const char *verb);
  * PGV_EINVAL. */
 int pgv__coll_null(const char *func, const char *arg);
 
+/* Puts t->what (and `detail`) in front of the connection's error (pgv__conn_prefix). */
+int pgv__coll_wrap(pgv_conn *conn, const pgv__store_table *t, const char *op,
+	const char *detail, int status);
+
 /* A column by name (exact, as the catalog spells it); NULL when none. */
 const pgv__col *pgv__coll_find(const pgv_collection *c, const char *name);
 

@@ -220,7 +220,7 @@ static int run(pgv_collection *c, const pgv__query *q, const char *op, pgv_curso
 	goto done;
 failed:
 	if (!strstr(pgv_conn_error(c->conn)->message, c->t.what))
-		pgv__store_wrap(c->conn, &c->t, op, NULL, status);
+		pgv__coll_wrap(c->conn, &c->t, op, NULL, status);
 	status = pgv__store_refused(c->conn, &c->t, op, q->kind == PGV__Q_KNN
 		|| q->kind == PGV__Q_DISTANCES ? q->metric : PGV__METRIC_NONE, q->dim, status);
 done:
@@ -241,7 +241,7 @@ static int run_with_settings(pgv_collection *c, const pgv__query *q, const char 
 		return status;
 	if (!pgv_conn_in_transaction(c->conn)) {
 		if ((status = pgv_conn_begin(c->conn)) != 0)
-			return pgv__store_wrap(c->conn, &c->t, op, NULL, status);
+			return pgv__coll_wrap(c->conn, &c->t, op, NULL, status);
 		own = 1;
 	}
 	status = pgv__search_run(c->conn, &c->t, op, PGV__SQL_SEARCH_SET, s->names, s->values, s->n,
@@ -256,7 +256,7 @@ static int run_with_settings(pgv_collection *c, const pgv__query *q, const char 
 	if (own && status != 0)
 		pgv__store_rollback(c->conn, status);
 	else if (own && (status = pgv_conn_commit(c->conn)) != 0)
-		pgv__store_wrap(c->conn, &c->t, op, NULL, status);
+		pgv__coll_wrap(c->conn, &c->t, op, NULL, status);
 	if (status != 0) {
 		pgv_cursor_free(*out);
 		*out = NULL;

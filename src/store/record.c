@@ -279,10 +279,10 @@ static int probe(upsert *u, pgv_stmt *st, pgv__buf *lists, size_t lo, size_t hi)
 	while (status == 0 && stop < hi)
 		status = send_batch(u, st, lists, stop, hi, &stop);
 	if (pgv_conn_in_transaction(u->c->conn)) {
-		pgv__saved_error s;
-		pgv__store_error_save(u->c->conn, &s);
+		pgv__conn_saved s;
+		pgv__conn_save(u->c->conn, &s);
 		pgv_conn_rollback(u->c->conn);
-		pgv__store_error_restore(u->c->conn, &s, status);
+		pgv__conn_restore(u->c->conn, &s, status);
 	}
 	return status;
 }
@@ -296,12 +296,12 @@ static int probe(upsert *u, pgv_stmt *st, pgv__buf *lists, size_t lo, size_t hi)
 static int locate(upsert *u, pgv_stmt *st, pgv__buf *lists, size_t at, size_t end, int status)
 {
 	pgv_collection *c = u->c;
-	pgv__saved_error batch, found;
+	pgv__conn_saved batch;
 	size_t lo = at, hi = end, row;
 	const pgv_record *r;
 	char where[PGV__QUOTE_BUF + 64];
 
-	pgv__store_error_save(c->conn, &batch);
+	pgv__conn_save(c->conn, &batch);
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (probe(u, st, lists, lo, mid) != 0)
@@ -310,11 +310,10 @@ static int locate(upsert *u, pgv_stmt *st, pgv__buf *lists, size_t at, size_t en
 			lo = mid;
 	}
 	if (probe(u, st, lists, lo, lo + 1) == 0)
-		return pgv__store_error_restore(c->conn, &batch, status); /* rows refused together */
-	free(batch.message);
+		return pgv__conn_restore(c->conn, &batch, status); /* rows refused together */
+	pgv__conn_saved_free(&batch);
 	row = u->order[lo];
 	r = &u->rows[row];
-	pgv__store_error_save(c->conn, &found);
 	row_name(where, sizeof(where), row, &r->id);
 	/* the column: the first value its type does not take */
 	for (size_t j = 0; j < c->nnamed; j++) {
@@ -324,37 +323,29 @@ static int locate(upsert *u, pgv_stmt *st, pgv__buf *lists, size_t at, size_t en
 		size_t n;
 		pgv_stmt *cs = NULL;
 		int cst;
+		pgv__conn_saved found;
 
 		pgv__value_text(&r->values[j], num, &s, &n);
 		if (!sql || !s) {
 			free(sql);
 			continue;
 		}
+		pgv__conn_save(c->conn, &found);
 		cst = pgv_stmt_prepare(&cs, c->conn, sql);
 		free(sql);
 		if (cst == 0 && (cst = pgv_stmt_bind_text(cs, 1, s, n)) == 0)
 			cst = pgv_stmt_step(cs);
 		pgv_stmt_free(cs);
 		if (cst < 0) {
-			const pgv_error *e = pgv_conn_error(c->conn);
-			char *msg = strdup(e->message);
-			char state[6];
-
-			memcpy(state, e->sqlstate, sizeof(state));
-			if (msg)
-				pgv__conn_fail_sqlstate(c->conn, status, state, e->native, u->op,
-					"%s: %s: column %s: %s", c->t.what, where, col->quoted, msg);
-			free(msg);
-			free(found.message);
+			pgv__conn_saved_free(&found);
+			pgv__conn_prefix(c->conn, status, u->op, "%s: %s: column %s", c->t.what, where,
+				col->quoted);
 			pgv__conn_set_row(c->conn, (int64_t)row);
 			return status;
 		}
+		pgv__conn_restore(c->conn, &found, status);
 	}
-	if (found.message) {
-		pgv__conn_fail_sqlstate(c->conn, status, found.sqlstate, found.native, u->op,
-			"%s: %s: %s", c->t.what, where, found.message);
-		free(found.message);
-	}
+	pgv__conn_prefix(c->conn, status, u->op, "%s: %s", c->t.what, where);
 	pgv__conn_set_row(c->conn, (int64_t)row);
 	return status;
 }
@@ -403,7 +394,7 @@ static int write_all(upsert *u)
 		} else {
 			char detail[96];
 			snprintf(detail, sizeof(detail), "the batch of rows %zu to %zu", at, end - 1);
-			pgv__store_wrap(c->conn, &c->t, u->op, detail, status);
+			pgv__coll_wrap(c->conn, &c->t, u->op, detail, status);
 		}
 		goto done;
 	}
@@ -413,7 +404,7 @@ done:
 	if (status != 0 && own)
 		pgv__store_rollback(c->conn, status);
 	if (status != 0 && !strstr(pgv_conn_error(c->conn)->message, c->t.what))
-		pgv__store_wrap(c->conn, &c->t, u->op, NULL, status);
+		pgv__coll_wrap(c->conn, &c->t, u->op, NULL, status);
 	pgv_stmt_free(st);
 	for (size_t j = 0; j < nl; j++)
 		pgv__buf_free(&lists[j]);
@@ -506,11 +497,11 @@ int pgv_collection_delete(int64_t *out, pgv_collection *c, const pgv_value *ids,
 	pgv_stmt_free(st);
 	pgv__buf_free(&list);
 	if (status != 0) {
-		pgv__store_wrap(c->conn, &c->t, op, NULL, status);
+		pgv__coll_wrap(c->conn, &c->t, op, NULL, status);
 		return own ? pgv__store_rollback(c->conn, status) : status;
 	}
 	if (own && (status = pgv_conn_commit(c->conn)) != 0)
-		return pgv__store_wrap(c->conn, &c->t, op, NULL, status);
+		return pgv__coll_wrap(c->conn, &c->t, op, NULL, status);
 	if (out)
 		*out = total;
 	return 0;

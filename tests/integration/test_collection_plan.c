@@ -4,6 +4,7 @@
  * distance threshold, with and without iterative scans.  Links the static library for the
  * builder.
  */
+#define _GNU_SOURCE /* locale_t in common/error.h */
 #include "store/collection.h" /* first: common/error.h defines _GNU_SOURCE */
 #include "testdb.h"
 
