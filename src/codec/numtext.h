@@ -90,17 +90,4 @@ int pgv__parse_double(const char *s, size_t len, double *out);
  */
 int pgv__parse_int64(const char *s, size_t len, int64_t *out);
 
-/* A positive decimal `digits` x 10^`exp10`: `ndigits` digits, the last one nonzero. */
-typedef struct pgv__decimal32 {
-	uint32_t digits;
-	int exp10;
-	int ndigits;
-} pgv__decimal32;
-
-/*
- * The shortest decimal strictly inside the rounding interval of |f| (finite, nonzero), the one
- * closest to it among equals: PostgreSQL's float4 digits (src/codec/float_shortest.c).
- */
-pgv__decimal32 pgv__float_shortest(float f);
-
 #endif

@@ -6,6 +6,7 @@
  */
 #include "common/error.h"
 #include "codec/codec.h"
+#include "codec/float_text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -296,41 +297,47 @@ static int add_size(size_t *sum, size_t b)
 }
 
 /*
- * Writes the text of v[0..dim), each element passed through `fit` unless it is NULL, into buf,
- * which the caller guarantees is large enough, or only measures it when buf is NULL.  Returns
- * the length, or SIZE_MAX if that overflows size_t.  Inline, so that the vector's callers, with
- * fit a constant NULL, lose the test.
+ * Writes the text of v[0..dim), each element passed through `fit` unless it is NULL, with its
+ * NUL into buf, which the caller guarantees holds format_bound(dim) bytes; returns the length.
+ * Each element is written in place (pgv__float_write may touch 16 bytes from where it starts,
+ * and no element with its comma takes more, so the bound covers that too): no copy and no size
+ * check per element.  Inline, so that the vector's callers, with fit a constant NULL, lose the
+ * test.
  */
 static inline size_t format_into(const float *v, size_t dim, char *buf, int (*fit)(float *))
 {
-	char elem[PGV_FLOAT_TEXT_MAX];
-	size_t n = 1;
+	char *p = buf;
 
-	if (buf != NULL)
-		buf[0] = '[';
+	*p++ = '[';
 	for (size_t i = 0; i < dim; i++) {
 		float x = v[i];
-		size_t k;
 
 		if (fit != NULL)
 			fit(&x); /* the rounded value is printed, in range or not */
-		k = pgv_float_format(x, elem, sizeof(elem));
-		if (i > 0) {
-			if (buf != NULL)
-				buf[n] = ',';
-			if (!add_size(&n, 1))
-				return SIZE_MAX;
-		}
-		if (buf != NULL)
-			memcpy(buf + n, elem, k);
-		if (!add_size(&n, k))
-			return SIZE_MAX;
+		p += pgv__float_write(p, x);
+		*p++ = ',';
 	}
-	if (!add_size(&n, 1))
+	p -= dim > 0; /* the last comma becomes the bracket */
+	*p++ = ']';
+	*p = '\0';
+	return (size_t)(p - buf);
+}
+
+/* The length format_into would write, without writing; SIZE_MAX if that overflows size_t. */
+static size_t format_length(const float *v, size_t dim, int (*fit)(float *))
+{
+	char elem[PGV_FLOAT_TEXT_MAX];
+	size_t n = 2 + (dim > 0 ? dim - 1 : 0);
+
+	if (dim > 0 && n < dim)
 		return SIZE_MAX;
-	if (buf != NULL) {
-		buf[n - 1] = ']';
-		buf[n] = '\0';
+	for (size_t i = 0; i < dim; i++) {
+		float x = v[i];
+
+		if (fit != NULL)
+			fit(&x);
+		if (!add_size(&n, pgv__float_write(elem, x)))
+			return SIZE_MAX;
 	}
 	return n;
 }
@@ -342,6 +349,34 @@ static size_t format_bound(size_t dim)
 	if (dim > (SIZE_MAX - 3) / PGV_FLOAT_TEXT_MAX)
 		return 0;
 	return dim * PGV_FLOAT_TEXT_MAX + 3;
+}
+
+/*
+ * Writes the text into a buf shorter than format_bound but long enough for the text and its NUL
+ * (format_length said so): elements go through a 16-byte scratch, as the last ones could
+ * otherwise touch bytes past the caller's room.
+ */
+static size_t write_short(const float *v, size_t dim, char *buf, int (*fit)(float *))
+{
+	char elem[PGV_FLOAT_TEXT_MAX];
+	size_t n = 1;
+
+	buf[0] = '[';
+	for (size_t i = 0; i < dim; i++) {
+		float x = v[i];
+		size_t k;
+
+		if (fit != NULL)
+			fit(&x);
+		k = pgv__float_write(elem, x);
+		memcpy(buf + n, elem, k);
+		buf[n + k] = ',';
+		n += k + 1;
+	}
+	n -= dim > 0;
+	buf[n++] = ']';
+	buf[n] = '\0';
+	return n;
 }
 
 /* Writes dense text when it fits whole, else "" when it can; returns the needed length. */
@@ -356,9 +391,9 @@ static inline size_t format_fitting(const float *v, size_t dim, char *buf, size_
 	if (buf != NULL && bound != 0 && cap >= bound)
 		return format_into(v, dim, buf, fit);
 	/* the room may be short: measure first, so nothing but "" is written when it does not fit */
-	need = format_into(v, dim, NULL, fit);
+	need = format_length(v, dim, fit);
 	if (need != SIZE_MAX && need < cap && buf != NULL)
-		return format_into(v, dim, buf, fit);
+		return write_short(v, dim, buf, fit);
 	return pgv__not_written(buf, cap, need);
 }
 
