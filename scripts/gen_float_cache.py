@@ -69,6 +69,36 @@ def check_approximations():
         assert (k * 1741647) >> 19 == floor_log2(Fraction(10) ** k), k
 
 
+def fl10(e):
+    return (e * 315653) >> 20
+
+
+def fl2(k):
+    return (k * 1741647) >> 19
+
+
+def scale_text():
+    """Per biased exponent field, what the core derives from it: the power of ten, the width of
+    the interval scaled by it (floored), beta and minus_k (see src/codec/float_text.h)."""
+    lines = ["/* per biased exponent field f (e = max(f, 1) - 150): 10^k, floor(2^e 10^k), beta, -k */",
+             "const pgv__float_scale pgv__float_scales[256] = {"]
+    for field in range(256):
+        e = max(field, 1) - 150
+        if field == 255:
+            e = 254 - 150  # never used: infinities and NaN are printed as words
+        minus_k = fl10(e) - 1
+        k = -minus_k
+        beta = e + fl2(k)
+        c = phi(k)
+        deltai = c >> (63 - beta)
+        # the width is 2^e 10^k, in [10, 100), and floor(c >> (63 - beta)) is its floor
+        assert deltai == (Fraction(2) ** e * Fraction(10) ** k).__floor__(), field
+        assert 3 <= beta <= 6
+        lines.append("\t{ 0x%016xu, %d, %d, %d }, /* %d */" % (c, deltai, beta, minus_k, field))
+    lines.append("};")
+    return lines
+
+
 def table_text():
     """The C text of the table, one power per line."""
     lines = [BEGIN,
@@ -77,6 +107,8 @@ def table_text():
     for k in range(K_MIN, K_MAX + 1):
         lines.append("\t0x%016xu, /* %d */" % (phi(k), k))
     lines.append("};")
+    lines.append("")
+    lines.extend(scale_text())
     lines.append(END)
     return "\n".join(lines)
 

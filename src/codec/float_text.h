@@ -42,6 +42,17 @@
 #define PGV__POW10_64_MAX 46
 extern const uint64_t pgv__pow10_64[PGV__POW10_64_MAX - PGV__POW10_64_MIN + 1];
 
+/* What the core needs of a biased exponent field: see pgv__float_shortest_fc. */
+typedef struct pgv__float_scale {
+	uint64_t c;      /* 10^k as a 64-bit multiplier, k = -minus_k */
+	uint32_t deltai; /* floor(2^e 10^k), the interval's width at that scale */
+	int8_t beta;     /* e + floor(k log2(10)) */
+	int8_t minus_k;  /* floor(e log10(2)) - 1 */
+} pgv__float_scale;
+
+/* pgv__float_scale of each biased exponent field (float_shortest.c, generated). */
+extern const pgv__float_scale pgv__float_scales[256];
+
 /* "00" to "99", for writing two digits with one store (float_shortest.c). */
 extern const char pgv__digit_pairs[201];
 
@@ -66,8 +77,13 @@ static inline int pgv__floor_log2_pow10(int k)
 /* The integer part of u * c / 2^64 (u < 2^32) and 1 when its next 32 fraction bits are 0. */
 static inline uint32_t pgv__mul_upper(uint32_t u, uint64_t c, int *is_integer)
 {
+#if defined(__SIZEOF_INT128__)
+	__extension__ unsigned __int128 full = (unsigned __int128)u * c; /* one multiplication */
+	uint64_t r = (uint64_t)(full >> 32);
+#else
 	/* u * c / 2^32 fits 64 bits: u * (c >> 32) < 2^64 - 2^32 leaves room for the carry */
 	uint64_t r = (uint64_t)u * (c >> 32) + (((uint64_t)u * (uint32_t)c) >> 32);
+#endif
 
 	*is_integer = (uint32_t)r == 0;
 	return (uint32_t)(r >> 32);
@@ -127,21 +143,21 @@ static inline pgv__float_decimal pgv__float_shortest_pow2(int e)
 
 /*
  * The shortest decimal of fc * 2^e, a finite nonzero float's magnitude (fc with its implicit
- * bit) whose interval is symmetric: any float but the powers of two above the least normal.
+ * bit), whose interval is symmetric: any float but the powers of two above the least normal.
+ * `sc` holds what depends on e alone, from a table (pgv__float_scales) to save the arithmetic.
  */
-PGV__FLOAT_INLINE pgv__float_decimal pgv__float_shortest_fc(uint32_t fc, int e)
+PGV__FLOAT_INLINE pgv__float_decimal pgv__float_shortest_fc(uint32_t fc, const pgv__float_scale *sc)
 {
-	int minus_k, beta, z_int, x_int, y_int, big, y_parity;
-	uint32_t two_fc, deltai, zi, s, r, dist, q, ret, approx;
-	uint64_t c;
+	int minus_k = sc->minus_k, beta = sc->beta, z_int, x_int, y_int, big, y_parity;
+	uint32_t two_fc, deltai = sc->deltai, zi, s, r, dist, q, ret, approx;
+	uint64_t c = sc->c;
 	pgv__float_decimal d;
 
-	/* kappa = 1: scale so that the interval holds two more digits than the shortest needs */
-	minus_k = pgv__floor_log10_pow2(e) - 1;
-	beta = e + pgv__floor_log2_pow10(-minus_k);
-	c = pgv__pow10_64[-minus_k - PGV__POW10_64_MIN];
+	/*
+	 * kappa = 1: k = -minus_k scales the interval so that it holds two more digits than the
+	 * shortest needs; deltai is its width there, floored
+	 */
 	two_fc = fc << 1;
-	deltai = (uint32_t)(c >> (63 - beta));              /* the interval's width, floored */
 	zi = pgv__mul_upper((two_fc | 1) << beta, c, &z_int); /* its upper end, floored */
 	s = zi / 100;
 	r = zi - 100 * s;
@@ -171,7 +187,8 @@ PGV__FLOAT_INLINE pgv__float_decimal pgv__float_shortest_fc(uint32_t fc, int e)
 	y_parity = pgv__mul_parity(two_fc, c, beta, &y_int);
 	ret -= (uint32_t)(dist == q * 10) &
 		((uint32_t)(y_parity != (int)approx) | ((uint32_t)y_int & ret & 1));
-	d.digits = big ? s : ret;
+	/* a mask, not `big ? s : ret`, which compilers turn back into the branch avoided here */
+	d.digits = ret ^ ((ret ^ s) & (0u - (uint32_t)big));
 	d.exp10 = minus_k + 1 + big;
 	return d;
 }
@@ -189,7 +206,7 @@ PGV__FLOAT_INLINE pgv__float_decimal pgv__float_shortest(uint32_t bits)
 
 	if (fraction == 0 || field == 0)
 		return pgv__float_shortest_rare(bits); /* one float in 2^23 of random bits */
-	return pgv__float_shortest_fc(fraction | 0x800000u, (int)field - 150);
+	return pgv__float_shortest_fc(fraction | 0x800000u, &pgv__float_scales[field]);
 }
 
 /* Leading zero bits of a nonzero 32-bit x. */

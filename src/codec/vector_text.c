@@ -304,7 +304,7 @@ static int add_size(size_t *sum, size_t b)
  * check per element.  Inline, so that the vector's callers, with fit a constant NULL, lose the
  * test.
  */
-static inline size_t format_into(const float *v, size_t dim, char *buf, int (*fit)(float *))
+PGV__FLOAT_INLINE size_t format_into(const float *v, size_t dim, char *buf, int (*fit)(float *))
 {
 	char *p = buf;
 
