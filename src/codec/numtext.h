@@ -11,7 +11,10 @@
 /* pgvector's whitespace: exactly space, \t, \n, \r, \v and \f, whatever the locale says. */
 static inline int pgv__is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+	/* one bit test instead of six comparisons: bits 9-13 (\t \n \v \f \r) and 32 */
+	unsigned u = (unsigned char)c;
+
+	return u <= 32 && ((UINT64_C(0x100003e00) >> u) & 1) != 0;
 }
 
 /* Bytes of bad input quoted in a message; longer input is cut there and "..." is added. */

@@ -23,6 +23,12 @@ typedef struct parser {
 	size_t dim;
 	size_t room;
 	int runs; /* 0 once a run held a value the type rejects: elements are then read one by one */
+	/*
+	 * Text where runs keep failing (magnitudes all over the range: 1.5e+22, 123456.7) would pay
+	 * for a failed run attempt per element; after `misses` failures in a row, the next
+	 * `pause` elements are read one by one (0, 1, 3, 7, ... up to 63), reset by a run that reads.
+	 */
+	unsigned misses, pause;
 } parser;
 
 /* Reports malformed text at `offset`, with pgvector's message and an optional detail. */
@@ -216,12 +222,18 @@ static int parse_all(parser *p)
 		pgv__skip_space(in);
 		if (in->pos == in->len)
 			return pgv__syntax_error(in, in->pos, "unexpected end of input");
-		if (p->runs) {
+		if (p->runs && p->pause == 0) {
 			rc = read_run(p, &run);
 			if (rc != PGV_OK)
 				return rc;
-			if (run > 0)
+			if (run > 0) {
+				p->misses = 0;
 				continue; /* each element came with its comma: the next one starts here */
+			}
+			p->pause = (1u << (p->misses < 6 ? p->misses : 6)) - 1;
+			p->misses++;
+		} else if (p->pause > 0) {
+			p->pause--;
 		}
 		rc = read_element(p, open);
 		if (rc != PGV_OK)
@@ -250,7 +262,7 @@ static int parse_all(parser *p)
 /* Parses dense text as `type` into a newly allocated vector. */
 int pgv__dense_parse(const char *text, size_t len, pgv_vector *out, const pgv__dense_type *type)
 {
-	parser p = { { text, len, 0, type->name }, type, NULL, 0, 0, 1 };
+	parser p = { { text, len, 0, type->name }, type, NULL, 0, 0, 1, 0, 0 };
 	int rc;
 
 	pgv__error_clear();
