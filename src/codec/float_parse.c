@@ -379,6 +379,15 @@ static inline int scan_short(const char *s, size_t len, decimal *d)
 		return -1;
 	d->w = a;
 	d->truncated = 0;
+	/* the server's exponent, "e+XX" or "e-XX", without a loop */
+	if (i + 5 <= len && (s[i] | 0x20) == 'e' && (s[i + 1] == '+' || s[i + 1] == '-') && digit_of(s[i + 2]) <= 9 &&
+	    digit_of(s[i + 3]) <= 9 && digit_of(s[i + 4]) > 9) {
+		int64_t e = digit_of(s[i + 2]) * 10 + digit_of(s[i + 3]);
+
+		d->q += s[i + 1] == '-' ? -e : e;
+		d->used = i + 4;
+		return 0;
+	}
 	d->used = scan_exponent(s, i, len, &d->q);
 	return 0;
 }
@@ -590,4 +599,33 @@ size_t pgv__float_parse_run(const char *s, size_t len, float *out, size_t room, 
 done:
 	*count = (size_t)(o - out);
 	return (size_t)(e - s);
+}
+
+/* Reads runs of plain decimal elements of any shape, each followed by a comma, in place. */
+size_t pgv__float_parse_any_run(const char *s, size_t len, float *out, size_t room, size_t *count)
+{
+	size_t pos = 0;
+	float *o = out, *o_end = out + room;
+
+	while (o < o_end) {
+		decimal d;
+		uint32_t bits;
+		int erange = 0;
+
+		if (scan_short(s + pos, len - pos, &d) != 0 || d.used >= len - pos ||
+		    s[pos + d.used] != ',')
+			break;
+		if (d.w == 0) {
+			bits = 0;
+		} else if (clinger(d.w, d.q, &bits) != 0 &&
+			   (d.q > PGV__POW5_MAX || d.q < PGV__POW5_MIN ||
+			    eisel_lemire(d.w, (int)d.q, &bits, &erange) != 0 || erange)) {
+			break; /* out of range, subnormal or undecided: the element's own path says */
+		}
+		bits |= (uint32_t)d.negative << 31;
+		memcpy(o++, &bits, sizeof(*o));
+		pos += d.used + 1;
+	}
+	*count = (size_t)(o - out);
+	return pos;
 }

@@ -63,6 +63,15 @@ int pgv__float_parse(const char *s, size_t len, float *out, size_t *consumed, in
  */
 size_t pgv__float_parse_run(const char *s, size_t len, float *out, size_t room, size_t *count);
 
+/*
+ * Like pgv__float_parse_run for elements of any plain decimal shape pgv__float_parse reads
+ * (1.5e+22, 123456.7, -0.0001): stops before the first element it cannot read exactly by
+ * itself (out of range, subnormal, undecided, not directly followed by a comma) and in the last
+ * 18 or so bytes of the text; never reads past `len`.
+ */
+size_t pgv__float_parse_any_run(const char *s, size_t len, float *out, size_t room,
+	size_t *count);
+
 /* 5^q ~= mant * 2^exp2 with mant = hi:lo in [2^127, 2^128): exact when q >= 0, else truncated. */
 typedef struct pgv__pow5 {
 	uint64_t hi;

@@ -24,11 +24,13 @@ typedef struct parser {
 	size_t room;
 	int runs; /* 0 once a run held a value the type rejects: elements are then read one by one */
 	/*
-	 * Text where runs keep failing (magnitudes all over the range: 1.5e+22, 123456.7) would pay
-	 * for a failed run attempt per element; after `misses` failures in a row, the next
-	 * `pause` elements are read one by one (0, 1, 3, 7, ... up to 63), reset by a run that reads.
+	 * Text where runs of the usual shape keep failing (magnitudes all over the range: 1.5e+22,
+	 * 123456.7) would pay for a failed attempt per element: after `misses` failures in a row,
+	 * the next `alone` elements (1, 2, 4, ... 64, the failing one included) are read otherwise
+	 * (pgv__float_parse_any_run, or one by one) before the next attempt; a run that reads
+	 * resets the count.
 	 */
-	unsigned misses, pause;
+	unsigned misses, alone;
 } parser;
 
 /* Reports malformed text at `offset`, with pgvector's message and an optional detail. */
@@ -102,16 +104,18 @@ static int push(parser *p, float value)
 }
 
 /*
- * Reads a run of elements of the usual shape, each with its comma, straight into the array
- * (pgv__float_parse_run), and passes them through the type's fit.  Sets *read to how many;
+ * Reads a run of elements, each with its comma, straight into the array with `run` (the usual
+ * shape: pgv__float_parse_run; any plain decimal: pgv__float_parse_any_run), at most `most`,
+ * and passes them through the type's fit.  Sets *read to how many;
  * returns 0 or PGV_ENOMEM.  A run never holds a value out of a type's range (its shapes stay
  * below 100), but should one, the run is undone and every element from there on is read alone,
  * so the error is the one the element's own checks give, at its own offset.
  */
-static int read_run(parser *p, size_t *read)
+static int read_run(parser *p, size_t *read,
+	size_t (*run)(const char *, size_t, float *, size_t, size_t *), size_t most)
 {
 	int (*fit)(float *) = p->type->fit;
-	size_t used;
+	size_t used, room;
 
 	*read = 0;
 	if (p->dim == p->room) {
@@ -120,8 +124,8 @@ static int read_run(parser *p, size_t *read)
 		if (rc != PGV_OK)
 			return rc;
 	}
-	used = pgv__float_parse_run(p->in.text + p->in.pos, p->in.len - p->in.pos, p->data + p->dim,
-		p->room - p->dim, read);
+	room = p->room - p->dim < most ? p->room - p->dim : most;
+	used = run(p->in.text + p->in.pos, p->in.len - p->in.pos, p->data + p->dim, room, read);
 	if (fit != NULL) {
 		for (size_t i = 0; i < *read; i++) {
 			if (fit(&p->data[p->dim + i])) {
@@ -222,19 +226,28 @@ static int parse_all(parser *p)
 		pgv__skip_space(in);
 		if (in->pos == in->len)
 			return pgv__syntax_error(in, in->pos, "unexpected end of input");
-		if (p->runs && p->pause == 0) {
-			rc = read_run(p, &run);
+		if (p->runs && p->alone == 0) {
+			rc = read_run(p, &run, pgv__float_parse_run, SIZE_MAX);
 			if (rc != PGV_OK)
 				return rc;
 			if (run > 0) {
 				p->misses = 0;
 				continue; /* each element came with its comma: the next one starts here */
 			}
-			p->pause = (1u << (p->misses < 6 ? p->misses : 6)) - 1;
+			p->alone = 1u << (p->misses < 6 ? p->misses : 6);
 			p->misses++;
-		} else if (p->pause > 0) {
-			p->pause--;
 		}
+		if (p->runs) {
+			/* not the usual shape: elements of any plain shape, still without the glue */
+			rc = read_run(p, &run, pgv__float_parse_any_run, p->alone);
+			if (rc != PGV_OK)
+				return rc;
+			if (run > 0) {
+				p->alone -= (unsigned)run;
+				continue;
+			}
+		}
+		p->alone -= p->alone > 0;
 		rc = read_element(p, open);
 		if (rc != PGV_OK)
 			return rc;
