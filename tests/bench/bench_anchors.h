@@ -15,7 +15,7 @@ extern "C" {
 #endif
 
 #if defined(PGV_BENCH_FMT)
-/* fmt::format_to(buf, "{}", f): writes the shortest text of f at buf (32 bytes), returns its length. */
+/* fmt::format_to(buf, FMT_COMPILE("{}"), f): the shortest text of f at buf (32 bytes); its length. */
 size_t bench_fmt_float(float f, char *buf);
 
 /* "[a,b,...]" of v[0..dim) with fmt::format_to per element into out (dim * 16 + 3 bytes). */

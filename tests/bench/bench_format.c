@@ -1,6 +1,6 @@
 /*
  * bench_format: how fast floats are written as text, against snprintf("%.9g") and, when built
- * with it, {fmt}'s shortest formatting (fmt::format_to(buf, "{}", f), libfmt-dev).
+ * with it, {fmt}'s shortest formatting (fmt::format_to(buf, FMT_COMPILE("{}"), f), libfmt-dev).
  *
  *   bench_format [VECTORS [DIM [SET]]]     (defaults: 64 vectors of 1536 dimensions, all sets)
  *
