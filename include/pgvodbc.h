@@ -7,6 +7,7 @@
  *   pgvodbc/stmt.h     statements with ? parameters: bind, step, read columns
  *   pgvodbc/types.h    halfvec, sparsevec and bit values and their text codecs
  *   pgvodbc/store.h    an embedding table: upsert, list, get, delete, k-NN, distances
+ *   pgvodbc/collection.h  application tables: records with metadata, filters, text/uuid ids
  *   pgvodbc/index.h    HNSW and IVFFlat indexes, per-query search settings
  *   pgvodbc/migrate.h  schema migrations: up, down, status
  *
@@ -26,7 +27,8 @@
  *  4. One prefix per module, naming the object worked on: pgv_vector_, pgv_halfvec_,
  *     pgv_sparsevec_, pgv_bitvec_ (and pgv_text_, pgv_float_, pgv_double_, pgv_half_) in the
  *     codec; pgv_conn_; pgv_stmt_; pgv_store_, pgv_rows_, pgv_metric_, pgv_type_, pgv_ident_ in
- *     the store; pgv_index_; pgv_migrate_ for the whole migrations module.  Every declaration
+ *     the store; pgv_collection_, pgv_value_, pgv_filter_, pgv_cursor_ in collections;
+ *     pgv_index_; pgv_migrate_ for the whole migrations module.  Every declaration
  *     lives in its module's header.
  *  5. A NULL handle or required pointer is PGV_EINVAL, in release builds too, recorded with a
  *     message naming the argument ("pgv_store_count: conn is NULL"): on the connection when
@@ -47,6 +49,7 @@
 #include "pgvodbc/store.h"
 #include "pgvodbc/index.h"
 #include "pgvodbc/recall.h"
+#include "pgvodbc/collection.h"
 #include "pgvodbc/migrate.h"
 
 #endif

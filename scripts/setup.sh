@@ -7,7 +7,9 @@
 # Debian packages (only those missing): a C compiler, CMake, the unixODBC driver manager and its
 # headers, psqlODBC, CMocka, libpq's headers (for the libpq baseline of tests/bench/bench_upsert
 # only: the library never links libpq), clang and its libFuzzer runtime (scripts/fuzz.sh), and
-# Node.js/npm when no node is on PATH.  Then the pinned embedded server packages (tests/server,
+# Node.js/npm when no node is on PATH.  Not installed: libfmt-dev and libfast-float-dev, the
+# anchors tests/bench/bench_format and bench_parse print beside their baselines when present
+# (benchmarks only; no test needs them).  Then the pinned embedded server packages (tests/server,
 # `npm ci` from the committed lock file), then a CMake build.
 set -euo pipefail
 

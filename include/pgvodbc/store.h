@@ -61,6 +61,8 @@ PGV_API const char *pgv_type_name(pgv_type type);
  * version 2, `type` names the column's type.  The store checks the column's declared type
  * against `type` where it reads the catalog (upsert, insert, index creation, and after a
  * refusal), so a halfvec column named as PGV_TYPE_VECTOR is an error rather than silent rounding.
+ * From version 3, `columns` names `ncolumns` other columns of the table, which a collection
+ * (pgvodbc/collection.h) writes and reads; the pgv_store_* calls ignore them.
  */
 typedef struct pgv_table {
 	unsigned int version;
@@ -69,10 +71,12 @@ typedef struct pgv_table {
 	const char *id_column;
 	const char *vector_column;
 	pgv_type type;             /* version 2 */
+	const char *const *columns;/* version 3: other columns (collections) */
+	size_t ncolumns;           /* version 3 */
 } pgv_table;
 
-#define PGV_TABLE_VERSION 2
-#define PGV_TABLE_INIT { PGV_TABLE_VERSION, NULL, NULL, NULL, NULL, PGV_TYPE_VECTOR }
+#define PGV_TABLE_VERSION 3
+#define PGV_TABLE_INIT { PGV_TABLE_VERSION, NULL, NULL, NULL, NULL, PGV_TYPE_VECTOR, NULL, 0 }
 
 /*
  * Distance metrics and the pgvector operator each uses.  The distance a call reports is exactly
@@ -173,6 +177,53 @@ PGV_API int pgv_store_delete(int64_t *out, pgv_conn *conn, const pgv_table *tabl
  */
 PGV_API int pgv_store_count(int64_t *out, pgv_conn *conn, const pgv_table *table);
 
+/* ---- values --------------------------------------------------------------------------------- */
+
+/*
+ * The kind of a value.  Written values may be of any kind; the server converts their text to
+ * the column's type as psql converts a quoted literal (so the text "2015" fits an integer
+ * column, "6f1c..." a uuid one, "{\"a\":1}" a jsonb one).  Values read back are of the kind the
+ * column's type reads as:
+ *   PGV_VALUE_INT64   smallint, integer, bigint
+ *   PGV_VALUE_DOUBLE  real, double precision
+ *   PGV_VALUE_BOOL    boolean
+ *   PGV_VALUE_JSON    json, jsonb: the JSON text
+ *   PGV_VALUE_TEXT    everything else as the server's text: text, varchar, char, uuid, numeric
+ *                     (exact), and date, timestamp, timestamptz as ISO 8601 text
+ *                     ("2020-01-02T03:04:05+00:00", what to_json gives)
+ */
+typedef enum pgv_value_type {
+	PGV_VALUE_NULL = 0,
+	PGV_VALUE_INT64 = 1,
+	PGV_VALUE_DOUBLE = 2,
+	PGV_VALUE_BOOL = 3,
+	PGV_VALUE_TEXT = 4,
+	PGV_VALUE_JSON = 5
+} pgv_value_type;
+
+/*
+ * A value.  `text` (UTF-8, `len` bytes, no NUL inside) holds TEXT and JSON values; `i` INT64
+ * and BOOL (0 or 1); `d` DOUBLE.  A value the caller makes points at the caller's memory, which
+ * must stay valid during the call it is passed to (the library copies what it keeps).  A value
+ * the library hands out points at memory of the result it came from (see pgv_cursor_next).
+ */
+typedef struct pgv_value {
+	pgv_value_type type;
+	int64_t i;
+	double d;
+	const char *text;
+	size_t len;
+} pgv_value;
+
+/* Values made in place; they allocate nothing.  pgv_value_text takes a NUL-terminated string
+ * (NULL gives a NULL value); pgv_value_textn takes `len` bytes. */
+PGV_API pgv_value pgv_value_null(void);
+PGV_API pgv_value pgv_value_int64(int64_t v);
+PGV_API pgv_value pgv_value_double(double v);
+PGV_API pgv_value pgv_value_bool(int v);
+PGV_API pgv_value pgv_value_text(const char *s);
+PGV_API pgv_value pgv_value_textn(const char *s, size_t len);
+
 /* One row of a result: id, vector (empty when SQL NULL), and distance when the call computes one. */
 typedef struct pgv_row {
 	int64_t id;
@@ -180,6 +231,11 @@ typedef struct pgv_row {
 	double distance;  /* the metric operator's value; 0 when has_distance is 0 */
 	int has_distance;
 	int vector_is_null;
+	/* Filled by collection queries (pgvodbc/collection.h); empty (NULL value, no values) in
+	 * rows of the pgv_store_* calls. */
+	pgv_value key;            /* the id: INT64 for integer ids, TEXT for text and uuid */
+	const pgv_value *values;  /* the selected columns, in the order selected */
+	size_t nvalues;
 } pgv_row;
 
 /*

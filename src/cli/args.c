@@ -14,12 +14,17 @@
 #define BIT(cmd) (1u << (cmd))
 #define ALL_CMDS 0xFFFFFFFFu
 #define TABLE_CMDS (BIT(CMD_UPSERT) | BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) \
-	| BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX) | BIT(CMD_RECALL))
+	| BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX) | BIT(CMD_RECALL) | BIT(CMD_TABLE) \
+	| BIT(CMD_GET) | BIT(CMD_DELETE) | BIT(CMD_COUNT))
 #define JSON_CMDS (BIT(CMD_MIGRATE) | BIT(CMD_UPSERT) | BIT(CMD_LIST) | BIT(CMD_KNN) \
 	| BIT(CMD_DISTANCE) | BIT(CMD_DEMO) | BIT(CMD_IMPORT) | BIT(CMD_EXPORT) | BIT(CMD_INDEX) \
-	| BIT(CMD_SQL) | BIT(CMD_INFO) | BIT(CMD_RECALL))
+	| BIT(CMD_SQL) | BIT(CMD_INFO) | BIT(CMD_RECALL) | BIT(CMD_GET) | BIT(CMD_DELETE) \
+	| BIT(CMD_COUNT) | BIT(CMD_TABLE))
 #define CSV_CMDS (BIT(CMD_LIST) | BIT(CMD_KNN) | BIT(CMD_DISTANCE) | BIT(CMD_SQL))
 #define SEARCH_CMDS (BIT(CMD_KNN) | BIT(CMD_RECALL))
+#define WHERE_CMDS (BIT(CMD_KNN) | BIT(CMD_DISTANCE) | BIT(CMD_LIST) | BIT(CMD_COUNT))
+#define SELECT_CMDS (BIT(CMD_KNN) | BIT(CMD_DISTANCE) | BIT(CMD_LIST) | BIT(CMD_GET) \
+	| BIT(CMD_EXPORT))
 #define FILE_CMDS (BIT(CMD_IMPORT) | BIT(CMD_EXPORT))
 #define PAGED_CMDS (BIT(CMD_LIST) | BIT(CMD_EXPORT))
 
@@ -29,7 +34,8 @@ enum opt_id {
 	O_SKIP, O_ID_BASE, O_AFTER, O_TYPE, O_PAGE_ROWS, O_METHOD, O_NAME, O_M, O_EF_CONSTRUCTION,
 	O_LISTS, O_CONCURRENTLY, O_EF_SEARCH, O_PROBES, O_ITERATIVE_SCAN, O_MAX_SCAN_TUPLES,
 	O_MAX_PROBES, O_QUANTIZE, O_HALFVEC, O_RERANK, O_SCAN_MEM_MULTIPLIER, O_QUERIES, O_SEED,
-	O_QUERY_FILE, O_NO_PROGRESS, O_CSV, O_COMMAND, O_FILE, O_PARAM, O_IF_NOT_EXISTS
+	O_QUERY_FILE, O_NO_PROGRESS, O_WHERE, O_PARAM, O_MAX_DISTANCE, O_SELECT, O_NO_VECTOR, O_DIM,
+	O_ID_TYPE, O_COLUMN, O_IF_NOT_EXISTS, O_CSV, O_COMMAND, O_FILE
 };
 
 typedef struct opt_def {
@@ -59,7 +65,7 @@ static const opt_def OPTS[] = {
 	{ "steps", 0, 1, BIT(CMD_MIGRATE), O_STEPS },
 	{ "batch", 0, 1, BIT(CMD_UPSERT) | BIT(CMD_IMPORT), O_BATCH },
 	{ "binary", 0, 0, BIT(CMD_LIST) | BIT(CMD_EXPORT), O_BINARY },
-	{ "format", 0, 1, FILE_CMDS, O_FORMAT },
+	{ "format", 0, 1, FILE_CMDS | BIT(CMD_UPSERT), O_FORMAT },
 	{ "skip", 0, 1, BIT(CMD_IMPORT), O_SKIP },
 	{ "id-base", 0, 1, FILE_CMDS, O_ID_BASE },
 	{ "after", 0, 1, BIT(CMD_EXPORT), O_AFTER },
@@ -83,17 +89,24 @@ static const opt_def OPTS[] = {
 	{ "seed", 0, 1, BIT(CMD_RECALL), O_SEED },
 	{ "query-file", 0, 1, BIT(CMD_RECALL), O_QUERY_FILE },
 	{ "no-progress", 0, 0, BIT(CMD_INDEX), O_NO_PROGRESS },
+	{ "where", 0, 1, WHERE_CMDS, O_WHERE },
+	{ "param", 0, 1, WHERE_CMDS | BIT(CMD_SQL), O_PARAM },
+	{ "max-distance", 0, 1, BIT(CMD_KNN) | BIT(CMD_DISTANCE), O_MAX_DISTANCE },
+	{ "select", 0, 1, SELECT_CMDS, O_SELECT },
+	{ "no-vector", 0, 0, SELECT_CMDS & ~BIT(CMD_EXPORT), O_NO_VECTOR },
+	{ "dim", 0, 1, BIT(CMD_TABLE), O_DIM },
+	{ "id-type", 0, 1, BIT(CMD_TABLE), O_ID_TYPE },
+	{ "column", 0, 1, BIT(CMD_TABLE), O_COLUMN },
+	{ "if-not-exists", 0, 0, BIT(CMD_TABLE) | BIT(CMD_INDEX), O_IF_NOT_EXISTS },
 	{ "csv", 0, 0, CSV_CMDS, O_CSV },
 	{ "command", 'c', 1, BIT(CMD_SQL), O_COMMAND },
 	{ "file", 'f', 1, BIT(CMD_SQL), O_FILE },
-	{ "param", 0, 1, BIT(CMD_SQL), O_PARAM },
-	{ "if-not-exists", 0, 0, BIT(CMD_INDEX), O_IF_NOT_EXISTS },
 };
 #define NOPTS (sizeof(OPTS) / sizeof(OPTS[0]))
 
 static const char *const CMD_WORDS[CMD_COUNT_] = {
 	"", "help", "migrate", "upsert", "list", "knn", "distance", "demo", "import", "export",
-	"index", "sql", "info", "recall"
+	"index", "sql", "info", "recall", "table", "get", "delete", "count"
 };
 
 const char *cli_cmd_word(cli_cmd cmd)
@@ -516,6 +529,31 @@ static void apply(parser *p, cli *c)
 				problem(p, "--iterative-scan must be off, strict or relaxed, not %s",
 					cli_quote(q, sizeof(q), g->value, strlen(g->value)));
 			break;
+		case O_WHERE: o->where = g->value; break;
+		case O_COLUMN: o->columns[o->ncolumns++] = g->value; break;
+		case O_SELECT: o->select = g->value; break;
+		case O_NO_VECTOR: o->no_vector = 1; break;
+		case O_DIM:
+			if (number(p, g, 1, 16000, &v) == 0)
+				o->dim = (size_t)v;
+			break;
+		case O_ID_TYPE:
+			if (strcmp(g->value, "bigint") != 0 && strcmp(g->value, "text") != 0
+					&& strcmp(g->value, "uuid") != 0)
+				problem(p, "--id-type must be bigint, text or uuid, not %s",
+					cli_quote(q, sizeof(q), g->value, strlen(g->value)));
+			o->id_type = g->value;
+			break;
+		case O_MAX_DISTANCE: {
+			char *end = NULL;
+			double d = strtod(g->value, &end);
+			if (!end || *end || d != d)
+				problem(p, "--max-distance needs a number, not %s",
+					cli_quote(q, sizeof(q), g->value, strlen(g->value)));
+			o->max_distance = d;
+			o->has_max_distance = 1;
+			break;
+		}
 		case O_ID_BASE:
 		case O_AFTER:
 			if (cli_parse_int64(g->value, strlen(g->value), &v) != 0) {
@@ -540,7 +578,7 @@ int cli_parse_args(cli *c, int argc, char **argv)
 	const pgv_search_opts no_search = PGV_SEARCH_OPTS_INIT;
 	parser p;
 	cli_opts *o = &c->opt;
-	size_t nid = 0, nsql = 0, nparam = 0;
+	size_t nid = 0, nsql = 0, nparam = 0, ncolumn = 0;
 	int rc = CLI_OK;
 
 	memset(&p, 0, sizeof(p));
@@ -590,6 +628,8 @@ int cli_parse_args(cli *c, int argc, char **argv)
 			nsql++;
 		if (p.given[i].def->id == O_PARAM)
 			nparam++;
+		if (p.given[i].def->id == O_COLUMN)
+			ncolumn++;
 		if (p.given[i].def->id == O_HELP)
 			o->help = 1;
 		/* an error found before --json is applied is reported as JSON all the same */
@@ -607,7 +647,9 @@ int cli_parse_args(cli *c, int argc, char **argv)
 		o->ids = nid ? calloc(nid, sizeof(*o->ids)) : NULL;
 		o->sql = nsql ? calloc(nsql, sizeof(*o->sql)) : NULL;
 		o->params = nparam ? calloc(nparam, sizeof(*o->params)) : NULL;
-		if ((nid && !o->ids) || (nsql && !o->sql) || (nparam && !o->params)) {
+		o->columns = ncolumn ? calloc(ncolumn, sizeof(*o->columns)) : NULL;
+		if ((nid && !o->ids) || (nsql && !o->sql) || (nparam && !o->params)
+				|| (ncolumn && !o->columns)) {
 			problem(&p, "out of memory");
 		} else {
 			apply(&p, c);
@@ -642,9 +684,11 @@ void cli_opts_free(cli_opts *opt)
 	free(opt->args);
 	free(opt->sql);
 	free(opt->params);
-	opt->ids = NULL;
-	opt->args = NULL;
+	free(opt->columns);
 	opt->sql = NULL;
 	opt->params = NULL;
+	opt->columns = NULL;
+	opt->ids = NULL;
+	opt->args = NULL;
 	opt->nids = opt->nargs = opt->nsql = opt->nparams = 0;
 }

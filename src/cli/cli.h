@@ -35,6 +35,10 @@ typedef enum cli_cmd {
 	CMD_SQL,
 	CMD_INFO,
 	CMD_RECALL,
+	CMD_TABLE,
+	CMD_GET,
+	CMD_DELETE,
+	CMD_COUNT,
 	CMD_COUNT_ /* number of entries, not a command */
 } cli_cmd;
 
@@ -67,8 +71,6 @@ typedef struct cli_opts {
 	int csv;                  /* --csv */
 	cli_sql_text *sql;        /* -c / -f (sql), in command-line order (allocated), nsql of them */
 	size_t nsql;
-	const char **params;      /* --param values (sql; allocated array), nparams of them */
-	size_t nparams;
 	int binary;               /* --binary (list, export): read vectors in pgvector's binary form */
 	fmt_kind format;          /* --format (import, export), FMT_NONE when not given */
 	uint64_t skip;            /* --skip (import): data records to pass over, default 0 */
@@ -84,7 +86,7 @@ typedef struct cli_opts {
 	int ef_construction;      /* given, which the library takes as the server's default */
 	int lists;
 	int concurrently;         /* --concurrently (index create) */
-	int if_not_exists;        /* --if-not-exists (index create) */
+	int if_not_exists;        /* --if-not-exists (index create, table create) */
 	pgv_search_opts search;   /* --ef-search, --probes, --iterative-scan, --max-scan-tuples,
 	                           * --max-probes (knn); all zero when none is given */
 	pgv_index_form form;      /* --quantize / --halfvec (index create; knn, recall in search) */
@@ -96,6 +98,17 @@ typedef struct cli_opts {
 	size_t queries;           /* recall: --queries, default 100 */
 	uint64_t seed;            /* recall: --seed, default 1 */
 	const char *query_file;   /* recall: --query-file */
+	const char *where;        /* --where SQL (knn, distance, list, count) */
+	const char **params;      /* --param values in order (sql, --where; allocated), nparams of them */
+	size_t nparams;
+	double max_distance;      /* --max-distance (knn, distance) */
+	int has_max_distance;
+	const char *select;       /* --select COL[,COL...] (knn, distance, list, get) */
+	int no_vector;            /* --no-vector */
+	size_t dim;               /* --dim (table create) */
+	const char *id_type;      /* --id-type bigint|text|uuid (table create), NULL: bigint */
+	const char **columns;     /* --column NAME:TYPE (table create; allocated), ncolumns */
+	size_t ncolumns;
 	int help;                 /* --help: print the command's help and stop */
 	int version;              /* --version */
 	char **args;              /* positional arguments after the command word (allocated array) */
@@ -197,6 +210,24 @@ int cmd_index(cli *c);
 int cmd_sql(cli *c);
 int cmd_info(cli *c);
 int cmd_recall(cli *c);
+int cmd_table(cli *c);
+int cmd_get(cli *c);
+int cmd_delete(cli *c);
+int cmd_count(cli *c);
+
+/* cmd_collection.c: 1 when a collection option (--where, --select, --no-vector,
+ * --max-distance) asks for the collection path of list, knn and distance. */
+int cli_wants_collection(const cli *c);
+
+/* cmd_collection.c: list, knn (query set, k) and distance through a collection. */
+int cli_collection_query(cli *c, const pgv_vector *query, int knn);
+
+/* export_records.c: export of a collection as JSON lines to `path` ("-": stdout), in keyset
+ * pages; CLI_OK or reported. */
+int cli_export_records(cli *c, const char *path);
+
+/* cmd_import.c: imports `path` ("-": stdin) as `import` does (also `upsert --format`). */
+int cli_import_file(cli *c, const char *path);
 
 /* cmd_import.c: the format of FILE (`path`, "-" for the standard streams) from --format or the
  * file's extension, checked against --id-base; CLI_OK or a usage error (reported). */

@@ -7,6 +7,7 @@
  */
 #include "cli.h"
 #include "batch.h"
+#include "import_records.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -31,6 +32,7 @@ typedef struct import_run {
 	cli *c;
 	fmt_reader rd;
 	cli_batch b;
+	cli_rec_batch rb;   /* the rows' other fields (JSON lines keys, string ids) */
 	uint64_t committed; /* rows this run has written */
 	cli_progress progress;
 } import_run;
@@ -67,15 +69,24 @@ static int send_batch(import_run *run)
 	cli_batch *b = &run->b;
 	const pgv_error *e;
 	char what[600], note[300];
+	int status;
 
 	if (b->n == 0)
 		return CLI_OK;
-	if (pgv_store_upsert(NULL, run->c->conn, &run->c->table, b->ids, b->vecs, b->n) == 0) {
+	/* rows with other fields or string ids go through a collection of those columns */
+	if (cli_rec_batch_any(&run->rb, b->n))
+		status = cli_rec_batch_send(run->c, &run->rb, b);
+	else
+		status = pgv_store_upsert(NULL, run->c->conn, &run->c->table, b->ids, b->vecs, b->n);
+	if (status == 0) {
 		run->committed += b->n;
+		cli_rec_batch_clear(&run->rb, b->n);
 		cli_batch_clear(b);
 		return CLI_OK;
 	}
 	progress_clear(&run->progress);
+	if (status == PGV_ENOMEM)
+		return cli_fail(run->c, "out of memory");
 	e = pgv_conn_error(run->c->conn);
 	if (e->row >= 0 && (uint64_t)e->row < b->n)
 		row_where(run, (size_t)e->row, what, sizeof(what));
@@ -132,7 +143,8 @@ static int import_loop(import_run *run, uint64_t size)
 
 		if (interrupted)
 			break;
-		got = fmt_read(&run->rd, parse, &id, &has_id, &v);
+		got = fmt_read_fields(&run->rd, parse, &id, &has_id, &v, parse
+			? &run->rb.fields[run->b.n] : NULL);
 		if (got < 0 && interrupted && run->rd.read_errno == EINTR)
 			break;
 		if (got < 0)
@@ -235,7 +247,18 @@ static void catch_signals(void)
 
 int cmd_import(cli *c)
 {
-	const char *path = c->opt.nargs == 1 ? c->opt.args[0] : NULL;
+	char q[96];
+
+	if (c->opt.nargs == 0)
+		return cli_usage(c, "missing FILE (or - for standard input)");
+	if (c->opt.nargs > 1)
+		return cli_usage(c, "unexpected argument %s after FILE", cli_quote(q, sizeof(q),
+			c->opt.args[1], strlen(c->opt.args[1])));
+	return cli_import_file(c, c->opt.args[0]);
+}
+
+int cli_import_file(cli *c, const char *path)
+{
 	char q[96];
 	struct stat st;
 	uint64_t size = 0;
@@ -243,11 +266,6 @@ int cmd_import(cli *c)
 	fmt_kind kind;
 	int fd, rc;
 
-	if (c->opt.nargs == 0)
-		return cli_usage(c, "missing FILE (or - for standard input)");
-	if (c->opt.nargs > 1)
-		return cli_usage(c, "unexpected argument %s after FILE", cli_quote(q, sizeof(q),
-			c->opt.args[1], strlen(c->opt.args[1])));
 	if ((rc = cli_choose_format(c, path, &kind)) != CLI_OK)
 		return rc;
 	fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
@@ -259,9 +277,18 @@ int cmd_import(cli *c)
 	memset(&run, 0, sizeof(run));
 	run.c = c;
 	if (fmt_reader_init(&run.rd, kind, fd, fd == STDIN_FILENO ? "stdin" : path) != 0
-			|| cli_batch_init(&run.b, c->opt.batch) != 0) {
+			|| cli_batch_init(&run.b, c->opt.batch) != 0
+			|| cli_rec_batch_init(&run.rb, c->opt.batch) != 0) {
 		rc = cli_fail(c, "out of memory");
 	} else if ((rc = cli_connect(c)) == CLI_OK) {
+		pgv_collection *coll = NULL;
+		const char *idcol = c->table.id_column ? c->table.id_column : "id";
+
+		/* CSV ids are text for a text or uuid id column (a table that does not open as a
+		 * collection is left to the upsert to explain) */
+		if (kind == FMT_CSV && pgv_collection_open(&coll, c->conn, &c->table) == 0)
+			run.rd.text_ids = pgv_collection_column_kind(coll, idcol) != PGV_VALUE_INT64;
+		pgv_collection_free(coll);
 		if (fd == STDIN_FILENO && isatty(fd) == 1)
 			fprintf(stderr, "pgvodbc: import: reading %s records from the terminal (end with "
 				"Ctrl-D)\n", fmt_name(kind));
@@ -277,6 +304,7 @@ int cmd_import(cli *c)
 	}
 	progress_clear(&run.progress);
 	cli_batch_free(&run.b);
+	cli_rec_batch_free(&run.rb);
 	fmt_reader_free(&run.rd);
 	if (fd != STDIN_FILENO)
 		close(fd);

@@ -63,6 +63,51 @@ static int json_summary(cli *c, uint64_t n)
 	return out_end(&c->out) == 0 ? CLI_OK : cli_fail_output(c);
 }
 
+/* 1 when some pair's ID is not a decimal 64-bit integer. */
+static int has_text_id(const cli *c)
+{
+	int64_t v;
+
+	for (size_t i = 0; i + 1 < c->opt.nargs; i += 2)
+		if (cli_parse_int64(c->opt.args[i], strlen(c->opt.args[i]), &v) != 0)
+			return 1;
+	return 0;
+}
+
+/* Pairs with text or uuid ids: one pgv_collection_upsert (atomic; the library names a bad row). */
+static int upsert_text_pairs(cli *c, pgv_collection *coll)
+{
+	size_t npairs = c->opt.nargs / 2;
+	pgv_record *recs = calloc(npairs, sizeof(*recs));
+	char where[96], what[64];
+	int rc = recs ? CLI_OK : cli_fail(c, "out of memory");
+	size_t parsed = 0;
+	const pgv_error *e;
+
+	for (size_t i = 0; i < npairs && rc == CLI_OK; i++) {
+		const char *vec = c->opt.args[2 * i + 1];
+
+		recs[i].id = pgv_value_text(c->opt.args[2 * i]);
+		snprintf(where, sizeof(where), "pair %zu: vector", i + 1);
+		if ((rc = cli_parse_vector(c, where, vec, strlen(vec), &recs[i].vector,
+				"nothing was written")) == CLI_OK)
+			parsed++;
+	}
+	if (rc == CLI_OK && pgv_collection_upsert(NULL, coll, recs, npairs) != 0) {
+		e = pgv_conn_error(c->conn);
+		snprintf(what, sizeof(what), "pair %lld", (long long)(e->row >= 0 ? e->row + 1 : 1));
+		rc = cli_fail_error(c, e->row >= 0 ? what : NULL, e, "nothing was written");
+	}
+	if (rc == CLI_OK && !c->opt.json)
+		fprintf(stderr, "upserted %zu %s\n", npairs, npairs == 1 ? "row" : "rows");
+	else if (rc == CLI_OK)
+		rc = json_summary(c, npairs);
+	for (size_t i = 0; i < parsed; i++)
+		pgv_vector_free(&recs[i].vector);
+	free(recs);
+	return rc;
+}
+
 /* `upsert ID VECTOR [ID VECTOR]...`: everything is checked before anything is sent. */
 static int upsert_pairs(cli *c)
 {
@@ -228,5 +273,30 @@ int cmd_upsert(cli *c)
 			strlen(c->opt.args[c->opt.nargs - 1])));
 	if (c->opt.nargs > 0 && c->opt.batch != CLI_DEFAULT_BATCH)
 		return cli_usage(c, "--batch applies to lines from standard input only");
+	if (c->opt.format) {
+		/* JSON lines (or CSV) records on stdin, with their columns: as `import -` */
+		if (c->opt.nargs > 0)
+			return cli_usage(c, "--format reads records from standard input: give no pairs");
+		if (c->opt.format == FMT_FVECS)
+			return cli_usage(c, "--format for upsert is jsonl or csv");
+		return cli_import_file(c, "-");
+	}
+	if (c->opt.nargs > 0 && has_text_id(c)) {
+		/* not integers: fine for a text or uuid id column, else the usual message */
+		pgv_collection *coll = NULL;
+		const char *id = c->table.id_column ? c->table.id_column : "id";
+		int rc = cli_connect(c);
+
+		if (rc != CLI_OK)
+			return rc;
+		if (pgv_collection_open(&coll, c->conn, &c->table) != 0)
+			return cli_fail_db(c, NULL);
+		if (pgv_collection_column_kind(coll, id) != PGV_VALUE_INT64) {
+			rc = upsert_text_pairs(c, coll);
+			pgv_collection_free(coll);
+			return rc;
+		}
+		pgv_collection_free(coll);
+	}
 	return c->opt.nargs > 0 ? upsert_pairs(c) : upsert_stdin(c);
 }

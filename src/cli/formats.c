@@ -70,8 +70,19 @@ int fmt_reader_init(fmt_reader *r, fmt_kind kind, int fd, const char *name)
 	return r->in ? 0 : -1;
 }
 
+/* Forgets the header's column names. */
+static void drop_columns(fmt_reader *r)
+{
+	for (size_t i = 0; i < r->ncolumns; i++)
+		free(r->columns[i]);
+	free(r->columns);
+	r->columns = NULL;
+	r->ncolumns = 0;
+}
+
 void fmt_reader_free(fmt_reader *r)
 {
+	drop_columns(r);
 	free(r->in);
 	free(r->rec);
 	free(r->floats);
@@ -310,13 +321,53 @@ static int read_id(fmt_reader *r, const char *s, size_t n, int64_t *id)
 	return 0;
 }
 
+/* The most fields a CSV record may have (ID, VECTOR and the columns a header names). */
+#define CSV_MAX_FIELDS 256
+
+/* Keeps a header's names after ID and VECTOR as the columns of the records that follow. */
+static int keep_header(fmt_reader *r, const field *f, size_t nf)
+{
+	drop_columns(r);
+	if (nf <= 2)
+		return 0;
+	if (!(r->columns = calloc(nf - 2, sizeof(*r->columns))))
+		return fmt__problem(r, "out of memory");
+	for (size_t k = 2; k < nf; k++) {
+		if (!(r->columns[k - 2] = strndup(f[k].s, f[k].n)))
+			return fmt__problem(r, "out of memory");
+		r->ncolumns = k - 1;
+	}
+	return 0;
+}
+
+/* The fields after ID and VECTOR, named by the header, into `extra`: an empty unquoted field
+ * is NULL, any other its text. */
+static int csv_fields(fmt_reader *r, const field *f, size_t nf, fmt_fields *extra)
+{
+	for (size_t k = 2; k < nf; k++) {
+		int null = f[k].n == 0 && !f[k].quoted;
+		char *name = strdup(r->columns[k - 2]), *text = null ? NULL : strndup(f[k].s, f[k].n);
+
+		if (!name || (!null && !text)) {
+			free(name);
+			free(text);
+			return fmt__problem(r, "out of memory");
+		}
+		if (fmt__fields_add(extra, name, null ? pgv_value_null()
+				: pgv_value_textn(text, f[k].n)) != 0)
+			return fmt__problem(r, "out of memory");
+	}
+	return 0;
+}
+
 /* The next CSV record: a record spans lines while a quoted field is open. */
-static int csv_record(fmt_reader *r, int parse, int64_t *id, pgv_vector *vec)
+static int csv_record(fmt_reader *r, int parse, int64_t *id, pgv_vector *vec,
+	fmt_fields *extra)
 {
 	for (;;) {
 		size_t scanned = 0, n;
-		int quoted = 0, rc;
-		field f[2];
+		int quoted = 0, rc, header = 1;
+		field f[CSV_MAX_FIELDS];
 		long nf;
 		char *s;
 
@@ -339,21 +390,51 @@ static int csv_record(fmt_reader *r, int parse, int64_t *id, pgv_vector *vec)
 		s = record_text(r, &n);
 		if (all_blank(s, n))
 			continue;
-		if ((nf = split_csv(r, s, n, f, 2)) < 0)
+		if ((nf = split_csv(r, s, n, f, CSV_MAX_FIELDS)) < 0)
 			return -1;
-		if (nf == 2 && is_name(&f[0]) && is_name(&f[1]))
-			continue; /* a header line, wherever it is (exports may be concatenated) */
-		if (nf != 2)
+		if (nf > CSV_MAX_FIELDS)
+			return fmt__problem(r, "more than %d fields", CSV_MAX_FIELDS);
+		for (long k = 0; k < nf && header; k++)
+			header = is_name(&f[k]);
+		if (nf >= 2 && header) {
+			/* a header line, wherever it is (exports may be concatenated) */
+			if (keep_header(r, f, (size_t)nf) != 0)
+				return -1;
+			continue;
+		}
+		if (nf != 2 + (long)r->ncolumns && r->ncolumns == 0)
 			return fmt__problem(r, "expected 2 fields, ID and VECTOR, not %ld (a vector "
 				"with commas must be quoted: 7,\"[1,2,3]\")", nf);
+		if (nf != 2 + (long)r->ncolumns)
+			return fmt__problem(r, "expected %zu fields, as the header names, not %ld",
+				2 + r->ncolumns, nf);
 		if (parse) {
-			if (read_id(r, f[0].s, f[0].n, id) != 0)
+			int64_t ignored;
+
+			if (extra && r->text_ids && cli_parse_int64(f[0].s, f[0].n, &ignored) == -1
+					&& f[0].n) {
+				/* not a number: a text or uuid id, for a collection */
+				if (!(extra->id_text = strndup(f[0].s, f[0].n)))
+					return fmt__problem(r, "out of memory");
+				extra->id_len = f[0].n;
+				*id = 0;
+			} else if (read_id(r, f[0].s, f[0].n, id) != 0) {
 				return -1;
+			}
+			if (extra && r->ncolumns && csv_fields(r, f, (size_t)nf, extra) != 0)
+				return -1;
+			if (f[1].n == 0 && !f[1].quoted && extra && extra->id_text)
+				return fmt__problem(r, "id \"%s\": the vector is NULL (an empty field), and "
+					"import cannot write a NULL vector", extra->id_text);
 			if (f[1].n == 0 && !f[1].quoted)
 				return fmt__problem(r, "id %lld: the vector is NULL (an empty field), and "
 					"import cannot write a NULL vector", (long long)*id);
-			if (pgv_vector_parse(f[1].s, f[1].n, vec) != 0)
+			if (pgv_vector_parse(f[1].s, f[1].n, vec) != 0) {
+				if (extra && extra->id_text)
+					return fmt__problem(r, "id \"%s\": %s", extra->id_text,
+						pgv_error_last()->message);
 				return fmt__vector_problem(r, *id, f[1].s, f[1].n);
+			}
 		}
 		r->records++;
 		return 1;
@@ -363,7 +444,8 @@ static int csv_record(fmt_reader *r, int parse, int64_t *id, pgv_vector *vec)
 /* ---- JSON lines (the line parser is in formats_json.c) ---------------------------------------- */
 
 /* The next non-blank line, parsed as one JSON object. */
-static int jsonl_record(fmt_reader *r, int parse, int64_t *id, pgv_vector *vec)
+static int jsonl_record(fmt_reader *r, int parse, int64_t *id, pgv_vector *vec,
+	fmt_fields *extra)
 {
 	for (;;) {
 		size_t n;
@@ -379,7 +461,7 @@ static int jsonl_record(fmt_reader *r, int parse, int64_t *id, pgv_vector *vec)
 		if (all_blank(s, n))
 			continue;
 		/* skipped lines were written by an earlier run: they are only counted */
-		if (parse && fmt__json_record(r, s, n, parse, id, vec) < 0)
+		if (parse && fmt__json_record_fields(r, s, n, parse, id, vec, extra) < 0)
 			return -1;
 		r->records++;
 		return 1;
@@ -446,10 +528,16 @@ static int fvecs_record(fmt_reader *r, int parse, pgv_vector *vec)
 
 int fmt_read(fmt_reader *r, int parse, int64_t *id, int *has_id, pgv_vector *vec)
 {
+	return fmt_read_fields(r, parse, id, has_id, vec, NULL);
+}
+
+int fmt_read_fields(fmt_reader *r, int parse, int64_t *id, int *has_id, pgv_vector *vec,
+	fmt_fields *extra)
+{
 	*has_id = r->kind != FMT_FVECS;
 	switch (r->kind) {
-	case FMT_CSV: return csv_record(r, parse, id, vec);
-	case FMT_JSONL: return jsonl_record(r, parse, id, vec);
+	case FMT_CSV: return csv_record(r, parse, id, vec, extra);
+	case FMT_JSONL: return jsonl_record(r, parse, id, vec, extra);
 	case FMT_FVECS: return fvecs_record(r, parse, vec);
 	default: return fmt__problem(r, "no format");
 	}

@@ -1,7 +1,8 @@
 /*
  * Internal to the pgvodbc command-line tool: the file formats of `import` and `export`, read and
  * written one record at a time (a file is never held in memory whole):
- *   csv    ID,"[v1,v2,...]" per line (RFC 4180 quoting, CRLF accepted, header lines skipped)
+ *   csv    ID,"[v1,v2,...]" per line (RFC 4180 quoting, CRLF accepted, header lines skipped);
+ *          a header "id,embedding,title,year" names further fields, which a collection takes
  *   jsonl  {"id":ID,"embedding":[v1,v2,...]} per line, as `pgvodbc list --json` prints rows
  *   fvecs  per vector a little-endian int32 dimension, then that many little-endian float32
  *          (the ANN-benchmarks format: no ids)
@@ -59,6 +60,10 @@ typedef struct fmt_reader {
 	size_t rec_len, rec_cap;
 	float *floats;         /* the current record's elements (fvecs) */
 	size_t floats_cap;
+	int text_ids;          /* csv: an id that is not a decimal integer is text (set by the
+	                          caller for a text or uuid id column) */
+	char **columns;        /* csv: the last header's names after ID and VECTOR (collections) */
+	size_t ncolumns;
 } fmt_reader;
 
 /* Prepares `r` to read `kind` from descriptor `fd` (named `name` in messages).  0, or -1 out of
@@ -94,6 +99,35 @@ int fmt__problem(fmt_reader *r, const char *fmt, ...)
 int fmt__vector_problem(fmt_reader *r, int64_t id, const char *text, size_t len);
 int fmt__json_record(fmt_reader *r, char *s, size_t n, int parse, int64_t *id,
 	pgv_vector *vec);
+
+/*
+ * The other fields of a record (collections): a JSON line's keys besides "id", "embedding" and
+ * "distance" (which `knn --json` prints), each with its value: a string as its decoded UTF-8
+ * text, a number as its JSON text, true/false as booleans, null as NULL, an object or an array
+ * as its JSON text (for json/jsonb columns).  A string id is kept as text (id_text).  Everything
+ * is owned here; fmt_fields_clear frees it.
+ */
+typedef struct fmt_fields {
+	char **names;
+	pgv_value *values;   /* TEXT values point at owned copies */
+	size_t n, cap;
+	char *id_text;       /* the id when it was a JSON string, else NULL */
+	size_t id_len;
+} fmt_fields;
+
+/* Frees what `f` holds and empties it (it may be filled again). */
+void fmt_fields_clear(fmt_fields *f);
+
+/* Adds a field, taking `name` and the value's text; 0, or -1 out of memory (both freed). */
+int fmt__fields_add(fmt_fields *f, char *name, pgv_value v);
+
+/* fmt_read that also fills `extra` (JSON lines keys; CSV fields a header named; string ids). */
+int fmt_read_fields(fmt_reader *r, int parse, int64_t *id, int *has_id, pgv_vector *vec,
+	fmt_fields *extra);
+
+/* formats_json.c: fmt__json_record with the other fields into `extra` (may be NULL). */
+int fmt__json_record_fields(fmt_reader *r, char *s, size_t n, int parse, int64_t *id,
+	pgv_vector *vec, fmt_fields *extra);
 
 /* ---- writing --------------------------------------------------------------------------------- */
 

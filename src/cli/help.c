@@ -11,7 +11,8 @@ static const char CONNECTION_HELP[] =
 static const char TABLE_HELP[] =
 	"  --table T            the table (default embeddings)\n"
 	"  --schema S           its schema (default: the search_path)\n"
-	"  --id-column C        its integer key column (default id)\n"
+	"  --id-column C        its key column (default id): an integer; also text or uuid for\n"
+	"                       get, delete, count, --where/--select and JSON lines import/export\n"
 	"  --vector-column C    its vector column (default embedding)\n"
 	"  --type T             the column's type: vector (default), halfvec, sparsevec or bit.\n"
 	"                       Vectors are pgvector text [v1,v2,...] (at most 16000 elements)\n"
@@ -39,6 +40,10 @@ static const char TOOL_HELP[] =
 	"  sql                      run SQL (-c SQL, -f FILE or stdin) and print its results\n"
 	"  info                     what the connection gives: driver, settings, server, pgvector\n"
 	"  recall                   measure an index's recall and latency\n"
+	"  table create|drop        create (id, vector, --column NAME:TYPE...) or drop a table\n"
+	"  get ID                   print one row (with --select columns)\n"
+	"  delete ID...             delete rows by id\n"
+	"  count                    the number of rows (matching --where)\n"
 	"  demo                     the pgvector walkthrough, end to end\n"
 	"  help [COMMAND]           this text, or a command's\n"
 	"\n"
@@ -58,6 +63,35 @@ static const char TOOL_HELP_TAIL[] =
 	"  -V, --version        the versions of the tool and of libpgvodbc\n"
 	"\n"
 	"exit status: 0 success, 1 database or input error, 2 usage error\n";
+
+static const char COLLECTION_HELP[] =
+	"  --where SQL          only rows for which SQL holds (knn, distance, list, count)\n"
+	"  --param VALUE        bound to the ? of --where, in order (repeatable)\n"
+	"  --select COL,...     print these columns too (knn, distance, list, get, export)\n"
+	"  --no-vector          leave the vector out (knn, list, get)\n"
+	"  --max-distance D     only rows within distance D (knn, distance)\n"
+	"  Text and uuid ids print as JSON strings; columns print with JSON types (jsonb\n"
+	"  embedded, timestamps as ISO 8601 strings, NULL as null), tab-separated in text.\n";
+
+static const char TABLE_CMD_HELP[] =
+	"usage: pgvodbc table create [TABLE OPTIONS] --dim N [--id-type bigint|text|uuid]\n"
+	"                            [--column NAME:TYPE]... [--if-not-exists]\n"
+	"       pgvodbc table drop [TABLE OPTIONS]\n"
+	"\n"
+	"Creates a table whose id column is its primary key (bigserial for bigint, the default; text\n"
+	"or uuid), with a vector column of --type and --dim N dimensions, and a column per\n"
+	"--column NAME:TYPE, TYPE one of text, integer, bigint, double, boolean, jsonb, uuid,\n"
+	"timestamptz.  Or drops it.\n"
+	"\n";
+
+static const char GET_HELP[] =
+	"usage: pgvodbc get [TABLE OPTIONS] [--select COL,...] [--no-vector] [--json] ID\n"
+	"       pgvodbc delete [TABLE OPTIONS] [--json] ID...\n"
+	"       pgvodbc count [TABLE OPTIONS] [--where SQL [--param VALUE]...] [--json]\n"
+	"\n"
+	"get prints the row of ID; delete deletes rows and prints how many existed; count prints\n"
+	"the number of rows (matching --where).  ID is an integer, or text for text and uuid ids.\n"
+	"\n";
 
 static const char MIGRATE_HELP[] =
 	"usage: pgvodbc migrate up [--to VERSION] [--dir DIR] [--json]\n"
@@ -81,9 +115,11 @@ static const char MIGRATE_HELP[] =
 static const char UPSERT_HELP[] =
 	"usage: pgvodbc upsert [--table T] ID VECTOR [ID VECTOR]...\n"
 	"       pgvodbc upsert [--table T] [--batch N] [--json] < LINES\n"
+	"       pgvodbc upsert [--table T] --format jsonl [--batch N] < RECORDS\n"
 	"\n"
 	"Inserts rows, or replaces the vector of rows whose id exists.  ID is a decimal 64-bit\n"
-	"integer; VECTOR is pgvector text, [0.1,0.2,0.3] or {0.1,0.2,0.3}.\n"
+	"integer (text for a text or uuid id column); VECTOR is pgvector text, [0.1,0.2,0.3] or\n"
+	"{0.1,0.2,0.3}.  --format jsonl reads records with their columns by name, as import -.\n"
 	"\n"
 	"With pairs on the command line, every pair is checked first and all are written in one\n"
 	"transaction: a bad pair writes nothing.\n"
@@ -365,18 +401,36 @@ void cli_help(FILE *fp, cli_cmd cmd)
 	case CMD_LIST:
 		fputs(LIST_HELP, fp);
 		fputs(TABLE_HELP, fp);
+		fputs(COLLECTION_HELP, fp);
 		fputc('\n', fp);
 		fputs(CONNECTION_HELP, fp);
 		break;
 	case CMD_KNN:
 		fputs(KNN_HELP, fp);
 		fputs(TABLE_HELP, fp);
+		fputs(COLLECTION_HELP, fp);
 		fputc('\n', fp);
 		fputs(CONNECTION_HELP, fp);
 		break;
 	case CMD_DISTANCE:
 		fputs(DISTANCE_HELP, fp);
 		fputs(TABLE_HELP, fp);
+		fputs(COLLECTION_HELP, fp);
+		fputc('\n', fp);
+		fputs(CONNECTION_HELP, fp);
+		break;
+	case CMD_TABLE:
+		fputs(TABLE_CMD_HELP, fp);
+		fputs(TABLE_HELP, fp);
+		fputc('\n', fp);
+		fputs(CONNECTION_HELP, fp);
+		break;
+	case CMD_GET:
+	case CMD_DELETE:
+	case CMD_COUNT:
+		fputs(GET_HELP, fp);
+		fputs(TABLE_HELP, fp);
+		fputs(COLLECTION_HELP, fp);
 		fputc('\n', fp);
 		fputs(CONNECTION_HELP, fp);
 		break;

@@ -124,6 +124,10 @@ static int run(cli *c)
 	case CMD_SQL: return cmd_sql(c);
 	case CMD_INFO: return cmd_info(c);
 	case CMD_RECALL: return cmd_recall(c);
+	case CMD_TABLE: return cmd_table(c);
+	case CMD_GET: return cmd_get(c);
+	case CMD_DELETE: return cmd_delete(c);
+	case CMD_COUNT: return cmd_count(c);
 	default: return cli_usage(c, "no command given");
 	}
 }

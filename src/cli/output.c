@@ -221,3 +221,34 @@ int out_flush(cli_out *o)
 	}
 	return 0;
 }
+
+/* A collection value: numbers, booleans, strings, jsonb embedded as JSON, NULL as null. */
+void out_value(cli_out *o, const char *key, const pgv_value *v, const char *null_text)
+{
+	switch (v->type) {
+	case PGV_VALUE_INT64:
+		out_int(o, key, v->i);
+		break;
+	case PGV_VALUE_DOUBLE:
+		out_double(o, key, &v->d, null_text);
+		break;
+	case PGV_VALUE_BOOL:
+		out_bool(o, key, (int)v->i);
+		break;
+	case PGV_VALUE_JSON:
+		/* the server's JSON text, valid JSON as it is: embedded, not quoted */
+		field(o, key);
+		json_raw(&o->line, v->text, v->len);
+		break;
+	case PGV_VALUE_TEXT:
+		field(o, key);
+		if (o->json)
+			json_string(&o->line, v->text);
+		else
+			json_raw(&o->line, v->text, v->len);
+		break;
+	default:
+		out_string(o, key, NULL, null_text);
+		break;
+	}
+}

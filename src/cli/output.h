@@ -55,6 +55,10 @@ void out_bool(cli_out *o, const char *key, int v);
  * is in every mode. */
 void out_number_text(cli_out *o, const char *key, const char *s);
 
+/* Adds a collection value by its type (pgv_value_type): JSON numbers, booleans, strings, json
+ * and jsonb embedded as they are; text mode writes the text. */
+void out_value(cli_out *o, const char *key, const pgv_value *v, const char *null_text);
+
 /* Finishes the line and writes it.  Returns 0, or -1 once any write has failed. */
 int out_end(cli_out *o);
 

@@ -2,8 +2,8 @@
  * Shortest round-trip decimal text for float and double, laid out as PostgreSQL 12+ prints
  * float4 and float8 (src/common/f2s.c and d2s.c).
  *
- * Floats, which vectors are made of, take their digits from the Ryu core in float_shortest.c
- * and are written straight into the caller's buffer.
+ * Floats, which vectors are made of, are written by src/codec/float_text.h, straight into the
+ * caller's buffer.
  *
  * Doubles (only a few distances are printed) keep a version built for correctness, not speed:
  * for each digit count p it takes the correctly rounded p-digit decimal from the C library's
@@ -20,6 +20,7 @@
  * the shorter "3.664655e+07", which lies exactly halfway to 36646548.
  */
 #include "common/error.h"
+#include "codec/float_text.h"
 #include "codec/numtext.h"
 #include "pgvodbc/vector.h"
 
@@ -317,120 +318,20 @@ static size_t deliver(const char *text, size_t n, char *buf, size_t cap)
 	return n;
 }
 
-/* "00" to "99", for writing digits two at a time. */
-static const char DIGIT_PAIRS[201] =
-	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-	"8081828384858687888990919293949596979899";
-
-/*
- * Splits v < 10^9 into its first digit (returned) and four pairs of digits pairs[1..4], each
- * found on its own so that no division waits on another: pair i is floor(v / 10^(8-2i)) mod 100,
- * the first two decimals of the fraction of v / 10^(10-2i); v * ceil(2^s / 10^j) / 2^s overshoots
- * v / 10^j by less than v / 2^s < 10^-j (s chosen so), too little to reach the next digit.
- */
-static uint32_t split_digits(uint32_t v, uint32_t pairs[5])
-{
-	/* ceil(2^57 / 10^8), ceil(2^50 / 10^6), ceil(2^44 / 10^4), ceil(2^37 / 10^2) */
-	uint64_t t8 = v * UINT64_C(1441151881), t6 = v * UINT64_C(1125899907);
-	uint64_t t4 = v * UINT64_C(1759218605), t2 = v * UINT64_C(1374389535);
-
-	pairs[1] = (uint32_t)(((t8 & ((UINT64_C(1) << 57) - 1)) * 100) >> 57);
-	pairs[2] = (uint32_t)(((t6 & ((UINT64_C(1) << 50) - 1)) * 100) >> 50);
-	pairs[3] = (uint32_t)(((t4 & ((UINT64_C(1) << 44) - 1)) * 100) >> 44);
-	pairs[4] = (uint32_t)(((t2 & ((UINT64_C(1) << 37) - 1)) * 100) >> 37);
-	return (uint32_t)(t8 >> 57);
-}
-
-/* Stores pair p (0..99) as two digits at out. */
-static void put_pair(char *out, uint32_t p)
-{
-	memcpy(out, DIGIT_PAIRS + 2 * p, 2);
-}
-
-/*
- * Writes float4 text of f into out (PGV_FLOAT_TEXT_MAX bytes) with a NUL; returns its length.
- * All nine digits (significant ones, then zeros) go straight to their places, a first digit and
- * then pairs, and nothing written is read back (that would stall the processor); bytes after
- * the NUL may be overwritten, never past out[PGV_FLOAT_TEXT_MAX - 1].
- */
-static size_t float_text(float f, char *out)
-{
-	static const uint32_t pow10[10] = { 1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u,
-		10000000u, 100000000u, 1000000000u };
-	uint32_t bits, first, pairs[5];
-	pgv__decimal32 d;
-	size_t o;
-	int x, n;
-
-	memcpy(&bits, &f, sizeof(bits));
-	if ((bits & 0x7f800000u) == 0x7f800000u) {
-		const char *word = (bits & 0x7fffffu) != 0 ? "NaN" : bits >> 31 ? "-Infinity" : "Infinity";
-
-		o = strlen(word);
-		memcpy(out, word, o + 1);
-		return o;
-	}
-	o = bits >> 31;
-	out[0] = '-'; /* overwritten by the first digit when positive */
-	if ((bits & 0x7fffffffu) == 0) {
-		memcpy(out + o, "0", 2);
-		return o + 1;
-	}
-	d = pgv__float_shortest(f);
-	n = d.ndigits;
-	x = d.exp10 + n - 1; /* the exponent of the first digit */
-	first = split_digits(d.digits * pow10[9 - n], pairs); /* digits 0, 1-2, 3-4, 5-6, 7-8 */
-	if (x < -4 || x >= 6) {
-		/* d.ddde-XX (at most 15 bytes) */
-		out[o] = (char)('0' + first);
-		out[o + 1] = '.';
-		put_pair(out + o + 2, pairs[1]);
-		put_pair(out + o + 4, pairs[2]);
-		put_pair(out + o + 6, pairs[3]);
-		put_pair(out + o + 8, pairs[4]);
-		o += (size_t)n + (n > 1);
-		out[o] = 'e';
-		out[o + 1] = x < 0 ? '-' : '+';
-		put_pair(out + o + 2, (uint32_t)(x < 0 ? -x : x)); /* |x| <= 45 */
-		o += 4;
-	} else if (x < 0) {
-		/* 0.000ddd (at most 15 bytes) */
-		memcpy(out + o, "0.000000", 8);
-		o += (size_t)(1 - x);
-		out[o] = (char)('0' + first);
-		put_pair(out + o + 1, pairs[1]);
-		put_pair(out + o + 3, pairs[2]);
-		put_pair(out + o + 5, pairs[3]);
-		put_pair(out + o + 7, pairs[4]);
-		o += (size_t)n;
-	} else {
-		/*
-		 * ddd000 or dd.ddd (at most 11 bytes): digit k goes to o + k, or o + k + 1 past the
-		 * point after digit x; a pair the point splits (x odd) lands unshifted, so its second
-		 * digit is written again one place on, then the point over its old place.
-		 */
-		out[o] = (char)('0' + first);
-		put_pair(out + o + 1 + (x < 1), pairs[1]);
-		put_pair(out + o + 3 + (x < 3), pairs[2]);
-		put_pair(out + o + 5 + (x < 5), pairs[3]);
-		put_pair(out + o + 8, pairs[4]);
-		out[o + (size_t)x + 2] = DIGIT_PAIRS[2 * pairs[(x + 2) / 2] + (x & 1)]; /* digit x + 1 */
-		out[o + (size_t)x + 1] = '.';
-		o += n <= x + 1 ? (size_t)x + 1 : (size_t)n + 1;
-	}
-	out[o] = '\0';
-	return o;
-}
-
 /* Writes the shortest round-trip text of a float in PostgreSQL's float4 layout. */
 size_t pgv_float_format(float f, char *buf, size_t cap)
 {
 	char text[PGV_FLOAT_TEXT_MAX];
+	size_t n;
 
-	if (buf != NULL && cap >= PGV_FLOAT_TEXT_MAX)
-		return float_text(f, buf); /* always fits: no copy */
-	return deliver(text, float_text(f, text), buf, cap);
+	if (buf != NULL && cap >= PGV_FLOAT_TEXT_MAX) {
+		n = pgv__float_write(buf, f); /* always fits: no copy */
+		buf[n] = '\0';
+		return n;
+	}
+	n = pgv__float_write(text, f);
+	text[n] = '\0';
+	return deliver(text, n, buf, cap);
 }
 
 /* Writes the shortest round-trip text of a double in PostgreSQL's float8 layout. */

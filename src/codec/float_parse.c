@@ -137,7 +137,6 @@ static inline uint64_t load_word(const char *s)
 	return v;
 }
 
-#if !RUN_SSE2
 /* The top bit of each byte of x that is not a decimal digit. */
 static inline uint64_t non_digits(uint64_t x)
 {
@@ -153,7 +152,6 @@ static inline uint64_t digits8(uint64_t v)
 	v = ((v * (100 * 65536 + 1)) >> 16) & 0x0000ffff0000ffffu;     /* groups of four */
 	return (v * (10000 * ((uint64_t)1 << 32) + 1)) >> 32;          /* all eight */
 }
-#endif
 
 /* The value of a decimal digit character, or something above 9 for any other byte. */
 static inline unsigned digit_of(char c)
@@ -165,7 +163,7 @@ static inline unsigned digit_of(char c)
  * Reads an exponent at s[i] if there is one, adding it to *q; returns where the number ends.
  * It counts only with a digit: "1e" and "1e+" are "1" followed by other text.
  */
-static size_t scan_exponent(const char *s, size_t i, size_t len, int64_t *q)
+static inline size_t scan_exponent(const char *s, size_t i, size_t len, int64_t *q)
 {
 	size_t j = i + 1;
 	int64_t e = 0;
@@ -326,16 +324,120 @@ static inline int fixed14_to_float(uint64_t w, unsigned neg, float *out)
 	return 0;
 }
 
+/*
+ * Reads the run of digits at s (s[0..8) readable) into *value in one go, up to 8 of them:
+ * returns how many (0..8; 8 also when more digits follow).
+ */
+static inline unsigned digit_run(const char *s, uint64_t *value)
+{
+	uint64_t x = load_word(s), nd = non_digits(x);
+	unsigned n = nd != 0 ? (unsigned)ctz64(nd) >> 3 : 8;
+
+	/*
+	 * the n digits, moved to the top bytes: zeros below them read as leading zeros; the bytes
+	 * after them (and any borrow their subtraction causes) are shifted out
+	 */
+	if (n != 0)
+		*value = digits8((x - BYTES('0')) << (64 - 8 * n));
+	return n;
+}
+
+/*
+ * scan_decimal for the commonest text, up to 8 integer and up to 8 fraction digits, with whole
+ * words instead of a byte at a time: returns -1 (leaving it to scan_decimal) for anything else
+ * or when fewer than 18 bytes follow the sign.
+ */
+static inline int scan_short(const char *s, size_t len, decimal *d)
+{
+	static const uint64_t pow10[9] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+		100000000 };
+	size_t i = 0;
+	uint64_t a = 0, b = 0;
+	unsigned n1, n2 = 0;
+
+	d->negative = 0;
+	if (len > 0 && (s[0] == '-' || s[0] == '+')) {
+		d->negative = s[0] == '-';
+		i = 1;
+	}
+	if (len - i < 18 || (s[i] == '0' && (s[i + 1] | 0x20) == 'x'))
+		return -1;
+	n1 = digit_run(s + i, &a);
+	if (n1 == 8 && digit_of(s[i + 8]) <= 9)
+		return -1;
+	i += n1;
+	d->q = 0;
+	if (s[i] == '.') {
+		n2 = digit_run(s + i + 1, &b);
+		if (n2 == 8 && digit_of(s[i + 9]) <= 9)
+			return -1;
+		a = a * pow10[n2] + b;
+		d->q = -(int64_t)n2;
+		i += 1 + n2;
+	}
+	if (n1 + n2 == 0)
+		return -1;
+	d->w = a;
+	d->truncated = 0;
+	/* the server's exponent, "e+XX" or "e-XX", without a loop */
+	if (i + 5 <= len && (s[i] | 0x20) == 'e' && (s[i + 1] == '+' || s[i + 1] == '-') && digit_of(s[i + 2]) <= 9 &&
+	    digit_of(s[i + 3]) <= 9 && digit_of(s[i + 4]) > 9) {
+		int64_t e = digit_of(s[i + 2]) * 10 + digit_of(s[i + 3]);
+
+		d->q += s[i + 1] == '-' ? -e : e;
+		d->used = i + 4;
+		return 0;
+	}
+	d->used = scan_exponent(s, i, len, &d->q);
+	return 0;
+}
+
+/*
+ * Clinger's fast path through a double: w (< 2^53) and 10^|q| (|q| <= 22) are exact doubles, so
+ * one multiplication or division rounds w * 10^q correctly to a double.  Rounding that to float
+ * rounds the exact value the same way unless the double landed exactly on a float midpoint (no
+ * midpoint can lie strictly between the value and its nearest double, being a double itself):
+ * then, and outside the normal float range, it declines (-1).
+ */
+static inline int clinger(uint64_t w, int64_t q, uint32_t *bits)
+{
+#if FLT_EVAL_METHOD == 0
+	static const double pow10[23] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+		1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+	double v;
+	uint64_t db;
+	float f;
+
+	if (w >> 53 != 0 || q < -22 || q > 22)
+		return -1;
+	v = q < 0 ? (double)(int64_t)w / pow10[-q] : (double)(int64_t)w * pow10[q];
+	memcpy(&db, &v, sizeof(db));
+	/* normal floats only, and not exactly halfway between two floats */
+	if (v < 0x1p-126 || v >= 0x1p127 || (db & 0x1fffffffu) == 0x10000000u)
+		return -1;
+	f = (float)v;
+	memcpy(bits, &f, sizeof(*bits));
+	return 0;
+#else
+	(void)w;
+	(void)q;
+	(void)bits;
+	return -1;
+#endif
+}
+
 /* Reads a plain decimal at the start of a byte range exactly as strtof would, or declines. */
 int pgv__float_parse(const char *s, size_t len, float *out, size_t *consumed, int *erange)
 {
 	decimal d;
 	uint32_t bits;
 
-	if (scan_decimal(s, len, &d) != 0 || d.truncated)
+	if (scan_short(s, len, &d) != 0 && (scan_decimal(s, len, &d) != 0 || d.truncated))
 		return PGV__FLOAT_UNDECIDED;
 	if (d.w == 0) {
 		bits = 0;
+		*erange = 0;
+	} else if (clinger(d.w, d.q, &bits) == 0) {
 		*erange = 0;
 	} else if (d.q > PGV__POW5_MAX) {
 		bits = 0x7f800000u; /* at least 1e39 */
@@ -497,4 +599,33 @@ size_t pgv__float_parse_run(const char *s, size_t len, float *out, size_t room, 
 done:
 	*count = (size_t)(o - out);
 	return (size_t)(e - s);
+}
+
+/* Reads runs of plain decimal elements of any shape, each followed by a comma, in place. */
+size_t pgv__float_parse_any_run(const char *s, size_t len, float *out, size_t room, size_t *count)
+{
+	size_t pos = 0;
+	float *o = out, *o_end = out + room;
+
+	while (o < o_end) {
+		decimal d;
+		uint32_t bits;
+		int erange = 0;
+
+		if (scan_short(s + pos, len - pos, &d) != 0 || d.used >= len - pos ||
+		    s[pos + d.used] != ',')
+			break;
+		if (d.w == 0) {
+			bits = 0;
+		} else if (clinger(d.w, d.q, &bits) != 0 &&
+			   (d.q > PGV__POW5_MAX || d.q < PGV__POW5_MIN ||
+			    eisel_lemire(d.w, (int)d.q, &bits, &erange) != 0 || erange)) {
+			break; /* out of range, subnormal or undecided: the element's own path says */
+		}
+		bits |= (uint32_t)d.negative << 31;
+		memcpy(o++, &bits, sizeof(*o));
+		pos += d.used + 1;
+	}
+	*count = (size_t)(o - out);
+	return pos;
 }

@@ -6,6 +6,7 @@
  */
 #include "common/error.h"
 #include "codec/codec.h"
+#include "codec/float_text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -22,6 +23,14 @@ typedef struct parser {
 	size_t dim;
 	size_t room;
 	int runs; /* 0 once a run held a value the type rejects: elements are then read one by one */
+	/*
+	 * Text where runs of the usual shape keep failing (magnitudes all over the range: 1.5e+22,
+	 * 123456.7) would pay for a failed attempt per element: after `misses` failures in a row,
+	 * the next `alone` elements (1, 2, 4, ... 64, the failing one included) are read otherwise
+	 * (pgv__float_parse_any_run, or one by one) before the next attempt; a run that reads
+	 * resets the count.
+	 */
+	unsigned misses, alone;
 } parser;
 
 /* Reports malformed text at `offset`, with pgvector's message and an optional detail. */
@@ -95,16 +104,18 @@ static int push(parser *p, float value)
 }
 
 /*
- * Reads a run of elements of the usual shape, each with its comma, straight into the array
- * (pgv__float_parse_run), and passes them through the type's fit.  Sets *read to how many;
+ * Reads a run of elements, each with its comma, straight into the array with `run` (the usual
+ * shape: pgv__float_parse_run; any plain decimal: pgv__float_parse_any_run), at most `most`,
+ * and passes them through the type's fit.  Sets *read to how many;
  * returns 0 or PGV_ENOMEM.  A run never holds a value out of a type's range (its shapes stay
  * below 100), but should one, the run is undone and every element from there on is read alone,
  * so the error is the one the element's own checks give, at its own offset.
  */
-static int read_run(parser *p, size_t *read)
+static int read_run(parser *p, size_t *read,
+	size_t (*run)(const char *, size_t, float *, size_t, size_t *), size_t most)
 {
 	int (*fit)(float *) = p->type->fit;
-	size_t used;
+	size_t used, room;
 
 	*read = 0;
 	if (p->dim == p->room) {
@@ -113,8 +124,8 @@ static int read_run(parser *p, size_t *read)
 		if (rc != PGV_OK)
 			return rc;
 	}
-	used = pgv__float_parse_run(p->in.text + p->in.pos, p->in.len - p->in.pos, p->data + p->dim,
-		p->room - p->dim, read);
+	room = p->room - p->dim < most ? p->room - p->dim : most;
+	used = run(p->in.text + p->in.pos, p->in.len - p->in.pos, p->data + p->dim, room, read);
 	if (fit != NULL) {
 		for (size_t i = 0; i < *read; i++) {
 			if (fit(&p->data[p->dim + i])) {
@@ -215,13 +226,28 @@ static int parse_all(parser *p)
 		pgv__skip_space(in);
 		if (in->pos == in->len)
 			return pgv__syntax_error(in, in->pos, "unexpected end of input");
-		if (p->runs) {
-			rc = read_run(p, &run);
+		if (p->runs && p->alone == 0) {
+			rc = read_run(p, &run, pgv__float_parse_run, SIZE_MAX);
 			if (rc != PGV_OK)
 				return rc;
-			if (run > 0)
+			if (run > 0) {
+				p->misses = 0;
 				continue; /* each element came with its comma: the next one starts here */
+			}
+			p->alone = 1u << (p->misses < 6 ? p->misses : 6);
+			p->misses++;
 		}
+		if (p->runs) {
+			/* not the usual shape: elements of any plain shape, still without the glue */
+			rc = read_run(p, &run, pgv__float_parse_any_run, p->alone);
+			if (rc != PGV_OK)
+				return rc;
+			if (run > 0) {
+				p->alone -= (unsigned)run;
+				continue;
+			}
+		}
+		p->alone -= p->alone > 0;
 		rc = read_element(p, open);
 		if (rc != PGV_OK)
 			return rc;
@@ -249,7 +275,7 @@ static int parse_all(parser *p)
 /* Parses dense text as `type` into a newly allocated vector. */
 int pgv__dense_parse(const char *text, size_t len, pgv_vector *out, const pgv__dense_type *type)
 {
-	parser p = { { text, len, 0, type->name }, type, NULL, 0, 0, 1 };
+	parser p = { { text, len, 0, type->name }, type, NULL, 0, 0, 1, 0, 0 };
 	int rc;
 
 	pgv__error_clear();
@@ -296,41 +322,47 @@ static int add_size(size_t *sum, size_t b)
 }
 
 /*
- * Writes the text of v[0..dim), each element passed through `fit` unless it is NULL, into buf,
- * which the caller guarantees is large enough, or only measures it when buf is NULL.  Returns
- * the length, or SIZE_MAX if that overflows size_t.  Inline, so that the vector's callers, with
- * fit a constant NULL, lose the test.
+ * Writes the text of v[0..dim), each element passed through `fit` unless it is NULL, with its
+ * NUL into buf, which the caller guarantees holds format_bound(dim) bytes; returns the length.
+ * Each element is written in place (pgv__float_write may touch 16 bytes from where it starts,
+ * and no element with its comma takes more, so the bound covers that too): no copy and no size
+ * check per element.  Inline, so that the vector's callers, with fit a constant NULL, lose the
+ * test.
  */
-static inline size_t format_into(const float *v, size_t dim, char *buf, int (*fit)(float *))
+PGV__FLOAT_INLINE size_t format_into(const float *v, size_t dim, char *buf, int (*fit)(float *))
 {
-	char elem[PGV_FLOAT_TEXT_MAX];
-	size_t n = 1;
+	char *p = buf;
 
-	if (buf != NULL)
-		buf[0] = '[';
+	*p++ = '[';
 	for (size_t i = 0; i < dim; i++) {
 		float x = v[i];
-		size_t k;
 
 		if (fit != NULL)
 			fit(&x); /* the rounded value is printed, in range or not */
-		k = pgv_float_format(x, elem, sizeof(elem));
-		if (i > 0) {
-			if (buf != NULL)
-				buf[n] = ',';
-			if (!add_size(&n, 1))
-				return SIZE_MAX;
-		}
-		if (buf != NULL)
-			memcpy(buf + n, elem, k);
-		if (!add_size(&n, k))
-			return SIZE_MAX;
+		p += pgv__float_write(p, x);
+		*p++ = ',';
 	}
-	if (!add_size(&n, 1))
+	p -= dim > 0; /* the last comma becomes the bracket */
+	*p++ = ']';
+	*p = '\0';
+	return (size_t)(p - buf);
+}
+
+/* The length format_into would write, without writing; SIZE_MAX if that overflows size_t. */
+static size_t format_length(const float *v, size_t dim, int (*fit)(float *))
+{
+	char elem[PGV_FLOAT_TEXT_MAX];
+	size_t n = 2 + (dim > 0 ? dim - 1 : 0);
+
+	if (dim > 0 && n < dim)
 		return SIZE_MAX;
-	if (buf != NULL) {
-		buf[n - 1] = ']';
-		buf[n] = '\0';
+	for (size_t i = 0; i < dim; i++) {
+		float x = v[i];
+
+		if (fit != NULL)
+			fit(&x);
+		if (!add_size(&n, pgv__float_write(elem, x)))
+			return SIZE_MAX;
 	}
 	return n;
 }
@@ -342,6 +374,34 @@ static size_t format_bound(size_t dim)
 	if (dim > (SIZE_MAX - 3) / PGV_FLOAT_TEXT_MAX)
 		return 0;
 	return dim * PGV_FLOAT_TEXT_MAX + 3;
+}
+
+/*
+ * Writes the text into a buf shorter than format_bound but long enough for the text and its NUL
+ * (format_length said so): elements go through a 16-byte scratch, as the last ones could
+ * otherwise touch bytes past the caller's room.
+ */
+static size_t write_short(const float *v, size_t dim, char *buf, int (*fit)(float *))
+{
+	char elem[PGV_FLOAT_TEXT_MAX];
+	size_t n = 1;
+
+	buf[0] = '[';
+	for (size_t i = 0; i < dim; i++) {
+		float x = v[i];
+		size_t k;
+
+		if (fit != NULL)
+			fit(&x);
+		k = pgv__float_write(elem, x);
+		memcpy(buf + n, elem, k);
+		buf[n + k] = ',';
+		n += k + 1;
+	}
+	n -= dim > 0;
+	buf[n++] = ']';
+	buf[n] = '\0';
+	return n;
 }
 
 /* Writes dense text when it fits whole, else "" when it can; returns the needed length. */
@@ -356,9 +416,9 @@ static inline size_t format_fitting(const float *v, size_t dim, char *buf, size_
 	if (buf != NULL && bound != 0 && cap >= bound)
 		return format_into(v, dim, buf, fit);
 	/* the room may be short: measure first, so nothing but "" is written when it does not fit */
-	need = format_into(v, dim, NULL, fit);
+	need = format_length(v, dim, fit);
 	if (need != SIZE_MAX && need < cap && buf != NULL)
-		return format_into(v, dim, buf, fit);
+		return write_short(v, dim, buf, fit);
 	return pgv__not_written(buf, cap, need);
 }
 

@@ -307,3 +307,17 @@ done:
 	pgv__store_table_free(&t);
 	return status;
 }
+
+/* The settings statements and the version check, for collections (store/collection.h). */
+int pgv__search_run(pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv__store_stmt which, const char *const *names, const char *const *values, size_t n,
+	char **olds)
+{
+	return run_settings(c, t, op, which, names, values, n, olds);
+}
+
+int pgv__search_check_version(pgv_conn *c, const pgv__store_table *t, const char *op,
+	const pgv__search_settings *s)
+{
+	return check_version(c, t, op, s);
+}

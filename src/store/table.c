@@ -173,7 +173,7 @@ static int quote_part(char **out, const char *name, const char *which, const cha
 int pgv__store_table_resolve(pgv__store_table *t, const pgv_table *spec, const char *verb)
 {
 	static const pgv_table defaults = { PGV_TABLE_VERSION, NULL, "embeddings", "id", "embedding",
-		PGV_TYPE_VECTOR };
+		PGV_TYPE_VECTOR, NULL, 0 };
 	char *schema = NULL, *table = NULL;
 	int status;
 
@@ -182,7 +182,7 @@ int pgv__store_table_resolve(pgv__store_table *t, const pgv_table *spec, const c
 	if (!spec)
 		spec = &defaults;
 	/* version 1 ends before `type`: a caller built against it has no such field */
-	if (spec->version != 1 && spec->version != PGV_TABLE_VERSION)
+	if (spec->version < 1 || spec->version > PGV_TABLE_VERSION)
 		return pgv__error_set(PGV_EINVAL, -1, "%s a table: pgv_table version %u is not supported "
 			"(this library knows versions 1 to %d): initialise it with PGV_TABLE_INIT", verb,
 			spec->version, PGV_TABLE_VERSION);

@@ -555,7 +555,10 @@ static void test_float_parse__vector_near_midpoints(void **state)
 	report(r, "decimals next to midpoints");
 }
 
-/* A bad element after and before runs of good ones gets pgvector's error at its own offset. */
+/*
+ * A bad element after and before runs of good ones gets pgvector's error at its own offset, with
+ * good elements of the usual shape (the SIMD run) and of spread magnitudes (the any-shape run).
+ */
 static void test_float_parse__vector_errors_between_runs(void **state)
 {
 	static const struct {
@@ -574,50 +577,59 @@ static void test_float_parse__vector_errors_between_runs(void **state)
 		{ "-1e39", PGV_EVALUE, "\"-1e39\" is out of range for type vector", 0 },
 		{ "NULL", PGV_EPARSE, "array must not contain nulls", 0 },
 	};
-	static const char good[] = "0.12345678,";
-	char text[512];
+	static const char *const goods[] = { "0.12345678,", "-1.2345678e+22,", "3.4e-12," };
+	char text[1024];
 	pgv_vector v = PGV_VECTOR_INIT;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < 3 * sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *good = goods[i % 3];
 		size_t n = 1, start;
 
 		text[0] = '[';
 		for (int k = 0; k < 12; k++)
 			n += (size_t)sprintf(text + n, "%s", good);
 		start = n;
-		n += (size_t)sprintf(text + n, "%s,", cases[i].bad);
+		n += (size_t)sprintf(text + n, "%s,", cases[i / 3].bad);
 		for (int k = 0; k < 12; k++)
 			n += (size_t)sprintf(text + n, "%s", good);
 		text[n - 1] = ']';
-		assert_int_equal(pgv_vector_parse(text, n, &v), cases[i].status);
-		assert_non_null(strstr(pgv_error_last()->message, cases[i].message_part));
-		assert_int_equal(pgv_error_last()->offset, (int64_t)(start + cases[i].offset));
+		assert_int_equal(pgv_vector_parse(text, n, &v), cases[i / 3].status);
+		assert_non_null(strstr(pgv_error_last()->message, cases[i / 3].message_part));
+		assert_int_equal(pgv_error_last()->offset, (int64_t)(start + cases[i / 3].offset));
 		assert_null(v.data);
 	}
 }
 
-/* 16000 elements read by runs are accepted; the 16001st is refused at its offset. */
+/*
+ * 16000 elements read by runs are accepted; the 16001st is refused at its offset: elements of
+ * the usual shape ("0.5,") and of another plain shape ("5e+22,", the any-shape run).
+ */
 static void test_float_parse__vector_runs_stop_at_the_dimension_limit(void **state)
 {
-	size_t len = 1 + 4 * 16001;
-	char *text = malloc(len);
-	pgv_vector v = PGV_VECTOR_INIT;
+	static const char *const elements[] = { "0.5,", "5e+22," };
+	static const float values[] = { 0.5f, 5e22f };
 
 	(void)state;
-	assert_non_null(text);
-	text[0] = '[';
-	for (size_t i = 0; i < 16001; i++)
-		memcpy(text + 1 + 4 * i, "0.5,", 4);
-	text[len - 1] = ']';
-	assert_int_equal(pgv_vector_parse(text, len, &v), PGV_EDIM);
-	assert_int_equal(pgv_error_last()->offset, 1 + 4 * 16000);
-	text[len - 5] = ']';
-	assert_int_equal(pgv_vector_parse(text, len - 4, &v), PGV_OK);
-	assert_int_equal(v.dim, 16000);
-	assert_true(v.data[0] == 0.5f && v.data[15999] == 0.5f);
-	pgv_vector_free(&v);
-	free(text);
+	for (size_t e = 0; e < 2; e++) {
+		size_t k = strlen(elements[e]), len = 1 + k * 16001;
+		char *text = malloc(len);
+		pgv_vector v = PGV_VECTOR_INIT;
+
+		assert_non_null(text);
+		text[0] = '[';
+		for (size_t i = 0; i < 16001; i++)
+			memcpy(text + 1 + k * i, elements[e], k);
+		text[len - 1] = ']';
+		assert_int_equal(pgv_vector_parse(text, len, &v), PGV_EDIM);
+		assert_int_equal(pgv_error_last()->offset, (int64_t)(1 + k * 16000));
+		text[len - 1 - k] = ']';
+		assert_int_equal(pgv_vector_parse(text, len - k, &v), PGV_OK);
+		assert_int_equal(v.dim, 16000);
+		assert_true(v.data[0] == values[e] && v.data[15999] == values[e]);
+		pgv_vector_free(&v);
+		free(text);
+	}
 }
 
 int main(void)

@@ -292,6 +292,61 @@ static void test_vector__format_never_truncates(void **state)
 	assert_int_equal(buf[1], 'Z');
 }
 
+/*
+ * The vector text is the element texts joined, whichever way it is written: with room for any
+ * vector of its length (elements written in place, each store up to 16 bytes from its start),
+ * with an exact fit (elements through a scratch) or one byte short ("" only, nothing past it).
+ * Random bit patterns of every kind (denormals, NaN, infinities) and vectors of 1 to 300.
+ */
+static void test_vector__format_joins_element_texts(void **state)
+{
+	enum { DIM_MAX = 300 };
+	static float v[DIM_MAX];
+	static char want[DIM_MAX * PGV_FLOAT_TEXT_MAX + 3], got[DIM_MAX * PGV_FLOAT_TEXT_MAX + 8];
+	uint64_t x = 0x9e3779b97f4a7c15u;
+
+	(void)state;
+	for (int round = 0; round < 3000; round++) {
+		size_t dim = 1 + (size_t)round % DIM_MAX, n = 1, bound = dim * PGV_FLOAT_TEXT_MAX + 3;
+
+		for (size_t i = 0; i < dim; i++) {
+			uint32_t bits;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			bits = (uint32_t)x;
+			if (round % 3 == 1)
+				bits &= 0xbfffffffu; /* small magnitudes, where 0.000ddd and e-XX meet */
+			memcpy(&v[i], &bits, sizeof(bits));
+		}
+		want[0] = '[';
+		for (size_t i = 0; i < dim; i++) {
+			char elem[PGV_FLOAT_TEXT_MAX];
+			size_t k = pgv_float_format(v[i], elem, sizeof(elem));
+
+			if (i > 0)
+				want[n++] = ',';
+			memcpy(want + n, elem, k);
+			n += k;
+		}
+		want[n++] = ']';
+		want[n] = '\0';
+		memset(got, 'Z', sizeof(got));
+		assert_int_equal(pgv_vector_format(v, dim, got, bound), n);
+		assert_string_equal(got, want);
+		assert_int_equal(got[bound], 'Z');
+		memset(got, 'Z', sizeof(got));
+		assert_int_equal(pgv_vector_format(v, dim, got, n + 1), n);
+		assert_string_equal(got, want);
+		assert_int_equal(got[n + 1], 'Z');
+		memset(got, 'Z', sizeof(got));
+		assert_int_equal(pgv_vector_format(v, dim, got, n), n);
+		assert_int_equal(got[0], '\0');
+		assert_int_equal(got[1], 'Z');
+	}
+}
+
 /* Allocated text equals the buffer form and is freed with pgv_text_free. */
 static void test_vector__to_text_allocates_whole_text(void **state)
 {
@@ -574,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_vector__error_is_per_thread),
 		cmocka_unit_test(test_vector__format_writes_pgvector_text),
 		cmocka_unit_test(test_vector__format_never_truncates),
+		cmocka_unit_test(test_vector__format_joins_element_texts),
 		cmocka_unit_test(test_vector__to_text_allocates_whole_text),
 		cmocka_unit_test(test_vector__format_parse_round_trips),
 		cmocka_unit_test(test_vector__from_floats_validates),
