@@ -6,8 +6,8 @@
  */
 #define _GNU_SOURCE 1 /* mkdtemp, nftw */
 #include "testdb.h"
+#include "tmpdir.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,18 +216,8 @@ static int test_setup(void **state)
 {
 	fixture *fx = *state;
 
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/pgv_migrate_XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
+	assert_non_null(tmpdir_make(fx->dir, sizeof(fx->dir), "pgv_migrate"));
 	return 0;
-}
-
-/* Removes one entry of the temporary tree. */
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
 }
 
 /* Drops what a test may have created, even when it failed half-way. */
@@ -245,7 +235,7 @@ static int test_teardown(void **state)
 	}
 	if (exists(fx, "pgvodbc_migrations"))
 		testdb_exec(fx->db, "DELETE FROM pgvodbc_migrations");
-	nftw(fx->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(fx->dir);
 	return 0;
 }
 
