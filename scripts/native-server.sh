@@ -86,19 +86,6 @@ as_postgres() {
   (cd / && runuser -u "$PG_OS_USER" -- "$@")
 }
 
-# Prints the connection keys shared by both DSNs.
-dsn_common() {
-  local port=$1
-  cat <<EOF
-Servername=127.0.0.1
-Port=$port
-Database=$DATABASE
-Username=$ROLE
-Password=$ROLE_PASSWORD
-SSLmode=disable
-EOF
-}
-
 # Writes odbc.ini and the small files the tests read (port, user, password).
 write_client_files() {
   local dir=$1 port=$2
@@ -110,11 +97,11 @@ write_client_files() {
     echo
     echo "[$DSN_UNICODE]"
     echo "Driver=PostgreSQL Unicode"
-    dsn_common "$port"
+    dsn_common "$port" "$DATABASE" "$ROLE" "$ROLE_PASSWORD"
     echo
     echo "[$DSN_ANSI]"
     echo "Driver=PostgreSQL ANSI"
-    dsn_common "$port"
+    dsn_common "$port" "$DATABASE" "$ROLE" "$ROLE_PASSWORD"
   } >"$dir/odbc.ini.tmp"
   chmod 600 -- "$dir/odbc.ini.tmp"
   mv -f -- "$dir/odbc.ini.tmp" "$dir/odbc.ini"
@@ -133,13 +120,6 @@ recorded_cluster() {
     return 0
   [[ $(stat -c %U -- "$tmp") == "$PG_OS_USER" ]] || return 0
   echo "$tmp"
-}
-
-# Succeeds when a real ODBC connection as the test role runs a query.
-odbc_probe() {
-  local dir=$1
-  echo 'SELECT 1' |
-    ODBCSYSINI=$dir ODBCINI=$dir/odbc.ini timeout "$PROBE_TIMEOUT_S" isql -b "$DSN_UNICODE" >/dev/null 2>&1
 }
 
 # Creates a cluster in a new mktemp directory owned by postgres; sets CLUSTER to it.
@@ -179,17 +159,6 @@ psql_admin() {
   shift
   as_postgres "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$CLUSTER/data" -p "$port" \
     -d postgres "$@"
-}
-
-# Waits for the test role to connect through ODBC; 0 when it does.
-wait_ready() {
-  local dir=$1 deadline
-  deadline=$((SECONDS + READY_TIMEOUT_S))
-  while ((SECONDS < deadline)); do
-    odbc_probe "$dir" && return 0
-    sleep "$PROBE_INTERVAL_S"
-  done
-  return 1
 }
 
 # Stops the cluster in CLUSTER (fast, then immediate), keeps its log in DIR, deletes it.
@@ -256,7 +225,7 @@ cmd_start() {
     die "could not create the role $ROLE and the database $DATABASE"
   fi
   write_client_files "$dir" "$port"
-  if ! wait_ready "$dir"; then
+  if ! wait_odbc_ready "$dir" "$DSN_UNICODE"; then
     print_log_tail "$CLUSTER/server.log"
     remove_cluster "$dir"
     die "the server on 127.0.0.1:$port did not accept an ODBC connection as $ROLE within ${READY_TIMEOUT_S}s"
@@ -277,7 +246,7 @@ cmd_status() {
     echo "native server: not running (the cluster in $CLUSTER is stopped)"
     return 1
   fi
-  if odbc_probe "$dir"; then
+  if odbc_probe "$dir" "$DSN_UNICODE"; then
     echo "native server: PostgreSQL 15 on 127.0.0.1:$port is answering (ODBCSYSINI=$dir)"
     return 0
   fi
