@@ -53,7 +53,7 @@ static const char DEMO_TEXT_TAIL[] =
 
 /* The demo reproduces the walkthrough (exact distances), twice (migrations are no-ops the
  * second time), and in JSON; then `migrate down` removes what it made. */
-static void test_cli__demo(void **state)
+static void test_cli_migrate__demo(void **state)
 {
 	testdb *db = *state;
 	const char *p;
@@ -129,7 +129,7 @@ static void write_file(const char *dir, const char *name, const char *text)
 }
 
 /* migrate --dir: status (text, JSON), up --to, up, up again, down --steps, a missing dir. */
-static void test_cli__migrate_dir(void **state)
+static void test_cli_migrate__migrate_dir(void **state)
 {
 	testdb *db = *state;
 	char dir[] = "/tmp/pgvodbc_cli_mig_XXXXXX", sql[256], buf[128];
@@ -199,8 +199,8 @@ static void test_cli__migrate_dir(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_cli__demo, testdb_setup, fresh_teardown),
-		cmocka_unit_test_setup_teardown(test_cli__migrate_dir, testdb_setup, fresh_teardown),
+		cmocka_unit_test_setup_teardown(test_cli_migrate__demo, testdb_setup, fresh_teardown),
+		cmocka_unit_test_setup_teardown(test_cli_migrate__migrate_dir, testdb_setup, fresh_teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
