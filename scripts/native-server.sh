@@ -8,11 +8,18 @@
 #   scripts/native-server.sh status DIR   (exit 0 if running and answering)
 #   scripts/native-server.sh env    DIR   (prints export lines: eval "$(... env DIR)")
 #
-# DIR receives what clients need: odbcinst.ini, odbc.ini (DSNs pgvodbc_native, Unicode, and
-# pgvodbc_native_ansi), port, user and password (the test role's), datadir (where the cluster
+# DIR receives what clients need: odbcinst.ini, odbc.ini (DSNs pgvodbc_native, Unicode,
+# pgvodbc_native_ansi, and the Unicode driver without server-side prepare, pgvodbc_native_nossp,
+# and with declare/fetch, pgvodbc_native_declfetch: the integration tests' four settings), port, user and password (the test role's), datadir (where the cluster
 # lives) and, after stop, server.log.  The cluster itself lives in a mktemp directory under /tmp
 # owned by the postgres user, because PostgreSQL refuses to run as root and DIR (a build
 # directory) need not be writable, or even reachable, by postgres.  See docs/testing.md.
+#
+# With PGVODBC_NATIVE_VECTOR=1, when pgvector is installed on this machine (by hand: it is no
+# Debian package, and nothing of it is in this repository), start also creates the extension
+# vector in the test database as the superuser (it is not trusted, so the test role may not), so
+# the integration suite can run on this server (docs/testing.md).  Without it the server has no
+# vector extension, as the native tests expect.
 #
 # Why it is done this way:
 # - Authentication is real: TCP connections use scram-sha-256 (initdb -A), the superuser has a
@@ -43,6 +50,9 @@ readonly ROLE_PASSWORD=pgvodbc-native-secret
 readonly DATABASE=pgvodbc_test
 readonly DSN_UNICODE=pgvodbc_native
 readonly DSN_ANSI=pgvodbc_native_ansi
+readonly DSN_NOSSP=pgvodbc_native_nossp
+readonly DSN_DECLFETCH=pgvodbc_native_declfetch
+readonly VECTOR_CONTROL=/usr/share/postgresql/15/extension/vector.control
 readonly DEFAULT_DRIVER_DIR=/usr/lib/x86_64-linux-gnu/odbc
 readonly TMP_PREFIX=pgvodbc-native.
 readonly START_ATTEMPTS=3
@@ -94,6 +104,8 @@ write_client_files() {
     echo "[ODBC Data Sources]"
     echo "$DSN_UNICODE=PostgreSQL Unicode"
     echo "$DSN_ANSI=PostgreSQL ANSI"
+    echo "$DSN_NOSSP=PostgreSQL Unicode"
+    echo "$DSN_DECLFETCH=PostgreSQL Unicode"
     echo
     echo "[$DSN_UNICODE]"
     echo "Driver=PostgreSQL Unicode"
@@ -102,6 +114,17 @@ write_client_files() {
     echo "[$DSN_ANSI]"
     echo "Driver=PostgreSQL ANSI"
     dsn_common "$port" "$DATABASE" "$ROLE" "$ROLE_PASSWORD"
+    echo
+    echo "[$DSN_NOSSP]"
+    echo "Driver=PostgreSQL Unicode"
+    dsn_common "$port" "$DATABASE" "$ROLE" "$ROLE_PASSWORD"
+    echo "UseServerSidePrepare=0"
+    echo
+    echo "[$DSN_DECLFETCH]"
+    echo "Driver=PostgreSQL Unicode"
+    dsn_common "$port" "$DATABASE" "$ROLE" "$ROLE_PASSWORD"
+    echo "UseDeclareFetch=1"
+    echo "Fetch=2"
   } >"$dir/odbc.ini.tmp"
   chmod 600 -- "$dir/odbc.ini.tmp"
   mv -f -- "$dir/odbc.ini.tmp" "$dir/odbc.ini"
@@ -223,6 +246,16 @@ cmd_start() {
       -c "CREATE DATABASE $DATABASE OWNER $ROLE" >/dev/null; then
     remove_cluster "$dir"
     die "could not create the role $ROLE and the database $DATABASE"
+  fi
+  if [[ ${PGVODBC_NATIVE_VECTOR:-0} == 1 ]]; then
+    if [[ ! -f $VECTOR_CONTROL ]]; then
+      remove_cluster "$dir"
+      die "PGVODBC_NATIVE_VECTOR=1 but pgvector is not installed ($VECTOR_CONTROL not found)"
+    fi
+    if ! psql_admin "$port" -d "$DATABASE" -c "CREATE EXTENSION vector" >/dev/null; then
+      remove_cluster "$dir"
+      die "could not create the extension vector in $DATABASE"
+    fi
   fi
   write_client_files "$dir" "$port"
   if ! wait_odbc_ready "$dir" "$DSN_UNICODE"; then

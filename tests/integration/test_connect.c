@@ -178,5 +178,5 @@ int main(void)
 		cmocka_unit_test(test_connect__float_text_stays_exact),
 		cmocka_unit_test(test_connect__vector_version),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -108,5 +108,5 @@ int main(void)
 		cmocka_unit_test(test_search__knn_ext_exact_with_index),
 		cmocka_unit_test(test_search__settings_do_not_leak),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -538,5 +538,5 @@ int main(void)
 		cmocka_unit_test(test_store__schema_qualified),
 		cmocka_unit_test(test_store__hostile_names_end_to_end),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -223,5 +223,5 @@ int main(void)
 		cmocka_unit_test(test_store_paging__paged_listing),
 		cmocka_unit_test(test_store_paging__paged_listing_pages_are_queries),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -300,5 +300,5 @@ int main(void)
 		cmocka_unit_test(test_typed_store__sparsevec_table),
 		cmocka_unit_test(test_typed_store__bit_table),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -50,5 +50,5 @@ int main(void)
 		cmocka_unit_test(test_types_server__readers_handle_null_and_bad_text),
 	};
 
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -1,10 +1,32 @@
 /* Integration test support: connection, extension, per-test tables, shared small checks. */
 #include "testdb.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+static int skipped;
+
+void testdb_note_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("skipped: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	skipped = 1;
+}
+
+int testdb_run(int cmocka_result)
+{
+	if (cmocka_result != 0)
+		return cmocka_result;
+	return skipped ? TESTDB_SKIP_CODE : 0;
+}
 
 const char *testdb_dsn(void)
 {
