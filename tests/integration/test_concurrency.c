@@ -7,7 +7,7 @@
  * The embedded server runs every connection on one session, where nothing can wait for anything:
  * there the tests skip (reported as skipped to CTest).
  */
-#define _POSIX_C_SOURCE 200809L /* nanosleep */
+#define _GNU_SOURCE 1 /* nanosleep, mkdtemp */
 #include "testdb.h"
 
 #include <inttypes.h>
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DIM 4
 #define ROWS 20000
@@ -254,12 +255,109 @@ static void test_concurrency__deadlock_in_callers_transaction_is_reported(void *
 	pgv_conn_close(other);
 }
 
+typedef struct migrator {
+	pgv_conn *conn;
+	const pgv_migrations *set;
+	int down;
+	int status;
+	size_t count;
+} migrator;
+
+static void *run_migrator(void *arg)
+{
+	migrator *m = arg;
+
+	if (m->down)
+		m->status = pgv_migrate_down(m->conn, m->set, 3, &m->count);
+	else
+		m->status = pgv_migrate_up(m->conn, m->set, 0, &m->count);
+	return NULL;
+}
+
+/* Writes `text` into dir/file. */
+static void write_file(const char *dir, const char *file, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Runs up (or down) on two sessions at once; returns the two counts' sum and checks both OK. */
+static size_t migrate_both(pgv_conn *c1, pgv_conn *c2, const pgv_migrations *set, int down)
+{
+	migrator a = { c1, set, down, 0, 0 }, b = { c2, set, down, 0, 0 };
+	pthread_t ta, tb;
+
+	assert_int_equal(pthread_create(&ta, NULL, run_migrator, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, run_migrator, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	if (a.status != 0 || b.status != 0)
+		fail_msg("migrate %s: %s (%s), %s (%s)", down ? "down" : "up",
+			pgv_status_name(a.status), pgv_conn_error(c1)->message,
+			pgv_status_name(b.status), pgv_conn_error(c2)->message);
+	/* one run did everything, the other then found nothing to do */
+	if (a.count != 0 && b.count != 0)
+		fail_msg("migrate %s: both runs did part of the work (%zu and %zu)",
+			down ? "down" : "up", a.count, b.count);
+	return a.count + b.count;
+}
+
+/*
+ * Two sessions migrating the same set at once, from no tracking table: together they apply each
+ * migration once and both succeed (the advisory lock serialises them, the loser finds nothing
+ * to do); then two downs revert each once, one of them all three.  Ten rounds.
+ */
+static void test_concurrency__concurrent_migrations_serialise(void **state)
+{
+	testdb *db = *state;
+	pgv_conn *c2 = second_session(db), *c1 = NULL;
+	pgv_migrations *set = NULL;
+	char dir[64] = "/tmp/pgv_conc_XXXXXX", path[128];
+
+	assert_pgv(c1, pgv_conn_open(&c1, testdb_dsn()), PGV_OK);
+	assert_non_null(mkdtemp(dir));
+	write_file(dir, "0001_a.up.sql", "CREATE TABLE pgvt_conc_a (i int);\n");
+	write_file(dir, "0001_a.down.sql", "DROP TABLE pgvt_conc_a;\n");
+	write_file(dir, "0002_b.up.sql", "CREATE TABLE pgvt_conc_b (v vector(3));\n");
+	write_file(dir, "0002_b.down.sql", "DROP TABLE pgvt_conc_b;\n");
+	write_file(dir, "0003_c.up.sql", "INSERT INTO pgvt_conc_a VALUES (1);\n");
+	write_file(dir, "0003_c.down.sql", "DELETE FROM pgvt_conc_a;\n");
+	assert_int_equal(pgv_migrations_load(&set, dir), PGV_OK);
+	for (int round = 0; round < 10; round++) {
+		testdb_exec(db, "DROP TABLE IF EXISTS pgvodbc_migrations");
+		assert_int_equal(migrate_both(c1, c2, set, 0), 3);
+		assert_int_equal(testdb_query_int(db, "SELECT count(*) FROM pgvodbc_migrations"), 3);
+		assert_int_equal(testdb_query_int(db, "SELECT count(*) FROM pgvt_conc_a"), 1);
+		assert_int_equal(migrate_both(c1, c2, set, 1), 3);
+		assert_int_equal(testdb_query_int(db, "SELECT count(*) FROM pgvodbc_migrations"), 0);
+		assert_int_equal(testdb_query_int(db, "SELECT (to_regclass('pgvt_conc_a') IS NULL "
+			"AND to_regclass('pgvt_conc_b') IS NULL)::int"), 1);
+	}
+	testdb_exec(db, "DROP TABLE pgvodbc_migrations");
+	pgv_migrations_free(set);
+	for (const char *const *f = (const char *const[]){ "0001_a.up.sql", "0001_a.down.sql",
+			"0002_b.up.sql", "0002_b.down.sql", "0003_c.up.sql", "0003_c.down.sql", NULL };
+			*f; f++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *f);
+		unlink(path);
+	}
+	rmdir(dir);
+	pgv_conn_close(c1);
+	pgv_conn_close(c2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_concurrency__overlapping_upserts_do_not_deadlock),
 		cmocka_unit_test(test_concurrency__deadlock_in_own_transaction_is_retried),
 		cmocka_unit_test(test_concurrency__deadlock_in_callers_transaction_is_reported),
+		cmocka_unit_test(test_concurrency__concurrent_migrations_serialise),
 	};
 
 	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));

@@ -151,7 +151,7 @@ static void test_migrate__no_tracking_table(void **state)
 	pgv_migrate_set *set;
 
 	if (fx->had_tracking)
-		skip(); /* the table belongs to someone else: do not drop it */
+		TESTDB_SKIP("pgvodbc_migrations belongs to someone else: the test would drop it");
 	testdb_exec(fx->db, "DROP TABLE IF EXISTS pgvodbc_migrations");
 	mig_write_ab(fx);
 	set = mig_load(fx);
@@ -179,7 +179,7 @@ static void test_migrate__builtin_set_up_and_down(void **state)
 	char sum[64];
 
 	if (mig_exists(fx, "embeddings"))
-		skip(); /* someone's table: migrating down would drop it */
+		TESTDB_SKIP("a table embeddings exists: migrating the built-in set down would drop it");
 	assert_int_equal(pgv_migrate_set_load(&set, NULL), PGV_OK);
 	assert_int_equal(pgv_migrate_set_count(set), 2);
 	mig_status_expect(fx, set, "pp");
@@ -228,5 +228,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_migrate__builtin_set_up_and_down,
 			mig_test_setup, mig_test_teardown),
 	};
-	return cmocka_run_group_tests(tests, mig_group_setup, mig_group_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, mig_group_setup, mig_group_teardown));
 }

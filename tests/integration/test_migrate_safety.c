@@ -149,6 +149,13 @@ static void test_migrate_safety__checksum_mismatch_runs_nothing(void **state)
 	assert_false(mig_table_exists(fx, "c"));
 	assert_int_equal(mig_tracked(fx), 2);
 	mig_status_expect(fx, set, "acp");
+	/* down refuses it too: its down file belongs to another version of the migration */
+	mig_down_expect(fx, set, 1, PGV_ERROR, 0);
+	mig_assert_error_has(fx, "migration 0002_b: checksum mismatch: the up file changed after it "
+		"was applied");
+	assert_true(mig_table_exists(fx, "b"));
+	assert_int_equal(mig_tracked(fx), 2);
+	mig_status_expect(fx, set, "acp");
 	pgv_migrate_set_free(set);
 
 	/* Restored, up goes on. */
@@ -223,5 +230,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_migrate_safety__misuse,
 			mig_test_setup, mig_test_teardown),
 	};
-	return cmocka_run_group_tests(tests, mig_group_setup, mig_group_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, mig_group_setup, mig_group_teardown));
 }

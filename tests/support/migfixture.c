@@ -177,6 +177,7 @@ int mig_group_setup(void **state)
 	void *db = NULL;
 
 	assert_non_null(fx);
+	*state = fx; /* first: a failure below still reaches the group teardown, which frees it */
 	testdb_setup(&db);
 	fx->db = db;
 	snprintf(fx->prefix, sizeof(fx->prefix), "pgvt_mig_%ld", (long)getpid());
@@ -191,9 +192,12 @@ int mig_group_setup(void **state)
 int mig_group_teardown(void **state)
 {
 	mig_fixture *fx = *state;
-	void *db = fx->db;
+	void *db;
 
-	if (!fx->had_tracking)
+	if (!fx) /* the group setup failed before making the fixture */
+		return 0;
+	db = fx->db;
+	if (db && !fx->had_tracking)
 		testdb_exec(fx->db, "DROP TABLE IF EXISTS pgvodbc_migrations");
 	testdb_teardown(&db);
 	free(fx);
@@ -214,6 +218,8 @@ int mig_test_teardown(void **state)
 	mig_fixture *fx = *state;
 	char sql[128];
 
+	if (!fx || !fx->db)
+		return 0;
 	if (pgv_conn_in_transaction(fx->db->conn))
 		pgv_conn_rollback(fx->db->conn);
 	mig_exec_at(fx, "DROP FUNCTION IF EXISTS @_f(), @_g()");
