@@ -340,13 +340,20 @@ static int end_unchanged(pgv_conn *c, const char *op)
 static int migrate_up(pgv_conn *c, const pgv_migrate_set *set, int64_t target, size_t *applied,
 	const char *op)
 {
+	applied_list none = { NULL, 0, 0 };
 	int status;
 
+	/* The tracking table first, committed on its own: it stays when a migration fails. */
+	if ((status = begin_locked(c, op, 1, &none)) != 0)
+		return status;
+	applied_free(&none);
+	if ((status = end_unchanged(c, op)) != 0)
+		return status;
 	for (;;) {
 		applied_list done = { NULL, 0, 0 };
 		const pgv__migration *m = NULL, *changed;
 
-		if ((status = begin_locked(c, op, 1, &done)) != 0)
+		if ((status = begin_locked(c, op, 0, &done)) != 0)
 			return status;
 		/* A changed file means the database is not what the set describes: run nothing. */
 		if ((changed = first_changed(set, &done))) {

@@ -61,9 +61,8 @@ static void test_cli_migrate__demo(void **state)
 	char steps[4];
 
 	if (!fresh_database(db)) {
-		print_message("skipping: the database already has an embeddings or a "
-			"pgvodbc_migrations table, which the demo would change\n");
-		skip();
+		TESTDB_SKIP("the database already has an embeddings or a pgvodbc_migrations "
+			"table, which the demo would change");
 	}
 	own_migration_state(db);
 	for (int round = 0; round < 2; round++) {
@@ -137,8 +136,7 @@ static void test_cli_migrate__migrate_dir(void **state)
 	clirun r = { 0 };
 
 	if (!fresh_database(db)) {
-		print_message("skipping: a pgvodbc_migrations table already exists\n");
-		skip();
+		TESTDB_SKIP("a pgvodbc_migrations table already exists");
 	}
 	own_migration_state(db);
 	snprintf(db->tables[db->ntables++], 64, "pgvt_cli_mig_%ld_a", (long)getpid());
@@ -204,5 +202,5 @@ int main(void)
 	};
 
 	signal(SIGPIPE, SIG_IGN);
-	return cmocka_run_group_tests_name("cli_migrate", tests, NULL, NULL);
+	return TESTDB_RUN(cmocka_run_group_tests_name("cli_migrate", tests, NULL, NULL));
 }

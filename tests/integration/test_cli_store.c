@@ -429,5 +429,5 @@ int main(void)
 	};
 
 	signal(SIGPIPE, SIG_IGN);
-	return cmocka_run_group_tests_name("cli_store", tests, NULL, NULL);
+	return TESTDB_RUN(cmocka_run_group_tests_name("cli_store", tests, NULL, NULL));
 }

@@ -202,6 +202,24 @@ static void test_migrate__builtin_set_up_and_down(void **state)
 	pgv_stmt_free(st);
 	assert_int_equal(testdb_query_int(fx->db, "SELECT count(*) FROM embeddings"), 1);
 
+	if (testdb_query_int(fx->db, "SELECT count(*) FROM pg_extension e JOIN pg_roles r "
+			"ON r.rolname = current_user WHERE e.extname = 'vector' "
+			"AND (e.extowner = r.oid OR r.rolsuper)") == 0) {
+		/*
+		 * A real server where pgvector is not trusted: the superuser created the extension,
+		 * and only its owner may drop it.  Revert the table's migration alone; the
+		 * extension's down file runs on the embedded server.
+		 */
+		print_message("note: the vector extension belongs to another role: reverting only "
+			"0002_embeddings\n");
+		mig_down_expect(fx, set, 1, PGV_OK, 1);
+		assert_false(mig_exists(fx, "embeddings"));
+		assert_int_equal(mig_tracked(fx), 1);
+		mig_status_expect(fx, set, "ap");
+		testdb_exec(fx->db, "DELETE FROM pgvodbc_migrations");
+		pgv_migrate_set_free(set);
+		return;
+	}
 	mig_down_expect(fx, set, 2, PGV_OK, 2);
 	assert_false(mig_exists(fx, "embeddings"));
 	assert_int_equal(pgv_conn_vector_version(&ver, NULL, c), PGV_ENOTFOUND);

@@ -89,7 +89,7 @@ static void test_typed_store__halfvec_table(void **state)
 		65504.0f, 3.14159f };
 	static const float q[8] = { 0.5f, -1, 0.25f, 2, 0, -0.75f, 1.5f, 1 };
 	testdb *db = *state;
-	char name[64];
+	char name[64], sql[320];
 	pgv_table t;
 	pgv_index_opts io = PGV_INDEX_OPTS_INIT;
 	pgv_vector got = PGV_VECTOR_INIT, bad[2];
@@ -144,8 +144,11 @@ static void test_typed_store__halfvec_table(void **state)
 	assert_pgv(db->conn, pgv_index_create(db->conn, &t, &io), PGV_OK);
 	io = rowset_ivfflat(PGV_METRIC_COSINE, 4);
 	assert_pgv(db->conn, pgv_index_create(db->conn, &t, &io), PGV_OK);
-	assert_int_equal(testdb_query_int(db, "SELECT count(*) FROM pg_indexes WHERE indexdef "
-		"LIKE '%halfvec_l1_ops%' OR indexdef LIKE '%halfvec_cosine_ops%'"), 2);
+	/* this table's indexes only: other programs may be creating theirs at the same time */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_indexes WHERE schemaname = "
+		"current_schema() AND tablename = '%s' AND (indexdef LIKE '%%halfvec_l1_ops%%' "
+		"OR indexdef LIKE '%%halfvec_cosine_ops%%')", name);
+	assert_int_equal(testdb_query_int(db, sql), 2);
 	{
 		pgv_search_opts so = PGV_SEARCH_OPTS_INIT;
 		so.ef_search = 100;
