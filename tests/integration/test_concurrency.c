@@ -100,7 +100,7 @@ static void *run_writer(void *arg)
 
 	if (w->in_txn && (w->status = pgv_conn_begin(w->conn)) != 0)
 		return NULL;
-	w->status = pgv_store_upsert(w->conn, &w->table, w->ids, w->vecs, w->n, NULL);
+	w->status = pgv_store_upsert(NULL, w->conn, &w->table, w->ids, w->vecs, w->n);
 	snprintf(w->sqlstate, sizeof(w->sqlstate), "%s", pgv_conn_error(w->conn)->sqlstate);
 	if (w->in_txn) {
 		if (w->status == 0)
@@ -257,7 +257,7 @@ static void test_concurrency__deadlock_in_callers_transaction_is_reported(void *
 
 typedef struct migrator {
 	pgv_conn *conn;
-	const pgv_migrations *set;
+	const pgv_migrate_set *set;
 	int down;
 	int status;
 	size_t count;
@@ -268,9 +268,9 @@ static void *run_migrator(void *arg)
 	migrator *m = arg;
 
 	if (m->down)
-		m->status = pgv_migrate_down(m->conn, m->set, 3, &m->count);
+		m->status = pgv_migrate_down(&m->count, m->conn, m->set, 3);
 	else
-		m->status = pgv_migrate_up(m->conn, m->set, 0, &m->count);
+		m->status = pgv_migrate_up(&m->count, m->conn, m->set, 0);
 	return NULL;
 }
 
@@ -287,7 +287,7 @@ static void write_file(const char *dir, const char *file, const char *text)
 }
 
 /* Runs up (or down) on two sessions at once; returns the two counts' sum and checks both OK. */
-static size_t migrate_both(pgv_conn *c1, pgv_conn *c2, const pgv_migrations *set, int down)
+static size_t migrate_both(pgv_conn *c1, pgv_conn *c2, const pgv_migrate_set *set, int down)
 {
 	migrator a = { c1, set, down, 0, 0 }, b = { c2, set, down, 0, 0 };
 	pthread_t ta, tb;
@@ -316,7 +316,7 @@ static void test_concurrency__concurrent_migrations_serialise(void **state)
 {
 	testdb *db = *state;
 	pgv_conn *c2 = second_session(db), *c1 = NULL;
-	pgv_migrations *set = NULL;
+	pgv_migrate_set *set = NULL;
 	char dir[64] = "/tmp/pgv_conc_XXXXXX", path[128];
 
 	assert_pgv(c1, pgv_conn_open(&c1, testdb_dsn()), PGV_OK);
@@ -327,7 +327,7 @@ static void test_concurrency__concurrent_migrations_serialise(void **state)
 	write_file(dir, "0002_b.down.sql", "DROP TABLE pgvt_conc_b;\n");
 	write_file(dir, "0003_c.up.sql", "INSERT INTO pgvt_conc_a VALUES (1);\n");
 	write_file(dir, "0003_c.down.sql", "DELETE FROM pgvt_conc_a;\n");
-	assert_int_equal(pgv_migrations_load(&set, dir), PGV_OK);
+	assert_int_equal(pgv_migrate_set_load(&set, dir), PGV_OK);
 	for (int round = 0; round < 10; round++) {
 		testdb_exec(db, "DROP TABLE IF EXISTS pgvodbc_migrations");
 		assert_int_equal(migrate_both(c1, c2, set, 0), 3);
@@ -339,7 +339,7 @@ static void test_concurrency__concurrent_migrations_serialise(void **state)
 			"AND to_regclass('pgvt_conc_b') IS NULL)::int"), 1);
 	}
 	testdb_exec(db, "DROP TABLE pgvodbc_migrations");
-	pgv_migrations_free(set);
+	pgv_migrate_set_free(set);
 	for (const char *const *f = (const char *const[]){ "0001_a.up.sql", "0001_a.down.sql",
 			"0002_b.up.sql", "0002_b.down.sql", "0003_c.up.sql", "0003_c.down.sql", NULL };
 			*f; f++) {
