@@ -198,5 +198,5 @@ int main(void)
 		cmocka_unit_test(test_bits_server__parse_agrees_with_server),
 	};
 
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -187,5 +187,5 @@ int main(void)
 		cmocka_unit_test(test_halfvec_server__bind_refuses_client_side),
 	};
 
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -193,5 +193,5 @@ int main(void)
 		cmocka_unit_test(test_sparsevec_server__parse_agrees_with_server),
 	};
 
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }
