@@ -18,5 +18,8 @@ foreach(f ${files})
 endforeach()
 string(APPEND body "};\nconst size_t pgv__builtin_count = ${count};\n")
 file(WRITE ${OUT}.tmp "${body}")
-file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)
+# Only a changed text replaces the file, so an unchanged sql/ rebuilds nothing.  configure_file
+# COPYONLY leaves an identical output untouched and exists in CMake 3.16, the version
+# CMakeLists.txt declares (file(COPY_FILE ... ONLY_IF_DIFFERENT) needs 3.21).
+configure_file(${OUT}.tmp ${OUT} COPYONLY)
 file(REMOVE ${OUT}.tmp)

@@ -77,19 +77,6 @@ ensure_npm_packages() {
   fi
 }
 
-# Prints the connection keys shared by every DSN.
-dsn_common() {
-  local port=$1
-  cat <<EOF
-Servername=127.0.0.1
-Port=$port
-Database=postgres
-Username=postgres
-Password=postgres
-SSLmode=disable
-EOF
-}
-
 write_odbc_ini() {
   local dir=$1 port=$2
   {
@@ -102,34 +89,25 @@ write_odbc_ini() {
     echo
     echo "[pgvodbc_ansi]"
     echo "Driver=PostgreSQL ANSI"
-    dsn_common "$port"
+    dsn_common "$port" postgres postgres postgres
     echo
     echo "[pgvodbc_unicode]"
     echo "Driver=PostgreSQL Unicode"
-    dsn_common "$port"
+    dsn_common "$port" postgres postgres postgres
     echo
     echo "[pgvodbc_nossp]"
     echo "Driver=PostgreSQL Unicode"
-    dsn_common "$port"
+    dsn_common "$port" postgres postgres postgres
     echo "UseServerSidePrepare=0"
     echo
     echo "[pgvodbc_declfetch]"
     echo "Driver=PostgreSQL Unicode"
-    dsn_common "$port"
+    dsn_common "$port" postgres postgres postgres
     echo "UseDeclareFetch=1"
     echo "Fetch=2"
   } >"$dir/odbc.ini.tmp"
   mv -f -- "$dir/odbc.ini.tmp" "$dir/odbc.ini"
   echo "$port" >"$dir/port"
-}
-
-# Succeeds while PID exists and is not a zombie waiting to be reaped.
-is_alive() {
-  local pid=$1 stat
-  kill -0 "$pid" 2>/dev/null || return 1
-  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
-  stat=${stat##*) }
-  [[ ${stat%% *} != Z ]]
 }
 
 # Succeeds when PID is alive and is a pglite-server node process (guards against PID reuse).
@@ -146,13 +124,6 @@ recorded_pid() {
   local dir=$1
   [[ -f $dir/server.pid ]] || return 0
   tr -d '[:space:]' <"$dir/server.pid"
-}
-
-# Succeeds when a real ODBC connection through the probe DSN runs a query.
-odbc_probe() {
-  local dir=$1
-  echo 'SELECT 1' |
-    ODBCSYSINI=$dir ODBCINI=$dir/odbc.ini timeout "$PROBE_TIMEOUT_S" isql -b "$PROBE_DSN" >/dev/null 2>&1
 }
 
 # Sends TERM to PID, waits, then KILL. Only ever called with a PID verified by is_our_server.
@@ -201,24 +172,6 @@ launch_server() {
   SERVER_PID=$!
 }
 
-# Waits for the server to answer. Returns 0 when ready, 1 when the process died, 2 on timeout.
-# Each probe is bounded: a listener that accepts TCP but never speaks the protocol would otherwise
-# hang isql.
-wait_ready() {
-  local dir=$1 pid=$2 deadline
-  deadline=$((SECONDS + READY_TIMEOUT_S))
-  while ((SECONDS < deadline)); do
-    if ! is_alive "$pid"; then
-      return 1
-    fi
-    if odbc_probe "$dir"; then
-      return 0
-    fi
-    sleep "$PROBE_INTERVAL_S"
-  done
-  return 2
-}
-
 cmd_start() {
   local dir=$1 data=$2 attempt port pid rc=0 old
   require_command node "Node.js runs the embedded server"
@@ -247,7 +200,7 @@ cmd_start() {
     pid=$SERVER_PID
     echo "$pid" >"$dir/server.pid"
     rc=0
-    wait_ready "$dir" "$pid" || rc=$?
+    wait_odbc_ready "$dir" "$PROBE_DSN" "$pid" || rc=$?
     case $rc in
       0)
         if ! is_our_server "$pid"; then
@@ -292,7 +245,7 @@ cmd_status() {
   if ! command -v isql >/dev/null 2>&1; then
     die "isql not found (unixODBC's isql probes the server; package unixodbc)"
   fi
-  if odbc_probe "$dir"; then
+  if odbc_probe "$dir" "$PROBE_DSN"; then
     echo "embedded server: pid $pid on 127.0.0.1:$port is answering (ODBCSYSINI=$dir)"
     return 0
   fi

@@ -8,11 +8,18 @@
 #   scripts/native-server.sh status DIR   (exit 0 if running and answering)
 #   scripts/native-server.sh env    DIR   (prints export lines: eval "$(... env DIR)")
 #
-# DIR receives what clients need: odbcinst.ini, odbc.ini (DSNs pgvodbc_native, Unicode, and
-# pgvodbc_native_ansi), port, user and password (the test role's), datadir (where the cluster
+# DIR receives what clients need: odbcinst.ini, odbc.ini (DSNs pgvodbc_native, Unicode,
+# pgvodbc_native_ansi, and the Unicode driver without server-side prepare, pgvodbc_native_nossp,
+# and with declare/fetch, pgvodbc_native_declfetch: the integration tests' four settings), port, user and password (the test role's), datadir (where the cluster
 # lives) and, after stop, server.log.  The cluster itself lives in a mktemp directory under /tmp
 # owned by the postgres user, because PostgreSQL refuses to run as root and DIR (a build
 # directory) need not be writable, or even reachable, by postgres.  See docs/testing.md.
+#
+# With PGVODBC_NATIVE_VECTOR=1, when pgvector is installed on this machine (by hand: it is no
+# Debian package, and nothing of it is in this repository), start also creates the extension
+# vector in the test database as the superuser (it is not trusted, so the test role may not), so
+# the integration suite can run on this server (docs/testing.md).  Without it the server has no
+# vector extension, as the native tests expect.
 #
 # Why it is done this way:
 # - Authentication is real: TCP connections use scram-sha-256 (initdb -A), the superuser has a
@@ -43,6 +50,9 @@ readonly ROLE_PASSWORD=pgvodbc-native-secret
 readonly DATABASE=pgvodbc_test
 readonly DSN_UNICODE=pgvodbc_native
 readonly DSN_ANSI=pgvodbc_native_ansi
+readonly DSN_NOSSP=pgvodbc_native_nossp
+readonly DSN_DECLFETCH=pgvodbc_native_declfetch
+readonly VECTOR_CONTROL=/usr/share/postgresql/15/extension/vector.control
 readonly DEFAULT_DRIVER_DIR=/usr/lib/x86_64-linux-gnu/odbc
 readonly TMP_PREFIX=pgvodbc-native.
 readonly START_ATTEMPTS=3
@@ -86,19 +96,6 @@ as_postgres() {
   (cd / && runuser -u "$PG_OS_USER" -- "$@")
 }
 
-# Prints the connection keys shared by both DSNs.
-dsn_common() {
-  local port=$1
-  cat <<EOF
-Servername=127.0.0.1
-Port=$port
-Database=$DATABASE
-Username=$ROLE
-Password=$ROLE_PASSWORD
-SSLmode=disable
-EOF
-}
-
 # Writes odbc.ini and the small files the tests read (port, user, password).
 write_client_files() {
   local dir=$1 port=$2
@@ -107,14 +104,27 @@ write_client_files() {
     echo "[ODBC Data Sources]"
     echo "$DSN_UNICODE=PostgreSQL Unicode"
     echo "$DSN_ANSI=PostgreSQL ANSI"
+    echo "$DSN_NOSSP=PostgreSQL Unicode"
+    echo "$DSN_DECLFETCH=PostgreSQL Unicode"
     echo
     echo "[$DSN_UNICODE]"
     echo "Driver=PostgreSQL Unicode"
-    dsn_common "$port"
+    dsn_common "$port" "$DATABASE" "$ROLE" "$ROLE_PASSWORD"
     echo
     echo "[$DSN_ANSI]"
     echo "Driver=PostgreSQL ANSI"
-    dsn_common "$port"
+    dsn_common "$port" "$DATABASE" "$ROLE" "$ROLE_PASSWORD"
+    echo
+    echo "[$DSN_NOSSP]"
+    echo "Driver=PostgreSQL Unicode"
+    dsn_common "$port" "$DATABASE" "$ROLE" "$ROLE_PASSWORD"
+    echo "UseServerSidePrepare=0"
+    echo
+    echo "[$DSN_DECLFETCH]"
+    echo "Driver=PostgreSQL Unicode"
+    dsn_common "$port" "$DATABASE" "$ROLE" "$ROLE_PASSWORD"
+    echo "UseDeclareFetch=1"
+    echo "Fetch=2"
   } >"$dir/odbc.ini.tmp"
   chmod 600 -- "$dir/odbc.ini.tmp"
   mv -f -- "$dir/odbc.ini.tmp" "$dir/odbc.ini"
@@ -133,13 +143,6 @@ recorded_cluster() {
     return 0
   [[ $(stat -c %U -- "$tmp") == "$PG_OS_USER" ]] || return 0
   echo "$tmp"
-}
-
-# Succeeds when a real ODBC connection as the test role runs a query.
-odbc_probe() {
-  local dir=$1
-  echo 'SELECT 1' |
-    ODBCSYSINI=$dir ODBCINI=$dir/odbc.ini timeout "$PROBE_TIMEOUT_S" isql -b "$DSN_UNICODE" >/dev/null 2>&1
 }
 
 # Creates a cluster in a new mktemp directory owned by postgres; sets CLUSTER to it.
@@ -179,17 +182,6 @@ psql_admin() {
   shift
   as_postgres "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$CLUSTER/data" -p "$port" \
     -d postgres "$@"
-}
-
-# Waits for the test role to connect through ODBC; 0 when it does.
-wait_ready() {
-  local dir=$1 deadline
-  deadline=$((SECONDS + READY_TIMEOUT_S))
-  while ((SECONDS < deadline)); do
-    odbc_probe "$dir" && return 0
-    sleep "$PROBE_INTERVAL_S"
-  done
-  return 1
 }
 
 # Stops the cluster in CLUSTER (fast, then immediate), keeps its log in DIR, deletes it.
@@ -255,8 +247,18 @@ cmd_start() {
     remove_cluster "$dir"
     die "could not create the role $ROLE and the database $DATABASE"
   fi
+  if [[ ${PGVODBC_NATIVE_VECTOR:-0} == 1 ]]; then
+    if [[ ! -f $VECTOR_CONTROL ]]; then
+      remove_cluster "$dir"
+      die "PGVODBC_NATIVE_VECTOR=1 but pgvector is not installed ($VECTOR_CONTROL not found)"
+    fi
+    if ! psql_admin "$port" -d "$DATABASE" -c "CREATE EXTENSION vector" >/dev/null; then
+      remove_cluster "$dir"
+      die "could not create the extension vector in $DATABASE"
+    fi
+  fi
   write_client_files "$dir" "$port"
-  if ! wait_ready "$dir"; then
+  if ! wait_odbc_ready "$dir" "$DSN_UNICODE"; then
     print_log_tail "$CLUSTER/server.log"
     remove_cluster "$dir"
     die "the server on 127.0.0.1:$port did not accept an ODBC connection as $ROLE within ${READY_TIMEOUT_S}s"
@@ -277,7 +279,7 @@ cmd_status() {
     echo "native server: not running (the cluster in $CLUSTER is stopped)"
     return 1
   fi
-  if odbc_probe "$dir"; then
+  if odbc_probe "$dir" "$DSN_UNICODE"; then
     echo "native server: PostgreSQL 15 on 127.0.0.1:$port is answering (ODBCSYSINI=$dir)"
     return 0
   fi

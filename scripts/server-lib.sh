@@ -1,9 +1,10 @@
 # shellcheck shell=bash
 # server-lib.sh: what scripts/embedded-server.sh and scripts/native-server.sh share - messages,
 # finding the psqlODBC drivers, a free loopback port, the odbcinst.ini that turns psqlODBC's
-# logging off, the log tail on failure, and detaching a server from its caller's descriptors.
-# Sourced, not run; the sourcing script sets PROG (its name, for messages) and
-# DEFAULT_DRIVER_DIR first.
+# logging off, the log tail on failure, detaching a server from its caller's descriptors, the
+# DSN keys, and waiting for a real ODBC connection.
+# Sourced, not run; the sourcing script sets PROG (its name, for messages), DEFAULT_DRIVER_DIR,
+# READY_TIMEOUT_S, PROBE_INTERVAL_S and PROBE_TIMEOUT_S first.
 
 die() {
   printf '%s: %s\n' "$PROG" "$*" >&2
@@ -108,4 +109,51 @@ print_client_env() {
   printf 'export ODBCSYSINI=%q\n' "$dir"
   printf 'export ODBCINI=%q\n' "$dir/odbc.ini"
   printf 'export PGVODBC_DSN=%q\n' "$dsn"
+}
+
+# Prints the connection keys every DSN of a server shares.
+dsn_common() {
+  local port=$1 database=$2 user=$3 password=$4
+  cat <<EOF
+Servername=127.0.0.1
+Port=$port
+Database=$database
+Username=$user
+Password=$password
+SSLmode=disable
+EOF
+}
+
+# Succeeds when a real ODBC connection through DSN (DIR's ini files) runs a query within
+# PROBE_TIMEOUT_S.
+odbc_probe() {
+  local dir=$1 dsn=$2
+  echo 'SELECT 1' |
+    ODBCSYSINI=$dir ODBCINI=$dir/odbc.ini timeout "$PROBE_TIMEOUT_S" isql -b "$dsn" >/dev/null 2>&1
+}
+
+# Succeeds while PID exists and is not a zombie waiting to be reaped.
+is_alive() {
+  local pid=$1 stat
+  kill -0 "$pid" 2>/dev/null || return 1
+  stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+  stat=${stat##*) }
+  [[ ${stat%% *} != Z ]]
+}
+
+# Waits up to READY_TIMEOUT_S for odbc_probe DIR DSN, every PROBE_INTERVAL_S; given a PID, gives
+# up as soon as that process is gone.  0 ready, 1 the process exited, 2 timed out.
+wait_odbc_ready() {
+  local dir=$1 dsn=$2 pid=${3:-} deadline
+  deadline=$((SECONDS + READY_TIMEOUT_S))
+  while ((SECONDS < deadline)); do
+    if [[ -n $pid ]] && ! is_alive "$pid"; then
+      return 1
+    fi
+    if odbc_probe "$dir" "$dsn"; then
+      return 0
+    fi
+    sleep "$PROBE_INTERVAL_S"
+  done
+  return 2
 }

@@ -6,11 +6,12 @@
 #
 # Debian packages (only those missing): a C compiler, CMake, the unixODBC driver manager and its
 # headers, psqlODBC, CMocka, libpq's headers (for the libpq baseline of tests/bench/bench_upsert
-# only: the library never links libpq), clang and its libFuzzer runtime (scripts/fuzz.sh), and
-# Node.js/npm when no node is on PATH.  Not installed: libfmt-dev and libfast-float-dev, the
-# anchors tests/bench/bench_format and bench_parse print beside their baselines when present
-# (benchmarks only; no test needs them).  Then the pinned embedded server packages (tests/server,
-# `npm ci` from the committed lock file), then a CMake build.
+# only: the library never links libpq), clang and its libFuzzer runtime (scripts/fuzz.sh), Doxygen
+# and xmllint (the API reference and its check, scripts/check-docs.sh), and Node.js/npm when no
+# node is on PATH.  Not installed: libfmt-dev and libfast-float-dev, the anchors
+# tests/bench/bench_format and bench_parse print beside their baselines when present (benchmarks
+# only; no test needs them).  Then the pinned embedded server packages (tests/server, `npm ci`
+# from the committed lock file), then a CMake build.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,7 +30,8 @@ say() { printf 'setup: %s\n' "$*" >&2; }
 # Debian packages: install the missing ones in one apt-get call.
 packages=(gcc make cmake unixodbc unixodbc-dev odbc-postgresql)
 if [ "$demo" -eq 0 ]; then
-	packages+=(libcmocka-dev libpq-dev postgresql-15 valgrind pkg-config clang libclang-rt-14-dev)
+	packages+=(libcmocka-dev libpq-dev postgresql-15 valgrind pkg-config clang libclang-rt-14-dev
+		doxygen libxml2-utils)
 fi
 need=()
 for pkg in "${packages[@]}"; do

@@ -99,6 +99,7 @@ typedef enum pgv_migrate_state {
 	PGV_MIGRATE_MISSING = 3    /* applied, but no longer in the set */
 } pgv_migrate_state;
 
+/* One migration in a pgv_migrate_report: its version, name and state. */
 typedef struct pgv_migrate_info {
 	int64_t version;
 	const char *name;        /* e.g. "embeddings" (for a missing one, as recorded) */

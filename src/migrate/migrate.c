@@ -268,8 +268,26 @@ static int fail_migration(pgv_conn *c, const char *op, const char *what, const c
 }
 
 /*
- * Runs one migration file and records (or removes) its tracking row in one transaction.  On any
- * failure the transaction is rolled back and the error reads "<what> migration <id>: <cause>".
+ * Opens a migration's transaction: begins, takes the migrations' advisory lock (waiting for a
+ * concurrent run's transaction to end), creates the tracking table when `create` is set, and
+ * reads the tracking table into `done`.  On failure nothing is left open and the error is
+ * recorded.
+ */
+static int begin_locked(pgv_conn *c, const char *op, int create, applied_list *done)
+{
+	if (pgv_conn_begin(c) != 0)
+		return fail_context(c, op, "starting a transaction", NULL);
+	if (pgv__migrate_lock(c, PGV__LOCK_TRANSACTION) != 0)
+		return fail_context(c, op, "locking the table pgvodbc_migrations", NULL);
+	if (create && pgv_conn_exec(c, SQL_CREATE) != 0)
+		return fail_context(c, op, "creating the table pgvodbc_migrations", NULL);
+	return applied_load(c, op, done);
+}
+
+/*
+ * Runs one migration file and records (or removes) its tracking row, in the transaction
+ * begin_locked opened, and commits.  On any failure the transaction is rolled back and the error
+ * reads "<what> migration <id>: <cause>".
  */
 static int run_migration(pgv_conn *c, const pgv__migration *m, int up, const char *op)
 {
@@ -277,8 +295,6 @@ static int run_migration(pgv_conn *c, const pgv__migration *m, int up, const cha
 	const char *text = up ? m->up : m->down;
 	size_t len = up ? m->up_len : m->down_len;
 
-	if (pgv_conn_begin(c) != 0)
-		return fail_context(c, op, what, m->id);
 	/* The whole file in one call; psqlODBC answers an empty text with HY000, so skip that. */
 	if (len > 0 && pgv_conn_exec(c, text) != 0)
 		return fail_migration(c, op, what, m->id);
@@ -301,11 +317,77 @@ static int check_call(pgv_conn *c, const pgv_migrate_set *set, const char *op)
 	return 0; /* a lost connection is refused by the first statement */
 }
 
-/* Applies pending migrations in version order, after checking the applied ones' checksums. */
+/* The first migration of the set that `changed` finds changed (checksum), or NULL. */
+static const pgv__migration *first_changed(const pgv_migrate_set *set, const applied_list *done)
+{
+	for (size_t i = 0; i < done->count; i++) {
+		const pgv__migration *m = pgv__migrations_find(set, done->rows[i].version);
+		if (m && strcmp(m->checksum, done->rows[i].checksum) != 0)
+			return m;
+	}
+	return NULL;
+}
+
+/* Ends a migration's transaction that applied nothing, keeping what it created; 0 or failure. */
+static int end_unchanged(pgv_conn *c, const char *op)
+{
+	if (pgv_conn_commit(c) != 0)
+		return fail_context(c, op, "committing", NULL);
+	return 0;
+}
+
+/* pgv_migrate_up's work, under the run's lock: one transaction per migration. */
+static int migrate_up(pgv_conn *c, const pgv_migrate_set *set, int64_t target, size_t *applied,
+	const char *op)
+{
+	applied_list none = { NULL, 0, 0 };
+	int status;
+
+	/* The tracking table first, committed on its own: it stays when a migration fails. */
+	if ((status = begin_locked(c, op, 1, &none)) != 0)
+		return status;
+	applied_free(&none);
+	if ((status = end_unchanged(c, op)) != 0)
+		return status;
+	for (;;) {
+		applied_list done = { NULL, 0, 0 };
+		const pgv__migration *m = NULL, *changed;
+
+		if ((status = begin_locked(c, op, 0, &done)) != 0)
+			return status;
+		/* A changed file means the database is not what the set describes: run nothing. */
+		if ((changed = first_changed(set, &done))) {
+			applied_free(&done);
+			pgv_conn_rollback(c);
+			return pgv__conn_fail(c, PGV_ERROR, op,
+				"migration %s: checksum mismatch: the up file changed after it was applied",
+				changed->id);
+		}
+		for (size_t i = 0; i < set->count && !m; i++) {
+			if (target > 0 && set->items[i].version > target)
+				break;
+			if (!applied_find(&done, set->items[i].version))
+				m = &set->items[i];
+		}
+		applied_free(&done);
+		if (!m)
+			return end_unchanged(c, op);
+		if ((status = run_migration(c, m, 1, op)) != 0)
+			return status;
+		if (applied)
+			(*applied)++;
+	}
+}
+
+/*
+ * Applies pending migrations in version order, one transaction each, after checking the applied
+ * ones' checksums.  The run holds the session-level lock and every transaction reads the
+ * tracking table afresh under the transaction-level one (begin_locked), so concurrent runs apply
+ * each migration once.
+ */
 int pgv_migrate_up(size_t *out, pgv_conn *c, const pgv_migrate_set *set, int64_t target)
 {
 	const char *op = "pgv_migrate_up";
-	applied_list done = { NULL, 0, 0 };
 	int status;
 
 	if (out)
@@ -317,40 +399,63 @@ int pgv_migrate_up(size_t *out, pgv_conn *c, const pgv_migrate_set *set, int64_t
 	if (target < 0)
 		return pgv__conn_fail(c, PGV_EINVAL, op,
 			"target version %" PRId64 " is negative: pass 0 for all", target);
-	if (pgv_conn_exec(c, SQL_CREATE) != 0)
-		return fail_context(c, op, "creating the table pgvodbc_migrations", NULL);
-	if ((status = applied_load(c, op, &done)) != 0)
-		return status;
-	/* A changed file means the database is not what the set describes: run nothing. */
-	for (size_t i = 0; i < done.count; i++) {
-		const pgv__migration *m = pgv__migrations_find(set, done.rows[i].version);
-		if (m && strcmp(m->checksum, done.rows[i].checksum) != 0) {
-			applied_free(&done);
-			return pgv__conn_fail(c, PGV_ERROR, op,
-				"migration %s: checksum mismatch: the up file changed after it was applied",
-				m->id);
-		}
-	}
-	for (size_t i = 0; i < set->count; i++) {
-		const pgv__migration *m = &set->items[i];
-		if (target > 0 && m->version > target)
-			break;
-		if (applied_find(&done, m->version))
-			continue;
-		if ((status = run_migration(c, m, 1, op)) != 0)
-			break;
-		if (out)
-			(*out)++;
-	}
-	applied_free(&done);
-	return status;
+	if (pgv__migrate_lock(c, PGV__LOCK_SESSION) != 0)
+		return fail_context(c, op, "locking the table pgvodbc_migrations", NULL);
+	return pgv__migrate_unlock(c, op, migrate_up(c, set, target, out, op));
 }
 
-/* Reverts the newest applied migrations, one transaction each. */
+/* pgv_migrate_down's work, under the run's lock: one transaction per migration. */
+static int migrate_down(pgv_conn *c, const pgv_migrate_set *set, size_t steps, size_t *reverted,
+	const char *op)
+{
+	int status;
+
+	for (size_t k = 0; k < steps; k++) {
+		applied_list done = { NULL, 0, 0 };
+		const applied_row *row;
+		const pgv__migration *m;
+
+		if ((status = begin_locked(c, op, 0, &done)) != 0)
+			return status;
+		if (done.count == 0) {
+			applied_free(&done);
+			return end_unchanged(c, op);
+		}
+		row = &done.rows[done.count - 1];
+		m = pgv__migrations_find(set, row->version);
+		if (!m || strcmp(m->checksum, row->checksum) != 0 || !m->down) {
+			pgv_conn_rollback(c); /* before the error: a rollback clears it */
+			if (!m)
+				status = pgv__conn_fail(c, PGV_ERROR, op, "migration %04" PRId64 "_%s: "
+					"applied but not in the migration set, so it cannot be reverted",
+					row->version, row->name);
+			else if (strcmp(m->checksum, row->checksum) != 0)
+				status = pgv__conn_fail(c, PGV_ERROR, op, "migration %s: checksum mismatch: "
+					"the up file changed after it was applied, so its down file may not undo "
+					"what was applied; nothing was reverted", m->id);
+			else
+				status = pgv__conn_fail(c, PGV_ERROR, op, "migration %s: no down file "
+					"(%s.down.sql), so it cannot be reverted", m->id, m->id);
+			applied_free(&done);
+			return status;
+		}
+		applied_free(&done);
+		if ((status = run_migration(c, m, 0, op)) != 0)
+			return status;
+		if (reverted)
+			(*reverted)++;
+	}
+	return 0;
+}
+
+/*
+ * Reverts the newest applied migrations, one transaction each, locked and read afresh as up
+ * does.  A migration whose up file changed since it was applied is refused, as up refuses it:
+ * its down file belongs to another version of it.
+ */
 int pgv_migrate_down(size_t *out, pgv_conn *c, const pgv_migrate_set *set, size_t steps)
 {
 	const char *op = "pgv_migrate_down";
-	applied_list done = { NULL, 0, 0 };
 	int status;
 
 	if (out)
@@ -361,30 +466,9 @@ int pgv_migrate_down(size_t *out, pgv_conn *c, const pgv_migrate_set *set, size_
 		return status;
 	if (steps == 0)
 		steps = 1;
-	if ((status = applied_load(c, op, &done)) != 0)
-		return status;
-	for (size_t k = 0; k < steps && k < done.count; k++) {
-		const applied_row *row = &done.rows[done.count - 1 - k];
-		const pgv__migration *m = pgv__migrations_find(set, row->version);
-		if (!m) {
-			status = pgv__conn_fail(c, PGV_ERROR, op, "migration %04" PRId64 "_%s: applied "
-				"but not in the migration set, so it cannot be reverted",
-				row->version, row->name);
-			break;
-		}
-		if (!m->down) {
-			status = pgv__conn_fail(c, PGV_ERROR, op,
-				"migration %s: no down file (%s.down.sql), so it cannot be reverted",
-				m->id, m->id);
-			break;
-		}
-		if ((status = run_migration(c, m, 0, op)) != 0)
-			break;
-		if (out)
-			(*out)++;
-	}
-	applied_free(&done);
-	return status;
+	if (pgv__migrate_lock(c, PGV__LOCK_SESSION) != 0)
+		return fail_context(c, op, "locking the table pgvodbc_migrations", NULL);
+	return pgv__migrate_unlock(c, op, migrate_down(c, set, steps, out, op));
 }
 
 /*

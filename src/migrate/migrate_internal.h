@@ -57,6 +57,21 @@ int pgv__migration_name_parse(const char *file, pgv__migration_name *out);
 int pgv__migrations_from_files(pgv_migrate_set **out, const pgv__builtin_file *files,
 	size_t count);
 
+/* The levels of the migrations' advisory lock (lock.c). */
+typedef enum pgv__lock_level {
+	PGV__LOCK_TRANSACTION = 0, /* until the transaction open on the connection ends */
+	PGV__LOCK_SESSION = 1      /* until pgv__migrate_unlock (or the session's end) */
+} pgv__lock_level;
+
+/* Takes the migrations' advisory lock, waiting for its holder; 0 or a negative status. */
+int pgv__migrate_lock(pgv_conn *c, pgv__lock_level level);
+
+/*
+ * Releases the session-level lock and returns `status`, keeping the connection's error (the
+ * unlock would clear it); a failed unlock is reported (as `op`'s) only when status is 0.
+ */
+int pgv__migrate_unlock(pgv_conn *c, const char *op, int status);
+
 /* The set's migration with `version`, or NULL. */
 const pgv__migration *pgv__migrations_find(const pgv_migrate_set *set, int64_t version);
 

@@ -77,8 +77,8 @@ int pgv__stmt_column_reserve(stmt_column *col, size_t need)
 
 /*
  * Reads column `n` (1-based) of the current row whole with piecewise SQLGetData as `ctype`
- * (SQL_C_CHAR or SQL_C_BINARY): while the driver answers 01004 (data truncated) the buffer grows
- * and reading continues where it stopped.  The described column size is never trusted (psqlODBC
+ * (SQL_C_CHAR or SQL_C_BINARY): while the indicator says more remained than fitted (or
+ * SQL_NO_TOTAL) the buffer grows and reading continues where it stopped.  The described column size is never trusted (psqlODBC
  * describes vector(1536) as 1532 characters).  Character pieces end in a NUL the driver writes;
  * binary pieces fill their room, so one byte is kept free to NUL-terminate the buffer all the same.
  */
@@ -106,24 +106,24 @@ int pgv__stmt_column_read(pgv_stmt *st, SQLUSMALLINT n, SQLSMALLINT ctype, const
 			len = 0;
 			break;
 		}
-		if (rc == SQL_SUCCESS_WITH_INFO) {
-			char state[6];
-			pgv__odbc_first_state(SQL_HANDLE_STMT, st->h, state);
-			if (strcmp(state, "01004") == 0) {
-				size_t need;
-				/* This piece filled the room (but for the NUL of a character piece). */
-				got = (size_t)room_arg - nul;
-				len += got;
-				/* ind, when known, is what remained before this piece. */
-				need = (ind != SQL_NO_TOTAL && ind > 0 && (size_t)ind > got)
-					? len + ((size_t)ind - got) + 1 : col->cap * 2;
-				if (need <= col->cap)
-					need = col->cap + 1;
-				if (pgv__stmt_column_reserve(col, need) != 0)
-					return pgv__conn_fail(st->conn, PGV_ENOMEM, op,
-						"out of memory reading column %u", (unsigned)n);
-				continue;
-			}
+		/*
+		 * Truncated when more remained than fitted, or the driver cannot tell how much
+		 * remained: decided by the indicator, not by the diagnostics (a driver may post
+		 * another warning before its 01004).
+		 */
+		if (ind == SQL_NO_TOTAL || (ind > 0 && (size_t)ind > (size_t)room_arg - nul)) {
+			size_t need;
+			/* This piece filled the room (but for the NUL of a character piece). */
+			got = (size_t)room_arg - nul;
+			len += got;
+			/* ind, when known, is what remained before this piece. */
+			need = ind != SQL_NO_TOTAL ? len + ((size_t)ind - got) + 1 : col->cap * 2;
+			if (need <= col->cap)
+				need = col->cap + 1;
+			if (pgv__stmt_column_reserve(col, need) != 0)
+				return pgv__conn_fail(st->conn, PGV_ENOMEM, op,
+					"out of memory reading column %u", (unsigned)n);
+			continue;
 		}
 		if (ind < 0)
 			return pgv__conn_fail(st->conn, PGV_ERROR, op,

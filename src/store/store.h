@@ -27,6 +27,14 @@
 #define PGV__BATCH_ROWS 1000
 #define PGV__BATCH_BYTES (1024 * 1024)
 
+/*
+ * A write in a transaction of the store's own that fails with a deadlock or a serialization
+ * failure runs again up to PGV__RETRIES times, after a jittered wait starting near
+ * PGV__RETRY_BASE_MS milliseconds and doubling (upsert.c).
+ */
+#define PGV__RETRIES 3
+#define PGV__RETRY_BASE_MS 10
+
 /* Ids per statement of pgv_store_delete (about 20 bytes of list text each). */
 #define PGV__DELETE_IDS 50000
 

@@ -5,10 +5,13 @@
 #include "store/store.h"
 #include "codec/numtext.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 /*
  * Batching, measured by tests/bench/bench_upsert.c on the embedded server through psqlODBC
@@ -55,14 +58,15 @@ static int cmp_id(const void *a, const void *b)
 }
 
 /*
- * The positions of the rows to write, in input order: for an id given more than once only its
- * last row (it wins, as if the rows were applied in order).  `*out` is newly allocated (free()).
+ * The positions of the rows to write, ordered by id: for an id given more than once only its
+ * last row (it wins, as if the rows were applied in order).  Sending rows in one global order
+ * (ascending ids) makes two writers that share ids lock them in the same order, so they wait for
+ * each other instead of deadlocking.  `*out` is newly allocated (free()).
  */
 static int last_of_each(const int64_t *ids, size_t n, size_t **out, size_t *m)
 {
 	size_t *order, k = 0;
 	keyed *key;
-	unsigned char *keep;
 	int increasing = 1;
 
 	*out = NULL;
@@ -79,11 +83,7 @@ static int last_of_each(const int64_t *ids, size_t n, size_t **out, size_t *m)
 		*m = n;
 		return 0;
 	}
-	key = malloc(n * sizeof(*key));
-	keep = calloc(n, 1);
-	if (!key || !keep) {
-		free(key);
-		free(keep);
+	if (!(key = malloc(n * sizeof(*key)))) {
 		free(order);
 		return PGV_ENOMEM;
 	}
@@ -94,12 +94,8 @@ static int last_of_each(const int64_t *ids, size_t n, size_t **out, size_t *m)
 	qsort(key, n, sizeof(*key), cmp_keyed);
 	for (size_t i = 0; i < n; i++)
 		if (i + 1 == n || key[i].id != key[i + 1].id)
-			keep[key[i].pos] = 1;
-	for (size_t i = 0; i < n; i++)
-		if (keep[i])
-			order[k++] = i;
+			order[k++] = key[i].pos;
 	free(key);
-	free(keep);
 	*out = order;
 	*m = k;
 	return 0;
@@ -175,17 +171,16 @@ static size_t build_batch(pgv__buf *idt, pgv__buf *vt, const pgv__store_table *t
 
 /*
  * Sends rows (ids[k], vecs[k]) for k in order[0..m) (0..m when order is NULL) in batches with
- * statement `which`, in the caller's transaction or in one of its own.  Nothing is written on
- * failure (a caller's transaction is then left failed, for the caller to roll back).
+ * statement `which`, in the transaction open on the connection; 0 or the failure (recorded).
  */
-static int write_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
+static int send_batches(pgv_conn *c, const pgv__store_table *t, const char *op,
 	pgv__store_stmt which, const int64_t *ids, const pgv_vector *vecs, const size_t *order,
 	size_t m)
 {
 	pgv__buf idt = { NULL, 0, 0, 0 }, vt = { NULL, 0, 0, 0 };
 	pgv_stmt *st = NULL;
-	char *sql = pgv__store_sql(t, which, PGV_METRIC_L2);
-	int own = 0, status;
+	char *sql = pgv__store_sql(t, which, PGV_METRIC_L2), detail[96];
+	int status;
 
 	if (!sql)
 		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
@@ -193,13 +188,6 @@ static int write_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 	free(sql);
 	if (status != 0)
 		return pgv__conn_prefix(c, status, op, "%s", t->what);
-	if (!pgv_conn_in_transaction(c)) {
-		if ((status = pgv_conn_begin(c)) != 0) {
-			pgv_stmt_free(st);
-			return pgv__conn_prefix(c, status, op, "%s", t->what);
-		}
-		own = 1;
-	}
 	for (size_t at = 0, end; at < m && status == 0; at = end) {
 		end = build_batch(&idt, &vt, t, ids, vecs, order, at, m);
 		if (idt.oom || vt.oom) {
@@ -213,18 +201,78 @@ static int write_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 		if (status == PGV_DONE || status == PGV_ROW) {
 			status = 0;
 		} else {
-			pgv__conn_prefix(c, status, op, "%s: the batch of rows %zu to %zu", t->what,
-				order ? order[at] : at, order ? order[end - 1] : end - 1);
+			/* rows go in id order: the batch is a range of ids */
+			snprintf(detail, sizeof(detail), "the batch of ids %" PRId64 " to %" PRId64,
+				ids[order ? order[at] : at], ids[order ? order[end - 1] : end - 1]);
+			pgv__conn_prefix(c, status, op, "%s: %s", t->what, detail);
 		}
 	}
 	pgv_stmt_free(st);
 	pgv__buf_free(&idt);
 	pgv__buf_free(&vt);
-	if (status != 0)
-		return own ? pgv__store_rollback(c, status) : status;
-	if (own && (status = pgv_conn_commit(c)) != 0)
-		return pgv__conn_prefix(c, status, op, "%s", t->what);
-	return 0;
+	return status;
+}
+
+/* Whether the connection's last error is one that running the transaction again may cure. */
+static int retryable(pgv_conn *c)
+{
+	const char *state = pgv_conn_error(c)->sqlstate;
+
+	return strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0;
+}
+
+/*
+ * Sleeps before attempt `attempt` (1, 2, ...): 10 ms, 20 ms, 40 ms ... times a random factor in
+ * [0.5, 1.5), so that two writers that failed together do not start again together.
+ */
+static void backoff(unsigned attempt)
+{
+	struct timespec now, wait;
+	uint64_t x, ns;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	x = (uint64_t)now.tv_nsec * 0x9E3779B97F4A7C15ULL ^ (uint64_t)getpid() << 20 ^ attempt;
+	x ^= x >> 29;
+	x *= 0xBF58476D1CE4E5B9ULL;
+	x ^= x >> 32;
+	ns = (PGV__RETRY_BASE_MS * 1000000ULL << (attempt - 1)) / 2
+		+ x % (PGV__RETRY_BASE_MS * 1000000ULL << (attempt - 1));
+	wait.tv_sec = (time_t)(ns / 1000000000ULL);
+	wait.tv_nsec = (long)(ns % 1000000000ULL);
+	while (nanosleep(&wait, &wait) != 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Writes the rows (see send_batches) in the caller's transaction, or in one of its own.  In its
+ * own, a deadlock (40P01) or serialization failure (40001) rolls back and runs the whole
+ * transaction again, up to PGV__RETRIES times; in the caller's it is reported at once (the
+ * caller's earlier work is lost with it, and only the caller can redo that).  Nothing is written
+ * on failure (a caller's transaction is then left failed, for the caller to roll back).
+ */
+static int write_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv__store_stmt which, const int64_t *ids, const pgv_vector *vecs, const size_t *order,
+	size_t m)
+{
+	int status;
+
+	if (pgv_conn_in_transaction(c))
+		return send_batches(c, t, op, which, ids, vecs, order, m);
+	for (unsigned attempt = 0;; attempt++) {
+		if (attempt > 0)
+			backoff(attempt);
+		if ((status = pgv_conn_begin(c)) != 0)
+			return pgv__conn_prefix(c, status, op, "%s", t->what);
+		status = send_batches(c, t, op, which, ids, vecs, order, m);
+		if (status == 0 && (status = pgv_conn_commit(c)) != 0)
+			pgv__conn_prefix(c, status, op, "%s", t->what);
+		if (status == 0)
+			return 0;
+		if (pgv_conn_in_transaction(c))
+			status = pgv__store_rollback(c, status);
+		if (attempt >= PGV__RETRIES || !retryable(c))
+			return status;
+	}
 }
 
 /* Inserts or updates rows by id, atomically. */

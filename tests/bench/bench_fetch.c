@@ -217,18 +217,10 @@ static void bench_dim(pgv_conn *c, bench_raw *raw, size_t dim, size_t rows)
 
 int main(int argc, char **argv)
 {
-	const char *dsn = argc > 1 ? argv[1] : getenv("PGVODBC_DSN");
 	pgv_conn *c = NULL;
 	bench_raw raw;
+	const char *dsn = bench_connect_both("bench_fetch", argc, argv, &c, &raw);
 
-	if (!dsn || !*dsn) {
-		fprintf(stderr, "usage: bench_fetch DSN (or set PGVODBC_DSN)\n");
-		return 2;
-	}
-	if (pgv_conn_open(&c, dsn) != 0)
-		bench_die_conn(c, "connect");
-	bench_raw_connect(&raw, dsn);
-	bench_exec(c, "CREATE EXTENSION IF NOT EXISTS vector");
 	printf("bench_fetch on %s: medians of %d full reads of the table\n", dsn, RUNS);
 	printf("%-22s %6s %7s %12s %12s\n", "way", "dim", "rows", "rows/s", "cpu us/row");
 	bench_dim(c, &raw, 128, 10000);

@@ -223,18 +223,10 @@ static void bench_table(pgv_conn *c, bench_raw *raw, size_t dim, size_t rows)
 
 int main(int argc, char **argv)
 {
-	const char *dsn = argc > 1 ? argv[1] : getenv("PGVODBC_DSN");
 	pgv_conn *c = NULL;
 	bench_raw raw;
+	const char *dsn = bench_connect_both("bench_knn", argc, argv, &c, &raw);
 
-	if (!dsn || !*dsn) {
-		fprintf(stderr, "usage: bench_knn DSN (or set PGVODBC_DSN)\n");
-		return 2;
-	}
-	if (pgv_conn_open(&c, dsn) != 0)
-		bench_die_conn(c, "connect");
-	bench_raw_connect(&raw, dsn);
-	bench_exec(c, "CREATE EXTENSION IF NOT EXISTS vector");
 	printf("bench_knn on %s: median latency of %d calls each, k = %d, l2, calls interleaved\n",
 		dsn, CALLS, K);
 	printf("%-10s %6s %7s %4s %12s\n", "way", "dim", "rows", "k", "median ms");

@@ -169,6 +169,27 @@ static inline void bench_raw_close(bench_raw *r)
 	SQLFreeHandle(SQL_HANDLE_ENV, r->env);
 }
 
+/*
+ * The start of a server benchmark: the DSN from argv[1] or $PGVODBC_DSN (usage and exit 2 when
+ * neither), a library connection into *c and a raw one into *raw (or stops), and the vector
+ * extension.  Returns the DSN.
+ */
+static inline const char *bench_connect_both(const char *prog, int argc, char **argv, pgv_conn **c,
+	bench_raw *raw)
+{
+	const char *dsn = argc > 1 ? argv[1] : getenv("PGVODBC_DSN");
+
+	if (!dsn || !*dsn) {
+		fprintf(stderr, "usage: %s DSN (or set PGVODBC_DSN)\n", prog);
+		exit(2);
+	}
+	if (pgv_conn_open(c, dsn) != 0)
+		bench_die_conn(*c, "connect");
+	bench_raw_connect(raw, dsn);
+	bench_exec(*c, "CREATE EXTENSION IF NOT EXISTS vector");
+	return dsn;
+}
+
 /* Upserts rows 1..n of `dim` dimensions (data from bench_fill) into `table` with the library. */
 static inline void bench_load(pgv_conn *c, const char *table, size_t dim, size_t n, uint64_t seed)
 {

@@ -234,5 +234,5 @@ int main(void)
 		cmocka_unit_test(test_binary_fetch__malformed_rejected),
 		cmocka_unit_test(test_binary_fetch__options),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

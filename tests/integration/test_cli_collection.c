@@ -375,5 +375,5 @@ int main(void)
 		cmocka_unit_test(test_cli_collection__upsert_forms),
 		cmocka_unit_test(test_cli_collection__csv_header_columns),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -53,7 +53,7 @@ static const char DEMO_TEXT_TAIL[] =
 
 /* The demo reproduces the walkthrough (exact distances), twice (migrations are no-ops the
  * second time), and in JSON; then `migrate down` removes what it made. */
-static void test_cli__demo(void **state)
+static void test_cli_migrate__demo(void **state)
 {
 	testdb *db = *state;
 	const char *p;
@@ -61,9 +61,8 @@ static void test_cli__demo(void **state)
 	char steps[4];
 
 	if (!fresh_database(db)) {
-		print_message("skipping: the database already has an embeddings or a "
-			"pgvodbc_migrations table, which the demo would change\n");
-		skip();
+		TESTDB_SKIP("the database already has an embeddings or a pgvodbc_migrations "
+			"table, which the demo would change");
 	}
 	own_migration_state(db);
 	for (int round = 0; round < 2; round++) {
@@ -129,7 +128,7 @@ static void write_file(const char *dir, const char *name, const char *text)
 }
 
 /* migrate --dir: status (text, JSON), up --to, up, up again, down --steps, a missing dir. */
-static void test_cli__migrate_dir(void **state)
+static void test_cli_migrate__migrate_dir(void **state)
 {
 	testdb *db = *state;
 	char dir[] = "/tmp/pgvodbc_cli_mig_XXXXXX", sql[256], buf[128];
@@ -137,8 +136,7 @@ static void test_cli__migrate_dir(void **state)
 	clirun r = { 0 };
 
 	if (!fresh_database(db)) {
-		print_message("skipping: a pgvodbc_migrations table already exists\n");
-		skip();
+		TESTDB_SKIP("a pgvodbc_migrations table already exists");
 	}
 	own_migration_state(db);
 	snprintf(db->tables[db->ntables++], 64, "pgvt_cli_mig_%ld_a", (long)getpid());
@@ -199,10 +197,10 @@ static void test_cli__migrate_dir(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_cli__demo, testdb_setup, fresh_teardown),
-		cmocka_unit_test_setup_teardown(test_cli__migrate_dir, testdb_setup, fresh_teardown),
+		cmocka_unit_test_setup_teardown(test_cli_migrate__demo, testdb_setup, fresh_teardown),
+		cmocka_unit_test_setup_teardown(test_cli_migrate__migrate_dir, testdb_setup, fresh_teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
-	return cmocka_run_group_tests_name("cli_migrate", tests, NULL, NULL);
+	return TESTDB_RUN(cmocka_run_group_tests_name("cli_migrate", tests, NULL, NULL));
 }

@@ -182,7 +182,7 @@ static void test_cli_recall__wide_index_create(void **state)
 	tty_args[7] = "binary";
 	tty_args[8] = NULL;
 	if (clirun_run_tty(&r, tty_args) != 0) {
-		skip();
+		TESTDB_SKIP("no pseudo-terminal to run the CLI on");
 		return;
 	}
 	assert_status(&r, 0);
@@ -200,5 +200,5 @@ int main(void)
 		cmocka_unit_test(test_cli_recall__wide_index_create),
 	};
 
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -86,7 +86,7 @@ static void assert_json_number_array(const char *text)
 /* ---- reading ---------------------------------------------------------------------------- */
 
 /* list prints ID<TAB>[vector] in id order, each float in its shortest form; JSON lines too. */
-static void test_cli__list_text_and_json(void **state)
+static void test_cli_store__list_text_and_json(void **state)
 {
 	testdb *db = *state;
 	char table[64], sql[256];
@@ -138,7 +138,7 @@ static void test_cli__list_text_and_json(void **state)
 }
 
 /* knn: the walkthrough's nearest neighbour is id 2; --k and --metric; JSON adds the distance. */
-static void test_cli__knn_text_and_json(void **state)
+static void test_cli_store__knn_text_and_json(void **state)
 {
 	testdb *db = *state;
 	char table[64], buf[64];
@@ -175,7 +175,7 @@ static void test_cli__knn_text_and_json(void **state)
 }
 
 /* distance: the walkthrough's exact figures, --id filters, NaN and NULL distances. */
-static void test_cli__distance_exact_figures(void **state)
+static void test_cli_store__distance_exact_figures(void **state)
 {
 	testdb *db = *state;
 	char table[64], sql[128];
@@ -213,7 +213,7 @@ static void test_cli__distance_exact_figures(void **state)
 /* ---- writing ---------------------------------------------------------------------------- */
 
 /* upsert pairs: stdout stays empty, the summary goes to stderr, an existing id is updated. */
-static void test_cli__upsert_pairs(void **state)
+static void test_cli_store__upsert_pairs(void **state)
 {
 	testdb *db = *state;
 	char table[64];
@@ -239,7 +239,7 @@ static void test_cli__upsert_pairs(void **state)
 }
 
 /* One bad pair (vector text, NaN, dimension, id) writes nothing at all: the table is unchanged. */
-static void test_cli__upsert_bad_pair_writes_nothing(void **state)
+static void test_cli_store__upsert_bad_pair_writes_nothing(void **state)
 {
 	static const struct {
 		const char *id, *vec, *says;
@@ -292,7 +292,7 @@ static char *make_lines(int from, int to, int bad_line, const char *bad_text)
 
 /* upsert from stdin: 5,000 lines (several batches) with comments, blanks and CRLF; the
  * summary goes to stderr and stdout stays empty. */
-static void test_cli__upsert_stdin_batches(void **state)
+static void test_cli_store__upsert_stdin_batches(void **state)
 {
 	testdb *db = *state;
 	char table[64], sql[256], *lines, *input;
@@ -320,7 +320,7 @@ static void test_cli__upsert_stdin_batches(void **state)
 
 /* A bad line in the middle: exit 1, the message names the line, earlier batches stay written
  * and the batch holding the bad line writes nothing. */
-static void test_cli__upsert_stdin_bad_line(void **state)
+static void test_cli_store__upsert_stdin_bad_line(void **state)
 {
 	static const struct {
 		const char *bad, *says;
@@ -369,7 +369,7 @@ static void test_cli__upsert_stdin_bad_line(void **state)
 }
 
 /* `pgvodbc list | head -1`: the reader leaving is not an error: status 0, nothing on stderr. */
-static void test_cli__list_reader_closes_early(void **state)
+static void test_cli_store__list_reader_closes_early(void **state)
 {
 	testdb *db = *state;
 	char table[64], *input, line[128];
@@ -410,24 +410,24 @@ static void test_cli__list_reader_closes_early(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_cli__list_text_and_json, testdb_setup,
+		cmocka_unit_test_setup_teardown(test_cli_store__list_text_and_json, testdb_setup,
 			testdb_teardown),
-		cmocka_unit_test_setup_teardown(test_cli__knn_text_and_json, testdb_setup,
+		cmocka_unit_test_setup_teardown(test_cli_store__knn_text_and_json, testdb_setup,
 			testdb_teardown),
-		cmocka_unit_test_setup_teardown(test_cli__distance_exact_figures, testdb_setup,
+		cmocka_unit_test_setup_teardown(test_cli_store__distance_exact_figures, testdb_setup,
 			testdb_teardown),
-		cmocka_unit_test_setup_teardown(test_cli__upsert_pairs, testdb_setup,
+		cmocka_unit_test_setup_teardown(test_cli_store__upsert_pairs, testdb_setup,
 			testdb_teardown),
-		cmocka_unit_test_setup_teardown(test_cli__upsert_bad_pair_writes_nothing,
+		cmocka_unit_test_setup_teardown(test_cli_store__upsert_bad_pair_writes_nothing,
 			testdb_setup, testdb_teardown),
-		cmocka_unit_test_setup_teardown(test_cli__upsert_stdin_batches, testdb_setup,
+		cmocka_unit_test_setup_teardown(test_cli_store__upsert_stdin_batches, testdb_setup,
 			testdb_teardown),
-		cmocka_unit_test_setup_teardown(test_cli__upsert_stdin_bad_line, testdb_setup,
+		cmocka_unit_test_setup_teardown(test_cli_store__upsert_stdin_bad_line, testdb_setup,
 			testdb_teardown),
-		cmocka_unit_test_setup_teardown(test_cli__list_reader_closes_early, testdb_setup,
+		cmocka_unit_test_setup_teardown(test_cli_store__list_reader_closes_early, testdb_setup,
 			testdb_teardown),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
-	return cmocka_run_group_tests_name("cli_store", tests, NULL, NULL);
+	return TESTDB_RUN(cmocka_run_group_tests_name("cli_store", tests, NULL, NULL));
 }

@@ -553,5 +553,5 @@ int main(void)
 		cmocka_unit_test(test_collection__delete_and_count),
 		cmocka_unit_test(test_collection__open_errors),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

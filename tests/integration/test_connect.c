@@ -1,4 +1,5 @@
 /* Integration: opening connections by DSN, DSN string and connection string; connect errors. */
+#define _GNU_SOURCE 1 /* strcasestr */
 #include "testdb.h"
 
 #include <stdio.h>
@@ -10,6 +11,7 @@ static void test_connect__by_dsn_name(void **state)
 {
 	pgv_conn *c = NULL;
 	const char *driver = NULL, *again = NULL;
+	char want[256];
 
 	(void)state;
 	assert_pgv(c, pgv_conn_open(&c, testdb_dsn()), PGV_OK);
@@ -18,8 +20,13 @@ static void test_connect__by_dsn_name(void **state)
 	/* The name is the connection's: asking again hands out the same string. */
 	assert_pgv(c, pgv_conn_driver_name(&again, c), PGV_OK);
 	assert_ptr_equal(again, driver);
-	/* The ANSI DSN loads psqlodbca, every other test DSN the Unicode psqlodbcw. */
-	if (strcmp(testdb_dsn(), "pgvodbc_ansi") == 0)
+	/*
+	 * A DSN whose driver is psqlODBC's ANSI one ("PostgreSQL ANSI", or its library psqlodbca)
+	 * loads psqlodbca, any other the Unicode psqlodbcw: what odbc.ini says, whatever the name.
+	 */
+	if (!testdb_dsn_key(testdb_dsn(), "Driver", want, sizeof(want)))
+		fail_msg("no Driver for the DSN %s in $ODBCINI", testdb_dsn());
+	if (strcasestr(want, "ansi") || strstr(want, "psqlodbca"))
 		assert_non_null(strstr(driver, "psqlodbca"));
 	else
 		assert_non_null(strstr(driver, "psqlodbcw"));
@@ -40,16 +47,27 @@ static void test_connect__by_dsn_string(void **state)
 	pgv_conn_close(c);
 }
 
-/* A full connection string naming the driver needs no DSN at all. */
+/*
+ * A full connection string naming the driver needs no DSN at all.  Its server, database, user
+ * and password are the DSN's under test (from $ODBCINI).
+ */
 static void test_connect__by_connection_string(void **state)
 {
+	static const char *const keys[] = { "Servername", "Port", "Database", "Username",
+		"Password" };
 	pgv_conn *c = NULL;
-	char target[256];
+	char target[1200], v[5][200];
 
 	(void)state;
-	snprintf(target, sizeof(target),
-		"Driver={PostgreSQL Unicode};Server=127.0.0.1;Port=%d;Database=postgres;"
-		"Uid=postgres;Pwd=x;SSLmode=disable", testdb_port());
+	for (size_t i = 0; i < 5; i++) {
+		if (!testdb_dsn_key(testdb_dsn(), keys[i], v[i], sizeof(v[i])))
+			v[i][0] = '\0';
+	}
+	if (!v[0][0] || !v[2][0])
+		TESTDB_SKIP("the DSN %s names no Servername and Database in $ODBCINI", testdb_dsn());
+	snprintf(target, sizeof(target), "Driver={PostgreSQL Unicode};Server=%s;Port=%s;"
+		"Database=%s;Uid=%s;Pwd=%s;SSLmode=disable", v[0], v[1][0] ? v[1] : "5432", v[2],
+		v[3], v[4]);
 	assert_pgv(c, pgv_conn_open(&c, target), PGV_OK);
 	assert_pgv(c, pgv_conn_exec(c, "SELECT 1"), PGV_OK);
 	pgv_conn_close(c);
@@ -178,5 +196,5 @@ int main(void)
 		cmocka_unit_test(test_connect__float_text_stays_exact),
 		cmocka_unit_test(test_connect__vector_version),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

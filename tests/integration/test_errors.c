@@ -139,5 +139,5 @@ int main(void)
 		cmocka_unit_test(test_errors__misuse),
 		cmocka_unit_test(test_errors__column_not_a_vector),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

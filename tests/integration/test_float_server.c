@@ -196,5 +196,5 @@ int main(void)
 		cmocka_unit_test(test_float_server__session_prints_shortest),
 		cmocka_unit_test(test_float_server__formatting_matches_server),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -597,7 +597,7 @@ static void test_import_export__progress_on_terminal(void **state)
 		const char *args[] = { "--dsn", testdb_dsn(), "export", "--table", t,
 			path_of(path, "tty.csv"), NULL };
 		if (clirun_run_tty(&r, args) != 0)
-			skip();
+			TESTDB_SKIP("no pseudo-terminal to run the CLI on");
 	}
 	assert_status(&r, 0);
 	/* the first row draws the line: known total (3 rows), a bar and a percentage */
@@ -688,7 +688,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	rc = cmocka_run_group_tests_name("import_export", tests, NULL, NULL);
+	rc = TESTDB_RUN(cmocka_run_group_tests_name("import_export", tests, NULL, NULL));
 	{
 		/* a failed test may have left its files behind */
 		DIR *d = opendir(dir);

@@ -280,5 +280,5 @@ int main(void)
 		cmocka_unit_test(test_index__create_use_drop),
 		cmocka_unit_test(test_index__checks_agree_with_server),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

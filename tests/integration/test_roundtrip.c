@@ -233,5 +233,5 @@ int main(void)
 		cmocka_unit_test(test_roundtrip__many_rows),
 		cmocka_unit_test(test_roundtrip__sql_ending_in_comment),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -13,7 +13,7 @@
  * (IVFFlat) makes pgv_store_knn_ext equal the exact answer computed here, inside a caller's
  * transaction and (whatever the plan) in its own; CREATE INDEX CONCURRENTLY builds one too.
  */
-static void test_index__knn_ext_exact_with_index(void **state)
+static void test_search__knn_ext_exact_with_index(void **state)
 {
 	static const pgv_metric l2[] = { PGV_METRIC_L2 }, ip[] = { PGV_METRIC_IP };
 	testdb *db = *state;
@@ -45,7 +45,7 @@ static void test_index__knn_ext_exact_with_index(void **state)
  * The settings of pgv_store_knn_ext never outlive its query: without a transaction, inside a
  * caller's (whose own SET LOCAL value comes back), and when the query fails in the caller's.
  */
-static void test_index__settings_do_not_leak(void **state)
+static void test_search__settings_do_not_leak(void **state)
 {
 	testdb *db = *state;
 	char name[64], ef[64], probes[64], iter[64], before[64];
@@ -105,8 +105,8 @@ static void test_index__settings_do_not_leak(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_index__knn_ext_exact_with_index),
-		cmocka_unit_test(test_index__settings_do_not_leak),
+		cmocka_unit_test(test_search__knn_ext_exact_with_index),
+		cmocka_unit_test(test_search__settings_do_not_leak),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

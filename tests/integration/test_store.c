@@ -423,7 +423,7 @@ static void test_store__schema_qualified(void **state)
 	pgv_table t = seed_table(db, name);
 	int64_t n = 0;
 
-	t.schema = "public";
+	t.schema = db->schema;
 	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, 3);
 	t.schema = "pgvt_no_such_schema";
@@ -538,5 +538,5 @@ int main(void)
 		cmocka_unit_test(test_store__schema_qualified),
 		cmocka_unit_test(test_store__hostile_names_end_to_end),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 /* A list of many rows streams across many fetch blocks (Fetch=2 under pgvodbc_declfetch). */
-static void test_store__list_streams_many_rows(void **state)
+static void test_store_paging__list_streams_many_rows(void **state)
 {
 	enum { N = 5000 };
 	testdb *db = *state;
@@ -63,7 +63,7 @@ static void test_store__list_streams_many_rows(void **state)
  * id order, as text and in binary form, from the start or after any id; a version 1 options
  * struct (no paging fields) is still read as one.
  */
-static void test_store__paged_listing(void **state)
+static void test_store_paging__paged_listing(void **state)
 {
 	static const size_t pages[] = { 0, 1, 7, PROWS + 1, PROWS + 2, 1000 };
 	testdb *db = *state;
@@ -171,7 +171,7 @@ static void list_across_change(testdb *db, const pgv_table *t, const pgv_fetch_o
  * seen (not one snapshot), while a one-query listing sees the table as it was; a later page
  * that fails is reported by pgv_rows_next with the server's SQLSTATE.
  */
-static void test_store__paged_listing_pages_are_queries(void **state)
+static void test_store_paging__paged_listing_pages_are_queries(void **state)
 {
 	testdb *db = *state;
 	static const float v[2] = { 1, 2 };
@@ -219,9 +219,9 @@ static void test_store__paged_listing_pages_are_queries(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_store__list_streams_many_rows),
-		cmocka_unit_test(test_store__paged_listing),
-		cmocka_unit_test(test_store__paged_listing_pages_are_queries),
+		cmocka_unit_test(test_store_paging__list_streams_many_rows),
+		cmocka_unit_test(test_store_paging__paged_listing),
+		cmocka_unit_test(test_store_paging__paged_listing_pages_are_queries),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -103,5 +103,5 @@ int main(void)
 		cmocka_unit_test(test_transaction__failed_statement_fails_commit),
 		cmocka_unit_test(test_transaction__misuse),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -83,13 +83,13 @@ static void drop_index_of(testdb *db, const pgv_table *t, const pgv_index_opts *
  * paged listings agree; a value past half range, a short row and a bit metric are refused
  * without touching the table; HNSW and IVFFlat indexes build on it.
  */
-static void test_index__halfvec_table(void **state)
+static void test_typed_store__halfvec_table(void **state)
 {
 	static const float rounding[8] = { 0.1f, 1.0f / 3, 1000.7f, -2.71828f, 1e-8f, -1e-8f,
 		65504.0f, 3.14159f };
 	static const float q[8] = { 0.5f, -1, 0.25f, 2, 0, -0.75f, 1.5f, 1 };
 	testdb *db = *state;
-	char name[64];
+	char name[64], sql[320];
 	pgv_table t;
 	pgv_index_opts io = PGV_INDEX_OPTS_INIT;
 	pgv_vector got = PGV_VECTOR_INIT, bad[2];
@@ -144,8 +144,11 @@ static void test_index__halfvec_table(void **state)
 	assert_pgv(db->conn, pgv_index_create(db->conn, &t, &io), PGV_OK);
 	io = rowset_ivfflat(PGV_METRIC_COSINE, 4);
 	assert_pgv(db->conn, pgv_index_create(db->conn, &t, &io), PGV_OK);
-	assert_int_equal(testdb_query_int(db, "SELECT count(*) FROM pg_indexes WHERE indexdef "
-		"LIKE '%halfvec_l1_ops%' OR indexdef LIKE '%halfvec_cosine_ops%'"), 2);
+	/* this table's indexes only: other programs may be creating theirs at the same time */
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_indexes WHERE schemaname = "
+		"current_schema() AND tablename = '%s' AND (indexdef LIKE '%%halfvec_l1_ops%%' "
+		"OR indexdef LIKE '%%halfvec_cosine_ops%%')", name);
+	assert_int_equal(testdb_query_int(db, sql), 2);
 	{
 		pgv_search_opts so = PGV_SEARCH_OPTS_INIT;
 		so.ef_search = 100;
@@ -161,7 +164,7 @@ static void test_index__halfvec_table(void **state)
  * floats, as text and in binary form; k-NN and distances equal brute force; NaN and a wrong
  * dimension are refused with the table unchanged; an HNSW index builds.
  */
-static void test_index__sparsevec_table(void **state)
+static void test_typed_store__sparsevec_table(void **state)
 {
 	static const float q[10] = { 0, 0.5f, 0, 0, -1, 0, 0, 0.25f, 0, 1 };
 	testdb *db = *state;
@@ -211,7 +214,7 @@ static void test_index__sparsevec_table(void **state)
  * text); hamming and jaccard k-NN and distances equal brute force, also through HNSW and IVFFlat
  * indexes; a value that is not 0 or 1, a short row and a vector metric are refused.
  */
-static void test_index__bit_table(void **state)
+static void test_typed_store__bit_table(void **state)
 {
 	static const pgv_metric metrics[] = { PGV_METRIC_HAMMING, PGV_METRIC_JACCARD };
 	static const float q[12] = { 1, 0, 1, 1, 0, 0, 0, 1, 0, 1, 1, 0 };
@@ -296,9 +299,9 @@ static void test_index__bit_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_index__halfvec_table),
-		cmocka_unit_test(test_index__sparsevec_table),
-		cmocka_unit_test(test_index__bit_table),
+		cmocka_unit_test(test_typed_store__halfvec_table),
+		cmocka_unit_test(test_typed_store__sparsevec_table),
+		cmocka_unit_test(test_typed_store__bit_table),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

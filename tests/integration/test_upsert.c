@@ -274,7 +274,7 @@ static void test_upsert__server_rejection_rolls_back(void **state)
 	e = pgv_conn_error(db->conn);
 	assert_string_equal(e->sqlstate, "23514");
 	assert_int_equal(e->row, -1);
-	assert_message_has(db->conn, "the batch of rows 2000 to 2999");
+	assert_message_has(db->conn, "the batch of ids 2001 to 3000");
 	assert_message_has(db->conn, "check constraint");
 	assert_int_equal(pgv_conn_in_transaction(db->conn), 0);
 	after = take(db, &t);
@@ -499,5 +499,5 @@ int main(void)
 		cmocka_unit_test(test_upsert__insert_identity),
 		cmocka_unit_test(test_upsert__insert_refusals),
 	};
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

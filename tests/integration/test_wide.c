@@ -268,5 +268,5 @@ int main(void)
 		cmocka_unit_test(test_wide__recall_known_answers),
 	};
 
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

@@ -127,5 +127,5 @@ int main(void)
 		cmocka_unit_test(test_native_auth__unknown_user_fails),
 		cmocka_unit_test(test_native_auth__empty_password_fails),
 	};
-	return cmocka_run_group_tests(tests, native_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, native_setup, testdb_teardown));
 }

@@ -20,6 +20,7 @@
 typedef struct fixture {
 	testdb db;
 	char schema[64];
+	int has_vector; /* pgvector is installed on this machine: the first test cannot run */
 } fixture;
 
 /* The server's own answer to a statement that fails: its SQLSTATE and first message line. */
@@ -49,9 +50,9 @@ static int setup(void **state)
 	assert_non_null(fx);
 	*state = fx;
 	native_open(&fx->db);
-	if (testdb_query_int(&fx->db,
-			"SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'") != 0)
-		fail_msg("this server has pgvector available: these tests need one without it");
+	/* pgvector built by hand on this machine: the missing-extension test skips, the rest run */
+	fx->has_vector = testdb_query_int(&fx->db,
+		"SELECT count(*) FROM pg_available_extensions WHERE name = 'vector'") != 0;
 	snprintf(fx->schema, sizeof(fx->schema), "pgvt_novec_%ld", (long)getpid());
 	snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %s CASCADE", fx->schema);
 	testdb_exec(&fx->db, sql);
@@ -131,8 +132,13 @@ static void test_native_no_vector__builtin_up_says_vector_is_missing(void **stat
 	pgv_conn *c = fx->db.conn;
 	pgv_migrate_set *set = NULL;
 	pgv_migrate_report *report = NULL;
-	server_answer server = server_refusal(fx, "CREATE EXTENSION vector");
+	server_answer server;
 	char first[96], expect[256];
+
+	if (fx->has_vector)
+		TESTDB_SKIP("pgvector is installed on this server: the vector extension is not "
+			"missing");
+	server = server_refusal(fx, "CREATE EXTENSION vector");
 
 	assert_pgv(c, pgv_migrate_set_load(&set, NULL), PGV_OK);
 	assert_true(pgv_migrate_set_count(set) >= 2);
@@ -274,5 +280,5 @@ int main(void)
 		cmocka_unit_test(test_native_no_vector__other_extension_named),
 		cmocka_unit_test(test_native_no_vector__other_failures_unchanged),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, setup, teardown));
 }

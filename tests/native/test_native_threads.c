@@ -409,5 +409,5 @@ int main(void)
 		cmocka_unit_test(test_native_threads__rows_written_at_once_read_back_exactly),
 		cmocka_unit_test(test_native_threads__connections_open_and_close_at_once),
 	};
-	return cmocka_run_group_tests(tests, native_setup, testdb_teardown);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, native_setup, testdb_teardown));
 }

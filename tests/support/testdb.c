@@ -1,10 +1,34 @@
 /* Integration test support: connection, extension, per-test tables, shared small checks. */
+#define _POSIX_C_SOURCE 200809L /* setenv */
 #include "testdb.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
+
+static int skipped;
+
+void testdb_note_skip(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("skipped: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	skipped = 1;
+}
+
+int testdb_run(int cmocka_result)
+{
+	if (cmocka_result != 0)
+		return cmocka_result;
+	return skipped ? TESTDB_SKIP_CODE : 0;
+}
 
 const char *testdb_dsn(void)
 {
@@ -14,6 +38,46 @@ const char *testdb_dsn(void)
 		fail_msg("PGVODBC_TEST_DSN is not set: run integration tests through ctest, "
 			"which starts the embedded server");
 	return dsn;
+}
+
+/* Copies s without the blanks around it into buf. */
+static void trimmed(const char *s, size_t n, char *buf, size_t cap)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+		n--;
+	snprintf(buf, cap, "%.*s", (int)n, s);
+}
+
+int testdb_dsn_key(const char *dsn, const char *key, char *buf, size_t cap)
+{
+	const char *path = getenv("ODBCINI");
+	char line[1024], name[256];
+	int in_section = 0, found = 0;
+	FILE *f;
+
+	if (!path || !(f = fopen(path, "r")))
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *eq;
+
+		if (line[0] == '[') {
+			char *end = strchr(line, ']');
+			trimmed(line + 1, end ? (size_t)(end - line - 1) : 0, name, sizeof(name));
+			in_section = strcasecmp(name, dsn) == 0;
+			continue;
+		}
+		if (!in_section || line[0] == ';' || line[0] == '#' || !(eq = strchr(line, '=')))
+			continue;
+		trimmed(line, (size_t)(eq - line), name, sizeof(name));
+		if (strcasecmp(name, key) == 0) {
+			trimmed(eq + 1, strlen(eq + 1), buf, cap);
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found;
 }
 
 int testdb_port(void)
@@ -72,20 +136,83 @@ int64_t testdb_query_int(testdb *db, const char *sql)
 	return v;
 }
 
+/* Writes the program's name (lowercase letters, digits and '_', at most 24) into buf. */
+static void program_name(char *buf, size_t cap)
+{
+	char comm[64] = "";
+	FILE *f = fopen("/proc/self/comm", "r");
+	size_t n = 0;
+
+	if (f) {
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = '\0';
+		fclose(f);
+	}
+	for (const char *p = comm; *p && n + 1 < cap && n < 24; p++) {
+		char ch = *p;
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch - 'A' + 'a');
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')
+			buf[n++] = ch;
+	}
+	if (n == 0)
+		n = (size_t)snprintf(buf, cap, "test");
+	buf[n] = '\0';
+}
+
+/* The search_path of the test's connections: its schema, then the vector extension's. */
+static void search_path(testdb *db, char *out, size_t cap)
+{
+	char ext[64] = "public";
+
+	if (testdb_query_int(db, "SELECT count(*) FROM pg_extension WHERE extname = 'vector'") > 0)
+		testdb_query_text(db, "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n "
+			"ON n.oid = e.extnamespace WHERE e.extname = 'vector'", ext, sizeof(ext));
+	snprintf(out, cap, "%s,%s", db->schema, ext); /* no space: PGOPTIONS splits at spaces */
+}
+
+static void enter_schema(testdb *db, pgv_conn *c)
+{
+	char path[160], sql[192];
+	testdb other = { c, 0, { { 0 } }, 0, { 0 } };
+
+	search_path(db, path, sizeof(path));
+	snprintf(sql, sizeof(sql), "SET search_path = %s", path);
+	testdb_exec(&other, sql);
+}
+
 int testdb_setup(void **state)
 {
 	testdb *db = calloc(1, sizeof(*db));
+	char name[32], sql[192], path[160], options[192];
 	int rc;
 
 	assert_non_null(db);
+	*state = db; /* first: a failure below still reaches teardown, which closes what is open */
 	rc = pgv_conn_open(&db->conn, testdb_dsn());
 	assert_pgv(db->conn, rc, PGV_OK);
 	if (testdb_query_int(db, "SELECT count(*) FROM pg_extension WHERE extname = 'vector'") == 0) {
 		testdb_exec(db, "CREATE EXTENSION vector");
 		db->created_extension = 1;
 	}
-	*state = db;
+	program_name(name, sizeof(name));
+	snprintf(db->schema, sizeof(db->schema), "pgvt_%s_%ld", name, (long)getpid());
+	snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %s CASCADE", db->schema);
+	testdb_exec(db, sql);
+	snprintf(sql, sizeof(sql), "CREATE SCHEMA %s", db->schema);
+	testdb_exec(db, sql);
+	search_path(db, path, sizeof(path));
+	snprintf(options, sizeof(options), "-c search_path=%s", path);
+	setenv("PGOPTIONS", options, 1);
+	enter_schema(db, db->conn);
 	return 0;
+}
+
+void testdb_open(testdb *db, pgv_conn **out)
+{
+	*out = NULL;
+	assert_pgv(*out, pgv_conn_open(out, testdb_dsn()), PGV_OK);
+	enter_schema(db, *out);
 }
 
 int testdb_teardown(void **state)
@@ -95,13 +222,24 @@ int testdb_teardown(void **state)
 
 	if (!db)
 		return 0;
-	for (int i = db->ntables - 1; i >= 0; i--) {
-		snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s", db->tables[i]);
-		testdb_exec(db, sql);
+	if (db->conn) {
+		if (pgv_conn_in_transaction(db->conn))
+			pgv_conn_rollback(db->conn);
+		for (int i = db->ntables - 1; i >= 0; i--) {
+			snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s", db->tables[i]);
+			testdb_exec(db, sql);
+		}
+		if (db->schema[0]) {
+			snprintf(sql, sizeof(sql), "DROP SCHEMA IF EXISTS %s CASCADE", db->schema);
+			testdb_exec(db, sql);
+			/* the embedded server's one session outlives this program */
+			testdb_exec(db, "RESET search_path");
+		}
+		if (db->created_extension)
+			testdb_exec(db, "DROP EXTENSION IF EXISTS vector");
+		pgv_conn_close(db->conn);
 	}
-	if (db->created_extension)
-		testdb_exec(db, "DROP EXTENSION IF EXISTS vector");
-	pgv_conn_close(db->conn);
+	unsetenv("PGOPTIONS");
 	free(db);
 	*state = NULL;
 	return 0;

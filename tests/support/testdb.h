@@ -18,17 +18,54 @@ typedef struct testdb {
 	int created_extension; /* this test created the vector extension and drops it */
 	char tables[16][64];   /* tables to drop at the end */
 	int ntables;
+	char schema[64];       /* the program's own schema, first in the search_path */
 } testdb;
+
+/*
+ * Skipping, reported to CTest: TESTDB_SKIP says why on stderr, records that a test was skipped
+ * and skips it (cmocka's skip()); a program's main returns TESTDB_RUN(cmocka's result), which is
+ * TESTDB_SKIP_CODE when nothing failed and something was skipped.  CTest's SKIP_RETURN_CODE is
+ * set to it (tests/CMakeLists.txt), so the test shows "Skipped", never "Passed".
+ */
+#define TESTDB_SKIP_CODE 77
+#define TESTDB_SKIP(...) \
+	do { \
+		testdb_note_skip(__VA_ARGS__); \
+		skip(); \
+	} while (0)
+void testdb_note_skip(const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 1, 2)))
+#endif
+	;
+int testdb_run(int cmocka_result);
+#define TESTDB_RUN(r) testdb_run(r)
 
 /* The DSN under test (PGVODBC_TEST_DSN); fails the test when unset. */
 const char *testdb_dsn(void);
 
+/*
+ * The value of `key` (case-insensitive) in the DSN's section of $ODBCINI, copied into buf;
+ * 1 when found, 0 otherwise (no ODBCINI, no such section or key).
+ */
+int testdb_dsn_key(const char *dsn, const char *key, char *buf, size_t cap);
+
 /* The embedded server's port, read from $ODBCSYSINI/port; fails the test when unknown. */
 int testdb_port(void);
 
-/* CMocka group setup/teardown: *state becomes a testdb with an open connection. */
+/*
+ * CMocka setup/teardown: *state becomes a testdb with an open connection, working in a schema of
+ * its own ("pgvt_<program>_<pid>", created here and dropped with everything in it by teardown),
+ * so that test programs can run at the same time on a real server and leave nothing behind.
+ * The schema comes first in the connection's search_path, then the vector extension's schema;
+ * PGOPTIONS is set to the same search_path, so every other connection this process or its
+ * children (the CLI) open through libpq starts there too.
+ */
 int testdb_setup(void **state);
 int testdb_teardown(void **state);
+
+/* Opens another connection to the DSN under test, in the test's schema. */
+void testdb_open(testdb *db, pgv_conn **out);
 
 /*
  * Creates a table for this test with a unique name (prefix + process id) from a column list,

@@ -72,7 +72,7 @@ static uint16_t round_ref(float f)
 }
 
 /* Decoding: every half's float is the value binary16 defines, NaN stays NaN with its sign. */
-static void test_types__half_to_float_matches_definition(void **state)
+static void test_halfvec__half_to_float_matches_definition(void **state)
 {
 	(void)state;
 	for (unsigned h = 0; h < 0x10000u; h++) {
@@ -91,7 +91,7 @@ static void test_types__half_to_float_matches_definition(void **state)
 }
 
 /* Every half survives half -> float -> half; NaN halves come back as NaN of the same sign. */
-static void test_types__half_round_trip_is_identity(void **state)
+static void test_halfvec__half_round_trip_is_identity(void **state)
 {
 	(void)state;
 	for (unsigned h = 0; h < 0x10000u; h++) {
@@ -120,7 +120,7 @@ static void check_rounding(float f)
  * Rounding to nearest, ties to even: every half, every midpoint between neighbours and the
  * floats one step either side of both, in both signs; then random floats of every exponent.
  */
-static void test_types__float_to_half_rounds_to_nearest_even(void **state)
+static void test_halfvec__float_to_half_rounds_to_nearest_even(void **state)
 {
 	uint64_t seed = 0x9e3779b97f4a7c15u;
 
@@ -167,7 +167,7 @@ static void test_types__float_to_half_rounds_to_nearest_even(void **state)
 /* ---- halfvec -------------------------------------------------------------------------------- */
 
 /* The server's checks: dimensions, NaN, infinity, half overflow, each message naming the element. */
-static void test_types__halfvec_check_is_the_servers(void **state)
+static void test_halfvec__halfvec_check_is_the_servers(void **state)
 {
 	static float big[PGV_HALFVEC_MAX_DIM + 1];
 	const float ok[] = { 65504.0f, -65519.99f, 1e-30f, -0.0f, FLT_MIN };
@@ -192,7 +192,7 @@ static void test_types__halfvec_check_is_the_servers(void **state)
 }
 
 /* Parsing stores what the server stores: each element rounded to half, -0 kept, tiny to zero. */
-static void test_types__halfvec_parse_rounds_as_the_server(void **state)
+static void test_halfvec__halfvec_parse_rounds_as_the_server(void **state)
 {
 	static const struct {
 		const char *text;
@@ -223,7 +223,7 @@ static void test_types__halfvec_parse_rounds_as_the_server(void **state)
 }
 
 /* Each malformed or refused text fails with pgvector's halfvec message at the right offset. */
-static void test_types__halfvec_parse_rejects_as_the_server(void **state)
+static void test_halfvec__halfvec_parse_rejects_as_the_server(void **state)
 {
 	static const reject_case cases[] = {
 		{ "[]", PGV_EDIM, "halfvec must have at least 1 dimension", 1 },
@@ -256,7 +256,7 @@ static void test_types__halfvec_parse_rejects_as_the_server(void **state)
 }
 
 /* 16000 elements are accepted, 16001 refused; the text need not end in a NUL. */
-static void test_types__halfvec_parse_limits_dimensions(void **state)
+static void test_halfvec__halfvec_parse_limits_dimensions(void **state)
 {
 	size_t cap = 2 * (PGV_HALFVEC_MAX_DIM + 1) + 2, n = 0;
 	char *text = malloc(cap);
@@ -282,7 +282,7 @@ static void test_types__halfvec_parse_limits_dimensions(void **state)
 }
 
 /* Output is the server's: shortest float text of each half; never truncated. */
-static void test_types__halfvec_format_prints_as_the_server(void **state)
+static void test_halfvec__halfvec_format_prints_as_the_server(void **state)
 {
 	/* as the server printed '[0.1,1e-8,-1e-8,-0,65519.99,65504,2.9802326e-8]'::halfvec */
 	const float v[] = { 0.1f, 1e-8f, -1e-8f, -0.0f, 65519.99f, 65504, 2.9802326e-8f };
@@ -303,7 +303,7 @@ static void test_types__halfvec_format_prints_as_the_server(void **state)
 }
 
 /* Random floats: parse(format(x)) is x rounded to half, bit for bit; halves come back as they are. */
-static void test_types__halfvec_format_parse_round_trips(void **state)
+static void test_halfvec__halfvec_format_parse_round_trips(void **state)
 {
 	uint64_t seed = 42;
 	float v[64], want[64];
@@ -345,15 +345,15 @@ static int setup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_types__half_to_float_matches_definition),
-		cmocka_unit_test(test_types__half_round_trip_is_identity),
-		cmocka_unit_test(test_types__float_to_half_rounds_to_nearest_even),
-		cmocka_unit_test(test_types__halfvec_check_is_the_servers),
-		cmocka_unit_test(test_types__halfvec_parse_rounds_as_the_server),
-		cmocka_unit_test(test_types__halfvec_parse_rejects_as_the_server),
-		cmocka_unit_test(test_types__halfvec_parse_limits_dimensions),
-		cmocka_unit_test(test_types__halfvec_format_prints_as_the_server),
-		cmocka_unit_test(test_types__halfvec_format_parse_round_trips),
+		cmocka_unit_test(test_halfvec__half_to_float_matches_definition),
+		cmocka_unit_test(test_halfvec__half_round_trip_is_identity),
+		cmocka_unit_test(test_halfvec__float_to_half_rounds_to_nearest_even),
+		cmocka_unit_test(test_halfvec__halfvec_check_is_the_servers),
+		cmocka_unit_test(test_halfvec__halfvec_parse_rounds_as_the_server),
+		cmocka_unit_test(test_halfvec__halfvec_parse_rejects_as_the_server),
+		cmocka_unit_test(test_halfvec__halfvec_parse_limits_dimensions),
+		cmocka_unit_test(test_halfvec__halfvec_format_prints_as_the_server),
+		cmocka_unit_test(test_halfvec__halfvec_format_parse_round_trips),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

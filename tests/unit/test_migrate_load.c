@@ -7,7 +7,6 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,32 +14,24 @@
 #include <unistd.h>
 
 #include "migrate/migrate_internal.h"
+#include "tmpdir.h"
 
 /* A temporary directory per test, removed with its contents afterwards. */
 static int dir_setup(void **state)
 {
-	char *dir = strdup("/tmp/pgv_migrate_load_XXXXXX");
+	char *dir = malloc(64);
 
 	assert_non_null(dir);
-	assert_non_null(mkdtemp(dir));
+	assert_non_null(tmpdir_make(dir, 64, "pgv_migrate_load"));
 	*state = dir;
 	return 0;
-}
-
-/* Removes one entry of the temporary tree. */
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
 }
 
 static int dir_teardown(void **state)
 {
 	char *dir = *state;
 
-	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove(dir);
 	free(dir);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * check_float_exhaustive: every one of the 2^32 float bit patterns, through the text codec.
  *
- *   check_float_exhaustive          (takes a few minutes on two cores; not a CTest test)
+ *   check_float_exhaustive          (takes a few minutes on two cores)
+ *   ctest -L exhaustive             (in a build configured with -DPGVODBC_TEST_EXHAUSTIVE=ON)
  *
  * For every finite float f:
  *   - pgv_float_format(f) is shorter than PGV_FLOAT_TEXT_MAX and strtof_l (C locale) reads it
