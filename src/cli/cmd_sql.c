@@ -275,14 +275,15 @@ static int print_changes(cli *c, int64_t n)
 static int run_text(cli *c, const char *sql, const char *what)
 {
 	pgv_stmt *st = NULL;
-	int rc = CLI_OK, step, nresults = 0;
+	int rc = CLI_OK, step, nresults = 0, nmarkers;
 
 	if (pgv_stmt_prepare(&st, c->conn, sql) != 0)
 		return cli_fail_db(c, what);
-	if (c->opt.nparams != (size_t)pgv_stmt_param_count(st)) {
-		pgv_stmt_free(st);
+	nmarkers = pgv_stmt_param_count(st);
+	if (c->opt.nparams != (size_t)nmarkers) {
+		pgv_stmt_free(st); /* the count is read before: the statement is gone after this */
 		return cli_usage(c, "the statement has %d ? parameter%s but %zu --param value%s "
-			"%s given", pgv_stmt_param_count(st), pgv_stmt_param_count(st) == 1 ? "" : "s",
+			"%s given", nmarkers, nmarkers == 1 ? "" : "s",
 			c->opt.nparams, c->opt.nparams == 1 ? "" : "s", c->opt.nparams == 1 ? "was" : "were");
 	}
 	/* values go as text: the server reads them as the type the statement needs */
