@@ -432,6 +432,46 @@ static void test_cli_collection__plain_commands_on_text_ids(void **state)
 	drop(tname);
 }
 
+/* upsert from stdin as ID<TAB>VECTOR lines with uuid ids: written in batches through the
+ * collection (--batch 2 makes two); a bad id is exit 1 naming its line, and its batch is not
+ * written. */
+static void test_cli_collection__upsert_stdin_text_ids(void **state)
+{
+	testdb *db = *state;
+	char name[64], sql[160];
+	const char *dsn = testdb_dsn();
+	const char *up[] = { "upsert", "--dsn", dsn, "--table", name, "--batch", "2", NULL };
+	const char *get[] = { "get", "--dsn", dsn, "--table", name,
+		"00000000-0000-4000-8000-0000000000e3", NULL };
+	clirun r;
+
+	table_name(name, "clis");
+	make_docs(db, name);
+	assert_int_equal(run_in(&r, "00000000-0000-4000-8000-0000000000e1\t[1,0,0]\n"
+		"# a comment\n"
+		"00000000-0000-4000-8000-0000000000e2 [0,1,0]\n"
+		"00000000-0000-4000-8000-0000000000e3\t[0,0,2]\n"
+		"00000000-0000-4000-8000-000000000001\t[9,9,9]\n", up), 0);
+	clirun_free(&r);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", name);
+	assert_int_equal(testdb_query_int(db, sql), 6);
+	assert_int_equal(run(&r, get), 0);
+	assert_string_equal(r.out, "00000000-0000-4000-8000-0000000000e3\t[0,0,2]\n");
+	clirun_free(&r);
+	/* an update through the lines keeps the row's other columns */
+	snprintf(sql, sizeof(sql), "SELECT year FROM %s WHERE id = "
+		"'00000000-0000-4000-8000-000000000001' AND embedding = '[9,9,9]'", name);
+	assert_int_equal(testdb_query_int(db, sql), 2015);
+	assert_int_equal(run_in(&r, "00000000-0000-4000-8000-0000000000f1\t[1,1,1]\n"
+		"oops\t[1,1,1]\n", up), 1);
+	assert_non_null(strstr(r.err, "stdin line"));
+	assert_non_null(strstr(r.err, "oops"));
+	clirun_free(&r);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", name);
+	assert_int_equal(testdb_query_int(db, sql), 6);
+	drop(name);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +483,7 @@ int main(void)
 		cmocka_unit_test(test_cli_collection__upsert_forms),
 		cmocka_unit_test(test_cli_collection__csv_header_columns),
 		cmocka_unit_test(test_cli_collection__plain_commands_on_text_ids),
+		cmocka_unit_test(test_cli_collection__upsert_stdin_text_ids),
 	};
 	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }
