@@ -382,6 +382,8 @@ static void test_cli_collection__plain_commands_on_text_ids(void **state)
 	const char *tcreate[] = { "table", "create", "--dsn", dsn, "--table", tname, "--dim", "2",
 		"--id-type", "text", NULL };
 	const char *tlist[] = { "list", "--dsn", dsn, "--table", tname, NULL };
+	const char *paged[] = { "list", "--dsn", dsn, "--table", name, "--page-rows", "1",
+		"--where", "year > ?", "--param", "2000", "--no-vector", NULL };
 	const char *tknn[] = { "knn", "--dsn", dsn, "--table", tname, "--k", "1", "--json",
 		"[1,1]", NULL };
 	clirun r;
@@ -412,6 +414,11 @@ static void test_cli_collection__plain_commands_on_text_ids(void **state)
 		"{\"id\":\"00000000-0000-4000-8000-000000000001\",\"embedding\":[0,0,0]}\n"
 		"{\"id\":\"00000000-0000-4000-8000-000000000002\",\"embedding\":[3,4,0]}\n"
 		"{\"id\":\"00000000-0000-4000-8000-000000000003\",\"embedding\":[0,0,1]}\n");
+	clirun_free(&r);
+	/* keyset pages of one row, the filter and "id > the last" ANDed: each row once, in order */
+	assert_int_equal(run(&r, paged), 0);
+	assert_string_equal(r.out, "00000000-0000-4000-8000-000000000001\n"
+		"00000000-0000-4000-8000-000000000002\n00000000-0000-4000-8000-000000000003\n");
 	clirun_free(&r);
 	drop(name);
 
