@@ -14,6 +14,12 @@ int cli_batch_init(cli_batch *b, size_t cap)
 	return b->ids && b->vecs && b->pos ? 0 : -1;
 }
 
+int cli_batch_use_keys(cli_batch *b)
+{
+	b->keys = calloc(b->cap, sizeof(*b->keys));
+	return b->keys ? 0 : -1;
+}
+
 int cli_batch_full(const cli_batch *b)
 {
 	return b->n == b->cap || b->floats >= CLI_BATCH_MAX_FLOATS;
@@ -21,8 +27,13 @@ int cli_batch_full(const cli_batch *b)
 
 void cli_batch_clear(cli_batch *b)
 {
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->n; i++) {
 		pgv_vector_free(&b->vecs[i]);
+		if (b->keys) {
+			free(b->keys[i]);
+			b->keys[i] = NULL;
+		}
+	}
 	b->n = 0;
 	b->floats = 0;
 }
@@ -32,6 +43,7 @@ void cli_batch_free(cli_batch *b)
 	if (b->vecs)
 		cli_batch_clear(b);
 	free(b->ids);
+	free(b->keys);
 	free(b->vecs);
 	free(b->pos);
 	memset(b, 0, sizeof(*b));

@@ -23,6 +23,8 @@ typedef struct cli_batch_pos {
 /* The rows waiting to be sent. */
 typedef struct cli_batch {
 	int64_t *ids;
+	char **keys;           /* text or uuid ids instead of `ids` (owned), or NULL */
+	pgv_collection *coll;  /* where rows with keys are written (not owned) */
 	pgv_vector *vecs;      /* owned by the batch */
 	cli_batch_pos *pos;
 	size_t n, cap;
@@ -31,6 +33,9 @@ typedef struct cli_batch {
 
 /* Allocates room for `cap` rows; 0 or -1 (cli_batch_free releases what was allocated). */
 int cli_batch_init(cli_batch *b, size_t cap);
+
+/* Gives the batch room for text ids (`keys`) as well; 0 or -1. */
+int cli_batch_use_keys(cli_batch *b);
 
 /* 1 when the batch should be sent before another row is added. */
 int cli_batch_full(const cli_batch *b);

@@ -218,6 +218,7 @@ int cmd_count(cli *c);
 /* cmd_collection.c: 1 when a collection option (--where, --select, --no-vector,
  * --max-distance) asks for the collection path of list, knn and distance. */
 int cli_wants_collection(const cli *c);
+int cli_integer_ids(cli *c); /* connected; 1 unless the id column is text or uuid */
 
 /* cmd_collection.c: list, knn (query set, k) and distance through a collection. */
 int cli_collection_query(cli *c, const pgv_vector *query, int knn);

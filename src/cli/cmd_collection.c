@@ -20,6 +20,20 @@ int cli_wants_collection(const cli *c)
 	return c->opt.where || c->opt.select || c->opt.no_vector || c->opt.has_max_distance;
 }
 
+/* The integer-id store path keeps the walkthrough's output and its paging; a table whose id
+ * is text or uuid can only be read as a collection.  A table that cannot be opened as one
+ * counts as integer: the store path then reports what is wrong with it. */
+int cli_integer_ids(cli *c)
+{
+	pgv_collection *coll = NULL;
+	const char *id = c->table.id_column ? c->table.id_column : "id";
+	int yes = pgv_collection_open(&coll, c->conn, &c->table) != 0
+		|| pgv_collection_column_kind(coll, id) == PGV_VALUE_INT64;
+
+	pgv_collection_free(coll);
+	return yes;
+}
+
 /* Splits --select "a,b" into names (allocated array of pointers into `buf`, a copy). */
 static int split_select(const char *s, char **buf, const char ***names, size_t *n)
 {
@@ -77,32 +91,38 @@ static int make_filter(cli *c, pgv_filter **f)
 	return rc;
 }
 
-/* Writes the rows of a cursor (consumed): id, vector, distance, the selected columns. */
-static int print_cursor(cli *c, pgv_cursor *cur, const char *const *names, size_t nnames,
-	int with_distance)
+/* Under --csv, writes the header row: the same names as the JSON keys, in the rows' order. */
+static void print_csv_header(cli *c, const char *const *names, size_t nnames, int with_distance)
+{
+	if (!c->out.csv)
+		return;
+	out_begin(&c->out);
+	out_string(&c->out, "id", "id", "");
+	if (!c->opt.no_vector && c->cmd != CMD_DISTANCE)
+		out_string(&c->out, "embedding", "embedding", "");
+	if (with_distance)
+		out_string(&c->out, "distance", "distance", "");
+	for (size_t j = 0; j < nnames; j++)
+		out_string(&c->out, names[j], names[j], "");
+	out_end(&c->out);
+}
+
+/* Writes the rows of a cursor (consumed): id, vector, distance, the selected columns.  With
+ * `last`, the last row's key is kept there (its text copied into *last_text) and *got counts
+ * the rows, for the next keyset page. */
+static int print_cursor_page(cli *c, pgv_cursor *cur, const char *const *names,
+	int with_distance, pgv_value *last, char **last_text, size_t *got)
 {
 	const pgv_row *row;
-	int with_vector = !c->opt.no_vector && c->cmd != CMD_DISTANCE; /* distance: no vectors */
+	int rc = CLI_OK;
 
-	if (c->out.csv) {
-		/* CSV starts with a header of the same names as the JSON keys */
-		out_begin(&c->out);
-		out_string(&c->out, "id", "id", "");
-		if (with_vector)
-			out_string(&c->out, "embedding", "embedding", "");
-		if (with_distance)
-			out_string(&c->out, "distance", "distance", "");
-		for (size_t j = 0; j < nnames; j++)
-			out_string(&c->out, names[j], names[j], "");
-		out_end(&c->out);
-	}
 	while (!c->out.failed && pgv_cursor_next(&row, cur) == PGV_ROW) {
 		out_begin(&c->out);
 		if (row->key.type == PGV_VALUE_INT64)
 			out_int(&c->out, "id", row->key.i);
 		else
 			out_string(&c->out, "id", row->key.text, "NULL");
-		if (with_vector)
+		if (!c->opt.no_vector && c->cmd != CMD_DISTANCE) /* distance prints no vectors */
 			out_vector(&c->out, "embedding", row->vector_is_null ? NULL : &row->vector,
 				"NULL");
 		if (with_distance)
@@ -112,9 +132,68 @@ static int print_cursor(cli *c, pgv_cursor *cur, const char *const *names, size_
 			out_value(&c->out, names[j], &row->values[j], "NULL");
 		if (out_end(&c->out) != 0)
 			break;
+		if (!last)
+			continue;
+		(*got)++;
+		free(*last_text);
+		*last_text = NULL;
+		*last = row->key;
+		if (row->key.type == PGV_VALUE_TEXT) {
+			if (!(*last_text = strdup(row->key.text))) {
+				rc = cli_fail(c, "out of memory");
+				break;
+			}
+			*last = pgv_value_text(*last_text);
+		}
 	}
 	pgv_cursor_free(cur);
-	return c->out.failed ? cli_fail_output(c) : CLI_OK;
+	return c->out.failed ? cli_fail_output(c) : rc;
+}
+
+static int print_cursor(cli *c, pgv_cursor *cur, const char *const *names, size_t nnames,
+	int with_distance)
+{
+	print_csv_header(c, names, nnames, with_distance);
+	return print_cursor_page(c, cur, names, with_distance, NULL, NULL, NULL);
+}
+
+/* list through a collection in keyset pages of --page-rows (the filter of --where ANDed with
+ * "id > the last id printed", ordered by the id, which is the primary key and so unique), so
+ * memory stays bounded by a page whatever the table's size; --page-rows 0 reads in one query. */
+static int list_pages(cli *c, pgv_collection *coll, pgv_query_opts *o,
+	const char *const *names, size_t nnames)
+{
+	const char *idname = c->table.id_column ? c->table.id_column : "id";
+	pgv_value last = pgv_value_null();
+	char *last_text = NULL;
+	size_t got;
+	int rc;
+
+	o->limit = c->opt.page_rows ? (int64_t)c->opt.page_rows : 0;
+	print_csv_header(c, names, nnames, 0);
+	do {
+		pgv_filter *f = NULL;
+		pgv_cursor *cur = NULL;
+
+		got = 0;
+		if ((rc = make_filter(c, &f)) != CLI_OK)
+			break;
+		if (last.type != PGV_VALUE_NULL && ((!f && pgv_filter_new(&f) != 0)
+				|| pgv_filter_add(f, idname, PGV_FILTER_GT, &last, 1) != 0)) {
+			pgv_filter_free(f);
+			rc = cli_fail(c, "out of memory");
+			break;
+		}
+		o->filter = f;
+		if (pgv_collection_list(&cur, coll, o) != 0)
+			rc = cli_fail_db(c, NULL);
+		else
+			rc = print_cursor_page(c, cur, names, 0, &last, &last_text, &got);
+		pgv_filter_free(f);
+	} while (rc == CLI_OK && o->limit > 0 && got == (size_t)o->limit);
+	o->filter = NULL;
+	free(last_text);
+	return rc;
 }
 
 int cli_collection_query(cli *c, const pgv_vector *query, int knn)
@@ -133,7 +212,9 @@ int cli_collection_query(cli *c, const pgv_vector *query, int knn)
 			"--max-distance");
 	if (split_select(c->opt.select, &buf, &names, &n) != 0)
 		return cli_fail(c, "out of memory");
-	if ((rc = make_filter(c, &f)) != CLI_OK || (rc = open_collection(c, &coll)) != CLI_OK)
+	if ((rc = open_collection(c, &coll)) != CLI_OK)
+		goto done;
+	if (query && (rc = make_filter(c, &f)) != CLI_OK)
 		goto done;
 	o.metric = c->opt.metric;
 	o.filter = f;
@@ -144,9 +225,11 @@ int cli_collection_query(cli *c, const pgv_vector *query, int knn)
 	o.no_vector = c->opt.no_vector || (query && !knn);
 	o.binary = c->opt.binary;
 	o.search = &c->opt.search;
-	if (!query)
-		st = pgv_collection_list(&cur, coll, &o);
-	else if (knn)
+	if (!query) {
+		rc = list_pages(c, coll, &o, names, n);
+		goto done;
+	}
+	if (knn)
 		st = pgv_collection_knn(&cur, coll, query->data, query->dim, c->opt.k, &o);
 	else
 		st = pgv_collection_distances(&cur, coll, query->data, query->dim, &o);

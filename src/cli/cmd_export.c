@@ -183,19 +183,6 @@ static int export_to(export_run *run, pgv_rows *rows)
 	return rc;
 }
 
-/* 1 when the table's id column is an integer (or the table cannot be opened as a collection:
- * the plain export then reports what is wrong). */
-static int integer_ids(cli *c)
-{
-	pgv_collection *coll = NULL;
-	const char *id = c->table.id_column ? c->table.id_column : "id";
-	int yes = pgv_collection_open(&coll, c->conn, &c->table) != 0
-		|| pgv_collection_column_kind(coll, id) == PGV_VALUE_INT64;
-
-	pgv_collection_free(coll);
-	return yes;
-}
-
 int cmd_export(cli *c)
 {
 	pgv_fetch_opts opts = PGV_FETCH_OPTS_INIT;
@@ -221,7 +208,7 @@ int cmd_export(cli *c)
 	run.w.kind = kind;
 	if ((rc = cli_connect(c)) != CLI_OK)
 		return rc;
-	if (c->opt.select || !integer_ids(c)) {
+	if (c->opt.select || !cli_integer_ids(c)) {
 		/* metadata, or ids that are not integers: JSON lines of a collection */
 		if (kind != FMT_JSONL)
 			return cli_usage(c, "exporting %s needs --format jsonl", c->opt.select

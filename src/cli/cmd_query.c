@@ -91,7 +91,7 @@ int cmd_list(cli *c)
 		return cli_usage(c, "unexpected argument %s", cli_quote(q, sizeof(q),
 			c->opt.args[0], strlen(c->opt.args[0])));
 	rc = cli_connect(c);
-	if (rc == CLI_OK && cli_wants_collection(c))
+	if (rc == CLI_OK && (cli_wants_collection(c) || !cli_integer_ids(c)))
 		return cli_collection_query(c, NULL, 0);
 	return rc != CLI_OK ? rc : cli_print_list(c);
 }
@@ -118,7 +118,7 @@ int cmd_knn(cli *c)
 	if (rc == CLI_OK)
 		rc = cli_connect(c);
 	if (rc == CLI_OK)
-		rc = cli_wants_collection(c) ? cli_collection_query(c, &query, 1)
+		rc = cli_wants_collection(c) || !cli_integer_ids(c) ? cli_collection_query(c, &query, 1)
 			: cli_print_knn(c, &query);
 	pgv_vector_free(&query);
 	return rc;
@@ -132,7 +132,7 @@ int cmd_distance(cli *c)
 	if (rc == CLI_OK)
 		rc = cli_connect(c);
 	if (rc == CLI_OK)
-		rc = cli_wants_collection(c) ? cli_collection_query(c, &query, 0)
+		rc = cli_wants_collection(c) || !cli_integer_ids(c) ? cli_collection_query(c, &query, 0)
 			: cli_print_distances(c, &query);
 	pgv_vector_free(&query);
 	return rc;

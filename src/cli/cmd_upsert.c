@@ -29,7 +29,25 @@ static int read_id(const cli *c, const char *where, const char *s, size_t n, int
 	return CLI_OK;
 }
 
-/* Sends the batch with pgv_store_upsert.  `unit` is "stdin line" or "pair" for messages; the
+/* Sends a batch of text or uuid ids with pgv_collection_upsert: 0, -1 (the connection's error)
+ * or CLI_FAIL when out of memory. */
+static int send_keyed(cli_batch *b)
+{
+	pgv_record *recs = calloc(b->n, sizeof(*recs));
+	int st;
+
+	if (!recs)
+		return CLI_FAIL;
+	for (size_t i = 0; i < b->n; i++) {
+		recs[i].id = pgv_value_text(b->keys[i]);
+		recs[i].vector = b->vecs[i];
+	}
+	st = pgv_collection_upsert(NULL, b->coll, recs, b->n) == 0 ? 0 : -1;
+	free(recs);
+	return st;
+}
+
+/* Sends the batch with pgv_store_upsert (pgv_collection_upsert for text ids).  `unit` is "stdin line" or "pair" for messages; the
  * progress line (may be NULL) is removed before a message is printed. */
 static int send_batch(cli *c, cli_batch *b, const char *unit, const char *note,
 	cli_progress *progress)
@@ -39,8 +57,16 @@ static int send_batch(cli *c, cli_batch *b, const char *unit, const char *note,
 
 	if (b->n == 0)
 		return CLI_OK;
-	if (pgv_store_upsert(NULL, c->conn, &c->table, b->ids, b->vecs, b->n) == 0)
+	if (b->keys) {
+		int st = send_keyed(b);
+
+		if (st == CLI_FAIL)
+			return cli_fail(c, "out of memory");
+		if (st == 0)
+			return CLI_OK;
+	} else if (pgv_store_upsert(NULL, c->conn, &c->table, b->ids, b->vecs, b->n) == 0) {
 		return CLI_OK;
+	}
 	if (progress)
 		progress_clear(progress);
 	e = pgv_conn_error(c->conn);
@@ -169,7 +195,7 @@ static int is_space(char ch)
 static int parse_line(cli *c, cli_batch *b, const char *line, size_t n, uint64_t lineno,
 	const char *note)
 {
-	char where[64], q[96];
+	char where[160], q[96];
 	size_t i = 0, id_end, v;
 
 	while (i < n && is_space(line[i]))
@@ -182,14 +208,27 @@ static int parse_line(cli *c, cli_batch *b, const char *line, size_t n, uint64_t
 	if (id_end == n)
 		return cli_fail(c, "%s: expected ID<TAB>VECTOR, not %s; %s", where,
 			cli_quote(q, sizeof(q), line + i, n - i), note);
-	if (read_id(c, where, line + i, id_end - i, &b->ids[b->n], note) != CLI_OK)
+	if (b->keys) {
+		if (!(b->keys[b->n] = strndup(line + i, id_end - i)))
+			return cli_fail(c, "%s: out of memory; %s", where, note);
+	} else if (read_id(c, where, line + i, id_end - i, &b->ids[b->n], note) != CLI_OK) {
 		return CLI_FAIL;
+	}
 	for (v = id_end; v < n && is_space(line[v]); v++)
 		;
-	snprintf(where, sizeof(where), "stdin line %llu (id %lld): vector",
-		(unsigned long long)lineno, (long long)b->ids[b->n]);
-	if (cli_parse_vector(c, where, line + v, n - v, &b->vecs[b->n], note) != CLI_OK)
+	if (b->keys)
+		snprintf(where, sizeof(where), "stdin line %llu (id %s): vector",
+			(unsigned long long)lineno, cli_quote(q, sizeof(q), line + i, id_end - i));
+	else
+		snprintf(where, sizeof(where), "stdin line %llu (id %lld): vector",
+			(unsigned long long)lineno, (long long)b->ids[b->n]);
+	if (cli_parse_vector(c, where, line + v, n - v, &b->vecs[b->n], note) != CLI_OK) {
+		if (b->keys) {
+			free(b->keys[b->n]);
+			b->keys[b->n] = NULL;
+		}
 		return CLI_FAIL;
+	}
 	b->pos[b->n].line = lineno;
 	b->floats += b->vecs[b->n].dim;
 	b->n++;
@@ -212,6 +251,13 @@ static int upsert_stdin(cli *c)
 		return cli_fail(c, "out of memory");
 	}
 	rc = cli_connect(c);
+	if (rc == CLI_OK && !cli_integer_ids(c)) {
+		/* text or uuid ids: the lines go to the collection, batch by batch as below */
+		if (cli_batch_use_keys(&b) != 0)
+			rc = cli_fail(c, "out of memory");
+		else if (pgv_collection_open(&b.coll, c->conn, &c->table) != 0)
+			rc = cli_fail_db(c, NULL);
+	}
 	if (rc == CLI_OK && isatty(STDIN_FILENO) == 1)
 		fprintf(stderr, "pgvodbc: upsert: reading ID<TAB>VECTOR lines from the terminal "
 			"(end with Ctrl-D)\n");
@@ -259,6 +305,8 @@ static int upsert_stdin(cli *c)
 	if (rc == CLI_OK && c->opt.json)
 		rc = json_summary(c, written);
 	free(line);
+	if (b.coll)
+		pgv_collection_free(b.coll);
 	cli_batch_free(&b);
 	return rc;
 }

@@ -364,6 +364,121 @@ static void test_cli_collection__csv_header_columns(void **state)
 	drop(name);
 }
 
+/* Plain list, knn, distance, get and export (no collection option) on uuid and text ids: they
+ * take the collection path, and the ids print as JSON strings. */
+static void test_cli_collection__plain_commands_on_text_ids(void **state)
+{
+	testdb *db = *state;
+	char name[64], tname[64], sql[256];
+	const char *dsn = testdb_dsn();
+	const char *list[] = { "list", "--dsn", dsn, "--table", name, "--json", NULL };
+	const char *knn[] = { "knn", "--dsn", dsn, "--table", name, "--k", "2", "[0,0,0]", NULL };
+	const char *dist[] = { "distance", "--dsn", dsn, "--table", name, "--json", "[0,0,0]",
+		NULL };
+	const char *get[] = { "get", "--dsn", dsn, "--table", name,
+		"00000000-0000-4000-8000-000000000002", NULL };
+	const char *exp[] = { "export", "--dsn", dsn, "--table", name, "--format", "jsonl", "-",
+		NULL };
+	const char *tcreate[] = { "table", "create", "--dsn", dsn, "--table", tname, "--dim", "2",
+		"--id-type", "text", NULL };
+	const char *tlist[] = { "list", "--dsn", dsn, "--table", tname, NULL };
+	const char *paged[] = { "list", "--dsn", dsn, "--table", name, "--page-rows", "1",
+		"--where", "year > ?", "--param", "2000", "--no-vector", NULL };
+	const char *tknn[] = { "knn", "--dsn", dsn, "--table", tname, "--k", "1", "--json",
+		"[1,1]", NULL };
+	clirun r;
+
+	table_name(name, "clip");
+	make_docs(db, name);
+	assert_int_equal(run(&r, list), 0);
+	assert_string_equal(r.out,
+		"{\"id\":\"00000000-0000-4000-8000-000000000001\",\"embedding\":[0,0,0]}\n"
+		"{\"id\":\"00000000-0000-4000-8000-000000000002\",\"embedding\":[3,4,0]}\n"
+		"{\"id\":\"00000000-0000-4000-8000-000000000003\",\"embedding\":[0,0,1]}\n");
+	clirun_free(&r);
+	assert_int_equal(run(&r, knn), 0);
+	assert_string_equal(r.out, "00000000-0000-4000-8000-000000000001\t[0,0,0]\t0\n"
+		"00000000-0000-4000-8000-000000000003\t[0,0,1]\t1\n");
+	clirun_free(&r);
+	assert_int_equal(run(&r, dist), 0);
+	assert_string_equal(r.out,
+		"{\"id\":\"00000000-0000-4000-8000-000000000001\",\"distance\":0}\n"
+		"{\"id\":\"00000000-0000-4000-8000-000000000002\",\"distance\":5}\n"
+		"{\"id\":\"00000000-0000-4000-8000-000000000003\",\"distance\":1}\n");
+	clirun_free(&r);
+	assert_int_equal(run(&r, get), 0);
+	assert_string_equal(r.out, "00000000-0000-4000-8000-000000000002\t[3,4,0]\n");
+	clirun_free(&r);
+	assert_int_equal(run(&r, exp), 0);
+	assert_string_equal(r.out,
+		"{\"id\":\"00000000-0000-4000-8000-000000000001\",\"embedding\":[0,0,0]}\n"
+		"{\"id\":\"00000000-0000-4000-8000-000000000002\",\"embedding\":[3,4,0]}\n"
+		"{\"id\":\"00000000-0000-4000-8000-000000000003\",\"embedding\":[0,0,1]}\n");
+	clirun_free(&r);
+	/* keyset pages of one row, the filter and "id > the last" ANDed: each row once, in order */
+	assert_int_equal(run(&r, paged), 0);
+	assert_string_equal(r.out, "00000000-0000-4000-8000-000000000001\n"
+		"00000000-0000-4000-8000-000000000002\n00000000-0000-4000-8000-000000000003\n");
+	clirun_free(&r);
+	drop(name);
+
+	table_name(tname, "clipt");
+	snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s", tname);
+	testdb_exec(db, sql);
+	assert_int_equal(run(&r, tcreate), 0);
+	clirun_free(&r);
+	snprintf(sql, sizeof(sql), "INSERT INTO %s VALUES ('b', '[1,1]'), ('a \"q\"', '[0,1]')",
+		tname);
+	testdb_exec(db, sql);
+	assert_int_equal(run(&r, tlist), 0);
+	assert_string_equal(r.out, "a \"q\"\t[0,1]\nb\t[1,1]\n");
+	clirun_free(&r);
+	assert_int_equal(run(&r, tknn), 0);
+	assert_string_equal(r.out, "{\"id\":\"b\",\"embedding\":[1,1],\"distance\":0}\n");
+	clirun_free(&r);
+	drop(tname);
+}
+
+/* upsert from stdin as ID<TAB>VECTOR lines with uuid ids: written in batches through the
+ * collection (--batch 2 makes two); a bad id is exit 1 naming its line, and its batch is not
+ * written. */
+static void test_cli_collection__upsert_stdin_text_ids(void **state)
+{
+	testdb *db = *state;
+	char name[64], sql[160];
+	const char *dsn = testdb_dsn();
+	const char *up[] = { "upsert", "--dsn", dsn, "--table", name, "--batch", "2", NULL };
+	const char *get[] = { "get", "--dsn", dsn, "--table", name,
+		"00000000-0000-4000-8000-0000000000e3", NULL };
+	clirun r;
+
+	table_name(name, "clis");
+	make_docs(db, name);
+	assert_int_equal(run_in(&r, "00000000-0000-4000-8000-0000000000e1\t[1,0,0]\n"
+		"# a comment\n"
+		"00000000-0000-4000-8000-0000000000e2 [0,1,0]\n"
+		"00000000-0000-4000-8000-0000000000e3\t[0,0,2]\n"
+		"00000000-0000-4000-8000-000000000001\t[9,9,9]\n", up), 0);
+	clirun_free(&r);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", name);
+	assert_int_equal(testdb_query_int(db, sql), 6);
+	assert_int_equal(run(&r, get), 0);
+	assert_string_equal(r.out, "00000000-0000-4000-8000-0000000000e3\t[0,0,2]\n");
+	clirun_free(&r);
+	/* an update through the lines keeps the row's other columns */
+	snprintf(sql, sizeof(sql), "SELECT year FROM %s WHERE id = "
+		"'00000000-0000-4000-8000-000000000001' AND embedding = '[9,9,9]'", name);
+	assert_int_equal(testdb_query_int(db, sql), 2015);
+	assert_int_equal(run_in(&r, "00000000-0000-4000-8000-0000000000f1\t[1,1,1]\n"
+		"oops\t[1,1,1]\n", up), 1);
+	assert_non_null(strstr(r.err, "stdin line"));
+	assert_non_null(strstr(r.err, "oops"));
+	clirun_free(&r);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", name);
+	assert_int_equal(testdb_query_int(db, sql), 6);
+	drop(name);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +489,8 @@ int main(void)
 		cmocka_unit_test(test_cli_collection__import_export_round_trip),
 		cmocka_unit_test(test_cli_collection__upsert_forms),
 		cmocka_unit_test(test_cli_collection__csv_header_columns),
+		cmocka_unit_test(test_cli_collection__plain_commands_on_text_ids),
+		cmocka_unit_test(test_cli_collection__upsert_stdin_text_ids),
 	};
 	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }
