@@ -1,4 +1,4 @@
-/* Unit tests of the vector value and its text codec (src/codec/vector.c, vector_text.c). */
+/* Unit tests of the vector value and its text parser (src/codec/vector.c, vector_text.c). */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,34 +6,16 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "vector_check.h"
+
 #include <float.h>
-#include <ftw.h>
-#include <locale.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "pgvodbc/vector.h"
-
-/* Parses a NUL-terminated string, asserting the status. */
-static void parse_ok(const char *text, pgv_vector *out)
-{
-	int rc = pgv_vector_parse(text, strlen(text), out);
-
-	if (rc != PGV_OK)
-		fail_msg("parsing \"%s\": %s: %s", text, pgv_status_name(rc), pgv_error_last()->message);
-}
-
-/* Asserts that `v` holds exactly the floats `want[0..n)`, bit for bit. */
-static void assert_floats(const pgv_vector *v, const float *want, size_t n)
-{
-	assert_int_equal(v->dim, n);
-	assert_non_null(v->data);
-	assert_memory_equal(v->data, want, n * sizeof(float));
-}
 
 /* Brackets, braces and pgvector's six whitespace characters are accepted where pgvector allows. */
 static void test_vector__parse_accepts_pgvector_forms(void **state)
@@ -251,169 +233,6 @@ static void test_vector__error_is_per_thread(void **state)
 	assert_int_equal(pgv_error_last()->status, PGV_EDIM);
 }
 
-/* Formatting writes "[a,b,...]" with PostgreSQL's float4 text and no spaces. */
-static void test_vector__format_writes_pgvector_text(void **state)
-{
-	const float v[] = { 1.0f, -0.0f, 0.1f, 1e-5f, 1234567.0f, FLT_MAX, 1e-45f };
-	const float odd[] = { NAN, INFINITY, -INFINITY };
-	const char *want = "[1,-0,0.1,1e-05,1.234567e+06,3.4028235e+38,1e-45]";
-	char buf[128];
-
-	(void)state;
-	assert_int_equal(pgv_vector_format(v, 7, buf, sizeof(buf)), strlen(want));
-	assert_string_equal(buf, want);
-	assert_int_equal(pgv_vector_format(odd, 3, buf, sizeof(buf)), 24);
-	assert_string_equal(buf, "[NaN,Infinity,-Infinity]");
-	assert_int_equal(pgv_vector_format(NULL, 0, buf, sizeof(buf)), 2);
-	assert_string_equal(buf, "[]");
-}
-
-/* Capacity: an exact fit is written whole, one byte short writes only "", cap 0 takes NULL. */
-static void test_vector__format_never_truncates(void **state)
-{
-	const float v[] = { 0.25f, 100.0f, -3.5f };
-	const char *want = "[0.25,100,-3.5]";
-	size_t n = strlen(want);
-	char buf[64];
-
-	(void)state;
-	assert_int_equal(pgv_vector_format(v, 3, NULL, 0), n);
-	memset(buf, 'Z', sizeof(buf));
-	assert_int_equal(pgv_vector_format(v, 3, buf, n + 1), n);
-	assert_string_equal(buf, want);
-	memset(buf, 'Z', sizeof(buf));
-	assert_int_equal(pgv_vector_format(v, 3, buf, n), n);
-	assert_int_equal(buf[0], '\0');
-	for (size_t i = 1; i < sizeof(buf); i++)
-		assert_int_equal(buf[i], 'Z'); /* nothing but the empty string was written */
-	memset(buf, 'Z', sizeof(buf));
-	assert_int_equal(pgv_vector_format(v, 3, buf, 1), n);
-	assert_int_equal(buf[0], '\0');
-	assert_int_equal(buf[1], 'Z');
-}
-
-/*
- * The vector text is the element texts joined, whichever way it is written: with room for any
- * vector of its length (elements written in place, each store up to 16 bytes from its start),
- * with an exact fit (elements through a scratch) or one byte short ("" only, nothing past it).
- * Random bit patterns of every kind (denormals, NaN, infinities) and vectors of 1 to 300.
- */
-static void test_vector__format_joins_element_texts(void **state)
-{
-	enum { DIM_MAX = 300 };
-	static float v[DIM_MAX];
-	static char want[DIM_MAX * PGV_FLOAT_TEXT_MAX + 3], got[DIM_MAX * PGV_FLOAT_TEXT_MAX + 8];
-	uint64_t x = 0x9e3779b97f4a7c15u;
-
-	(void)state;
-	for (int round = 0; round < 3000; round++) {
-		size_t dim = 1 + (size_t)round % DIM_MAX, n = 1, bound = dim * PGV_FLOAT_TEXT_MAX + 3;
-
-		for (size_t i = 0; i < dim; i++) {
-			uint32_t bits;
-
-			x ^= x << 13;
-			x ^= x >> 7;
-			x ^= x << 17;
-			bits = (uint32_t)x;
-			if (round % 3 == 1)
-				bits &= 0xbfffffffu; /* small magnitudes, where 0.000ddd and e-XX meet */
-			memcpy(&v[i], &bits, sizeof(bits));
-		}
-		want[0] = '[';
-		for (size_t i = 0; i < dim; i++) {
-			char elem[PGV_FLOAT_TEXT_MAX];
-			size_t k = pgv_float_format(v[i], elem, sizeof(elem));
-
-			if (i > 0)
-				want[n++] = ',';
-			memcpy(want + n, elem, k);
-			n += k;
-		}
-		want[n++] = ']';
-		want[n] = '\0';
-		memset(got, 'Z', sizeof(got));
-		assert_int_equal(pgv_vector_format(v, dim, got, bound), n);
-		assert_string_equal(got, want);
-		assert_int_equal(got[bound], 'Z');
-		memset(got, 'Z', sizeof(got));
-		assert_int_equal(pgv_vector_format(v, dim, got, n + 1), n);
-		assert_string_equal(got, want);
-		assert_int_equal(got[n + 1], 'Z');
-		memset(got, 'Z', sizeof(got));
-		assert_int_equal(pgv_vector_format(v, dim, got, n), n);
-		assert_int_equal(got[0], '\0');
-		assert_int_equal(got[1], 'Z');
-	}
-}
-
-/* Allocated text equals the buffer form and is freed with pgv_text_free. */
-static void test_vector__to_text_allocates_whole_text(void **state)
-{
-	static float v[16000];
-	char *text = NULL;
-	size_t len = 0;
-
-	(void)state;
-	for (size_t i = 0; i < 16000; i++)
-		v[i] = -1.20636806e-29f; /* one of the longest float texts: 15 bytes */
-	assert_int_equal(pgv_vector_to_text(&text, &len, v, 16000), PGV_OK);
-	assert_int_equal(len, 16000 * 16 + 1);
-	assert_int_equal(strlen(text), len);
-	assert_int_equal(strncmp(text, "[-1.20636806e-29,", 17), 0);
-	assert_int_equal(pgv_vector_format(v, 16000, NULL, 0), len);
-	pgv_text_free(text);
-	pgv_text_free(NULL);
-	assert_int_equal(pgv_vector_to_text(NULL, &len, v, 1), PGV_EINVAL);
-	assert_int_equal(pgv_vector_to_text(&text, &len, NULL, 1), PGV_EINVAL);
-	assert_null(text);
-}
-
-/* Small xorshift generator so random tests repeat. */
-static uint32_t next_random(uint32_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 17;
-	*s ^= *s << 5;
-	return *s;
-}
-
-/* Formatting then parsing gives back the same bits, for edge values and random vectors. */
-static void test_vector__format_parse_round_trips(void **state)
-{
-	static float v[1536];
-	const float edges[] = { 0.0f, -0.0f, 1e-45f, 1.17549421e-38f, FLT_MIN, FLT_MAX, -FLT_MAX,
-		0.1f, 1234567.0f, 1e-5f, 16777216.0f, 36646552.0f, 0.333333343f };
-	uint32_t seed = 12345;
-	pgv_vector back = PGV_VECTOR_INIT, orig;
-	char *text;
-	size_t len;
-
-	(void)state;
-	assert_int_equal(pgv_vector_to_text(&text, &len, edges, 13), PGV_OK);
-	assert_int_equal(pgv_vector_parse(text, len, &back), PGV_OK);
-	assert_memory_equal(back.data, edges, sizeof(edges));
-	pgv_text_free(text);
-	pgv_vector_free(&back);
-	for (int round = 0; round < 20; round++) {
-		for (size_t i = 0; i < 1536; i++) {
-			uint32_t bits;
-
-			do {
-				bits = next_random(&seed);
-				memcpy(&v[i], &bits, sizeof(float));
-			} while (!isfinite(v[i]));
-		}
-		assert_int_equal(pgv_vector_to_text(&text, &len, v, 1536), PGV_OK);
-		assert_int_equal(pgv_vector_parse(text, len, &back), PGV_OK);
-		orig.dim = 1536;
-		orig.data = v;
-		assert_true(pgv_vector_identical(&orig, &back));
-		pgv_text_free(text);
-		pgv_vector_free(&back);
-	}
-}
-
 /* from_floats checks what the server checks and names the bad element. */
 static void test_vector__from_floats_validates(void **state)
 {
@@ -497,125 +316,6 @@ static void test_vector__free_is_safe(void **state)
 	pgv_vector_free(&v);
 }
 
-/*
- * Switches the process to a locale whose decimal point is a comma and returns its name, or NULL.
- * When none is installed (Debian's locales-all provides them), one is compiled with localedef
- * from the i18n sources of the locales package into a temporary LOCPATH.
- */
-static const char *use_comma_locale(char *dir, size_t cap)
-{
-	static const char *const names[] = {
-		"de_DE.UTF-8", "de_DE.utf8", "de_DE", "fr_FR.UTF-8", "fr_FR.utf8", "nl_NL.UTF-8",
-		"es_ES.UTF-8", "it_IT.UTF-8", "ru_RU.UTF-8", "pt_BR.UTF-8"
-	};
-	const char *tmp = getenv("TMPDIR");
-	char cmd[600];
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (setlocale(LC_ALL, names[i]) != NULL && strcmp(localeconv()->decimal_point, ",") == 0)
-			return names[i];
-	snprintf(dir, cap, "%s/pgv_locale_XXXXXX", tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
-	if (mkdtemp(dir) == NULL) {
-		dir[0] = '\0';
-		return NULL;
-	}
-	snprintf(cmd, sizeof(cmd), "localedef -i de_DE -f ISO-8859-1 '%s/de_DE' >/dev/null 2>&1", dir);
-	if (system(cmd) == -1)
-		return NULL;
-	setenv("LOCPATH", dir, 1);
-	if (setlocale(LC_ALL, "de_DE") != NULL && strcmp(localeconv()->decimal_point, ",") == 0)
-		return "de_DE";
-	return NULL;
-}
-
-/* nftw callback: removes one file or (emptied) directory. */
-static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-/* Undoes use_comma_locale: back to "C", and the temporary locale removed. */
-static void leave_comma_locale(const char *dir)
-{
-	setlocale(LC_ALL, "C");
-	if (dir[0] != '\0') {
-		unsetenv("LOCPATH");
-		if (nftw(dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS) != 0)
-			print_message("could not remove %s\n", dir);
-	}
-}
-
-/* What the locale test changes, so that teardown undoes it even after a failed assertion. */
-typedef struct locale_state {
-	char dir[512];
-	locale_t thread_locale;
-	pgv_vector v;
-} locale_state;
-
-/* Starts the locale test with nothing changed yet. */
-static int locale_setup(void **state)
-{
-	static locale_state ls;
-
-	memset(&ls, 0, sizeof(ls));
-	ls.thread_locale = (locale_t)0;
-	*state = &ls;
-	return 0;
-}
-
-/* Restores the C locale, frees what the locale test made and removes its temporary locale. */
-static int locale_teardown(void **state)
-{
-	locale_state *ls = *state;
-
-	uselocale(LC_GLOBAL_LOCALE);
-	if (ls->thread_locale != (locale_t)0)
-		freelocale(ls->thread_locale);
-	ls->thread_locale = (locale_t)0;
-	pgv_vector_free(&ls->v);
-	leave_comma_locale(ls->dir);
-	return 0;
-}
-
-/* Under a decimal-comma locale (process-wide or per thread) text is read and written as in C. */
-static void test_vector__locale_does_not_matter(void **state)
-{
-	locale_state *ls = *state;
-	const char *text = "[1.5, -0.25,1e-05 ,3.4028235e+38,0.1]";
-	const char *want = "[1.5,-0.25,1e-05,3.4028235e+38,0.1]";
-	const float want_floats[] = { 1.5f, -0.25f, 1e-5f, 3.4028235e38f, 0.1f };
-	char buf[128];
-
-	if (use_comma_locale(ls->dir, sizeof(ls->dir)) == NULL) {
-		print_message("no decimal-comma locale: install locales-all, or localedef from locales\n");
-		skip();
-	}
-	/* the condition is real: the C library itself now stops reading "1.5" at the point */
-	assert_true(strtof("1.5", NULL) == 1.0f);
-	parse_ok(text, &ls->v);
-	assert_floats(&ls->v, want_floats, 5);
-	assert_int_equal(pgv_vector_format(ls->v.data, ls->v.dim, buf, sizeof(buf)), strlen(want));
-	assert_string_equal(buf, want);
-	pgv_vector_free(&ls->v);
-	assert_int_equal(pgv_double_format(0.1, buf, sizeof(buf)), 3);
-	assert_string_equal(buf, "0.1");
-	assert_string_equal(localeconv()->decimal_point, ","); /* the process locale was restored */
-
-	/* a per-thread locale set with uselocale, as another library might, changes nothing either */
-	ls->thread_locale = duplocale(LC_GLOBAL_LOCALE); /* not newlocale: it leaks LOCPATH's copy */
-	assert_non_null(ls->thread_locale);
-	setlocale(LC_ALL, "C");
-	uselocale(ls->thread_locale);
-	parse_ok(text, &ls->v);
-	assert_floats(&ls->v, want_floats, 5);
-	pgv_vector_format(ls->v.data, ls->v.dim, buf, sizeof(buf));
-	assert_string_equal(buf, want);
-	assert_true(uselocale((locale_t)0) == ls->thread_locale); /* still in force afterwards */
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -627,17 +327,10 @@ int main(void)
 		cmocka_unit_test(test_vector__parse_rejects_null_arguments),
 		cmocka_unit_test(test_vector__parse_success_clears_error),
 		cmocka_unit_test(test_vector__error_is_per_thread),
-		cmocka_unit_test(test_vector__format_writes_pgvector_text),
-		cmocka_unit_test(test_vector__format_never_truncates),
-		cmocka_unit_test(test_vector__format_joins_element_texts),
-		cmocka_unit_test(test_vector__to_text_allocates_whole_text),
-		cmocka_unit_test(test_vector__format_parse_round_trips),
 		cmocka_unit_test(test_vector__from_floats_validates),
 		cmocka_unit_test(test_vector__copy_is_independent),
 		cmocka_unit_test(test_vector__compare_and_identical),
 		cmocka_unit_test(test_vector__free_is_safe),
-		cmocka_unit_test_setup_teardown(test_vector__locale_does_not_matter, locale_setup,
-			locale_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
