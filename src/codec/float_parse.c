@@ -2,7 +2,7 @@
  * Fast, exact reading of plain decimal text as a float, bit for bit what strtof gives in the C
  * locale: the Eisel-Lemire method (Lemire, "Number Parsing at a Gigabyte per Second", 2021;
  * Mushtak and Lemire, "Fast number parsing without fallback", 2023), written for float32 alone,
- * and a reader for runs of vector elements built on the same arithmetic.
+ * and readers for runs of vector elements built on the same arithmetic.
  *
  * The text w * 10^q (w: up to 19 significant digits) is v = w * 5^q * 2^q.  With w shifted left
  * until its top bit is set (wn = w * 2^lz) and 5^q ~= T * 2^b from the table (T of 128 bits),
@@ -21,42 +21,22 @@
  * Results that are zero or subnormal from a nonzero significand are left to strtof_l: there the
  * C library's ERANGE depends on exactness and on how the machine detects tininess.
  *
- * Runs of vector elements of the usual shape, [-]d.ddd or [-]dd.ddd with up to 13 fraction
- * digits, as the server prints the floats of embeddings, are read without a branch per digit:
- * sixteen bytes at a time with SSE2 where the compiler offers it, else eight at a time in 64-bit
- * words (SWAR).  Such an element is w / 10^14 with w < 10^16 and a multiple of 10.  When
- * w <= 2^53, w is an exact double and w * 1e-14 (one rounding, from a constant within 2^-59 of
- * 10^-14) rounds to the right float: Clinger's fast path, made safe for the second rounding by
- * the argument in fixed14_to_float.  Eisel-Lemire decides the rest.  The one dependency from
- * element to element, where the next one starts, is kept short: the commas of 64 bytes are
- * found at once.
+ * Runs of vector elements of the usual shape, as the server prints the floats of embeddings, are
+ * read sixteen bytes at a time by float_parse_run.c; pgv__float_parse_any_run below reads runs of
+ * any plain shape one element at a time with this reader.  The arithmetic both share is in
+ * float_parse_core.h.
  * All of this assumes the default rounding mode, as the rest of the library does.
  */
-#include "codec/numtext.h"
+#include "codec/float_parse_core.h"
 
 #include <float.h>
 #include <string.h>
-
-#if defined(__SSE2__) && !defined(PGV_FLOAT_PARSE_PORTABLE)
-#include <emmintrin.h>
-#define RUN_SSE2 1
-#else
-#define RUN_SSE2 0
-#endif
 
 /* Significant digits kept; 10^19 - 1 < 2^64. */
 #define MAX_DIGITS 19
 
 /* Exponent digits stop adding past this; any larger exponent already means 0 or infinity. */
 #define EXP_SATURATE 100000000
-
-/* pgv__float_parse_run looks for commas this many bytes at a time, and reads 32 from an element. */
-#define WINDOW 64
-#define ELEMENT_READ 32
-
-/* A byte value in each byte of a word, and the top bit of each byte. */
-#define BYTES(c) ((uint64_t)(c) * 0x0101010101010101u)
-#define TOP_BITS 0x8080808080808080u
 
 /* A decimal read from text: (-1)^negative * w * 10^q, and the bytes it took. */
 typedef struct decimal {
@@ -66,92 +46,6 @@ typedef struct decimal {
 	int truncated; /* a nonzero digit past the 19th significant one was dropped */
 	size_t used;
 } decimal;
-
-#if defined(__SIZEOF_INT128__) && !defined(PGV_FLOAT_PARSE_PORTABLE)
-__extension__ typedef unsigned __int128 u128;
-
-/* The 128-bit product a * b: returns the high half, stores the low half. */
-static inline uint64_t mul64(uint64_t a, uint64_t b, uint64_t *lo)
-{
-	u128 p = (u128)a * b;
-
-	*lo = (uint64_t)p;
-	return (uint64_t)(p >> 64);
-}
-#else
-/* The 128-bit product a * b from 32-bit halves: returns the high half, stores the low half. */
-static inline uint64_t mul64(uint64_t a, uint64_t b, uint64_t *lo)
-{
-	uint64_t a0 = (uint32_t)a, a1 = a >> 32, b0 = (uint32_t)b, b1 = b >> 32;
-	uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
-	uint64_t mid = (p00 >> 32) + (uint32_t)p01 + (uint32_t)p10; /* < 3 * 2^32: no overflow */
-
-	*lo = (mid << 32) | (uint32_t)p00;
-	return p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
-}
-#endif
-
-/* Leading zero bits of a nonzero x. */
-static inline int clz64(uint64_t x)
-{
-#if defined(__GNUC__)
-	return __builtin_clzll(x);
-#else
-	int n = 0;
-
-	while ((x & ((uint64_t)1 << 63)) == 0) {
-		x <<= 1;
-		n++;
-	}
-	return n;
-#endif
-}
-
-/* Trailing zero bits of a nonzero x. */
-static inline int ctz64(uint64_t x)
-{
-#if defined(__GNUC__)
-	return __builtin_ctzll(x);
-#else
-	int n = 0;
-
-	while ((x & 1) == 0) {
-		x >>= 1;
-		n++;
-	}
-	return n;
-#endif
-}
-
-/* s[0..8) as a word with s[0] in the low byte; all eight bytes must exist. */
-static inline uint64_t load_word(const char *s)
-{
-	uint64_t v = 0;
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	memcpy(&v, s, sizeof(v)); /* a fixed size: one load, no call */
-#else
-	for (int k = 7; k >= 0; k--)
-		v = v << 8 | (unsigned char)s[k];
-#endif
-	return v;
-}
-
-/* The top bit of each byte of x that is not a decimal digit. */
-static inline uint64_t non_digits(uint64_t x)
-{
-	uint64_t a = x ^ BYTES('0'); /* a digit becomes 0..9, anything else 0x80 up or above 9 */
-
-	return (a | ((a & BYTES(0x7f)) + BYTES(0x76))) & TOP_BITS;
-}
-
-/* The number spelt by eight digit values 0..9, the most significant in the low byte. */
-static inline uint64_t digits8(uint64_t v)
-{
-	v = ((v * (10 * 256 + 1)) >> 8) & 0x00ff00ff00ff00ffu;         /* pairs */
-	v = ((v * (100 * 65536 + 1)) >> 16) & 0x0000ffff0000ffffu;     /* groups of four */
-	return (v * (10000 * ((uint64_t)1 << 32) + 1)) >> 32;          /* all eight */
-}
 
 /* The value of a decimal digit character, or something above 9 for any other byte. */
 static inline unsigned digit_of(char c)
@@ -242,7 +136,7 @@ static int scan_decimal(const char *s, size_t len, decimal *d)
  * *bits (no sign) and *erange; returns -1 when the result would be subnormal or the rounding
  * cannot be decided from the product.
  */
-static int eisel_lemire(uint64_t w, int q, uint32_t *bits, int *erange)
+int pgv__eisel_lemire(uint64_t w, int q, uint32_t *bits, int *erange)
 {
 	const pgv__pow5 *p = &pgv__pow5_table[q - PGV__POW5_MIN];
 	int lz = clz64(w);
@@ -285,42 +179,6 @@ static int eisel_lemire(uint64_t w, int q, uint32_t *bits, int *erange)
 	}
 	*bits = (uint32_t)(e2 + 127) << 23 | (uint32_t)(mant & 0x7fffffu);
 	*erange = 0;
-	return 0;
-}
-
-/*
- * Rounds w / 10^14 (w < 10^16, a multiple of 10) to the nearest float, negated when `neg`;
- * returns -1 when it cannot decide.
- */
-static inline int fixed14_to_float(uint64_t w, unsigned neg, float *out)
-{
-	uint32_t bits;
-	int erange;
-
-#if FLT_EVAL_METHOD == 0
-	if (w - 1 < (uint64_t)1 << 53) {
-		/*
-		 * w is exact in a double and 1e-14 is 10^-14 (1 - 1.2e-18), so q is within 0.52 units
-		 * in its last place of the value x = w / 10^14 < 2^7, and rounding q to float is
-		 * rounding x: for a float midpoint m = M 2^(E-24) (M odd, E <= 6), x - m =
-		 * 2^13 K / (10^13 2^(24-E)) with K = (w / 10) 2^(11-E) - M 5^13 odd, 0.22 |K| units.
-		 * |K| >= 3 leaves q on x's side of m.  K = +-1 makes q = m, a tie, and then
-		 * K = -M (mod 4), as 5^13 = 1 (mod 4), puts the even neighbour on x's side.
-		 * Never a subnormal float either: x >= 1e-14.
-		 */
-		static const double scale[2] = { 1e-14, -1e-14 }; /* the sign without a branch */
-		double q = (double)(int64_t)w * scale[neg];
-
-		*out = (float)q;
-		return 0;
-	}
-#endif
-	if (w == 0)
-		bits = 0;
-	else if (eisel_lemire(w, -14, &bits, &erange) != 0)
-		return -1;
-	bits |= (uint32_t)neg << 31;
-	memcpy(out, &bits, sizeof(*out));
 	return 0;
 }
 
@@ -442,163 +300,13 @@ int pgv__float_parse(const char *s, size_t len, float *out, size_t *consumed, in
 	} else if (d.q > PGV__POW5_MAX) {
 		bits = 0x7f800000u; /* at least 1e39 */
 		*erange = 1;
-	} else if (d.q < PGV__POW5_MIN || eisel_lemire(d.w, (int)d.q, &bits, erange) != 0) {
+	} else if (d.q < PGV__POW5_MIN || pgv__eisel_lemire(d.w, (int)d.q, &bits, erange) != 0) {
 		return PGV__FLOAT_UNDECIDED;
 	}
 	bits |= (uint32_t)d.negative << 31;
 	memcpy(out, &bits, sizeof(*out));
 	*consumed = d.used;
 	return 0;
-}
-
-#if RUN_SSE2
-/* Bit i set when w[i] (i < 64) is a comma. */
-static inline uint64_t comma_bits(const char *w)
-{
-	const __m128i comma = _mm_set1_epi8(',');
-	uint64_t bits = 0;
-
-	for (int k = 3; k >= 0; k--)
-		bits = bits << 16 | (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(comma,
-			_mm_loadu_si128((const __m128i *)(const void *)(w + 16 * k))));
-	return bits;
-}
-
-/* Bit i set when e[i] (i < 16) is not a decimal digit. */
-static inline unsigned non_digit_bits(const char *e, uint64_t a, uint64_t b)
-{
-	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)e);
-
-	(void)a;
-	(void)b;
-	/* signed compares: bytes from 0x80 up are negative, below '0' */
-	v = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8('0')), _mm_cmpgt_epi8(v, _mm_set1_epi8('9')));
-	return (unsigned)_mm_movemask_epi8(v);
-}
-
-/* The f (0..13) digits at p as a 14-digit number (with 14 - f trailing zeros); p[-2..14) exist. */
-static inline uint64_t fraction14(const char *p, unsigned f)
-{
-	/* lanes 2..2+f of the 16 bytes at p - 2, as digit values (lanes 0 and 1 read as zeros) */
-	static _Alignas(16) const unsigned char keep[14][16] = {
-		{ 0 }, { 0, 0, 15 }, { 0, 0, 15, 15 }, { 0, 0, 15, 15, 15 }, { 0, 0, 15, 15, 15, 15 },
-		{ 0, 0, 15, 15, 15, 15, 15 }, { 0, 0, 15, 15, 15, 15, 15, 15 },
-		{ 0, 0, 15, 15, 15, 15, 15, 15, 15 }, { 0, 0, 15, 15, 15, 15, 15, 15, 15, 15 },
-		{ 0, 0, 15, 15, 15, 15, 15, 15, 15, 15, 15 },
-		{ 0, 0, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15 },
-		{ 0, 0, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15 },
-		{ 0, 0, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15 },
-		{ 0, 0, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15 },
-	};
-	const __m128i zero = _mm_setzero_si128();
-	__m128i d = _mm_and_si128(_mm_loadu_si128((const __m128i *)(const void *)(p - 2)),
-		_mm_load_si128((const __m128i *)(const void *)keep[f]));
-	/* pairs of digits, then groups of four, then of eight, each a multiply-add of neighbours */
-	__m128i x = _mm_packs_epi32(
-		_mm_madd_epi16(_mm_unpacklo_epi8(d, zero), _mm_set_epi16(1, 10, 1, 10, 1, 10, 1, 10)),
-		_mm_madd_epi16(_mm_unpackhi_epi8(d, zero), _mm_set_epi16(1, 10, 1, 10, 1, 10, 1, 10)));
-
-	x = _mm_madd_epi16(x, _mm_set_epi16(1, 100, 1, 100, 1, 100, 1, 100));
-	x = _mm_madd_epi16(_mm_packs_epi32(x, x),
-		_mm_set_epi16(1, 10000, 1, 10000, 1, 10000, 1, 10000));
-	return (uint64_t)(uint32_t)_mm_cvtsi128_si32(x) * 100000000u +
-		(uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(x, 4));
-}
-#else
-/* The top bits of the bytes of x gathered into the low 8 bits, byte 0 into bit 0. */
-static inline unsigned gather_top_bits(uint64_t x)
-{
-	return (unsigned)((((x >> 7) & BYTES(1)) * 0x0102040810204080u) >> 56);
-}
-
-/* Bit i set when w[i] (i < 64) is a comma. */
-static inline uint64_t comma_bits(const char *w)
-{
-	uint64_t bits = 0;
-
-	for (int k = 7; k >= 0; k--) {
-		uint64_t x = load_word(w + 8 * k) ^ BYTES(',');
-
-		/* the zero bytes of x, exactly: no carry crosses bytes */
-		bits = bits << 8 | gather_top_bits(~(((x & BYTES(0x7f)) + BYTES(0x7f)) | x));
-	}
-	return bits;
-}
-
-/* Bit i set when e[i] (i < 16) is not a decimal digit; a and b are e[0..8) and e[8..16). */
-static inline unsigned non_digit_bits(const char *e, uint64_t a, uint64_t b)
-{
-	(void)e;
-	return gather_top_bits(non_digits(a)) | gather_top_bits(non_digits(b)) << 8;
-}
-
-/* The f (0..13) digits at p as a 14-digit number (with 14 - f trailing zeros); p[0..16) exist. */
-static inline uint64_t fraction14(const char *p, unsigned f)
-{
-	/* for f digits: the low nibbles of the first 8 bytes and of the next 6 to keep */
-	static const uint64_t keep[14][2] = {
-		{ 0, 0 }, { 0x0f, 0 }, { 0x0f0f, 0 }, { 0x0f0f0f, 0 }, { 0x0f0f0f0f, 0 },
-		{ 0x0f0f0f0f0f, 0 }, { 0x0f0f0f0f0f0f, 0 }, { 0x0f0f0f0f0f0f0f, 0 },
-		{ BYTES(0x0f), 0 }, { BYTES(0x0f), 0x0f }, { BYTES(0x0f), 0x0f0f },
-		{ BYTES(0x0f), 0x0f0f0f }, { BYTES(0x0f), 0x0f0f0f0f }, { BYTES(0x0f), 0x0f0f0f0f0f },
-	};
-
-	return digits8(load_word(p) & keep[f][0]) * 1000000 +
-		digits8((load_word(p + 8) & keep[f][1]) << 16);
-}
-#endif
-
-/*
- * Reads the element e[0..n) (n < 16, e[n] a comma) into *out if it has the usual shape;
- * returns -1 if not.  e[0..32) exist.
- */
-static inline int read_plain(const char *e, unsigned n, float *out)
-{
-	uint64_t a = load_word(e), whole;
-	unsigned neg = (a & 0xff) == '-';
-	/* the bytes that are not digits but for a sign: the first is the point, the next the comma */
-	unsigned other = (non_digit_bits(e, a, load_word(e + 8)) | 1u << n | 1u << 16) & ~neg;
-	unsigned dot = (unsigned)ctz64(other), ki = dot - neg;
-
-	/* [-], one or two digits, a point and digits up to the comma: nothing else */
-	if (ki - 1 > 1 || (unsigned)ctz64(other & (other - 1)) != n || e[dot] != '.')
-		return -1;
-	whole = ((a >> (8 * dot - 8)) & 0x0f) + (ki == 2 ? ((a >> (8 * neg)) & 0x0f) * 10 : 0);
-	return fixed14_to_float(whole * 100000000000000u + fraction14(e + dot + 1, n - dot - 1), neg,
-		out);
-}
-
-/* Reads runs of plain vector elements, each followed by a comma, in place. */
-size_t pgv__float_parse_run(const char *s, size_t len, float *out, size_t room, size_t *count)
-{
-	const char *e = s, *end = s + len;
-	float *o = out, *o_end = out + room;
-
-	/*
-	 * Where the next element starts is all that one element waits for, so it is found for
-	 * several at once: the commas of 64 bytes, then one bit operation per element.
-	 */
-	while (end - e >= WINDOW && o < o_end) {
-		const char *w = e;
-		uint64_t commas = comma_bits(w);
-
-		/* an element read must start ELEMENT_READ bytes before the end: after a comma below */
-		if (end - w < WINDOW + ELEMENT_READ)
-			commas &= ((uint64_t)1 << (end - w - ELEMENT_READ)) - 1;
-		for (; commas != 0 && o < o_end; commas &= commas - 1) {
-			const char *c = w + ctz64(commas);
-
-			if (c - e > 15 || read_plain(e, (unsigned)(c - e), o) != 0)
-				goto done;
-			o++;
-			e = c + 1;
-		}
-		if (e == w)
-			break; /* no comma in 64 bytes */
-	}
-done:
-	*count = (size_t)(o - out);
-	return (size_t)(e - s);
 }
 
 /* Reads runs of plain decimal elements of any shape, each followed by a comma, in place. */
@@ -619,7 +327,7 @@ size_t pgv__float_parse_any_run(const char *s, size_t len, float *out, size_t ro
 			bits = 0;
 		} else if (clinger(d.w, d.q, &bits) != 0 &&
 			   (d.q > PGV__POW5_MAX || d.q < PGV__POW5_MIN ||
-			    eisel_lemire(d.w, (int)d.q, &bits, &erange) != 0 || erange)) {
+			    pgv__eisel_lemire(d.w, (int)d.q, &bits, &erange) != 0 || erange)) {
 			break; /* out of range, subnormal or undecided: the element's own path says */
 		}
 		bits |= (uint32_t)d.negative << 31;
