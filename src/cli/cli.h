@@ -219,6 +219,8 @@ int cmd_count(cli *c);
  * --max-distance) asks for the collection path of list, knn and distance. */
 int cli_wants_collection(const cli *c);
 int cli_integer_ids(cli *c); /* connected; 1 unless the id column is text or uuid */
+/* Splits --select "a,b": *names (allocated) points into *buf (an allocated copy); free both. */
+int cli_split_select(const char *s, char **buf, const char ***names, size_t *n);
 
 /* cmd_collection.c: list, knn (query set, k) and distance through a collection. */
 int cli_collection_query(cli *c, const pgv_vector *query, int knn);

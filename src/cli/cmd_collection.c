@@ -35,7 +35,7 @@ int cli_integer_ids(cli *c)
 }
 
 /* Splits --select "a,b" into names (allocated array of pointers into `buf`, a copy). */
-static int split_select(const char *s, char **buf, const char ***names, size_t *n)
+int cli_split_select(const char *s, char **buf, const char ***names, size_t *n)
 {
 	size_t k = 1;
 
@@ -210,7 +210,7 @@ int cli_collection_query(cli *c, const pgv_vector *query, int knn)
 	if (c->opt.nids)
 		return cli_usage(c, "--id does not combine with --where, --select, --no-vector or "
 			"--max-distance");
-	if (split_select(c->opt.select, &buf, &names, &n) != 0)
+	if (cli_split_select(c->opt.select, &buf, &names, &n) != 0)
 		return cli_fail(c, "out of memory");
 	if ((rc = open_collection(c, &coll)) != CLI_OK)
 		goto done;
@@ -275,7 +275,7 @@ int cmd_get(cli *c)
 		return cli_usage(c, c->opt.nargs ? "get takes one ID" : "missing ID argument");
 	if ((rc = cli_connect(c)) != CLI_OK || (rc = open_collection(c, &coll)) != CLI_OK)
 		return rc;
-	if (split_select(c->opt.select, &buf, &names, &n) != 0) {
+	if (cli_split_select(c->opt.select, &buf, &names, &n) != 0) {
 		pgv_collection_free(coll);
 		return cli_fail(c, "out of memory");
 	}

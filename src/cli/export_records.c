@@ -10,32 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Splits --select "a,b" into names (pointers into the allocated copy *buf). */
-static int split(const char *s, char **buf, const char ***names, size_t *n)
-{
-	size_t k = 1;
-
-	*n = 0;
-	*names = NULL;
-	*buf = NULL;
-	if (!s)
-		return 0;
-	for (const char *p = s; *p; p++)
-		k += *p == ',';
-	if (!(*buf = strdup(s)) || !(*names = calloc(k, sizeof(**names)))) {
-		free(*buf);
-		*buf = NULL;
-		return -1;
-	}
-	for (char *p = *buf, *tok; (tok = p) != NULL; ) {
-		p = strchr(p, ',');
-		if (p)
-			*p++ = '\0';
-		(*names)[(*n)++] = tok;
-	}
-	return 0;
-}
-
 /* Writes one page's rows; the last key into *last (its text copied into *last_text). */
 static int write_page(cli *c, cli_out *o, pgv_cursor *cur, const char *const *names,
 	pgv_value *last, char **last_text, uint64_t *written)
@@ -82,7 +56,7 @@ int cli_export_records(cli *c, const char *path)
 	FILE *fp = NULL;
 	int rc = CLI_OK;
 
-	if (split(c->opt.select, &buf, &names, &n) != 0)
+	if (cli_split_select(c->opt.select, &buf, &names, &n) != 0)
 		return cli_fail(c, "out of memory");
 	if (pgv_collection_open(&coll, c->conn, &c->table) != 0) {
 		rc = cli_fail_db(c, NULL);
