@@ -294,7 +294,7 @@ PGV__FLOAT_INLINE size_t pgv__float_write(char *p, float f)
 	sign = bits >> 31;
 	if ((bits & 0x7fffffffu) - 1u >= 0x7f7fffffu) {
 		/* zero (wrapped to the top), infinity or NaN */
-		const char *word = (bits & 0x7fffffffu) == 0 ? "-0" + (1 - sign) :
+		const char *word = (bits & 0x7fffffffu) == 0 ? &"-0"[1 - sign] :
 			(bits & 0x7fffffu) != 0 ? "NaN" : sign ? "-Infinity" : "Infinity";
 		size_t len = strlen(word);
 
