@@ -5,13 +5,14 @@
 #   scripts/setup.sh --demo BUILD_DIR     (what scripts/demo.sh needs, and no more)
 #
 # Debian packages (only those missing): a C compiler, CMake, the unixODBC driver manager and its
-# headers, psqlODBC, CMocka, libpq's headers (for the libpq baseline of tests/bench/bench_upsert
+# headers, psqlODBC, the SQLite ODBC driver (libsqliteodbc, the second backend), CMocka, libpq's headers (for the libpq baseline of tests/bench/bench_upsert
 # only: the library never links libpq), clang and its libFuzzer runtime (scripts/fuzz.sh), Doxygen
 # and xmllint (the API reference and its check, scripts/check-docs.sh), and Node.js/npm when no
 # node is on PATH.  Not installed: libfmt-dev and libfast-float-dev, the anchors
 # tests/bench/bench_format and bench_parse print beside their baselines when present (benchmarks
 # only; no test needs them).  Then the pinned embedded server packages (tests/server, `npm ci`
-# from the committed lock file), then a CMake build.
+# from the committed lock file), sqlite-vec for the SQLite backend (tests/sqlite, `npm ci`, pinned
+# the same way), then a CMake build.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,7 +29,7 @@ shift || true
 say() { printf 'setup: %s\n' "$*" >&2; }
 
 # Debian packages: install the missing ones in one apt-get call.
-packages=(gcc make cmake unixodbc unixodbc-dev odbc-postgresql)
+packages=(gcc make cmake unixodbc unixodbc-dev odbc-postgresql libsqliteodbc)
 if [ "$demo" -eq 0 ]; then
 	packages+=(libcmocka-dev libpq-dev postgresql-15 valgrind pkg-config clang libclang-rt-14-dev
 		doxygen libxml2-utils)
@@ -57,6 +58,14 @@ if [ ! -x "$server/node_modules/.bin/pglite-server" ] \
 	say "installing the embedded server (npm ci)"
 	# npm's "added N packages" is chatter: standard output is the commands' results only
 	(cd "$server" && npm ci --no-audit --no-fund --loglevel=error) >&2
+fi
+
+# sqlite-vec for the SQLite backend (libsqliteodbc loads its vec0.so), exactly as locked.
+sqlite="$root/tests/sqlite"
+if [ ! -f "$sqlite/node_modules/sqlite-vec-linux-x64/vec0.so" ] \
+	|| [ "$sqlite/package-lock.json" -nt "$sqlite/node_modules/.package-lock.json" ]; then
+	say "installing sqlite-vec (npm ci)"
+	(cd "$sqlite" && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
 
 say "building in $build"
