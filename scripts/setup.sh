@@ -5,14 +5,14 @@
 #   scripts/setup.sh --demo BUILD_DIR     (what scripts/demo.sh needs, and no more)
 #
 # Debian packages (only those missing): a C compiler, CMake, the unixODBC driver manager and its
-# headers, psqlODBC, the SQLite ODBC driver (libsqliteodbc, the second backend), CMocka, libpq's headers (for the libpq baseline of tests/bench/bench_upsert
-# only: the library never links libpq), clang and its libFuzzer runtime (scripts/fuzz.sh), Doxygen
-# and xmllint (the API reference and its check, scripts/check-docs.sh), and Node.js/npm when no
-# node is on PATH.  Not installed: libfmt-dev and libfast-float-dev, the anchors
-# tests/bench/bench_format and bench_parse print beside their baselines when present (benchmarks
-# only; no test needs them).  Then the pinned embedded server packages (tests/server, `npm ci`
-# from the committed lock file), sqlite-vec for the SQLite backend (tests/sqlite, `npm ci`, pinned
-# the same way), then a CMake build.
+# headers, psqlODBC, the SQLite ODBC driver (libsqliteodbc, the second backend), CMocka, libpq's
+# headers (for the libpq baseline of tests/bench/bench_upsert only: the library never links
+# libpq), clang and its libFuzzer runtime (scripts/fuzz.sh), Doxygen and xmllint (the API
+# reference and its check, scripts/check-docs.sh), and Node.js/npm when no node is on PATH.  Not
+# installed: libfmt-dev and libfast-float-dev, the anchors tests/bench/bench_format and
+# bench_parse print beside their baselines when present (benchmarks only; no test needs them).
+# Then the pinned embedded server packages (tests/server, `npm ci` from the committed lock file)
+# and sqlite-vec for the SQLite backend (tests/sqlite, pinned the same way), then a CMake build.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
