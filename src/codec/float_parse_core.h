@@ -1,6 +1,6 @@
 /*
- * The arithmetic the float reader (float_parse.c) and the vector element runs (float_parse_run.c)
- * share: 128-bit products, bit counts, words of eight bytes and their digits, and Eisel-Lemire
+ * The arithmetic the float reader (float_parse.c) and the vector element runs (float_parse_run.c,
+ * float_parse_avx2.c) share: 128-bit products, bit counts, words of eight bytes and their digits, and Eisel-Lemire
  * rounding of w * 10^q to a float (the method is described in float_parse.c).  The small
  * helpers are on the hot path of both, so they are static inline here rather than called across
  * files.  Internal: included only by those two files.
@@ -10,6 +10,7 @@
 
 #include "codec/numtext.h"
 
+#include <float.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -110,5 +111,59 @@ static inline uint64_t digits8(uint64_t v)
  * the slow side of every reader, and a copy in each caller would only make the hot loops larger.
  */
 int pgv__eisel_lemire(uint64_t w, int q, uint32_t *bits, int *erange);
+
+/*
+ * Rounds w / 10^14 (w < 10^16, a multiple of 10) to the nearest float, negated when `neg`;
+ * returns -1 when it cannot decide.
+ */
+static inline int pgv__fixed14_to_float(uint64_t w, unsigned neg, float *out)
+{
+	uint32_t bits;
+	int erange;
+
+#if FLT_EVAL_METHOD == 0
+	if (w - 1 < (uint64_t)1 << 53) {
+		/*
+		 * w is exact in a double and 1e-14 is 10^-14 (1 - 1.2e-18), so q is within 0.52 units
+		 * in its last place of the value x = w / 10^14 < 2^7, and rounding q to float is
+		 * rounding x: for a float midpoint m = M 2^(E-24) (M odd, E <= 6), x - m =
+		 * 2^13 K / (10^13 2^(24-E)) with K = (w / 10) 2^(11-E) - M 5^13 odd, 0.22 |K| units.
+		 * |K| >= 3 leaves q on x's side of m.  K = +-1 makes q = m, a tie, and then
+		 * K = -M (mod 4), as 5^13 = 1 (mod 4), puts the even neighbour on x's side.
+		 * Never a subnormal float either: x >= 1e-14.
+		 */
+		static const double scale[2] = { 1e-14, -1e-14 }; /* the sign without a branch */
+		double q = (double)(int64_t)w * scale[neg];
+
+		*out = (float)q;
+		return 0;
+	}
+#endif
+	if (w == 0)
+		bits = 0;
+	else if (pgv__eisel_lemire(w, -14, &bits, &erange) != 0)
+		return -1;
+	bits |= (uint32_t)neg << 31;
+	memcpy(out, &bits, sizeof(*out));
+	return 0;
+}
+
+/*
+ * The AVX2 element runs (float_parse_avx2.c): x86-64 with gcc or clang, which compile functions
+ * for a newer processor on request and say at run time whether the processor has it.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && FLT_EVAL_METHOD == 0 && \
+	!defined(PGV_FLOAT_PARSE_PORTABLE)
+#define PGV__FLOAT_PARSE_AVX2 1
+
+/* 1 when pgv__float_parse_run_avx2 may run here: decided once, thread-safe. */
+int pgv__float_parse_avx2_usable(void);
+
+/* pgv__float_parse_run with AVX2; only when pgv__float_parse_avx2_usable says so. */
+size_t pgv__float_parse_run_avx2(const char *s, size_t len, float *out, size_t room,
+	size_t *count);
+#else
+#define PGV__FLOAT_PARSE_AVX2 0
+#endif
 
 #endif

@@ -1,11 +1,12 @@
 /*
  * Runs of vector elements of the usual shape, [-]d.ddd or [-]dd.ddd with up to 13 fraction
  * digits, as the server prints the floats of embeddings, are read without a branch per digit:
- * sixteen bytes at a time with SSE2 where the compiler offers it, else eight at a time in 64-bit
- * words (SWAR).  Such an element is w / 10^14 with w < 10^16 and a multiple of 10.  When
+ * with AVX2 where the processor has it (float_parse_avx2.c, chosen at run time), else sixteen
+ * bytes at a time with SSE2 where the compiler offers it, else eight at a time in 64-bit words
+ * (SWAR; also in a build with PGV_FLOAT_PARSE_PORTABLE, which the tests use to check it).  Such an element is w / 10^14 with w < 10^16 and a multiple of 10.  When
  * w <= 2^53, w is an exact double and w * 1e-14 (one rounding, from a constant within 2^-59 of
  * 10^-14) rounds to the right float: Clinger's fast path, made safe for the second rounding by
- * the argument in fixed14_to_float.  Eisel-Lemire decides the rest.  The one dependency from
+ * the argument in pgv__fixed14_to_float (float_parse_core.h).  Eisel-Lemire decides the rest.  The one dependency from
  * element to element, where the next one starts, is kept short: the commas of 64 bytes are
  * found at once.
  * All of this assumes the default rounding mode, as the rest of the library does.
@@ -25,42 +26,6 @@
 /* pgv__float_parse_run looks for commas this many bytes at a time, and reads 32 from an element. */
 #define WINDOW 64
 #define ELEMENT_READ 32
-
-/*
- * Rounds w / 10^14 (w < 10^16, a multiple of 10) to the nearest float, negated when `neg`;
- * returns -1 when it cannot decide.
- */
-static inline int fixed14_to_float(uint64_t w, unsigned neg, float *out)
-{
-	uint32_t bits;
-	int erange;
-
-#if FLT_EVAL_METHOD == 0
-	if (w - 1 < (uint64_t)1 << 53) {
-		/*
-		 * w is exact in a double and 1e-14 is 10^-14 (1 - 1.2e-18), so q is within 0.52 units
-		 * in its last place of the value x = w / 10^14 < 2^7, and rounding q to float is
-		 * rounding x: for a float midpoint m = M 2^(E-24) (M odd, E <= 6), x - m =
-		 * 2^13 K / (10^13 2^(24-E)) with K = (w / 10) 2^(11-E) - M 5^13 odd, 0.22 |K| units.
-		 * |K| >= 3 leaves q on x's side of m.  K = +-1 makes q = m, a tie, and then
-		 * K = -M (mod 4), as 5^13 = 1 (mod 4), puts the even neighbour on x's side.
-		 * Never a subnormal float either: x >= 1e-14.
-		 */
-		static const double scale[2] = { 1e-14, -1e-14 }; /* the sign without a branch */
-		double q = (double)(int64_t)w * scale[neg];
-
-		*out = (float)q;
-		return 0;
-	}
-#endif
-	if (w == 0)
-		bits = 0;
-	else if (pgv__eisel_lemire(w, -14, &bits, &erange) != 0)
-		return -1;
-	bits |= (uint32_t)neg << 31;
-	memcpy(out, &bits, sizeof(*out));
-	return 0;
-}
 
 #if RUN_SSE2
 /* Bit i set when w[i] (i < 64) is a comma. */
@@ -175,12 +140,12 @@ static inline int read_plain(const char *e, unsigned n, float *out)
 	if (ki - 1 > 1 || (unsigned)ctz64(other & (other - 1)) != n || e[dot] != '.')
 		return -1;
 	whole = ((a >> (8 * dot - 8)) & 0x0f) + (ki == 2 ? ((a >> (8 * neg)) & 0x0f) * 10 : 0);
-	return fixed14_to_float(whole * 100000000000000u + fraction14(e + dot + 1, n - dot - 1), neg,
+	return pgv__fixed14_to_float(whole * 100000000000000u + fraction14(e + dot + 1, n - dot - 1), neg,
 		out);
 }
 
-/* Reads runs of plain vector elements, each followed by a comma, in place. */
-size_t pgv__float_parse_run(const char *s, size_t len, float *out, size_t room, size_t *count)
+/* Reads runs of plain vector elements, each followed by a comma, in place, one at a time. */
+static size_t run_each(const char *s, size_t len, float *out, size_t room, size_t *count)
 {
 	const char *e = s, *end = s + len;
 	float *o = out, *o_end = out + room;
@@ -210,4 +175,24 @@ size_t pgv__float_parse_run(const char *s, size_t len, float *out, size_t room, 
 done:
 	*count = (size_t)(o - out);
 	return (size_t)(e - s);
+}
+
+/* Reads runs of plain vector elements, each followed by a comma, in place. */
+size_t pgv__float_parse_run(const char *s, size_t len, float *out, size_t room, size_t *count)
+{
+#if PGV__FLOAT_PARSE_AVX2
+	if (pgv__float_parse_avx2_usable())
+		return pgv__float_parse_run_avx2(s, len, out, room, count);
+#endif
+	return run_each(s, len, out, room, count);
+}
+
+/* Names the run reader pgv__float_parse_run uses in this build on this processor. */
+const char *pgv__float_parse_path(void)
+{
+#if PGV__FLOAT_PARSE_AVX2
+	if (pgv__float_parse_avx2_usable())
+		return "avx2";
+#endif
+	return RUN_SSE2 ? "sse2" : "portable";
 }

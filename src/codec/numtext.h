@@ -54,14 +54,21 @@ int pgv__float_parse(const char *s, size_t len, float *out, size_t *consumed, in
 
 /*
  * Reads a run of vector elements of the commonest shape, each followed by a comma, from the start
- * of `s[0..len)`: [-]d.ddd or [-]dd.ddd with at most 13 fraction digits, at most 15 bytes, as the
- * server prints floats between 1e-4 and 100 (src/codec/float_parse.c).  Stores up to `room` floats
- * (exactly as strtof reads them) in `out` and their number in `*count`, and returns the bytes
- * consumed, each element with its comma.  Stops before the first element of any other shape or
- * not followed by a comma (such as the last), and in the last 32 to 64 bytes of the text, which
- * it needs to look ahead: it never reads past `len`.
+ * of `s[0..len)`: [-]d.ddd or [-]dd.ddd with at most 13 fraction digits (and at most 15 bytes,
+ * but for the AVX2 reader), as the server prints floats between 1e-4 and 100
+ * (src/codec/float_parse_run.c, float_parse_avx2.c).  Stores up to `room` floats (exactly as
+ * strtof reads them) in `out` and their number in `*count`, and returns the bytes consumed, each
+ * element with its comma.  Stops before the first element of any other shape or not followed by
+ * a comma (such as the last), and somewhere in the last 96 bytes of the text, which it needs to
+ * look ahead: it never reads past `len`.
  */
 size_t pgv__float_parse_run(const char *s, size_t len, float *out, size_t room, size_t *count);
+
+/*
+ * The reader pgv__float_parse_run uses in this build on this processor: "avx2", "sse2" or
+ * "portable" (PGV_FLOAT_PARSE_PORTABLE, or neither instruction set); for tests and benchmarks.
+ */
+const char *pgv__float_parse_path(void);
 
 /*
  * Like pgv__float_parse_run for elements of any plain decimal shape pgv__float_parse reads

@@ -191,6 +191,86 @@ static void test_float_parse_runs__near_midpoints(void **state)
 }
 
 /*
+ * Elements that look almost like the usual shape (no point, a point first, a second minus, 13
+ * and 14 fraction digits, two integer digits, values near 2^53 / 10^14, an integer before an
+ * element that starts with a point) between usual ones, at every
+ * offset in the readers' 64-byte windows: each is read as strtof_l reads it, whichever reader
+ * takes it, and the usual ones around it too.
+ */
+static void test_float_parse_runs__shapes_beside_the_usual(void **state)
+{
+	static const char *const shapes[] = {
+		"5", "55", "555.5", "5.", ".5", "-.5", "-5", "0.5", "-0.5", "00.5", "0.0", "-0.0",
+		"0.1234567890123", "0.12345678901234", "-0.1234567890123", "-0.12345678901234",
+		"12.1234567890123", "-12.1234567890123", "12.12345678901234", "1.12345678901234",
+		"90.0719925474099", "90.0719925474100", "-90.0719925474101", "99.9999999999999",
+		"89.9999999999999", "10.0000000000001", "5e-05", "-5.5e+10", "1.5E3", "0.000123456789",
+		"123.5", "-99.5", "9.9999999e-05", "5,.5", "5,-.5", "55,.5", "-5,.5", "0.5,.5",
+		"5,5.5", "0.5,-5", "12,3.5",
+	};
+	enum { DIM = 40 };
+	static float want[DIM];
+	static size_t at[DIM];
+	run *r = test_start(state, 9);
+	char text[DIM * 24 + 2], token[TEXT_MAX], *end;
+
+	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		for (size_t offset = 0; offset < 64; offset++) {
+			size_t n = 0;
+			int placed = 0;
+
+			/* usual elements (embedding-sized values) up to `offset`, the shape, usual ones */
+			text[n++] = offset % 2 ? '{' : '[';
+			for (size_t j = 0; j < DIM; j++) {
+				if (placed == 1) {
+					/* the element after the shape's comma, when it has one */
+					strcpy(token, strchr(shapes[i], ',') + 1);
+					placed = 2;
+				} else if (!placed && n >= 1 + offset) {
+					strcpy(token, shapes[i]);
+					*(strchr(token, ',') != NULL ? strchr(token, ',') : token + strlen(token)) = '\0';
+					placed = strchr(shapes[i], ',') != NULL ? 1 : 2;
+				} else {
+					pgv_float_format((float)((double)(int64_t)next_random(r) /
+						9223372036854775808.0 * 0.1), token, TEXT_MAX);
+				}
+				want[j] = strtof_l(token, &end, r->c);
+				at[j] = n;
+				n += (size_t)sprintf(text + n, "%s,", token);
+			}
+			assert_int_equal(placed, 2);
+			text[n - 1] = offset % 2 ? '}' : ']';
+			expect_vector(r, text, n, want, at, DIM);
+		}
+	}
+}
+
+/*
+ * pgv__float_parse_run uses the reader this build and processor call for: PGV_TEST_PARSE_PATH
+ * when CTest names it (the portable build, AVX2 turned off), else AVX2 wherever the processor
+ * has it, so that each variant of these tests checks the reader it says it checks.
+ */
+static void test_float_parse_runs__the_expected_reader(void **state)
+{
+	const char *want = getenv("PGV_TEST_PARSE_PATH"), *off = getenv("PGVODBC_NO_AVX2");
+	int avx2_off = off != NULL && off[0] != '\0' && strcmp(off, "0") != 0;
+
+	(void)state;
+	if (want == NULL) {
+#if defined(__x86_64__) && defined(__GNUC__)
+		__builtin_cpu_init();
+		want = !avx2_off && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+			__builtin_cpu_supports("bmi2") ? "avx2" : "sse2";
+#elif defined(__SSE2__)
+		want = "sse2";
+#else
+		want = "portable";
+#endif
+	}
+	assert_string_equal(pgv__float_parse_path(), want);
+}
+
+/*
  * A bad element after and before runs of good ones gets pgvector's error at its own offset, with
  * good elements of the usual shape (the SIMD run) and of spread magnitudes (the any-shape run).
  */
@@ -272,6 +352,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_float_parse_runs__elements_read_as_strtof),
 		cmocka_unit_test(test_float_parse_runs__near_midpoints),
+		cmocka_unit_test(test_float_parse_runs__shapes_beside_the_usual),
+		cmocka_unit_test(test_float_parse_runs__the_expected_reader),
 		cmocka_unit_test(test_float_parse_runs__errors_between_runs),
 		cmocka_unit_test(test_float_parse_runs__stop_at_the_dimension_limit),
 	};
