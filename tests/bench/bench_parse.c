@@ -22,6 +22,8 @@
  * programs on a shared machine is not counted); each figure is the median of RUNS runs over all
  * the vectors, ns per element and MB/s of text, and the ratios are medians of per-run ratios.
  * Before timing, the library's and fast_float's floats are compared with strtof's, bit for bit.
+ * The first line names the library's run reader (avx2, sse2 or portable); PGVODBC_NO_AVX2=1
+ * measures the SSE2 one on a processor with AVX2.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -34,6 +36,7 @@
 
 #include "bench_util.h"
 #include "bench_anchors.h"
+#include "codec/numtext.h"
 
 #define RUNS 9
 
@@ -280,8 +283,9 @@ int main(int argc, char **argv)
 	make_corpus(&brackets, count, dim, 0, 0, 42);
 	make_corpus(&spread, count, dim, 1, 1, 43);
 	printf("bench_parse: %zu vectors of %zu dimensions, %.1f (spread: %.1f) bytes/element, "
-		"median of %d runs%s\n", count, dim, (double)braces.bytes / ((double)count * (double)dim),
-		(double)spread.bytes / ((double)count * (double)dim), RUNS,
+		"median of %d runs, %s reader%s\n", count, dim,
+		(double)braces.bytes / ((double)count * (double)dim),
+		(double)spread.bytes / ((double)count * (double)dim), RUNS, pgv__float_parse_path(),
 		have_fast_float() ? "" : " (fast_float not built)");
 	if (only == NULL || strcmp(only, "float4[]") == 0)
 		measure("float4[]", &braces, scratch);
