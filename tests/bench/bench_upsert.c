@@ -13,8 +13,8 @@
  *   paramarray/B     ODBC parameter arrays (SQL_ATTR_PARAMSET_SIZE = B, column-wise), raw ODBC
  *   libpq-pipe/B     libpq pipeline mode: PQsendQueryParams of INSERT ... VALUES ($1,$2::vector)
  *                    ON CONFLICT per row, text parameters, PQpipelineSync every B rows, one
- *                    transaction (built when CMake finds libpq; host and port from
- *                    $ODBCSYSINI/port, the embedded server's port file)
+ *                    transaction (built when CMake finds libpq; server, port, database, user and
+ *                    password from the driver's completed connection string for the DSN)
  *   store            pgv_store_upsert itself (the strategy the library chose)
  *   format-only      pgv_vector_format of every row and nothing else: the floor under all of them
  * Each figure: the median of RUNS runs into a truncated table (wall time; this process's
@@ -24,6 +24,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "bench_util.h"
 
+#include <strings.h>
 #include <unistd.h>
 
 #if PGVODBC_BENCH_LIBPQ
@@ -50,7 +51,7 @@ typedef struct config {
 
 static const config configs[] = {
 	{ ROW_AUTOCOMMIT, 0 }, { ROW_TXN, 0 }, /* only with --all */
-	{ UNNEST, 100 }, { UNNEST, 1000 }, { PARAMARRAY, 100 }, { PARAMARRAY, 1000 },
+	{ UNNEST, 100 }, { UNNEST, 250 }, { UNNEST, 1000 }, { PARAMARRAY, 100 }, { PARAMARRAY, 1000 },
 	{ LIBPQ, 100 }, { LIBPQ, 1000 }, { STORE, 0 }, { FORMAT_ONLY, 0 },
 };
 #define SLOW_CONFIGS 2
@@ -60,6 +61,7 @@ typedef struct bench {
 	pgv_conn *conn;     /* library connection: set-up and the library-level strategies */
 	SQLHENV env;        /* raw connection for parameter arrays */
 	SQLHDBC dbc;
+	char connstr[512];  /* the DSN as a connection string */
 #if PGVODBC_BENCH_LIBPQ
 	PGconn *pq;         /* libpq connection for the pipeline */
 #endif
@@ -256,25 +258,93 @@ static void pq_check(PGconn *pq, int ok)
 	}
 }
 
-/* Connects libpq to the embedded server ($ODBCSYSINI/port), or returns NULL with a note. */
-static PGconn *pq_connect(void)
+/*
+ * Copies the value of `key` (case-insensitive) in a connection string "K1=V1;K2=V2;..." into
+ * out[cap]; 0, or -1 when the key is absent (or its value does not fit).
+ */
+static int connstr_value(const char *s, const char *key, char *out, size_t cap)
 {
-	const char *dir = getenv("ODBCSYSINI");
-	char path[512], conninfo[256];
-	FILE *f;
-	int port = 0;
+	size_t klen = strlen(key);
+
+	while (*s) {
+		const char *end = strchr(s, ';'), *eq = strchr(s, '=');
+
+		if (!end)
+			end = s + strlen(s);
+		if (eq && eq < end && (size_t)(eq - s) == klen && strncasecmp(s, key, klen) == 0) {
+			size_t n = (size_t)(end - eq - 1);
+
+			if (n >= cap)
+				return -1;
+			memcpy(out, eq + 1, n);
+			out[n] = '\0';
+			return 0;
+		}
+		s = *end ? end + 1 : end;
+	}
+	return -1;
+}
+
+/* Decodes %XX escapes in place: psqlODBC writes the password that way in its output string. */
+static void percent_decode(char *s)
+{
+	char *w = s;
+
+	for (; *s; s++) {
+		unsigned x;
+
+		if (*s == '%' && sscanf(s + 1, "%2x", &x) == 1) {
+			*w++ = (char)x;
+			s += 2;
+		} else {
+			*w++ = *s;
+		}
+	}
+	*w = '\0';
+}
+
+/*
+ * Connects libpq to the server the DSN names: server, port, database, user and password from
+ * the driver's completed connection string (psqlODBC lists them all), so the baseline runs on
+ * the embedded server and on a native one alike.  NULL with a note when they cannot be learned.
+ */
+static PGconn *pq_connect(bench *b)
+{
+	static const char *const keys[][2] = {
+		{ "SERVER", "host" }, { "PORT", "port" }, { "DATABASE", "dbname" },
+		{ "UID", "user" }, { "PWD", "password" },
+	};
+	char done[4096], value[256], conninfo[2048] = "sslmode=disable";
+	SQLSMALLINT len = 0;
+	SQLHDBC dbc;
 	PGconn *pq;
 
-	snprintf(path, sizeof(path), "%s/port", dir ? dir : ".");
-	if (!(f = fopen(path, "r")) || fscanf(f, "%d", &port) != 1) {
-		fprintf(stderr, "bench_upsert: no port in %s: libpq baseline skipped\n", path);
-		if (f)
-			fclose(f);
-		return NULL;
+	if (!SQL_SUCCEEDED(SQLAllocHandle(SQL_HANDLE_DBC, b->env, &dbc)))
+		die_odbc(SQL_HANDLE_ENV, b->env, "SQLAllocHandle(DBC)");
+	if (!SQL_SUCCEEDED(SQLDriverConnect(dbc, NULL, (SQLCHAR *)b->connstr, SQL_NTS,
+			(SQLCHAR *)done, sizeof(done), &len, SQL_DRIVER_NOPROMPT)))
+		die_odbc(SQL_HANDLE_DBC, dbc, "connect for the libpq settings");
+	SQLDisconnect(dbc);
+	SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		size_t at = strlen(conninfo);
+
+		if (connstr_value(done, keys[i][0], value, sizeof(value)) != 0) {
+			fprintf(stderr, "bench_upsert: no %s in the driver's connection string: libpq "
+				"baseline skipped\n", keys[i][0]);
+			return NULL;
+		}
+		if (strcmp(keys[i][0], "PWD") == 0)
+			percent_decode(value);
+		/* libpq's quoting: '...' with \\ and \' escaped */
+		at += (size_t)snprintf(conninfo + at, sizeof(conninfo) - at, " %s='", keys[i][1]);
+		for (const char *v = value; *v && at + 3 < sizeof(conninfo); v++) {
+			if (*v == '\'' || *v == '\\')
+				conninfo[at++] = '\\';
+			conninfo[at++] = *v;
+		}
+		snprintf(conninfo + at, sizeof(conninfo) - at, "'");
 	}
-	fclose(f);
-	snprintf(conninfo, sizeof(conninfo), "host=127.0.0.1 port=%d user=postgres password=x "
-		"dbname=postgres sslmode=disable", port);
 	pq = PQconnectdb(conninfo);
 	pq_check(pq, PQstatus(pq) == CONNECTION_OK);
 	return pq;
@@ -483,8 +553,9 @@ int main(int argc, char **argv)
 	bench_raw_connect(&raw, dsn);
 	b.env = raw.env;
 	b.dbc = raw.dbc;
+	snprintf(b.connstr, sizeof(b.connstr), strchr(dsn, '=') ? "%s" : "DSN=%s;", dsn);
 #if PGVODBC_BENCH_LIBPQ
-	b.pq = pq_connect();
+	b.pq = pq_connect(&b);
 #endif
 	snprintf(b.table, sizeof(b.table), "pgv_bench_upsert_%ld", (long)getpid());
 	exec_or_die(&b, "CREATE EXTENSION IF NOT EXISTS vector");
