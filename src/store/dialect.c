@@ -46,6 +46,7 @@ static const pgv__dialect postgresql = {
 	.vlist = { "?::vector[]", "?::halfvec[]", "?::sparsevec[]", "?::varbit[]" },
 	.dist = "{vec} {op} {vparam}",
 	.ids = "?::bigint[]",
+	.row = "(?::bigint, {vparam})",
 	.operators = { "<->", "<#>", "<=>", "<+>", "<~>", "<%>" },
 	.operator_since = { 0, 0, 0, 700, 700, 700 },
 #define DENSE ((1u << PGV_TYPE_VECTOR) | (1u << PGV_TYPE_HALFVEC) | (1u << PGV_TYPE_SPARSEVEC))
@@ -121,6 +122,11 @@ static const pgv__dialect postgresql = {
 		[PGV__SQL_INSERT] =
 			"INSERT INTO {table} ({id}, {vec}) OVERRIDING SYSTEM VALUE"
 			" SELECT * FROM unnest({ids}, {vlist})",
+		[PGV__SQL_UPSERT_ROWS] =
+			"INSERT INTO {table} ({id}, {vec}) VALUES {rows}"
+			" ON CONFLICT ({id}) DO UPDATE SET {vec} = EXCLUDED.{vec}",
+		[PGV__SQL_INSERT_ROWS] =
+			"INSERT INTO {table} ({id}, {vec}) OVERRIDING SYSTEM VALUE VALUES {rows}",
 		[PGV__SQL_GET] = "SELECT {read} FROM {table} WHERE {id} = ?",
 		[PGV__SQL_DELETE] = "DELETE FROM {table} WHERE {id} = ANY ({ids})",
 		[PGV__SQL_COUNT] = "SELECT count(*) FROM {table}",
@@ -359,6 +365,13 @@ static void expand(pgv__buf *b, const pgv__store_table *t, const char *tpl, pgv_
 			expand(b, t, d->ids, metric, vars, depth + 1);
 		else if (depth < 4 && IS("vlist"))
 			expand(b, t, d->vlist[t->type], metric, vars, depth + 1);
+		else if (depth < 4 && IS("rows") && d->row) {
+			for (size_t r = 0; r < (vars ? vars->rows : 0); r++) {
+				if (r > 0)
+					pgv__buf_adds(b, ", ");
+				expand(b, t, d->row, metric, vars, depth + 1);
+			}
+		}
 		else
 			pgv__buf_add(b, open, n + 2); /* not a placeholder: SQL text with braces */
 #undef IS

@@ -23,9 +23,21 @@
 /* PostgreSQL's longest identifier in bytes (NAMEDATALEN - 1); longer names are truncated. */
 #define PGV__IDENT_MAX 63
 
-/* Batching of writes, from tests/bench/bench_upsert.c (see the comment in upsert.c). */
+/*
+ * Batching of writes, from tests/bench/bench_upsert.c (see the comment in upsert.c): list
+ * parameters of at most PGV__BATCH_ROWS rows or PGV__BATCH_BYTES of value text; VALUES lists
+ * of as many rows as fit in PGV__ROWS_BATCH_BYTES.
+ */
 #define PGV__BATCH_ROWS 1000
-#define PGV__BATCH_BYTES (1024 * 1024)
+#define PGV__BATCH_BYTES (256 * 1024)
+#define PGV__ROWS_BATCH_BYTES (1024 * 1024)
+
+/*
+ * Rows whose value text is at least this long go as a VALUES list of bound parameters rather
+ * than as list parameters: the server then reads each value once, without first taking a list
+ * text of them apart (upsert.c).
+ */
+#define PGV__ROWS_MIN_TEXT 4096
 
 /*
  * A write in a transaction of the store's own that fails with a deadlock or a serialization
@@ -46,6 +58,8 @@ typedef enum pgv__store_stmt {
 	PGV__SQL_NEW_IDS,      /* (sequence, n) -> one list text of n new ids */
 	PGV__SQL_UPSERT,       /* (id list, vector list) */
 	PGV__SQL_INSERT,       /* (id list, vector list), ids that override a generated column */
+	PGV__SQL_UPSERT_ROWS,  /* {rows} x (id, vector): PGV__SQL_UPSERT as a VALUES list */
+	PGV__SQL_INSERT_ROWS,  /* {rows} x (id, vector): PGV__SQL_INSERT as a VALUES list */
 	PGV__SQL_GET,          /* (id) -> vector */
 	PGV__SQL_DELETE,       /* (id list) */
 	PGV__SQL_COUNT,        /* () -> count */
@@ -109,6 +123,7 @@ typedef struct pgv__dialect {
 	const char *vlist[PGV__TYPE_COUNT];        /* a list of values as one text parameter */
 	const char *dist;          /* the distance from the vector column to {vparam} under {op} */
 	const char *ids;           /* a list of ids as one text parameter */
+	const char *row;           /* {rows}: one row of a VALUES list, an id and a value */
 	const char *operators[PGV__METRIC_COUNT];
 	int operator_since[PGV__METRIC_COUNT];     /* extension version that added it, 0: always */
 	unsigned metric_types[PGV__METRIC_COUNT];  /* bit (1 << pgv_type) per type it applies to */
@@ -169,6 +184,7 @@ typedef struct pgv__sql_vars {
 	int concurrently;          /* {concurrently} expands to the dialect's word */
 	pgv_index_form form;       /* {key} and {opclass} of an index: AUTO and PLAIN the column */
 	size_t dim;                /* {dim}: the dimension in a form's expression */
+	size_t rows;               /* {rows}: how many rows a VALUES list has */
 } pgv__sql_vars;
 
 /*

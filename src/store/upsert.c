@@ -3,6 +3,7 @@
  * sent; the rows then go in batches, all in one transaction (the caller's, or one of our own).
  */
 #include "store/store.h"
+#include "store/upsert_ahead.h"
 #include "codec/numtext.h"
 
 #include <errno.h>
@@ -14,23 +15,23 @@
 #include <unistd.h>
 
 /*
- * Batching, measured by tests/bench/bench_upsert.c on the embedded server through psqlODBC
- * (pgvodbc_unicode; rows/s, median of 7 interleaved runs, vector text formatted inside the timed
- * region; docs/performance.md has the whole table and the client CPU per row):
- *                               dim 4    dim 128   dim 1536
- *   unnest, 100 rows/stmt       92900      7830       659
- *   unnest, 1000 rows/stmt     116800      7560       579 (500 rows)
- *   ODBC parameter arrays       50200      6850       629
- *   libpq pipeline, per row      9600      4320       624
- *   pgv_store_upsert           127100      7400       629
- *   (formatting the text alone 8.8M      281000     23500)
- * A batch is one statement with two list parameters, unnest(?::bigint[], ?::vector[]): the
- * fastest at every dimension, and it needs nothing beyond the statement API.  It gains nothing
- * past a few hundred rows at 4 dimensions; at 1536 dimensions every way is bound by the server
- * (its parsing of the vector text) and batches of 30 to 250 rows measure the same, while one
- * statement of 500 rows (8.5 MB) is slower; so a batch ends at PGV__BATCH_ROWS rows or once its
- * vector text passes PGV__BATCH_BYTES, whichever comes first, and rows of 16000 dimensions never
- * build a statement much larger than that.
+ * Batching.  On the embedded server (PGlite, single-threaded WASM) every strategy is bound by
+ * the server at 1536 dimensions; on a native PostgreSQL 15 with pgvector 0.8.6 the balance
+ * differs (tests/bench/bench_upsert.c and docs/performance.md have the figures):
+ *   - the server's CPU per row of 1536 dimensions (backend schedstat, least of 7 runs of 480
+ *     rows): unnest(?::bigint[], ?::vector[]) 205 us, libpq's one INSERT per row 211 us, a
+ *     prepared VALUES list of 60 bound (id, ?::vector) rows 172 us, and taking the unnest
+ *     lists apart without inserting anything 182 us: array_in's scan of 17 KB of list text
+ *     per row costs more than a statement per row;
+ *   - psqlODBC copies a parameter three times (its query buffer, a value copy, libpq's output
+ *     buffer); its client time per byte was 0.36 ns at 256 KB, 0.64 ns at 1 MB and 2.1 ns at
+ *     8 MB (fresh pages every time), and at 128 dimensions unnest of 250 rows beat 1000.
+ * So rows whose value text reaches PGV__ROWS_MIN_TEXT go as a VALUES list of about
+ * PGV__ROWS_BATCH_BYTES of bound rows (one statement for the full batches, one for the last),
+ * and shorter rows as two list parameters of at most PGV__BATCH_ROWS rows or PGV__BATCH_BYTES,
+ * where one statement per few hundred rows keeps the per-statement cost small.  Either way a
+ * worker thread formats the next batch while the server runs the current one
+ * (upsert_ahead.c), so the client's formatting is hidden behind the server's work.
  */
 
 /* A row position and its id, for finding the last row of each id. */
@@ -130,86 +131,91 @@ static int check_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 	return 0;
 }
 
-/*
- * Fills the two list texts with the rows order[at..] (all rows when order is NULL) until the
- * batch is full; returns the position after its last row.
- */
-static size_t build_batch(pgv__buf *idt, pgv__buf *vt, const pgv__store_table *t,
-	const int64_t *ids, const pgv_vector *vecs, const size_t *order, size_t at, size_t m)
+/* Prepares statement `which` of `t` (a VALUES list of `rows` rows for the _ROWS ones). */
+static int prepare_write(pgv_stmt **st, pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv__store_stmt which, size_t rows)
 {
-	const pgv__dialect *d = t->dialect;
-	char num[24];
-	size_t i;
+	pgv__sql_vars vars;
+	char *sql;
+	int status;
 
-	pgv__buf_reset(idt);
-	pgv__buf_reset(vt);
-	pgv__buf_addc(idt, d->list_open);
-	pgv__buf_addc(vt, d->list_open);
-	for (i = at; i < m && i - at < PGV__BATCH_ROWS && (i == at || vt->len < PGV__BATCH_BYTES);
-			i++) {
-		size_t row = order ? order[i] : i;
-		const pgv_vector *v = &vecs[row];
-		int len = snprintf(num, sizeof(num), "%s%" PRId64, i > at ? "," : "", ids[row]);
+	memset(&vars, 0, sizeof(vars));
+	vars.rows = rows;
+	if (!(sql = pgv__store_sql_vars(t, which, PGV_METRIC_L2, &vars)))
+		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
+	status = pgv_stmt_prepare(st, c, sql);
+	free(sql);
+	return status;
+}
 
-		pgv__buf_add(idt, num, (size_t)len);
-		if (i > at)
-			pgv__buf_addc(vt, ',');
-		/*
-		 * value text is digits, signs, '.', 'e', ',', ':', '/' and brackets or braces: nothing
-		 * to escape inside the quotes
-		 */
-		pgv__buf_addc(vt, d->list_quote);
-		pgv__buf_add_value(vt, t->type, v->data, v->dim);
-		pgv__buf_addc(vt, d->list_quote);
-		if (vt->oom)
-			break;
+/*
+ * Sends one batch: as list parameters with statement `which`, or (ahead in rows mode) as a
+ * VALUES list of bound rows with `rows_which`, one statement for the full batches and one for
+ * the shorter last batch, each prepared on first use.  0 or the failure (recorded).
+ */
+static int send_one(pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv__store_stmt which, pgv__store_stmt rows_which, const pgv__ahead *ahead,
+	const pgv__batch *b, pgv_stmt **full, pgv_stmt **last)
+{
+	size_t n = b->end - b->at;
+	pgv_stmt **st = !ahead->batch_rows || n == ahead->batch_rows ? full : last;
+	int status = 0;
+
+	if (!*st && (status = prepare_write(st, c, t, op, ahead->batch_rows ? rows_which : which,
+			n)) != 0)
+		return status;
+	if ((status = pgv_stmt_reset(*st)) != 0)
+		return status;
+	if (!ahead->batch_rows) {
+		if ((status = pgv_stmt_bind_text(*st, 1, b->ids.s, b->ids.len)) == 0)
+			status = pgv_stmt_bind_text(*st, 2, b->values.s, b->values.len);
 	}
-	pgv__buf_addc(idt, d->list_close);
-	pgv__buf_addc(vt, d->list_close);
-	return i;
+	for (size_t k = 0; ahead->batch_rows && k < n && status == 0; k++) {
+		size_t row = ahead->order ? ahead->order[b->at + k] : b->at + k;
+
+		if ((status = pgv_stmt_bind_int64(*st, (int)(2 * k + 1), ahead->ids[row])) == 0)
+			status = pgv_stmt_bind_text(*st, (int)(2 * k + 2), b->values.s + b->offs[k],
+				b->offs[k + 1] - b->offs[k]);
+	}
+	if (status == 0)
+		status = pgv_stmt_step(*st);
+	return status == PGV_DONE || status == PGV_ROW ? 0 : status;
 }
 
 /*
  * Sends rows (ids[k], vecs[k]) for k in order[0..m) (0..m when order is NULL) in batches with
- * statement `which`, in the transaction open on the connection; 0 or the failure (recorded).
+ * statement `which` (or its VALUES form for rows of long value texts), in the transaction open
+ * on the connection; while one batch is sent, a worker thread formats the next
+ * (upsert_ahead.c).  0 or the failure (recorded).
  */
 static int send_batches(pgv_conn *c, const pgv__store_table *t, const char *op,
 	pgv__store_stmt which, const int64_t *ids, const pgv_vector *vecs, const size_t *order,
 	size_t m)
 {
-	pgv__buf idt = { NULL, 0, 0, 0 }, vt = { NULL, 0, 0, 0 };
-	pgv_stmt *st = NULL;
-	char *sql = pgv__store_sql(t, which, PGV_METRIC_L2), detail[96];
-	int status;
+	pgv__store_stmt rows_which = which == PGV__SQL_UPSERT ? PGV__SQL_UPSERT_ROWS
+		: PGV__SQL_INSERT_ROWS;
+	pgv__ahead ahead;
+	const pgv__batch *b;
+	pgv_stmt *full = NULL, *last = NULL;
+	char detail[96];
+	int status = 0;
 
-	if (!sql)
-		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
-	status = pgv_stmt_prepare(&st, c, sql);
-	free(sql);
-	if (status != 0)
-		return pgv__conn_prefix(c, status, op, "%s", t->what);
-	for (size_t at = 0, end; at < m && status == 0; at = end) {
-		end = build_batch(&idt, &vt, t, ids, vecs, order, at, m);
-		if (idt.oom || vt.oom) {
+	pgv__ahead_start(&ahead, t, ids, vecs, order, m, t->dialect->stmt[rows_which] != NULL);
+	while (status == 0 && (b = pgv__ahead_next(&ahead)) != NULL) {
+		if (b->oom) {
 			status = pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
-			break;
-		}
-		if ((status = pgv_stmt_reset(st)) == 0
-				&& (status = pgv_stmt_bind_text(st, 1, idt.s, idt.len)) == 0
-				&& (status = pgv_stmt_bind_text(st, 2, vt.s, vt.len)) == 0)
-			status = pgv_stmt_step(st);
-		if (status == PGV_DONE || status == PGV_ROW) {
-			status = 0;
-		} else {
+		} else if ((status = send_one(c, t, op, which, rows_which, &ahead, b, &full,
+				&last)) != 0) {
 			/* rows go in id order: the batch is a range of ids */
 			snprintf(detail, sizeof(detail), "the batch of ids %" PRId64 " to %" PRId64,
-				ids[order ? order[at] : at], ids[order ? order[end - 1] : end - 1]);
+				ids[order ? order[b->at] : b->at], ids[order ? order[b->end - 1] : b->end - 1]);
 			pgv__conn_prefix(c, status, op, "%s: %s", t->what, detail);
 		}
+		pgv__ahead_done(&ahead, b);
 	}
-	pgv_stmt_free(st);
-	pgv__buf_free(&idt);
-	pgv__buf_free(&vt);
+	pgv__ahead_stop(&ahead);
+	pgv_stmt_free(full);
+	pgv_stmt_free(last);
 	return status;
 }
 

@@ -488,6 +488,42 @@ static void test_store_sql__parameter_counts(void **state)
 	}
 }
 
+/*
+ * The VALUES form of a write has one id and one typed value parameter per row, as many rows as
+ * asked for, and the same conflict clause as the list form.
+ */
+static void test_store_sql__values_rows(void **state)
+{
+	pgv_table spec = PGV_TABLE_INIT;
+	pgv__store_table t;
+	pgv__sql_vars vars;
+	char *sql;
+
+	(void)state;
+	memset(&vars, 0, sizeof(vars));
+	spec.type = PGV_TYPE_HALFVEC;
+	assert_int_equal(pgv__store_table_resolve(&t, &spec, "x"), 0);
+	vars.rows = 3;
+	sql = pgv__store_sql_vars(&t, PGV__SQL_UPSERT_ROWS, PGV_METRIC_L2, &vars);
+	assert_non_null(sql);
+	assert_string_equal(sql, "INSERT INTO \"embeddings\" (\"id\", \"embedding\") VALUES "
+		"(?::bigint, ?::halfvec), (?::bigint, ?::halfvec), (?::bigint, ?::halfvec) "
+		"ON CONFLICT (\"id\") DO UPDATE SET \"embedding\" = EXCLUDED.\"embedding\"");
+	free(sql);
+	vars.rows = 1;
+	sql = pgv__store_sql_vars(&t, PGV__SQL_INSERT_ROWS, PGV_METRIC_L2, &vars);
+	assert_non_null(sql);
+	assert_string_equal(sql, "INSERT INTO \"embeddings\" (\"id\", \"embedding\") "
+		"OVERRIDING SYSTEM VALUE VALUES (?::bigint, ?::halfvec)");
+	free(sql);
+	vars.rows = 250;
+	sql = pgv__store_sql_vars(&t, PGV__SQL_UPSERT_ROWS, PGV_METRIC_L2, &vars);
+	assert_non_null(sql);
+	assert_int_equal(count_params(sql), 500);
+	free(sql);
+	pgv__store_table_free(&t);
+}
+
 /* Hostile names appear only in their quoted form, and braces in names are not expanded. */
 static void test_store_sql__hostile_names(void **state)
 {
@@ -568,6 +604,7 @@ int main(void)
 		cmocka_unit_test(test_store_sql__list_statements),
 		cmocka_unit_test(test_store_sql__values),
 		cmocka_unit_test(test_store_sql__parameter_counts),
+		cmocka_unit_test(test_store_sql__values_rows),
 		cmocka_unit_test(test_store_sql__hostile_names),
 		cmocka_unit_test(test_store_sql__catalog_binds_names),
 		cmocka_unit_test(test_store_sql__id_list),
