@@ -371,6 +371,8 @@ int pgv__store_refused(pgv_conn *c, const pgv__store_table *t, const char *op,
 
 	if (status != PGV_ERROR)
 		return status;
+	/* the table may have changed under the index forms k-NN keeps: ask the catalog next time */
+	pgv__forms_forget(c);
 	if (strcmp(e->sqlstate, "42P01") == 0 || strcmp(e->sqlstate, "42703") == 0)
 		mapped = PGV_ENOTFOUND; /* undefined table or column */
 	else if (strcmp(e->sqlstate, "22000") == 0 && (strstr(e->message, "dimensions")
