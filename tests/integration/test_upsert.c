@@ -289,6 +289,48 @@ static void test_upsert__server_rejection_rolls_back(void **state)
 	drop_rows(&r);
 }
 
+/*
+ * Wide rows (their text past 4 KB) go as VALUES lists, several per call with the next one
+ * formatted meanwhile: a refusal in the last, shorter batch rolls back the earlier ones, and
+ * rows given in descending id order are written in full, bit-exact.
+ */
+static void test_upsert__wide_batches_atomic(void **state)
+{
+	testdb *db = *state;
+	char name[64];
+	pgv_table t;
+	rowset r = make_rows(250, 1000, 1, 0.125f);
+	snapshot s;
+	int64_t written = 0;
+
+	testdb_create_table(db, "wchk", "id bigint PRIMARY KEY, embedding vector(1000) "
+		"CHECK (vector_norm(embedding) < 100000)", name);
+	t = table_of(name);
+	r.data[240 * 1000] = 1e6f;
+	assert_int_equal(pgv_store_upsert(NULL, db->conn, &t, r.ids, r.vecs, r.n), PGV_ECONSTRAINT);
+	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, "23514");
+	assert_message_has(db->conn, "the batch of ids ");
+	assert_message_has(db->conn, " to 250");
+	assert_int_equal(pgv_conn_in_transaction(db->conn), 0);
+	s = take(db, &t);
+	assert_int_equal(s.n, 0);
+	release(&s);
+
+	r.data[240 * 1000] = 1;
+	for (size_t i = 0; i < r.n; i++)
+		r.ids[i] = (int64_t)(r.n - i);
+	assert_pgv(db->conn, pgv_store_upsert(&written, db->conn, &t, r.ids, r.vecs, r.n), PGV_OK);
+	assert_int_equal(written, 250);
+	s = take(db, &t);
+	assert_int_equal(s.n, 250);
+	for (size_t i = 0; i < s.n; i++) {
+		assert_int_equal(s.ids[i], (int64_t)i + 1);
+		assert_true(pgv_vector_identical(&s.vecs[i], &r.vecs[r.n - 1 - i]));
+	}
+	release(&s);
+	drop_rows(&r);
+}
+
 /* An id that does not fit an integer column is refused by the server; nothing is written. */
 static void test_upsert__id_out_of_range(void **state)
 {
@@ -494,6 +536,7 @@ int main(void)
 		cmocka_unit_test(test_upsert__id_out_of_range),
 		cmocka_unit_test(test_upsert__inside_caller_transaction),
 		cmocka_unit_test(test_upsert__max_dimensions),
+		cmocka_unit_test(test_upsert__wide_batches_atomic),
 		cmocka_unit_test(test_upsert__arguments),
 		cmocka_unit_test(test_upsert__insert_reports_ids_in_order),
 		cmocka_unit_test(test_upsert__insert_identity),
