@@ -135,11 +135,11 @@ PGV_API int pgv_ident_quote(char **out, const char *name);
  * (and the element, for a bad value), pgv_error.row is set, and a caller's transaction is left
  * untouched.
  * When an id appears more than once the last row wins, as if applied in order.  The rows travel
- * in batches of bounded size, each one statement; when there is more than one batch, a thread
- * of the call's own formats the next batch while the server runs the current one (it only
- * reads `ids` and `vectors`, and is joined before the call returns; the connection is used from
- * the calling thread alone).  `*out`, when `out` is not NULL, receives the
- * number of distinct ids written (0 on failure).  Returns 0, PGV_EDIM / PGV_EVALUE / PGV_EINVAL
+ * in batches of bounded size, each one statement; when there is more than one batch of wide
+ * rows (vectors of about 400 dimensions and up), a thread of the call's own formats the next
+ * batch while the server runs the current one (it only reads `ids` and `vectors`, and is joined
+ * before the call returns; the connection is used from the calling thread alone).  `*out`, when
+ * `out` is not NULL, receives the number of distinct ids written (0 on failure).  Returns 0, PGV_EDIM / PGV_EVALUE / PGV_EINVAL
  * for a bad row or argument, PGV_EINVAL when the column's declared type is another pgvector type
  * than pgv_table.type says, PGV_ENOTFOUND when the table or one of its two columns does not
  * exist, PGV_ECONSTRAINT or PGV_ERROR with the server's SQLSTATE when it refuses a batch.

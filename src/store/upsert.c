@@ -29,8 +29,8 @@
  * So rows whose value text reaches PGV__ROWS_MIN_TEXT go as a VALUES list of about
  * PGV__ROWS_BATCH_BYTES of bound rows (one statement for the full batches, one for the last),
  * and shorter rows as two list parameters of at most PGV__BATCH_ROWS rows or PGV__BATCH_BYTES,
- * where one statement per few hundred rows keeps the per-statement cost small.  Either way a
- * worker thread formats the next batch while the server runs the current one
+ * where one statement per few hundred rows keeps the per-statement cost small.  For the wide
+ * rows a worker thread formats the next batch while the server runs the current one
  * (upsert_ahead.c), so the client's formatting is hidden behind the server's work.
  */
 
@@ -185,7 +185,7 @@ static int send_one(pgv_conn *c, const pgv__store_table *t, const char *op,
 /*
  * Sends rows (ids[k], vecs[k]) for k in order[0..m) (0..m when order is NULL) in batches with
  * statement `which` (or its VALUES form for rows of long value texts), in the transaction open
- * on the connection; while one batch is sent, a worker thread formats the next
+ * on the connection; while one batch of wide rows is sent, a worker thread formats the next
  * (upsert_ahead.c).  0 or the failure (recorded).
  */
 static int send_batches(pgv_conn *c, const pgv__store_table *t, const char *op,

@@ -46,9 +46,9 @@ typedef struct pgv__ahead {
 } pgv__ahead;
 
 /*
- * Formats the first batch of rows order[0..m) (0..m when order is NULL) and, when there are
- * more, starts a worker thread formatting the next (without one, when none can be had, each
- * batch is formatted when taken).  With `rows_mode`, when the first row's value text is at
+ * Formats the first batch of rows order[0..m) (0..m when order is NULL) and, in rows mode
+ * when there are more, starts a worker thread formatting the next (without one, in list mode
+ * or when none can be had, each batch is formatted when taken).  With `rows_mode`, when the first row's value text is at
  * least PGV__ROWS_MIN_TEXT bytes, batches are value texts of batch_rows rows each (the last
  * fewer), batch_rows chosen from that text's length; else two list texts.  The rows must stay
  * unchanged until pgv__ahead_stop.
