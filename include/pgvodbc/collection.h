@@ -37,7 +37,9 @@ typedef struct pgv_collection pgv_collection;
  * table->columns (pgv_table version 3).  The handle keeps the types it read: a column added or
  * altered afterwards is seen by a handle opened afterwards.  The id column may be smallint,
  * integer, bigint, text, varchar or uuid.  Returns 0 with `*out` set (free with
- * pgv_collection_free before the connection is closed), PGV_ENOTFOUND naming the missing table or
+ * pgv_collection_free, before or after the connection is closed: after pgv_conn_close every
+ * call that would reach the server fails with PGV_ECONN, while the column accessors still read
+ * what the handle holds), PGV_ENOTFOUND naming the missing table or
  * column, PGV_EUNSUPPORTED for an id of another type or a named column whose type is an array,
  * PGV_EINVAL when the vector column's type is not what table->type says; `*out` is then NULL.
  */
@@ -200,7 +202,8 @@ typedef struct pgv_cursor pgv_cursor;
 
 /*
  * Works on a cursor: moves to the next row.  PGV_ROW with `*out` set, PGV_DONE at the end (and
- * every call after), PGV_EINVAL for a NULL argument.  The row (its vector, its key and its values,
+ * every call after), PGV_EINVAL for a NULL argument, PGV_ECONN once the collection's connection
+ * is closed (see pgv_conn_close; free the cursor then).  The row (its vector, its key and its values,
  * texts included) belongs to the cursor and stays valid until the next pgv_cursor_next or
  * pgv_cursor_free.  pgv_row.key holds the id (INT64 for integer ids, with pgv_row.id the same;
  * TEXT for text and uuid ids, pgv_row.id then 0); pgv_row.values holds the selected columns,

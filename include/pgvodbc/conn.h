@@ -37,7 +37,12 @@ PGV_API int pgv_conn_open(pgv_conn **out, const char *target);
 /*
  * Destroys a connection: disconnects (rolling back an open transaction) and frees everything it
  * owns, including the strings pgv_conn_vector_version and pgv_conn_driver_name handed out.
- * Statements and row iterators of the connection must have been freed.  NULL is a no-op.
+ * Handles made from it that are still open (statements, row iterators, collections, cursors)
+ * are closed first: their driver resources are released and every later call on one of them
+ * fails with PGV_ECONN, SQLSTATE 08003 and "<call>: the connection was closed: free the ..." in
+ * pgv_error_last() (the connection's record is gone with it), touching nothing of the
+ * connection.  Their free calls then only release memory, and must still be made.  NULL is a
+ * no-op.
  */
 PGV_API void pgv_conn_close(pgv_conn *conn);
 

@@ -26,7 +26,8 @@ typedef struct pgv_stmt pgv_stmt;
 
 /*
  * Creates a statement on `conn` from SQL text with ? placeholders into `*out` (NULL on failure).
- * The caller owns it and frees it with pgv_stmt_free before the connection is closed.  Returns 0
+ * The caller owns it and frees it with pgv_stmt_free, before or after the connection is closed
+ * (after pgv_conn_close every other call on it fails with PGV_ECONN: see pgv_conn_close).  Returns 0
  * or a negative pgv_status.
  */
 PGV_API int pgv_stmt_prepare(pgv_stmt **out, pgv_conn *conn, const char *sql);
@@ -191,7 +192,10 @@ PGV_API int pgv_stmt_reset(pgv_stmt *stmt);
  */
 PGV_API int pgv_stmt_clear_bindings(pgv_stmt *stmt);
 
-/* Destroys the statement and what it owns.  NULL is a no-op. */
+/*
+ * Destroys the statement and what it owns; after pgv_conn_close of its connection it only
+ * releases memory.  NULL is a no-op.
+ */
 PGV_API void pgv_stmt_free(pgv_stmt *stmt);
 
 /*

@@ -262,7 +262,11 @@ typedef struct pgv_rows pgv_rows;
  */
 PGV_API int pgv_rows_next(const pgv_row **out, pgv_rows *rows);
 
-/* Destroys a row iterator and the row it holds.  NULL is a no-op. */
+/*
+ * Destroys a row iterator and the row it holds, before or after its connection is closed (after
+ * pgv_conn_close, pgv_rows_next fails with PGV_ECONN and this only releases memory).  NULL is a
+ * no-op.
+ */
 PGV_API void pgv_rows_free(pgv_rows *rows);
 
 /*

@@ -87,6 +87,15 @@ int pgv__error_null(const char *func, const char *arg)
 	return PGV_EINVAL;
 }
 
+/* Records a call on a handle whose connection was closed in the calling thread's record. */
+int pgv__error_closed(const char *func, const char *what)
+{
+	pgv__error_set(PGV_ECONN, -1, "%s: the connection was closed: free the %s", func, what);
+	memcpy(tls_error.err.sqlstate, "08003", 6);
+	tls_error.err.operation = func;
+	return PGV_ECONN;
+}
+
 char *pgv__aprintf(const char *fmt, ...)
 {
 	va_list ap;

@@ -32,6 +32,14 @@ int pgv__error_set(int status, int64_t offset, const char *fmt, ...) PGV_PRINTF(
 int pgv__error_null(const char *func, const char *arg);
 
 /*
+ * Records a call made on a handle (`what`: "statement", "row iterator", "collection") whose
+ * connection pgv_conn_close has closed, as PGV_ECONN with SQLSTATE 08003 (connection does not
+ * exist) in the calling thread's record: "<func>: the connection was closed: free the <what>",
+ * operation `func`; returns PGV_ECONN.  The connection's own record went with it.
+ */
+int pgv__error_closed(const char *func, const char *what);
+
+/*
  * Formats into a new allocation measured first (free() it), so no message is ever cut; NULL when
  * memory ran out.
  */

@@ -187,8 +187,8 @@ int pgv_stmt_column_is_null(pgv_stmt *st, int col)
 	stmt_column *c;
 	int status;
 
-	if (!st)
-		return pgv__error_null("pgv_stmt_column_is_null", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_column_is_null");
 	if (!(c = column_get(st, col, "pgv_stmt_column_is_null", &status)))
 		return status;
 	return c->is_null;
@@ -199,8 +199,8 @@ int pgv_stmt_column_text(const char **out, size_t *len, pgv_stmt *st, int col)
 	stmt_column *c;
 	int status;
 
-	if (!st)
-		return pgv__error_null("pgv_stmt_column_text", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_column_text");
 	if (out)
 		*out = "";
 	if (len)
@@ -260,8 +260,8 @@ static int convert_double(const char *s, size_t len, void *out)
 
 int pgv_stmt_column_vector(pgv_vector *out, pgv_stmt *st, int col)
 {
-	if (!st)
-		return pgv__error_null("pgv_stmt_column_vector", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_column_vector");
 	if (out) {
 		out->dim = 0;
 		out->data = NULL;
@@ -271,8 +271,8 @@ int pgv_stmt_column_vector(pgv_vector *out, pgv_stmt *st, int col)
 
 int pgv_stmt_column_int64(int64_t *out, pgv_stmt *st, int col)
 {
-	if (!st)
-		return pgv__error_null("pgv_stmt_column_int64", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_column_int64");
 	if (out)
 		*out = 0;
 	return pgv__stmt_column_convert(st, col, "pgv_stmt_column_int64", out, convert_int64);
@@ -280,8 +280,8 @@ int pgv_stmt_column_int64(int64_t *out, pgv_stmt *st, int col)
 
 int pgv_stmt_column_double(double *out, pgv_stmt *st, int col)
 {
-	if (!st)
-		return pgv__error_null("pgv_stmt_column_double", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_column_double");
 	if (out)
 		*out = 0;
 	return pgv__stmt_column_convert(st, col, "pgv_stmt_column_double", out, convert_double);

@@ -45,8 +45,8 @@ int pgv_stmt_column_vector_binary(pgv_vector *out, pgv_stmt *st, int col)
 	stmt_column *c;
 	int status;
 
-	if (!st)
-		return pgv__error_null("pgv_stmt_column_vector_binary", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_column_vector_binary");
 	if (out) {
 		out->dim = 0;
 		out->data = NULL;

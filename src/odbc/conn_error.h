@@ -9,6 +9,26 @@
 #include "common/error.h"
 #include "pgvodbc/conn.h"
 
+/*
+ * A handle that lives on a connection (a statement, a row iterator, a collection): the
+ * connection keeps every live one in a list, so that pgv_conn_close can invalidate them before
+ * it frees itself.  Embedded in the handle; `close` (set by pgv__conn_adopt) frees the handle's
+ * driver resources and clears the handle's connection pointer, which every later call on the
+ * handle checks first ("the connection was closed", in pgv_error_last()); the handle's free
+ * then only releases memory.
+ */
+typedef struct pgv__child {
+	struct pgv__child *prev, *next;
+	void (*close)(struct pgv__child *self);
+} pgv__child;
+
+/* Puts `child` on the connection's list of live handles, to be closed by `close_fn`. */
+void pgv__conn_adopt(pgv_conn *conn, pgv__child *child, void (*close_fn)(pgv__child *self));
+
+/* Takes `child` off the connection's list (the handle is being freed while the connection
+ * lives). */
+void pgv__conn_release(pgv_conn *conn, pgv__child *child);
+
 /* Resets the connection's error to "no error" at the start of a public call. */
 void pgv__conn_clear(pgv_conn *conn);
 

@@ -22,6 +22,7 @@ struct pgv_conn {
 	int in_txn;         /* between begin and commit/rollback */
 	int txn_failed;     /* a statement failed inside the open transaction */
 	int open_stmts;     /* statements not yet freed */
+	pgv__child children; /* the list head of the live handles on this connection (circular) */
 	pgv_error err;      /* the last error; its strings point into msg and op */
 	char *msg;          /* heap buffer for err.message (any length) */
 	size_t msg_cap;

@@ -8,6 +8,23 @@
 #include "codec/numtext.h"
 #include "pgvodbc/vector.h"
 
+/*
+ * The connection is closing: frees the driver's statement while the connection exists and
+ * marks the statement closed.  Its memory (bound texts, column buffers) waits for
+ * pgv_stmt_free.
+ */
+static void stmt_close(pgv__child *self)
+{
+	pgv_stmt *st = (pgv_stmt *)self;
+
+	if (st->h)
+		SQLFreeHandle(SQL_HANDLE_STMT, st->h);
+	st->h = SQL_NULL_HSTMT;
+	st->conn->open_stmts--;
+	st->conn = NULL;
+	st->on_row = 0;
+}
+
 int pgv_stmt_prepare(pgv_stmt **out, pgv_conn *c, const char *sql)
 {
 	pgv_stmt *st;
@@ -67,6 +84,7 @@ int pgv_stmt_prepare(pgv_stmt **out, pgv_conn *c, const char *sql)
 		}
 	}
 	c->open_stmts++;
+	pgv__conn_adopt(c, &st->link, stmt_close);
 	*out = st;
 	return 0;
 }
@@ -77,6 +95,10 @@ void pgv_stmt_free(pgv_stmt *st)
 
 	if (!st)
 		return;
+	if (st->conn) {
+		pgv__conn_release(st->conn, &st->link);
+		st->conn->open_stmts--;
+	}
 	if (st->h)
 		SQLFreeHandle(SQL_HANDLE_STMT, st->h);
 	for (i = 0; i < st->nparams; i++) {
@@ -86,8 +108,13 @@ void pgv_stmt_free(pgv_stmt *st)
 	free(st->params);
 	free(st->sql);
 	pgv__stmt_columns_free(st);
-	st->conn->open_stmts--;
 	free(st);
+}
+
+/* Refuses a NULL or closed statement. */
+int pgv__stmt_refuse(const pgv_stmt *st, const char *func)
+{
+	return st ? pgv__error_closed(func, "statement") : pgv__error_null(func, "stmt");
 }
 
 /* Checks a bind call: statement state and index; returns the parameter or NULL (recorded). */
@@ -158,8 +185,8 @@ int pgv_stmt_bind_vector(pgv_stmt *st, int idx, const float *data, size_t dim)
 	size_t need;
 	int status;
 
-	if (!st)
-		return pgv__error_null("pgv_stmt_bind_vector", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_bind_vector");
 	if (!(p = pgv__stmt_bind_target(st, idx, op, &status)))
 		return status;
 	/* The codec's checks are the server's: dimensions 1..16000, finite values. */
@@ -183,8 +210,8 @@ int pgv_stmt_bind_int64(pgv_stmt *st, int idx, int64_t value)
 	stmt_param *p;
 	int status;
 
-	if (!st)
-		return pgv__error_null("pgv_stmt_bind_int64", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_bind_int64");
 	if (!(p = pgv__stmt_bind_target(st, idx, "pgv_stmt_bind_int64", &status)))
 		return status;
 	p->i64 = value;
@@ -203,8 +230,8 @@ int pgv_stmt_bind_double(pgv_stmt *st, int idx, double value)
 	int status;
 	size_t n;
 
-	if (!st)
-		return pgv__error_null("pgv_stmt_bind_double", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_bind_double");
 	if (!(p = pgv__stmt_bind_target(st, idx, "pgv_stmt_bind_double", &status)))
 		return status;
 	/*
@@ -220,8 +247,8 @@ int pgv_stmt_bind_text(pgv_stmt *st, int idx, const char *text, size_t len)
 	stmt_param *p;
 	int status;
 
-	if (!st)
-		return pgv__error_null("pgv_stmt_bind_text", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_bind_text");
 	if (!(p = pgv__stmt_bind_target(st, idx, "pgv_stmt_bind_text", &status)))
 		return status;
 	if (!text)
@@ -237,8 +264,8 @@ int pgv_stmt_bind_null(pgv_stmt *st, int idx)
 	stmt_param *p;
 	int status;
 
-	if (!st)
-		return pgv__error_null("pgv_stmt_bind_null", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_bind_null");
 	if (!(p = pgv__stmt_bind_target(st, idx, "pgv_stmt_bind_null", &status)))
 		return status;
 	p->ctype = SQL_C_CHAR;
@@ -253,8 +280,8 @@ int pgv_stmt_clear_bindings(pgv_stmt *st)
 {
 	SQLSMALLINT i;
 
-	if (!st)
-		return pgv__error_null("pgv_stmt_clear_bindings", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_clear_bindings");
 	pgv__conn_clear(st->conn);
 	if (st->executed)
 		return pgv__conn_fail(st->conn, PGV_EINVAL, "pgv_stmt_clear_bindings",
@@ -338,8 +365,8 @@ int pgv_stmt_step(pgv_stmt *st)
 	SQLRETURN rc;
 	int status;
 
-	if (!st)
-		return pgv__error_null("pgv_stmt_step", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_step");
 	c = st->conn;
 	pgv__conn_clear(c);
 	if ((status = pgv__conn_usable(c, "pgv_stmt_step")) != 0)
@@ -379,8 +406,8 @@ int pgv_stmt_reset(pgv_stmt *st)
 {
 	SQLRETURN rc;
 
-	if (!st)
-		return pgv__error_null("pgv_stmt_reset", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_reset");
 	pgv__conn_clear(st->conn);
 	st->executed = 0;
 	st->done = 0;

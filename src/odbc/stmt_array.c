@@ -96,8 +96,8 @@ int pgv_stmt_bind_array_int64(pgv_stmt *st, int idx, const int64_t *values, size
 	stmt_param *p;
 	int status;
 
-	if (!st)
-		return pgv__error_null(op, "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, op);
 	if (!(p = array_target(st, idx, nrows, values, op, &status)))
 		return status;
 	return array_store(st, p, nrows, sizeof(int64_t), SQL_C_SBIGINT, SQL_BIGINT, fill_int64,
@@ -124,8 +124,8 @@ int pgv_stmt_bind_array_text(pgv_stmt *st, int idx, const char *const *values, s
 	size_t longest = 0;
 	int status;
 
-	if (!st)
-		return pgv__error_null(op, "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, op);
 	if (!(p = array_target(st, idx, nrows, values, op, &status)))
 		return status;
 	for (size_t r = 0; r < nrows; r++)
@@ -157,8 +157,8 @@ int pgv_stmt_bind_array_vector(pgv_stmt *st, int idx, const float *data, size_t 
 	stmt_param *p;
 	int status;
 
-	if (!st)
-		return pgv__error_null(op, "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, op);
 	if (!(p = array_target(st, idx, nrows, data, op, &status)))
 		return status;
 	if (dim > 0 && nrows > SIZE_MAX / dim)
@@ -287,8 +287,8 @@ int pgv_stmt_execute_array(int *out, pgv_stmt *st, unsigned int flags)
 	row_error err = { 0, 0, "", 0, NULL };
 	int status, own_txn = 0, caller_txn;
 
-	if (!st)
-		return pgv__error_null(op, "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, op);
 	c = st->conn;
 	pgv__conn_clear(c);
 	if ((status = pgv__conn_usable(c, op)) != 0)

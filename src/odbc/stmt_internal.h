@@ -37,7 +37,8 @@ typedef struct stmt_column {
 } stmt_column;
 
 struct pgv_stmt {
-	pgv_conn *conn;
+	pgv__child link;      /* on the connection's list of live handles (first: see stmt_close) */
+	pgv_conn *conn;       /* NULL once the connection was closed: every call refuses */
 	SQLHSTMT h;
 	char *sql;            /* the text as handed to the driver (owned) */
 	unsigned long runs;   /* executions so far: the first is direct, later ones prepared */
@@ -62,6 +63,12 @@ int pgv__stmt_param_room(pgv_stmt *st, stmt_param *p, size_t len, const char *op
 
 /* Marks `p` bound to the `len` bytes of text in its buffer, sent as SQL type `sqltype`. */
 void pgv__stmt_param_bound(stmt_param *p, size_t len, SQLSMALLINT sqltype);
+
+/*
+ * Refuses a call on a NULL statement or one whose connection was closed, in the thread's
+ * record (there is no connection to record on); returns PGV_EINVAL or PGV_ECONN.
+ */
+int pgv__stmt_refuse(const pgv_stmt *st, const char *func);
 
 /* Frees a parameter's array binding (stmt_array.c). */
 void pgv__stmt_array_free(stmt_param *p);

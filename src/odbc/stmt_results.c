@@ -85,8 +85,8 @@ int pgv_stmt_column_name(const char **out, pgv_stmt *st, int col)
 	stmt_column *c;
 	int status;
 
-	if (!st)
-		return pgv__error_null(op, "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, op);
 	if (out)
 		*out = "";
 	if (!(c = described_column(st, col, op, &status)))
@@ -156,8 +156,8 @@ int pgv_stmt_column_type_name(const char **out, pgv_stmt *st, int col)
 	stmt_column *c;
 	int status;
 
-	if (!st)
-		return pgv__error_null(op, "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, op);
 	if (out)
 		*out = "";
 	if (!(c = described_column(st, col, op, &status)))
@@ -210,8 +210,8 @@ int pgv_stmt_next_result(pgv_stmt *st)
 	SQLLEN rows = -1;
 	int status;
 
-	if (!st)
-		return pgv__error_null(op, "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, op);
 	c = st->conn;
 	pgv__conn_clear(c);
 	if ((status = pgv__conn_usable(c, op)) != 0)

@@ -74,8 +74,8 @@ int pgv_stmt_bind_halfvec(pgv_stmt *st, int idx, const float *data, size_t dim)
 	stmt_param *p;
 	int status;
 
-	if (!st)
-		return pgv__error_null("pgv_stmt_bind_halfvec", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_bind_halfvec");
 	if (!(p = pgv__stmt_bind_target(st, idx, op, &status)))
 		return status;
 	/* The codec's checks are the server's: 1..16000 finite values within half range. */
@@ -90,8 +90,8 @@ int pgv_stmt_bind_sparsevec(pgv_stmt *st, int idx, const pgv_sparsevec *v)
 	stmt_param *p;
 	int status;
 
-	if (!st)
-		return pgv__error_null("pgv_stmt_bind_sparsevec", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_bind_sparsevec");
 	if (!(p = pgv__stmt_bind_target(st, idx, op, &status)))
 		return status;
 	if (pgv_sparsevec_check(v) != 0)
@@ -105,8 +105,8 @@ int pgv_stmt_bind_bits(pgv_stmt *st, int idx, const pgv_bitvec *v)
 	stmt_param *p;
 	int status;
 
-	if (!st)
-		return pgv__error_null("pgv_stmt_bind_bits", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_bind_bits");
 	if (!(p = pgv__stmt_bind_target(st, idx, op, &status)))
 		return status;
 	if (!v || (v->dim > 0 && !v->data))
@@ -137,8 +137,8 @@ static int parse_bits(const char *s, size_t len, void *out)
 
 int pgv_stmt_column_halfvec(pgv_vector *out, pgv_stmt *st, int col)
 {
-	if (!st)
-		return pgv__error_null("pgv_stmt_column_halfvec", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_column_halfvec");
 	if (out) {
 		out->dim = 0;
 		out->data = NULL;
@@ -148,8 +148,8 @@ int pgv_stmt_column_halfvec(pgv_vector *out, pgv_stmt *st, int col)
 
 int pgv_stmt_column_sparsevec(pgv_sparsevec *out, pgv_stmt *st, int col)
 {
-	if (!st)
-		return pgv__error_null("pgv_stmt_column_sparsevec", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_column_sparsevec");
 	if (out) {
 		out->dim = out->nnz = 0;
 		out->indices = NULL;
@@ -160,8 +160,8 @@ int pgv_stmt_column_sparsevec(pgv_sparsevec *out, pgv_stmt *st, int col)
 
 int pgv_stmt_column_bits(pgv_bitvec *out, pgv_stmt *st, int col)
 {
-	if (!st)
-		return pgv__error_null("pgv_stmt_column_bits", "stmt");
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, "pgv_stmt_column_bits");
 	if (out) {
 		out->dim = 0;
 		out->data = NULL;

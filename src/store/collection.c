@@ -244,6 +244,12 @@ static int resolve_columns(pgv_collection *c, const pgv_table *spec, const char 
 	return 0;
 }
 
+/* The connection is closing: the collection holds no driver handle, it only forgets it. */
+static void coll_close(pgv__child *self)
+{
+	((pgv_collection *)self)->conn = NULL;
+}
+
 /* Opens a collection: resolves the names, reads the catalog, checks the columns. */
 int pgv_collection_open(pgv_collection **out, pgv_conn *conn, const pgv_table *spec)
 {
@@ -270,6 +276,7 @@ int pgv_collection_open(pgv_collection **out, pgv_conn *conn, const pgv_table *s
 		return status;
 	}
 	c->dim = dim;
+	pgv__conn_adopt(conn, &c->link, coll_close);
 	*out = c;
 	return 0;
 }
@@ -279,6 +286,8 @@ void pgv_collection_free(pgv_collection *c)
 {
 	if (!c)
 		return;
+	if (c->conn && c->link.next)
+		pgv__conn_release(c->conn, &c->link);
 	for (size_t i = 0; i < c->ncols; i++) {
 		free(c->cols[i].name);
 		free(c->cols[i].quoted);

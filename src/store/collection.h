@@ -24,7 +24,8 @@ typedef struct pgv__col {
 } pgv__col;
 
 struct pgv_collection {
-	pgv_conn *conn;
+	pgv__child link;     /* on the connection's list of live handles (first: see coll_close) */
+	pgv_conn *conn;      /* NULL once the connection was closed: every query call refuses */
 	pgv__store_table t;  /* the quoted table, id and vector names, the vector type */
 	pgv__col *cols;      /* every column of the table, in attnum order */
 	size_t ncols;

@@ -19,6 +19,8 @@ typedef struct crow {
 } crow;
 
 struct pgv_cursor {
+	pgv__child link;    /* on the connection's list of live handles (first: see cursor_close) */
+	pgv_conn *conn;     /* NULL once the connection was closed: pgv_cursor_next refuses */
 	crow *rows;
 	size_t n, cap;
 	size_t at;          /* the next row to hand out */
@@ -36,10 +38,18 @@ static void crow_free(crow *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* The connection is closing: the cursor holds no driver handle, it only forgets it. */
+static void cursor_close(pgv__child *self)
+{
+	((pgv_cursor *)self)->conn = NULL;
+}
+
 void pgv_cursor_free(pgv_cursor *cur)
 {
 	if (!cur)
 		return;
+	if (cur->conn)
+		pgv__conn_release(cur->conn, &cur->link);
 	crow_free(&cur->current);
 	for (size_t i = cur->at; i < cur->n; i++)
 		crow_free(&cur->rows[i]);
@@ -60,6 +70,8 @@ int pgv_cursor_next(const pgv_row **out, pgv_cursor *cur)
 		*row = NULL;
 	if (!cur || !row)
 		return pgv__coll_null("pgv_cursor_next", cur ? "out" : "cur");
+	if (!cur->conn)
+		return pgv__error_closed("pgv_cursor_next", "cursor");
 	crow_free(&cur->current);
 	if (cur->at == cur->n)
 		return PGV_DONE;
@@ -184,6 +196,8 @@ static int read_all(const pgv_collection *c, pgv_stmt *st, const pgv__query *q,
 			break;
 	}
 	if (status == PGV_DONE) {
+		cur->conn = c->conn;
+		pgv__conn_adopt(cur->conn, &cur->link, cursor_close);
 		*out = cur;
 		return 0;
 	}
@@ -333,6 +347,8 @@ static int start(pgv_collection *c, pgv_cursor **out, const char *op, const char
 {
 	if (!c)
 		return pgv__coll_null(op, "coll");
+	if (!c->conn)
+		return pgv__error_closed(op, "collection");
 	pgv__conn_clear(c->conn);
 	pgv__coll_doing(c, verb);
 	if (!out)
@@ -459,6 +475,8 @@ int pgv_collection_count(int64_t *out, pgv_collection *c, const pgv_filter *filt
 
 	if (!c)
 		return pgv__coll_null(op, "coll");
+	if (!c->conn)
+		return pgv__error_closed(op, "collection");
 	pgv__conn_clear(c->conn);
 	pgv__coll_doing(c, "counting");
 	if (!out)

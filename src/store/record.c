@@ -422,6 +422,8 @@ int pgv_collection_upsert(int64_t *out, pgv_collection *c, const pgv_record *row
 		*out = 0;
 	if (!c)
 		return pgv__coll_null("pgv_collection_upsert", "coll");
+	if (!c->conn)
+		return pgv__error_closed("pgv_collection_upsert", "collection");
 	pgv__conn_clear(c->conn);
 	memset(&u, 0, sizeof(u));
 	u.c = c;
@@ -457,6 +459,8 @@ int pgv_collection_delete(int64_t *out, pgv_collection *c, const pgv_value *ids,
 		*out = 0;
 	if (!c)
 		return pgv__coll_null(op, "coll");
+	if (!c->conn)
+		return pgv__error_closed(op, "collection");
 	pgv__conn_clear(c->conn);
 	pgv__coll_doing(c, "deleting from");
 	if (n > 0 && !ids)

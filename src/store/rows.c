@@ -13,7 +13,8 @@
 #include <string.h>
 
 struct pgv_rows {
-	pgv_conn *conn;
+	pgv__child link;   /* on the connection's list of live handles (first: see rows_close) */
+	pgv_conn *conn;    /* NULL once the connection was closed: pgv_rows_next refuses */
 	pgv_stmt *st;      /* the running statement; NULL once the result is exhausted */
 	pgv_row row;       /* the current row; its vector is owned here */
 	pgv_type type;     /* the vector column's type */
@@ -37,6 +38,12 @@ struct pgv_rows {
 	char *what;        /* what the listing is doing, for messages of later pages (owned) */
 };
 
+/* The connection is closing: the statement closes on its own; the iterator forgets it. */
+static void rows_close(pgv__child *self)
+{
+	((pgv_rows *)self)->conn = NULL;
+}
+
 /* Makes an empty iterator for table t; NULL when out of memory. */
 static pgv_rows *rows_new(pgv_conn *c, const pgv__store_table *t, int with_distance)
 {
@@ -53,6 +60,7 @@ static pgv_rows *rows_new(pgv_conn *c, const pgv__store_table *t, int with_dista
 		free(r);
 		return NULL;
 	}
+	pgv__conn_adopt(c, &r->link, rows_close);
 	return r;
 }
 
@@ -61,6 +69,8 @@ void pgv_rows_free(pgv_rows *r)
 {
 	if (!r)
 		return;
+	if (r->conn)
+		pgv__conn_release(r->conn, &r->link);
 	pgv_stmt_free(r->st);
 	pgv_vector_free(&r->row.vector);
 	for (size_t i = r->mem_at; i < r->mem_n; i++)
@@ -241,6 +251,10 @@ int pgv_rows_next(const pgv_row **out, pgv_rows *r)
 
 	if (!r)
 		return pgv__error_null("pgv_rows_next", "rows");
+	if (out)
+		*out = NULL;
+	if (!r->conn)
+		return pgv__error_closed("pgv_rows_next", "row iterator");
 	pgv__conn_clear(r->conn);
 	if (out)
 		*out = NULL;
