@@ -23,22 +23,6 @@ static const char SQL_RECORD[] =
 	"INSERT INTO pgvodbc_migrations (version, name, checksum) VALUES (?, ?, ?)";
 static const char SQL_UNRECORD[] = "DELETE FROM pgvodbc_migrations WHERE version = ?";
 
-/*
- * How the server refuses CREATE EXTENSION for an extension that is not installed on it: older
- * releases with 58P01 "could not open extension control file ".../NAME.control": ...", current
- * ones (PostgreSQL 18, and 15.18 here) with 0A000 "extension "NAME" is not available".  Known by
- * the SQLSTATE and that wording, so no query to pg_available_extensions is needed.
- */
-static const struct {
-	const char *sqlstate;
-	const char *before; /* the text just before the extension's name */
-	const char *after;  /* the text just after it */
-	int is_path;        /* the name is the file name of a path, less `after` */
-} missing_extension_forms[] = {
-	{ "0A000", "extension \"", "\" is not available", 0 },
-	{ "58P01", "could not open extension control file \"", ".control\"", 1 },
-};
-
 /* What to tell the user to do about a missing extension, by the extension's name. */
 static const char MISSING_EXTENSION_HINT_VECTOR[] = "install pgvector on the server: "
 	"https://github.com/pgvector/pgvector";
@@ -218,48 +202,25 @@ static int track(pgv_conn *c, const char *sql, const pgv__migration *m, int64_t 
 }
 
 /*
- * When the connection's error is the server refusing to create an extension it does not have,
- * writes the extension's name into `name` and returns 1; else returns 0.
- */
-static int missing_extension(const pgv_error *e, char *name, size_t cap)
-{
-	for (size_t i = 0; i < sizeof(missing_extension_forms) / sizeof(missing_extension_forms[0]);
-			i++) {
-		const char *start, *end;
-
-		if (strcmp(e->sqlstate, missing_extension_forms[i].sqlstate) != 0)
-			continue;
-		start = strstr(e->message, missing_extension_forms[i].before);
-		if (!start)
-			continue;
-		start += strlen(missing_extension_forms[i].before);
-		end = strstr(start, missing_extension_forms[i].after);
-		if (!end || memchr(start, '\n', (size_t)(end - start)))
-			continue;
-		if (missing_extension_forms[i].is_path) {
-			for (const char *p = start; p < end; p++) {
-				if (*p == '/')
-					start = p + 1;
-			}
-		}
-		if (end == start)
-			continue;
-		snprintf(name, cap, "%.*s", (int)(end - start), start);
-		return 1;
-	}
-	return 0;
-}
-
-/*
  * Reports a failed migration file: "<what> migration <id>: <cause>", where a missing extension
  * is named first ("the vector extension is not available on this server (install pgvector...)")
- * before the server's own message, whose SQLSTATE is kept.
+ * before the server's own message, whose SQLSTATE is kept.  Which extension is missing comes
+ * from the file's CREATE EXTENSION statements and the catalog, asked after the rollback.
  */
-static int fail_migration(pgv_conn *c, const char *op, const char *what, const char *id)
+static int fail_migration(pgv_conn *c, const char *op, const char *what, const char *id,
+	const char *text, size_t len)
 {
 	char ext[64], explained[512]; /* ids are file names: NAME_MAX bytes at most */
+	int status = pgv_conn_error(c)->status < 0 ? pgv_conn_error(c)->status : PGV_ERROR;
 
-	if (!missing_extension(pgv_conn_error(c), ext, sizeof(ext)))
+	if (pgv_conn_in_transaction(c)) {
+		pgv__conn_saved saved;
+
+		pgv__conn_save(c, &saved);
+		pgv_conn_rollback(c);
+		pgv__conn_restore(c, &saved, status);
+	}
+	if (!pgv__extension_missing(c, text, len, ext, sizeof(ext)))
 		return fail_context(c, op, what, id);
 	snprintf(explained, sizeof(explained),
 		"%s: the %s extension is not available on this server (%s)", id, ext,
@@ -297,7 +258,7 @@ static int run_migration(pgv_conn *c, const pgv__migration *m, int up, const cha
 
 	/* The whole file in one call; psqlODBC answers an empty text with HY000, so skip that. */
 	if (len > 0 && pgv_conn_exec(c, text) != 0)
-		return fail_migration(c, op, what, m->id);
+		return fail_migration(c, op, what, m->id, text, len);
 	if (track(c, up ? SQL_RECORD : SQL_UNRECORD, up ? m : NULL, m->version, op) != 0)
 		return fail_context(c, op, what, m->id);
 	if (pgv_conn_commit(c) != 0)

@@ -72,6 +72,16 @@ int pgv__migrate_lock(pgv_conn *c, pgv__lock_level level);
  */
 int pgv__migrate_unlock(pgv_conn *c, const char *op, int status);
 
+/*
+ * When the connection's error is SQLSTATE 0A000 or 58P01 (how servers refuse CREATE EXTENSION
+ * for an extension they do not have) and one of the CREATE EXTENSION statements in the
+ * migration text sql[0..len) names an extension that pg_available_extensions lacks, writes the
+ * first such name into `name` (`cap` bytes) and returns 1; else 0.  Asks the catalog, so no
+ * transaction may be open in the failed state; the connection's error is kept as it was.
+ * (extension.c)
+ */
+int pgv__extension_missing(pgv_conn *c, const char *sql, size_t len, char *name, size_t cap);
+
 /* The set's migration with `version`, or NULL. */
 const pgv__migration *pgv__migrations_find(const pgv_migrate_set *set, int64_t version);
 

@@ -359,7 +359,13 @@ int pgv__store_check_metric(pgv_conn *c, const pgv__store_table *t, const char *
  * cost more than the search itself on small tables), so the server checks the table, the
  * columns, the dimension, the type and the operator; here its refusal gets the status a caller
  * branches on and, when the catalog can still be asked (not inside a caller's transaction, which
- * the refusal has aborted), the message a check made beforehand would have given.
+ * the refusal has aborted), the message a check made beforehand would have given.  The status
+ * comes from the SQLSTATE and what the library knows, never from the server's wording (it
+ * speaks the server's lc_messages): a query that compares a query vector (dim > 0), which was
+ * checked here before it was sent (finite, within the type's limits), can meet only one data
+ * exception (22000) in pgvector, its dimension check between two values ("different vector
+ * dimensions 4 and 3", "different bit lengths 4 and 3"); outside a transaction the column's
+ * declared dimension (the describe query) then says which side differs.
  */
 int pgv__store_refused(pgv_conn *c, const pgv__store_table *t, const char *op,
 	pgv_metric metric, size_t dim, int status)
@@ -375,10 +381,8 @@ int pgv__store_refused(pgv_conn *c, const pgv__store_table *t, const char *op,
 	pgv__forms_forget(c);
 	if (strcmp(e->sqlstate, "42P01") == 0 || strcmp(e->sqlstate, "42703") == 0)
 		mapped = PGV_ENOTFOUND; /* undefined table or column */
-	else if (strcmp(e->sqlstate, "22000") == 0 && (strstr(e->message, "dimensions")
-			|| strstr(e->message, "bit lengths")))
-		mapped = PGV_EDIM;      /* "different vector dimensions 4 and 3", "different bit
-		                           lengths 4 and 3" */
+	else if (strcmp(e->sqlstate, "22000") == 0 && dim > 0)
+		mapped = PGV_EDIM;      /* see below */
 	else if (strcmp(e->sqlstate, "42883") != 0 && strcmp(e->sqlstate, "42704") != 0
 			&& strcmp(e->sqlstate, "42846") != 0)
 		return status;          /* 42883: no such operator, 42704: no such type or operator

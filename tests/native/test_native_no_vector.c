@@ -3,8 +3,10 @@
  * it).  The built-in migrations fail at 0001_vector_extension with a message that says the
  * vector extension is not available on this server and to install pgvector, keeping the
  * server's SQLSTATE and message; nothing is applied, and a second attempt fails the same way.
- * The older servers' wording (58P01, "could not open extension control file") is produced by
- * the server itself with RAISE, and other failures are left as the server put them.
+ * Which extension is missing is known from the SQLSTATE (0A000, or 58P01 from older servers),
+ * the file's CREATE EXTENSION statements and pg_available_extensions: the server raises those
+ * SQLSTATEs itself with RAISE and messages in other languages, and other failures are left as
+ * the server put them.
  *
  * Everything happens in a schema of this process (first in search_path), so the tracking table
  * is this test's own and runs under both DSNs may overlap.
@@ -212,22 +214,41 @@ static void up_fails(fixture *fx, const char *sql, char *msg, size_t cap, char s
 }
 
 /*
- * The older servers' answer (58P01, "could not open extension control file .../vector.control")
- * is recognised too: the server raises exactly that error here.
+ * Which extension is missing comes from the SQLSTATE (0A000 now, 58P01 from older servers), the
+ * file's CREATE EXTENSION statements and the catalog, never from the server's wording: the
+ * server raises those SQLSTATEs here with German and Japanese messages (as under another
+ * lc_messages), and the extension the catalog lacks is named; one it has is not.
  */
-static void test_native_no_vector__old_wording_is_recognised(void **state)
+static void test_native_no_vector__missing_extension_in_any_language(void **state)
 {
 	fixture *fx = *state;
-	char msg[2048], state5[6];
+	static const char *const answers[][2] = {
+		{ "58P01", "U&'konnte Kontrolldatei nicht \\00f6ffnen'" },
+		{ "0A000", "U&'\\62e1\\5f35\\6a5f\\80fd\\304c\\3042\\308a\\307e\\305b\\3093'" },
+	};
+	char ext[64], sql[512], expect[192], msg[2048], state5[6];
 
-	up_fails(fx, "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '58P01', MESSAGE = "
-		"'could not open extension control file "
-		"\"/usr/share/postgresql/15/extension/vector.control\": No such file or directory'; "
-		"END $$;\n", msg, sizeof(msg), state5);
-	assert_string_equal(state5, "58P01");
-	assert_contains(msg, "applying migration 0001_probe: the vector extension is not "
-		"available on this server (install pgvector");
-	assert_contains(msg, "could not open extension control file");
+	snprintf(ext, sizeof(ext), "pgvt_missing_%ld", (long)getpid());
+	for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+		snprintf(sql, sizeof(sql), "-- create extension pgvt_in_a_comment;\n"
+			"CREATE EXTENSION IF NOT EXISTS plpgsql;\n"
+			"DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '%s', MESSAGE = "
+			"%s; END $$;\n"
+			"create  extension\n\"%s\";\n", answers[i][0], answers[i][1], ext);
+		up_fails(fx, sql, msg, sizeof(msg), state5);
+		assert_string_equal(state5, answers[i][0]);
+		snprintf(expect, sizeof(expect), "applying migration 0001_probe: the %s extension is "
+			"not available on this server (install it on the server): ", ext);
+		assert_contains(msg, expect);
+		assert_lacks(msg, "pgvt_in_a_comment");
+	}
+	/* the same refusal from a file whose extensions the server has: the plain form */
+	up_fails(fx, "CREATE EXTENSION IF NOT EXISTS plpgsql;\n"
+		"DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '0A000', MESSAGE = "
+		"'extension \"plpgsql\" is not available'; END $$;\n", msg, sizeof(msg), state5);
+	assert_string_equal(state5, "0A000");
+	assert_contains(msg, "applying migration 0001_probe: ");
+	assert_lacks(msg, "not available on this server");
 }
 
 /* Another missing extension is named as itself, without the pgvector hint. */
@@ -276,7 +297,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_native_no_vector__builtin_up_says_vector_is_missing),
-		cmocka_unit_test(test_native_no_vector__old_wording_is_recognised),
+		cmocka_unit_test(test_native_no_vector__missing_extension_in_any_language),
 		cmocka_unit_test(test_native_no_vector__other_extension_named),
 		cmocka_unit_test(test_native_no_vector__other_failures_unchanged),
 	};
