@@ -241,7 +241,11 @@ PGV_API int pgv_collection_distances(pgv_cursor **out, pgv_collection *coll,
 
 /*
  * Works on a collection and creates a cursor (as pgv_collection_knn): the rows matching the
- * filter, in id order, at most opts->limit when it is not 0 (PGV_EINVAL when negative).
+ * filter, in id order, at most opts->limit when it is not 0 (PGV_EINVAL when negative).  A
+ * limited listing is a keyset page (the next one filters on id > the last id read), which would
+ * lose rows unless the id is unique and never NULL: with a limit, the id column must be NOT NULL
+ * and the sole key of a valid, non-partial unique index (asked once per handle), else the call
+ * fails with PGV_EUNSUPPORTED ("paging needs a unique, non-null id: ...").
  */
 PGV_API int pgv_collection_list(pgv_cursor **out, pgv_collection *coll,
 	const pgv_query_opts *opts);

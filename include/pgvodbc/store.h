@@ -304,6 +304,11 @@ PGV_API int pgv_store_list(pgv_rows **out, pgv_conn *conn, const pgv_table *tabl
  *   has_after, after_id
  *              1 and an id: only rows with id > after_id (resuming a listing that stopped after
  *              that id); 0 (default): every row.
+ * Paging (page_rows > 0) and resuming (has_after) need an id that is unique and never NULL,
+ * or rows would be lost between pages: the id column must be NOT NULL and the sole key of a
+ * valid, non-partial unique index (a primary key is).  Otherwise pgv_store_list_ext refuses with
+ * PGV_EUNSUPPORTED ("paging needs a unique, non-null id: column "id" of "t" has no unique
+ * index"), before anything is read; one query (page_rows 0, no after) still reads every row.
  */
 typedef struct pgv_fetch_opts {
 	unsigned int version;

@@ -36,6 +36,8 @@ struct pgv_collection {
 	int id_int;          /* the id is an integer column */
 	int id_uuid;         /* the id is a uuid column */
 	size_t dim;          /* the vector column's declared dimension, 0 when none */
+	int pageable;        /* the id was found unique and non-null (asked once, by a limited
+	                        listing: see pgv__store_check_pageable) */
 };
 
 /* Sets what the call is doing, for messages: "upserting into" -> upserting into "t". */

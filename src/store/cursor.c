@@ -427,6 +427,12 @@ int pgv_collection_list(pgv_cursor **out, pgv_collection *c, const pgv_query_opt
 		return pgv__conn_fail(c->conn, PGV_EINVAL, op, "%s: limit must not be negative",
 			c->t.what);
 	q.limit = opts && opts->version == PGV_QUERY_OPTS_VERSION ? opts->limit : 0;
+	/* a limited listing in id order is a keyset page: refused unless the id allows paging */
+	if (q.limit > 0 && !c->pageable) {
+		if ((status = pgv__store_check_pageable(c->conn, &c->t, op)) != 0)
+			return status;
+		c->pageable = 1;
+	}
 	if ((status = take_opts(c, opts, &q, &sel, op)) == 0)
 		status = run(c, &q, op, out, NULL);
 	free(sel);

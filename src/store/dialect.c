@@ -157,6 +157,23 @@ static const pgv__dialect postgresql = {
 		[PGV__SQL_DISTANCES] = "SELECT {id}, {read}, {dist} FROM {table} ORDER BY {id}",
 		[PGV__SQL_DISTANCES_IDS] =
 			"SELECT {id}, {read}, {dist} FROM {table} WHERE {id} = ANY ({ids}) ORDER BY {id}",
+		/* keyset pages of distances, as the listing's: memory bounded by a page */
+		[PGV__SQL_DISTANCES_PAGE] =
+			"SELECT {id}, {read}, {dist} FROM {table} ORDER BY {id} LIMIT ?",
+		[PGV__SQL_DISTANCES_PAGE_AFTER] =
+			"SELECT {id}, {read}, {dist} FROM {table} WHERE {id} > ? ORDER BY {id} LIMIT ?",
+		/*
+		 * Keyset paging (id > the last id seen) loses rows unless the id is unique and never
+		 * NULL: the sole key of a unique index the planner trusts (valid, not partial).
+		 */
+		[PGV__SQL_ID_KEY] =
+			"SELECT a.attnotnull::int,"
+			" (SELECT count(*) FROM pg_catalog.pg_index i WHERE i.indrelid = a.attrelid"
+			" AND i.indisunique AND i.indisvalid AND i.indpred IS NULL AND i.indnkeyatts = 1"
+			" AND i.indkey[0] = a.attnum)"
+			" FROM pg_catalog.pg_attribute a"
+			" WHERE a.attrelid = pg_catalog.to_regclass(?::text) AND a.attname = ?::name"
+			" AND a.attnum > 0 AND NOT a.attisdropped",
 		/* DDL takes no parameters: {with} holds checked integers */
 		[PGV__SQL_INDEX_CREATE] =
 			"CREATE INDEX {concurrently}{name} ON {table} USING {method} ({key} {opclass}){with}",

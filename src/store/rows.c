@@ -360,6 +360,8 @@ int pgv_store_list_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec,
 	if ((status = pgv__store_table_open(&t, c, spec, op, "listing")) != 0)
 		goto done;
 	t.binary = opts && opts->binary;
+	if ((page_rows > 0 || has_after) && (status = pgv__store_check_pageable(c, &t, op)) != 0)
+		goto done;
 	if (page_rows > 0) {
 		status = pgv__rows_start_paged(out, c, &t, op, page_rows, has_after ? &after : NULL);
 		goto done;

@@ -76,6 +76,11 @@ typedef enum pgv__store_stmt {
 	                          re-ranked exactly */
 	PGV__SQL_DISTANCES,    /* (query vector) -> id, vector, distance */
 	PGV__SQL_DISTANCES_IDS,/* (query vector, id list) -> id, vector, distance */
+	PGV__SQL_DISTANCES_PAGE, /* (query vector, limit) -> id, vector, distance */
+	PGV__SQL_DISTANCES_PAGE_AFTER, /* (query vector, after id, limit) -> id, vector, distance */
+	PGV__SQL_ID_KEY,       /* (qualified table, id name) -> the id is NOT NULL, the number of
+	                          valid, non-partial unique indexes whose sole key it is; no row
+	                          when the table or the column does not exist */
 	PGV__SQL_INDEX_CREATE, /* () with {name}, {method}, {opclass}, {with}, {concurrently} */
 	PGV__SQL_INDEX_FIND,   /* (index name, qualified table) -> table exists, the index's
 	                          schema when it is an index of that table */
@@ -250,6 +255,14 @@ int pgv__store_rollback(pgv_conn *c, int status);
  */
 int pgv__store_refused(pgv_conn *c, const pgv__store_table *t, const char *op,
 	pgv_metric metric, size_t dim, int status);
+
+/*
+ * Keyset paging's precondition (paging.c): 0 when the id column is NOT NULL and the sole key of
+ * a valid, non-partial unique index (or when the table or column does not exist, which the
+ * paged query then reports), else PGV_EUNSUPPORTED naming the table, the column and why; a
+ * failed catalog query is recorded as `op`.
+ */
+int pgv__store_check_pageable(pgv_conn *c, const pgv__store_table *t, const char *op);
 
 /*
  * Checks the metric for the table's type and the query vector as a value of that type (no
