@@ -362,6 +362,21 @@ PGV_API int pgv_store_distances(pgv_rows **out, pgv_conn *conn, const pgv_table 
 	pgv_metric metric, const float *query, size_t dim, const int64_t *ids, size_t n);
 
 /*
+ * Creates a row iterator as pgv_store_distances does, read as `opts` says (NULL: as
+ * pgv_store_distances): opts->binary reads the vectors in binary form; with opts->page_rows > 0
+ * and no ids, the rows are read in keyset pages of that many rows (`WHERE id > last ORDER BY id
+ * LIMIT n`, the query vector bound to each), so memory stays bounded by one page whatever the
+ * driver buffers, and the rows are the same, in the same id order, as one query gives;
+ * opts->has_after keeps only ids after opts->after_id.  Paging and has_after need a unique,
+ * non-null id, as pgv_store_list_ext says (else PGV_EUNSUPPORTED, before any row).  Pages are
+ * not one snapshot (see pgv_fetch_opts).  With ids, page_rows and has_after are ignored: the
+ * ids bound the result already.  Errors as pgv_store_knn.
+ */
+PGV_API int pgv_store_distances_ext(pgv_rows **out, pgv_conn *conn, const pgv_table *table,
+	pgv_metric metric, const float *query, size_t dim, const int64_t *ids, size_t n,
+	const pgv_fetch_opts *opts);
+
+/*
  * What an index indexes (pgv_index_opts.form, pgvodbc/index.h), and which index a k-NN query is
  * shaped for (pgv_search_opts.form).
  *   PGV_INDEX_FORM_AUTO     index create: the column itself, except a vector(n) column with

@@ -1,7 +1,7 @@
 /*
  * The reading commands: list, knn and distance, streaming rows from the store to stdout (text,
- * CSV with a header line, or JSON lines).  list
- * reads in keyset pages (--page-rows, default 1000), so memory stays bounded whatever the DSN.
+ * CSV with a header line, or JSON lines).  list and distance read in keyset pages (list's
+ * --page-rows, default 1000), so memory stays bounded whatever the DSN.
  */
 #include "cli.h"
 
@@ -72,12 +72,16 @@ int cli_print_knn(cli *c, const pgv_vector *query)
 	return print_rows(c, rows, 1, 1, NULL);
 }
 
+/* Without --id, every row's distance in keyset pages (the default page size), so memory stays
+ * bounded by a page however many rows the table has. */
 int cli_print_distances(cli *c, const pgv_vector *query)
 {
+	pgv_fetch_opts opts = PGV_FETCH_OPTS_INIT;
 	pgv_rows *rows = NULL;
 
-	if (pgv_store_distances(&rows, c->conn, &c->table, c->opt.metric, query->data,
-			query->dim, c->opt.nids ? c->opt.ids : NULL, c->opt.nids) != 0)
+	opts.page_rows = c->opt.page_rows;
+	if (pgv_store_distances_ext(&rows, c->conn, &c->table, c->opt.metric, query->data,
+			query->dim, c->opt.nids ? c->opt.ids : NULL, c->opt.nids, &opts) != 0)
 		return cli_fail_db(c, NULL);
 	return print_rows(c, rows, 0, 1, NULL);
 }

@@ -229,22 +229,81 @@ int pgv_store_knn(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_metric
 int pgv_store_distances(pgv_rows **out, pgv_conn *c, const pgv_table *spec, pgv_metric metric,
 	const float *query, size_t dim, const int64_t *ids, size_t n)
 {
+	if (!c)
+		return pgv__error_null("pgv_store_distances", "conn");
+	return pgv_store_distances_ext(out, c, spec, metric, query, dim, ids, n, NULL);
+}
+
+/* Paged distances: the query vector checked and kept as text, bound to every page. */
+static int distances_paged(pgv_rows **out, pgv_conn *c, const pgv__store_table *t,
+	const char *op, pgv_metric metric, const float *query, size_t dim, size_t page_rows,
+	const int64_t *after)
+{
+	pgv__pages pages = { PGV__SQL_DISTANCES_PAGE, PGV__SQL_DISTANCES_PAGE_AFTER, metric, NULL,
+		0, 1 };
+	pgv__buf text = { NULL, 0, 0, 0 };
+	int status;
+
+	if ((status = pgv__store_check_metric_type(c, t, op, metric)) != 0)
+		return status;
+	if (pgv__value_check(t->type, query, dim) != 0)
+		return pgv__conn_fail(c, pgv_error_last()->status, op, "%s: the query vector: %s",
+			t->what, pgv_error_last()->message);
+	if ((status = pgv__store_check_pageable(c, t, op)) != 0)
+		return status;
+	pgv__buf_add_value(&text, t->type, query, dim);
+	if (text.oom) {
+		pgv__buf_free(&text);
+		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
+	}
+	pages.vtext = text.s;
+	pages.vlen = text.len;
+	status = pgv__rows_start_paged(out, c, t, op, page_rows, after, &pages);
+	pgv__buf_free(&text);
+	return status;
+}
+
+/* The distances, in one query or in keyset pages, vectors as text or in binary form. */
+int pgv_store_distances_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec,
+	pgv_metric metric, const float *query, size_t dim, const int64_t *ids, size_t n,
+	const pgv_fetch_opts *opts)
+{
 	const char *op = "pgv_store_distances";
 	pgv__buf list = { NULL, 0, 0, 0 };
 	pgv__store_table t;
 	pgv_stmt *st = NULL;
-	int status;
+	size_t page_rows = 0;
+	int64_t after = 0;
+	int status, has_after = 0;
 
 	if (!c)
-		return pgv__error_null("pgv_store_distances", "conn");
+		return pgv__error_null("pgv_store_distances_ext", "conn");
 	pgv__conn_clear(c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "measuring distances: out is NULL");
 	*out = NULL;
-	if ((status = pgv__store_table_open(&t, c, spec, op, "measuring distances in")) != 0
-			|| (status = distance_query(c, &t, op,
-				ids ? PGV__SQL_DISTANCES_IDS : PGV__SQL_DISTANCES, metric, query, dim,
-				&st)) != 0)
+	if (opts && opts->version != 1 && opts->version != PGV_FETCH_OPTS_VERSION)
+		return pgv__conn_fail(c, PGV_EINVAL, op, "measuring distances: pgv_fetch_opts version "
+			"%u is not supported (this library knows versions 1 to %d): initialise it with "
+			"PGV_FETCH_OPTS_INIT", opts->version, PGV_FETCH_OPTS_VERSION);
+	if (opts && opts->version >= 2 && !ids) {
+		page_rows = opts->page_rows;
+		has_after = opts->has_after != 0;
+		after = opts->after_id;
+	}
+	if ((status = pgv__store_table_open(&t, c, spec, op, "measuring distances in")) != 0)
+		goto done;
+	t.binary = opts && opts->binary;
+	if (page_rows > 0 || has_after) {
+		/* without a page size, the rows after an id are one page of them all */
+		status = distances_paged(out, c, &t, op, metric, query, dim,
+			page_rows > 0 ? page_rows : (size_t)INT64_MAX, has_after ? &after : NULL);
+		if (status != 0)
+			status = pgv__store_refused(c, &t, op, metric, dim, status);
+		goto done;
+	}
+	if ((status = distance_query(c, &t, op, ids ? PGV__SQL_DISTANCES_IDS : PGV__SQL_DISTANCES,
+			metric, query, dim, &st)) != 0)
 		goto done;
 	if (ids) {
 		pgv__buf_add_ids(&list, t.dialect, ids, n);

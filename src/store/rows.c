@@ -25,6 +25,8 @@ struct pgv_rows {
 	int failed;        /* a step failed: the iterator is finished */
 	/* a paged listing: page_sql is the statement of the pages after the first */
 	char *page_sql;
+	char *page_vec;    /* the query vector's text bound first to every page (owned), or NULL */
+	size_t page_vec_len;
 	int page_st_is_next; /* st is page_sql's statement (reset and rebound for each page) */
 	size_t page_rows;
 	size_t page_seen;  /* rows of the current page read so far */
@@ -77,6 +79,7 @@ void pgv_rows_free(pgv_rows *r)
 		pgv_vector_free(&r->mem[i].vector);
 	free(r->mem);
 	free(r->page_sql);
+	free(r->page_vec);
 	free(r->what);
 	free(r);
 }
@@ -118,11 +121,11 @@ int pgv__rows_start(pgv_rows **out, pgv_conn *c, const pgv__store_table *t, cons
 	return rows_first_step(out, r, t, op, st);
 }
 
-/* Prepares and runs the first page of a paged listing. */
+/* Prepares and runs the first page of a paged listing or of paged distances. */
 int pgv__rows_start_paged(pgv_rows **out, pgv_conn *c, const pgv__store_table *t,
-	const char *op, size_t page_rows, const int64_t *after)
+	const char *op, size_t page_rows, const int64_t *after, const pgv__pages *pages)
 {
-	pgv_rows *r = rows_new(c, t, 0);
+	pgv_rows *r = rows_new(c, t, pages->with_distance);
 	int64_t limit = page_rows > (size_t)INT64_MAX ? INT64_MAX : (int64_t)page_rows;
 	pgv_stmt *st = NULL;
 	char *sql;
@@ -131,15 +134,22 @@ int pgv__rows_start_paged(pgv_rows **out, pgv_conn *c, const pgv__store_table *t
 	if (!r)
 		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
 	r->page_rows = page_rows;
-	r->page_sql = pgv__store_sql(t, PGV__SQL_LIST_PAGE_AFTER, PGV_METRIC_L2);
-	sql = after ? NULL : pgv__store_sql(t, PGV__SQL_LIST_PAGE, PGV_METRIC_L2);
-	if (!r->page_sql || (!after && !sql)) {
+	r->page_sql = pgv__store_sql(t, pages->next, pages->metric);
+	sql = after ? NULL : pgv__store_sql(t, pages->first, pages->metric);
+	if (pages->vtext && (r->page_vec = malloc(pages->vlen + 1)) != NULL) {
+		memcpy(r->page_vec, pages->vtext, pages->vlen);
+		r->page_vec[pages->vlen] = '\0';
+		r->page_vec_len = pages->vlen;
+	}
+	if (!r->page_sql || (!after && !sql) || (pages->vtext && !r->page_vec)) {
 		free(sql);
 		pgv_rows_free(r);
 		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
 	}
 	status = pgv_stmt_prepare(&st, c, after ? r->page_sql : sql);
 	free(sql);
+	if (status == 0 && r->page_vec)
+		status = pgv_stmt_bind_text(st, p++, r->page_vec, r->page_vec_len);
 	if (status == 0 && after)
 		status = pgv_stmt_bind_int64(st, p++, *after);
 	if (status == 0)
@@ -162,7 +172,7 @@ static int next_page(pgv_rows *r)
 {
 	const char *op = "pgv_rows_next";
 	int64_t limit = r->page_rows > (size_t)INT64_MAX ? INT64_MAX : (int64_t)r->page_rows;
-	int status = 0;
+	int status = 0, p = 1;
 
 	if (!r->page_st_is_next) {
 		pgv_stmt_free(r->st);
@@ -173,8 +183,10 @@ static int next_page(pgv_rows *r)
 	} else if ((status = pgv_stmt_reset(r->st)) != 0) {
 		goto failed;
 	}
-	if ((status = pgv_stmt_bind_int64(r->st, 1, r->last_id)) != 0
-			|| (status = pgv_stmt_bind_int64(r->st, 2, limit)) != 0)
+	if ((r->page_vec && (status = pgv_stmt_bind_text(r->st, p++, r->page_vec,
+			r->page_vec_len)) != 0)
+			|| (status = pgv_stmt_bind_int64(r->st, p++, r->last_id)) != 0
+			|| (status = pgv_stmt_bind_int64(r->st, p, limit)) != 0)
 		goto failed;
 	r->page_seen = 0;
 	if ((status = pgv_stmt_step(r->st)) >= 0)
@@ -363,7 +375,11 @@ int pgv_store_list_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec,
 	if ((page_rows > 0 || has_after) && (status = pgv__store_check_pageable(c, &t, op)) != 0)
 		goto done;
 	if (page_rows > 0) {
-		status = pgv__rows_start_paged(out, c, &t, op, page_rows, has_after ? &after : NULL);
+		const pgv__pages pages = { PGV__SQL_LIST_PAGE, PGV__SQL_LIST_PAGE_AFTER, PGV_METRIC_L2,
+			NULL, 0, 0 };
+
+		status = pgv__rows_start_paged(out, c, &t, op, page_rows, has_after ? &after : NULL,
+			&pages);
 		goto done;
 	}
 	sql = pgv__store_sql(&t, has_after ? PGV__SQL_LIST_AFTER : PGV__SQL_LIST, PGV_METRIC_L2);

@@ -431,12 +431,25 @@ int pgv__knn_run(pgv_rows **out, pgv_conn *c, const pgv_table *spec, const char 
 int pgv__rows_start(pgv_rows **out, pgv_conn *c, const pgv__store_table *t, const char *op,
 	pgv_stmt *st, int with_distance);
 
+/* What a paged iterator's statements are (pgv__rows_start_paged). */
+typedef struct pgv__pages {
+	pgv__store_stmt first;  /* the first page: ([vector,] limit) */
+	pgv__store_stmt next;   /* the pages after an id: ([vector,] after id, limit) */
+	pgv_metric metric;      /* for {dist} */
+	const char *vtext;      /* the query vector's text, bound first to every page; NULL: none */
+	size_t vlen;
+	int with_distance;      /* the rows have a third column, the distance */
+} pgv__pages;
+
 /*
- * A paged listing of table `t` (pages of `page_rows` rows; only ids after `*after` when `after`
- * is not NULL): prepares and runs the first page.  0 or a negative status (recorded as `op`).
+ * A paged iterator over table `t` in keyset pages of `page_rows` rows (only ids after `*after`
+ * when `after` is not NULL): prepares and runs the first page; later pages run as the rows are
+ * read.  `pages` says which statements (the listing: PGV__SQL_LIST_PAGE, _PAGE_AFTER, no
+ * vector); its text is copied.  The caller has checked pgv__store_check_pageable.  0 or a
+ * negative status (recorded as `op`).
  */
 int pgv__rows_start_paged(pgv_rows **out, pgv_conn *c, const pgv__store_table *t,
-	const char *op, size_t page_rows, const int64_t *after);
+	const char *op, size_t page_rows, const int64_t *after, const pgv__pages *pages);
 
 /*
  * Reads every remaining row of `r` into memory (at most `max`; the statement is then freed), so
