@@ -174,7 +174,8 @@ PGV_API int pgv_filter_add_sql(pgv_filter *filter, const char *sql, const pgv_va
  *                 vector_is_null 0)
  *   binary        read vectors in pgvector's binary form (as pgv_fetch_opts.binary)
  *   search        k-NN: index settings for this query (ef_search, iterative scans); NULL: none
- *   limit         list: at most this many rows (0: all)
+ *   limit         list and distances: at most this many rows, the first in id order (0: all);
+ *                 with a filter on id > the last id read, the next keyset page
  */
 typedef struct pgv_query_opts {
 	unsigned int version;
@@ -234,7 +235,9 @@ PGV_API int pgv_collection_knn(pgv_cursor **out, pgv_collection *coll, const flo
 /*
  * Works on a collection and creates a cursor (as pgv_collection_knn): the distance from `query` to
  * every row matching the filter (and within max_distance), in id order.  Rows whose vector is NULL
- * have has_distance 0 (and never pass max_distance).
+ * have has_distance 0 (and never pass max_distance).  The cursor holds every row: to bound
+ * memory, read in keyset pages with opts->limit and a filter on id > the last id read (the id
+ * must then be unique and non-null, as pgv_collection_list says).
  */
 PGV_API int pgv_collection_distances(pgv_cursor **out, pgv_collection *coll,
 	const float *query, size_t dim, const pgv_query_opts *opts);

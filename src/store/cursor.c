@@ -326,6 +326,28 @@ static int take_opts(pgv_collection *c, const pgv_query_opts *o, pgv__query *q, 
 	return 0;
 }
 
+/*
+ * Takes opts->limit for a listing or distances in id order (PGV_EINVAL when negative).  Rows
+ * in id order with a limit are a keyset page (the next one filters on id > the last), so the id
+ * must allow paging: asked of the catalog once per handle.
+ */
+static int take_limit(pgv_collection *c, const pgv_query_opts *opts, pgv__query *q,
+	const char *op)
+{
+	int status;
+
+	if (opts && opts->version == PGV_QUERY_OPTS_VERSION && opts->limit < 0)
+		return pgv__conn_fail(c->conn, PGV_EINVAL, op, "%s: limit must not be negative",
+			c->t.what);
+	q->limit = opts && opts->version == PGV_QUERY_OPTS_VERSION ? opts->limit : 0;
+	if (q->limit > 0 && !c->pageable) {
+		if ((status = pgv__store_check_pageable(c->conn, &c->t, op)) != 0)
+			return status;
+		c->pageable = 1;
+	}
+	return 0;
+}
+
 /* Checks the metric and the query vector of a k-NN or distances query. */
 static int check_query(pgv_collection *c, const pgv__query *q, const char *op)
 {
@@ -405,7 +427,8 @@ int pgv_collection_distances(pgv_cursor **out, pgv_collection *c, const float *q
 	q.kind = PGV__Q_DISTANCES;
 	q.query = query;
 	q.dim = dim;
-	if ((status = take_opts(c, opts, &q, &sel, op)) == 0
+	if ((status = take_limit(c, opts, &q, op)) == 0
+			&& (status = take_opts(c, opts, &q, &sel, op)) == 0
 			&& (status = check_query(c, &q, op)) == 0)
 		status = run(c, &q, op, out, NULL);
 	free(sel);
@@ -423,17 +446,8 @@ int pgv_collection_list(pgv_cursor **out, pgv_collection *c, const pgv_query_opt
 		return status;
 	memset(&q, 0, sizeof(q));
 	q.kind = PGV__Q_LIST;
-	if (opts && opts->version == PGV_QUERY_OPTS_VERSION && opts->limit < 0)
-		return pgv__conn_fail(c->conn, PGV_EINVAL, op, "%s: limit must not be negative",
-			c->t.what);
-	q.limit = opts && opts->version == PGV_QUERY_OPTS_VERSION ? opts->limit : 0;
-	/* a limited listing in id order is a keyset page: refused unless the id allows paging */
-	if (q.limit > 0 && !c->pageable) {
-		if ((status = pgv__store_check_pageable(c->conn, &c->t, op)) != 0)
-			return status;
-		c->pageable = 1;
-	}
-	if ((status = take_opts(c, opts, &q, &sel, op)) == 0)
+	if ((status = take_limit(c, opts, &q, op)) == 0
+			&& (status = take_opts(c, opts, &q, &sel, op)) == 0)
 		status = run(c, &q, op, out, NULL);
 	free(sel);
 	return status;

@@ -6,6 +6,7 @@
  * gives: the same ids in increasing order, the same distances bit for bit, the same NULLs; the
  * rows after an id are the tail of them; with ids, paging is ignored; a repeated id is refused
  * before any row.  The CLI prints every row in id order with the distances the library gives.
+ * A collection's distances read in pages (a limit and id > the last id) are those of one call.
  */
 #include "clirun.h"
 
@@ -204,12 +205,64 @@ static void test_distances_paged__cli_streams_every_row(void **state)
 	free(one);
 }
 
+/* A collection's distances in keyset pages (limit and id > last) are the rows of one call. */
+static void test_distances_paged__collection_pages(void **state)
+{
+	testdb *db = *state;
+	pgv_query_opts qo = PGV_QUERY_OPTS_INIT;
+	pgv_collection *coll = NULL;
+	pgv_cursor *all = NULL, *page = NULL;
+	const pgv_row *a = NULL, *b = NULL;
+	pgv_value last = pgv_value_null();
+	char name[64];
+	pgv_table t;
+	size_t seen = 0, got;
+
+	make_table(db, name);
+	t = testdb_table(name, PGV_TYPE_VECTOR);
+	assert_pgv(db->conn, pgv_collection_open(&coll, db->conn, &t), 0);
+	qo.no_vector = 1;
+	assert_pgv(db->conn, pgv_collection_distances(&all, coll, query, 3, &qo), 0);
+	assert_int_equal(pgv_cursor_count(all), NROWS);
+	qo.limit = 250;
+	do {
+		pgv_filter *f = NULL;
+
+		if (last.type != PGV_VALUE_NULL) {
+			assert_int_equal(pgv_filter_new(&f), 0);
+			assert_int_equal(pgv_filter_add(f, "id", PGV_FILTER_GT, &last, 1), 0);
+		}
+		qo.filter = f;
+		assert_pgv(db->conn, pgv_collection_distances(&page, coll, query, 3, &qo), 0);
+		got = pgv_cursor_count(page);
+		assert_true(got <= 250);
+		while (pgv_cursor_next(&b, page) == PGV_ROW) {
+			assert_int_equal(pgv_cursor_next(&a, all), PGV_ROW);
+			assert_int_equal(a->id, b->id);
+			assert_int_equal(a->has_distance, b->has_distance);
+			assert_memory_equal(&a->distance, &b->distance, sizeof(double));
+			last = pgv_value_int64(b->id);
+			seen++;
+		}
+		pgv_cursor_free(page);
+		pgv_filter_free(f);
+	} while (got == 250);
+	assert_int_equal(seen, NROWS);
+	assert_int_equal(pgv_cursor_next(&a, all), PGV_DONE);
+	qo.limit = -1;
+	qo.filter = NULL;
+	assert_int_equal(pgv_collection_distances(&page, coll, query, 3, &qo), PGV_EINVAL);
+	pgv_cursor_free(all);
+	pgv_collection_free(coll);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_distances_paged__same_rows_as_one_query),
 		cmocka_unit_test(test_distances_paged__repeated_id_refused),
 		cmocka_unit_test(test_distances_paged__cli_streams_every_row),
+		cmocka_unit_test(test_distances_paged__collection_pages),
 	};
 
 	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
