@@ -161,7 +161,7 @@ int pgv_conn_open(pgv_conn **out, const char *target)
 		return PGV_ENOMEM;
 	}
 	c->running = SQL_NULL_HSTMT;
-	c->children.prev = c->children.next = &c->children;
+	pgv__conn_children_init(c);
 	pgv__conn_clear(c);
 	*out = c;
 
@@ -210,45 +210,11 @@ int pgv_conn_open(pgv_conn **out, const char *target)
 	return 0;
 }
 
-/* Adds a live handle to the connection's list. */
-void pgv__conn_adopt(pgv_conn *c, pgv__child *child, void (*close_fn)(pgv__child *self))
-{
-	child->close = close_fn;
-	child->prev = c->children.prev;
-	child->next = &c->children;
-	c->children.prev->next = child;
-	c->children.prev = child;
-}
-
-/* Removes a handle from the connection's list. */
-void pgv__conn_release(pgv_conn *c, pgv__child *child)
-{
-	(void)c;
-	child->prev->next = child->next;
-	child->next->prev = child->prev;
-	child->prev = child->next = NULL;
-}
-
-/*
- * Closes every live handle, newest first, so that a row iterator's statement goes after the
- * iterator: each frees its driver handles while the connection still exists and forgets the
- * connection.  Their memory stays the caller's, released by their free calls.
- */
-static void close_children(pgv_conn *c)
-{
-	while (c->children.prev != &c->children) {
-		pgv__child *child = c->children.prev;
-
-		pgv__conn_release(c, child);
-		child->close(child);
-	}
-}
-
 void pgv_conn_close(pgv_conn *c)
 {
 	if (!c)
 		return;
-	close_children(c);
+	pgv__conn_close_children(c);
 	if (c->connected) {
 		if (c->in_txn && !c->lost)
 			SQLEndTran(SQL_HANDLE_DBC, c->dbc, SQL_ROLLBACK);

@@ -56,6 +56,15 @@ struct pgv__conn_text {
 	char text[];
 };
 
+/* Makes the connection's list of live handles empty (conn_children.c). */
+void pgv__conn_children_init(pgv_conn *c);
+
+/*
+ * Closes every live handle of the connection (each frees its driver handles and forgets the
+ * connection); pgv_conn_close calls it before disconnecting.
+ */
+void pgv__conn_close_children(pgv_conn *c);
+
 /* Marks `h` as the statement executing on `c` (SQL_NULL_HSTMT: none), for pgv_conn_cancel. */
 void pgv__conn_running(pgv_conn *c, SQLHSTMT h);
 

@@ -445,6 +445,11 @@ static void test_store_sql__list_statements(void **state)
 	sql_is(&t, PGV__SQL_LIST_PAGE_AFTER, PGV_METRIC_L2,
 		"SELECT \"id\", encode(vector_send(\"embedding\"::vector), 'hex') FROM \"embeddings\" "
 		"WHERE \"id\" > ? ORDER BY \"id\" LIMIT ?");
+	/* distances in pages: the query vector comes first, then the last id and the page size */
+	t.binary = 0;
+	sql_is(&t, PGV__SQL_DISTANCES_PAGE_AFTER, PGV_METRIC_COSINE,
+		"SELECT \"id\", \"embedding\"::float4[], \"embedding\" <=> ?::vector FROM "
+		"\"embeddings\" WHERE \"id\" > ? ORDER BY \"id\" LIMIT ?");
 	pgv__store_table_free(&t);
 }
 
@@ -458,6 +463,7 @@ static void test_store_sql__parameter_counts(void **state)
 		[PGV__SQL_LIST_AFTER] = 1, [PGV__SQL_LIST_PAGE] = 1, [PGV__SQL_LIST_PAGE_AFTER] = 2,
 		[PGV__SQL_KNN] = 2, [PGV__SQL_KNN_HALFVEC] = 4, [PGV__SQL_KNN_BINARY] = 4,
 		[PGV__SQL_INDEX_FORMS] = 2, [PGV__SQL_INDEX_PROGRESS] = 1, [PGV__SQL_DISTANCES] = 1, [PGV__SQL_DISTANCES_IDS] = 2,
+		[PGV__SQL_DISTANCES_PAGE] = 2, [PGV__SQL_DISTANCES_PAGE_AFTER] = 3, [PGV__SQL_ID_KEY] = 2,
 		[PGV__SQL_INDEX_CREATE] = 0, [PGV__SQL_INDEX_FIND] = 2, [PGV__SQL_INDEX_DROP] = 0,
 		[PGV__SQL_SEARCH_SET] = 2, [PGV__SQL_SEARCH_RESTORE] = 2,
 	};
