@@ -47,7 +47,8 @@ typedef enum pgv_status {
 	PGV_ENOTFOUND = -7,    /* the object asked for does not exist */
 	PGV_ECONSTRAINT = -8,  /* an integrity constraint was violated (SQLSTATE class 23) */
 	PGV_ECONN = -9,        /* the connection could not be made or was lost (class 08) */
-	PGV_EUNSUPPORTED = -10 /* the server or driver lacks what the call needs */
+	PGV_EUNSUPPORTED = -10, /* the server or driver lacks what the call needs */
+	PGV_ETIMEOUT = -11     /* the statement ran past pgv_conn_set_timeout's limit (HYT00, 57014) */
 } pgv_status;
 
 /*

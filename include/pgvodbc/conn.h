@@ -118,6 +118,26 @@ PGV_API int pgv_conn_vector_version(int *out, const char **text, pgv_conn *conn)
  */
 PGV_API int pgv_conn_cancel(pgv_conn *conn);
 
+/* The longest timeout pgv_conn_set_timeout takes: PostgreSQL's statement_timeout is an int of
+ * milliseconds. */
+#define PGV_TIMEOUT_MAX 2147483
+
+/*
+ * Works on an open connection: bounds the time of every statement run on it from now on to
+ * `seconds` (1 to PGV_TIMEOUT_MAX; 0 removes the bound).  Set through ODBC's query timeout
+ * (SQL_ATTR_QUERY_TIMEOUT on each statement the connection allocates), which psqlODBC carries out
+ * as the server's statement_timeout: a statement that runs longer is stopped by the server and the
+ * call fails with PGV_ETIMEOUT (SQLSTATE 57014, or HYT00 from a driver that times out itself);
+ * its work is rolled back, as is the transaction it ran in.  The bound applies to each statement,
+ * not to a call made of several.  Runs one statement to apply and read back the setting, so it
+ * must be called outside a transaction.  Returns 0, PGV_EINVAL (out of range, or inside a
+ * transaction), PGV_EUNSUPPORTED (the driver accepts the timeout but does not apply it, e.g.
+ * psqlODBC with IgnoreTimeout=1), or another status; on failure the previous bound stays.  A
+ * server that ignores cancel requests (the embedded PGlite server) applies the setting but never
+ * stops a statement.
+ */
+PGV_API int pgv_conn_set_timeout(pgv_conn *conn, int seconds);
+
 /*
  * Works on an open connection: the process id of the server session serving `conn`
  * (pg_backend_pid()) into `*out`.  Two connections with the same id share one session: the embedded

@@ -36,6 +36,7 @@ const char *pgv_status_name(int status)
 	case PGV_ECONSTRAINT: return "PGV_ECONSTRAINT";
 	case PGV_ECONN: return "PGV_ECONN";
 	case PGV_EUNSUPPORTED: return "PGV_EUNSUPPORTED";
+	case PGV_ETIMEOUT: return "PGV_ETIMEOUT";
 	default: return "PGV_UNKNOWN";
 	}
 }

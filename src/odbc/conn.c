@@ -117,10 +117,9 @@ static int exec_direct(pgv_conn *c, const char *sql, const char *op)
 
 	if (!text)
 		return pgv__conn_fail(c, PGV_ENOMEM, op, "out of memory");
-	rc = SQLAllocHandle(SQL_HANDLE_STMT, c->dbc, &h);
-	if (!SQL_SUCCEEDED(rc)) {
+	if ((status = pgv__conn_alloc_stmt(c, &h, op)) != 0) {
 		free(text);
-		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
+		return status;
 	}
 	pgv__conn_running(c, h);
 	rc = SQLExecDirect(h, (SQLCHAR *)text, SQL_NTS);
@@ -258,7 +257,20 @@ void pgv__conn_running(pgv_conn *c, SQLHSTMT h)
 {
 	pthread_mutex_lock(&c->run_lock);
 	c->running = h;
+	if (h != SQL_NULL_HSTMT)
+		c->cancel_sent = 0;
 	pthread_mutex_unlock(&c->run_lock);
+}
+
+/* Whether a cancel reached the statement that ran last. */
+int pgv__conn_cancel_sent(pgv_conn *c)
+{
+	int sent;
+
+	pthread_mutex_lock(&c->run_lock);
+	sent = c->cancel_sent;
+	pthread_mutex_unlock(&c->run_lock);
+	return sent;
 }
 
 /*
@@ -273,8 +285,10 @@ int pgv_conn_cancel(pgv_conn *c)
 	if (!c)
 		return pgv__error_null("pgv_conn_cancel", "conn");
 	pthread_mutex_lock(&c->run_lock);
-	if (c->running != SQL_NULL_HSTMT)
+	if (c->running != SQL_NULL_HSTMT) {
 		rc = SQLCancel(c->running);
+		c->cancel_sent = 1;
+	}
 	pthread_mutex_unlock(&c->run_lock);
 	return SQL_SUCCEEDED(rc) ? 0 : PGV_ERROR;
 }

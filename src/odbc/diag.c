@@ -130,6 +130,8 @@ static int status_of(const char *state)
 		return PGV_ECONSTRAINT;
 	if (strcmp(state, "HY001") == 0)
 		return PGV_ENOMEM;
+	if (strcmp(state, "HYT00") == 0)
+		return PGV_ETIMEOUT;
 	return PGV_ERROR;
 }
 
@@ -212,6 +214,11 @@ int pgv__odbc_fail(pgv_conn *c, SQLSMALLINT type, SQLHANDLE h, SQLRETURN rc, con
 		status = PGV_EINVAL;
 	else if (c->err.sqlstate[0])
 		status = status_of(c->err.sqlstate);
+	if (status == PGV_ERROR && c->timeout > 0 && strcmp(c->err.sqlstate, "57014") == 0
+			&& !pgv__conn_cancel_sent(c))
+		/* psqlODBC runs the query timeout as the server's statement_timeout, which cancels
+		 * with 57014 like pgv_conn_cancel does: a cancel nobody sent here is the timeout */
+		status = PGV_ETIMEOUT;
 	if (status == PGV_ERROR && c->connected && c->dbc) {
 		/* Some drivers report a dropped connection without class 08: ask. */
 		SQLUINTEGER dead = SQL_CD_FALSE;

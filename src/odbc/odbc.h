@@ -32,6 +32,8 @@ struct pgv_conn {
 	struct pgv__conn_text *texts; /* every vector version text handed out, newest first */
 	pthread_mutex_t run_lock; /* guards `running` against pgv_conn_cancel from another thread */
 	SQLHSTMT running;   /* the statement executing now (SQL_NULL_HSTMT: none) */
+	int cancel_sent;    /* pgv_conn_cancel reached the running statement (under run_lock) */
+	SQLULEN timeout;    /* pgv_conn_set_timeout's seconds, set on every statement; 0: none */
 	void *store_cache;  /* pgv__conn_store_cache */
 	void (*store_cache_free)(void *);
 	char *settings;     /* the driver's completed connection string without its password
@@ -67,6 +69,17 @@ void pgv__conn_close_children(pgv_conn *c);
 
 /* Marks `h` as the statement executing on `c` (SQL_NULL_HSTMT: none), for pgv_conn_cancel. */
 void pgv__conn_running(pgv_conn *c, SQLHSTMT h);
+
+/* 1 when pgv_conn_cancel reached the statement that ran last (its 57014 is not a timeout). */
+int pgv__conn_cancel_sent(pgv_conn *c);
+
+/*
+ * Allocates a statement handle on `c` into `*out` with the connection's query timeout
+ * (SQL_ATTR_QUERY_TIMEOUT) set, so that every statement carries the same value: psqlODBC sends
+ * "SET statement_timeout" whenever a statement's value differs from the session's.  0, or the
+ * failure recorded under `op` (`*out` is then SQL_NULL_HSTMT).  conn_timeout.c.
+ */
+int pgv__conn_alloc_stmt(pgv_conn *c, SQLHSTMT *out, const char *op);
 
 /*
  * SQL text as handed to the driver: a copy ending in a newline (newly allocated; free()), because

@@ -46,9 +46,7 @@ int pgv_stmt_prepare(pgv_stmt **out, pgv_conn *c, const char *sql)
 		return pgv__conn_fail(c, PGV_ENOMEM, "pgv_stmt_prepare", "out of memory");
 	st->conn = c;
 	st->changes = -1;
-	rc = SQLAllocHandle(SQL_HANDLE_STMT, c->dbc, &st->h);
-	if (!SQL_SUCCEEDED(rc)) {
-		status = pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, "pgv_stmt_prepare: SQLAllocHandle");
+	if ((status = pgv__conn_alloc_stmt(c, &st->h, "pgv_stmt_prepare: SQLAllocHandle")) != 0) {
 		free(st);
 		return status;
 	}

@@ -122,9 +122,8 @@ static int catalog_type(pgv_stmt *st, const char *schema, const char *table, con
 	int status = 0;
 
 	*out = NULL;
-	rc = SQLAllocHandle(SQL_HANDLE_STMT, c->dbc, &h);
-	if (!SQL_SUCCEEDED(rc))
-		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
+	if ((status = pgv__conn_alloc_stmt(c, &h, op)) != 0)
+		return status;
 	if (!SQL_SUCCEEDED(rc = bind_name(h, 1, table, &ind[0]))
 			|| !SQL_SUCCEEDED(rc = bind_name(h, 2, column, &ind[1]))
 			|| !SQL_SUCCEEDED(rc = bind_name(h, 3, schema, &ind[2]))
