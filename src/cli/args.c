@@ -35,7 +35,7 @@ enum opt_id {
 	O_LISTS, O_CONCURRENTLY, O_EF_SEARCH, O_PROBES, O_ITERATIVE_SCAN, O_MAX_SCAN_TUPLES,
 	O_MAX_PROBES, O_QUANTIZE, O_HALFVEC, O_RERANK, O_SCAN_MEM_MULTIPLIER, O_QUERIES, O_SEED,
 	O_QUERY_FILE, O_NO_PROGRESS, O_WHERE, O_PARAM, O_MAX_DISTANCE, O_SELECT, O_NO_VECTOR, O_DIM,
-	O_ID_TYPE, O_COLUMN, O_IF_NOT_EXISTS, O_CSV, O_COMMAND, O_FILE
+	O_ID_TYPE, O_COLUMN, O_IF_NOT_EXISTS, O_CSV, O_COMMAND, O_FILE, O_TIMEOUT
 };
 
 typedef struct opt_def {
@@ -49,6 +49,7 @@ typedef struct opt_def {
 static const opt_def OPTS[] = {
 	{ "dsn", 0, 1, ALL_CMDS, O_DSN },
 	{ "connect", 0, 1, ALL_CMDS, O_CONNECT },
+	{ "timeout", 0, 1, ALL_CMDS, O_TIMEOUT },
 	{ "json", 0, 0, JSON_CMDS, O_JSON },
 	{ "help", 'h', 0, ALL_CMDS, O_HELP },
 	{ "version", 'V', 0, ALL_CMDS, O_VERSION },
@@ -389,6 +390,11 @@ static void apply(parser *p, cli *c)
 			o->dsn = g->value;
 			break;
 		case O_CONNECT: o->connect = g->value; break;
+		case O_TIMEOUT:
+			/* 0 is the server's "no limit": leaving the option out says that */
+			if (number(p, g, 1, PGV_TIMEOUT_MAX, &v) == 0)
+				o->timeout = (int)v;
+			break;
 		case O_JSON: o->json = 1; break;
 		case O_CSV: o->csv = 1; break;
 		/* room for every -c, -f and --param was reserved in cli_parse_args */

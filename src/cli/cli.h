@@ -12,6 +12,7 @@
 #include <pgvodbc.h>
 
 #include "formats.h"
+#include "interrupt.h"
 #include "output.h"
 
 /* Exit statuses (design.md, "Contracts other code relies on"). */
@@ -52,6 +53,7 @@ typedef struct cli_sql_text {
 typedef struct cli_opts {
 	const char *dsn;          /* --dsn NAME */
 	const char *connect;      /* --connect CONNSTR */
+	int timeout;              /* --timeout SECONDS (every command), 0 when not given */
 	const char *schema;       /* --schema */
 	const char *table;        /* --table */
 	const char *id_column;    /* --id-column */
@@ -130,6 +132,8 @@ typedef struct cli {
 	pgv_table table;    /* from --schema/--table/--id-column/--vector-column/--type */
 	pgv_conn *conn;     /* NULL until cli_connect */
 	cli_out out;        /* stdout */
+	cli_watch watch;    /* commands that write: SIGINT/SIGTERM cancel on conn (interrupt.h) */
+	int watching;       /* `watch` runs, from cli_connect until main stops it */
 } cli;
 
 /* args.c: parses argv into c->cmd and c->opt; CLI_OK or CLI_USAGE (message printed). */
@@ -153,7 +157,9 @@ const char *cli_suggest(const char *word, const char *const *candidates, size_t 
 /* help.c: the help text of a command (CMD_NONE: the tool's) on `fp`. */
 void cli_help(FILE *fp, cli_cmd cmd);
 
-/* main.c: opens c->conn from --dsn, --connect or $PGVODBC_DSN; CLI_OK or CLI_FAIL (reported). */
+/* main.c: opens c->conn from --dsn, --connect or $PGVODBC_DSN, applies --timeout, and for a
+ * command that writes starts the watch that turns SIGINT/SIGTERM into a cancel on the server;
+ * CLI_OK or CLI_FAIL (reported). */
 int cli_connect(cli *c);
 
 /* main.c: opens a second connection to what c->conn reaches into `*out`; 0, or -1 (nothing

@@ -2,30 +2,22 @@
  * `pgvodbc import`: reads a CSV, JSON lines or .fvecs file (or standard input) record by record
  * and upserts the rows in batches, each checked whole and then written in one transaction
  * (pgv_store_upsert).  Memory is bounded by one batch and the longest record.  On a problem, or
- * an interrupt (SIGINT, SIGTERM: the batch in flight is finished first), the earlier batches stay
- * written and the message says how many rows were committed and the --skip that resumes.
+ * an interrupt (SIGINT, SIGTERM: the batch in flight is cancelled on the server), the earlier
+ * batches stay written and the message says how many rows were committed and the --skip that
+ * resumes.
  */
 #include "cli.h"
 #include "batch.h"
 #include "import_records.h"
+#include "interrupt.h"
 #include "progress.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* The signal that asked the import to stop, 0 while none has. */
-static volatile sig_atomic_t interrupted;
-
-/* SIGINT, SIGTERM: only noted; the loop stops at its next check. */
-static void on_signal(int sig)
-{
-	interrupted = sig;
-}
 
 /* One run of the command. */
 typedef struct import_run {
@@ -87,6 +79,10 @@ static int send_batch(import_run *run)
 	progress_clear(&run->progress);
 	if (status == PGV_ENOMEM)
 		return cli_fail(run->c, "out of memory");
+	if (cli_interrupted())
+		return cli_fail(run->c, "%s: interrupted by %s: the batch in flight was cancelled; %s",
+			run->rd.name, cli_signal_name(cli_interrupted()),
+			resume_note(run, note, sizeof(note)));
 	e = pgv_conn_error(run->c->conn);
 	if (e->row >= 0 && (uint64_t)e->row < b->n)
 		row_where(run, (size_t)e->row, what, sizeof(what));
@@ -141,11 +137,11 @@ static int import_loop(import_run *run, uint64_t size)
 		int64_t id = 0;
 		int has_id, parse = run->rd.records >= c->opt.skip, got;
 
-		if (interrupted)
+		if (cli_interrupted())
 			break;
 		got = fmt_read_fields(&run->rd, parse, &id, &has_id, &v, parse
 			? &run->rb.fields[run->b.n] : NULL);
-		if (got < 0 && interrupted && run->rd.read_errno == EINTR)
+		if (got < 0 && cli_interrupted() && run->rd.read_errno == EINTR)
 			break;
 		if (got < 0)
 			return reader_failed(run, run->rd.records + 1);
@@ -177,13 +173,13 @@ static int import_loop(import_run *run, uint64_t size)
 			progress_advance(&run->progress, run->committed, work_done(run));
 		}
 	}
-	if (interrupted) {
+	if (cli_interrupted()) {
 		char note[300];
 
 		/* the rows read since the last batch are dropped: the note says where to go on */
 		progress_clear(&run->progress);
-		return cli_fail(c, "%s: interrupted by %s; %s", run->rd.name, interrupted == SIGINT ?
-			"SIGINT" : "SIGTERM", resume_note(run, note, sizeof(note)));
+		return cli_fail(c, "%s: interrupted by %s; %s", run->rd.name,
+			cli_signal_name(cli_interrupted()), resume_note(run, note, sizeof(note)));
 	}
 	return send_batch(run);
 }
@@ -229,20 +225,6 @@ int cli_choose_format(cli *c, const char *path, fmt_kind *kind)
 		return cli_usage(c, "--id-base applies to the fvecs format only (%s carries the ids)",
 			fmt_name(*kind));
 	return CLI_OK;
-}
-
-/* Makes SIGINT and SIGTERM ask the loop to stop; a second one ends the process at once.  No
- * SA_RESTART, so that a read waiting for input returns. */
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESETHAND;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 }
 
 int cmd_import(cli *c)
@@ -295,10 +277,8 @@ int cli_import_file(cli *c, const char *path)
 		progress_begin(&run.progress, "imported");
 		if (size > 0 && kind != FMT_FVECS)
 			progress_total(&run.progress, size);
-		catch_signals();
+		/* SIGINT and SIGTERM: noted, the batch in flight cancelled (cli_connect's watch) */
 		rc = import_loop(&run, size);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
 		if (rc == CLI_OK)
 			rc = summary(&run);
 	}

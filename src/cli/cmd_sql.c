@@ -4,7 +4,9 @@
  * CSV (--csv) or JSON lines (--json); pgvector columns come out in vector form.  Each text goes
  * to the driver whole, as the migrations do (psqlODBC splits it the server's way, never on a ';'
  * inside quotes, dollar quotes or comments), so the statements of one text are one implicit
- * transaction.  Stops at the first error, like psql with ON_ERROR_STOP.
+ * transaction.  Stops at the first error, like psql with ON_ERROR_STOP, and says what was
+ * committed: the texts before the failing one, nothing of it.  SIGINT and SIGTERM cancel the
+ * running text on the server (interrupt.c) or stop the printing of its results.
  */
 #include "cli.h"
 
@@ -230,6 +232,12 @@ static int print_result(cli *c, pgv_stmt *st, int step, int nresults, const char
 			goto out;
 	}
 	for (; step == PGV_ROW; step = pgv_stmt_step(st)) {
+		if (cli_interrupted()) {
+			/* the whole text ran before its results are read: it is committed */
+			rc = cli_fail(c, "%s: interrupted by %s while printing its results; the text had "
+				"run and was committed", what, cli_signal_name(cli_interrupted()));
+			goto out;
+		}
 		out_begin(&c->out);
 		for (int i = 1; i <= cols.n; i++)
 			if (put_value(c, st, &cols, i, what, &rc) != 0)
@@ -271,14 +279,15 @@ static int print_changes(cli *c, int64_t n)
 	return out_text(&c->out, line) == 0 ? CLI_OK : cli_fail_output(c);
 }
 
-/* Runs one text and prints each of its results; CLI_OK or reported. */
-static int run_text(cli *c, const char *sql, const char *what)
+/* Runs one text and prints each of its results; CLI_OK or reported, a failure of the text
+ * ending with `note` (what was committed). */
+static int run_text(cli *c, const char *sql, const char *what, const char *note)
 {
 	pgv_stmt *st = NULL;
 	int rc = CLI_OK, step, nresults = 0, nmarkers;
 
 	if (pgv_stmt_prepare(&st, c->conn, sql) != 0)
-		return cli_fail_db(c, what);
+		return cli_fail_error(c, what, pgv_conn_error(c->conn), note);
 	nmarkers = pgv_stmt_param_count(st);
 	if (c->opt.nparams != (size_t)nmarkers) {
 		pgv_stmt_free(st); /* the count is read before: the statement is gone after this */
@@ -289,7 +298,7 @@ static int run_text(cli *c, const char *sql, const char *what)
 	/* values go as text: the server reads them as the type the statement needs */
 	for (size_t i = 0; i < c->opt.nparams; i++)
 		if (pgv_stmt_bind_text(st, (int)i + 1, c->opt.params[i], PGV_NTS) != 0) {
-			rc = cli_fail_db(c, what);
+			rc = cli_fail_error(c, what, pgv_conn_error(c->conn), note);
 			pgv_stmt_free(st);
 			return rc;
 		}
@@ -297,7 +306,7 @@ static int run_text(cli *c, const char *sql, const char *what)
 		int next;
 
 		if (step < 0) {
-			rc = cli_fail_db(c, what);
+			rc = cli_fail_error(c, what, pgv_conn_error(c->conn), note);
 			break;
 		}
 		if (pgv_stmt_column_count(st) > 0)
@@ -308,7 +317,7 @@ static int run_text(cli *c, const char *sql, const char *what)
 		if (rc != CLI_OK || (next = pgv_stmt_next_result(st)) == PGV_DONE)
 			break;
 		if (next < 0) {
-			rc = cli_fail_db(c, what);
+			rc = cli_fail_error(c, what, pgv_conn_error(c->conn), note);
 			break;
 		}
 	}
@@ -383,7 +392,7 @@ int cmd_sql(cli *c)
 		return rc;
 	c->out.escape = 1; /* a value's tab or newline must not split a text line */
 	for (size_t i = 0; i < ntexts && rc == CLI_OK; i++) {
-		char what[96], q[96];
+		char what[96], q[96], note[96];
 		char *text = NULL;
 
 		if (texts[i].is_file) {
@@ -402,7 +411,12 @@ int cmd_sql(cli *c)
 			/* which -c failed, counting the -c options only */
 			snprintf(what, sizeof(what), "-c #%zu", ++ncommand);
 		}
-		rc = run_text(c, text ? text : texts[i].value, what);
+		if (i == 0)
+			snprintf(note, sizeof(note), "nothing of it was committed");
+		else
+			snprintf(note, sizeof(note), "the %zu text%s before it %s committed, nothing of "
+				"this one", i, i == 1 ? "" : "s", i == 1 ? "was" : "were");
+		rc = run_text(c, text ? text : texts[i].value, what, note);
 		free(text);
 	}
 	return rc;

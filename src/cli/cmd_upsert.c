@@ -1,7 +1,9 @@
 /*
  * `pgvodbc upsert`: ID VECTOR pairs from the command line (checked whole, written in one
  * transaction), or ID<TAB>VECTOR lines streamed from stdin in batches (each checked whole, then
- * written in one transaction; memory is bounded by one batch and the longest line).
+ * written in one transaction; memory is bounded by one batch and the longest line).  SIGINT and
+ * SIGTERM cancel the batch in flight on the server (interrupt.c); the message says which rows
+ * were written.
  */
 #include "cli.h"
 #include "batch.h"
@@ -262,7 +264,8 @@ static int upsert_stdin(cli *c)
 		fprintf(stderr, "pgvodbc: upsert: reading ID<TAB>VECTOR lines from the terminal "
 			"(end with Ctrl-D)\n");
 	progress_start(&progress);
-	while (rc == CLI_OK && (got = getline(&line, &linecap, stdin)) != -1) {
+	while (rc == CLI_OK && !cli_interrupted()
+			&& (got = getline(&line, &linecap, stdin)) != -1) {
 		size_t n = (size_t)got;
 
 		lineno++;
@@ -282,9 +285,17 @@ static int upsert_stdin(cli *c)
 			rc = send_batch(c, &b, "stdin line", note, &progress);
 			if (rc == CLI_OK)
 				written += b.n;
+			first_line = lineno + 1;
 			cli_batch_clear(&b);
 			progress_update(&progress, written);
 		}
+	}
+	if (rc == CLI_OK && cli_interrupted()) {
+		/* the lines read since the last batch are dropped: the note says where to go on */
+		progress_clear(&progress);
+		rc = cli_fail(c, "interrupted by %s after line %llu; %s",
+			cli_signal_name(cli_interrupted()), (unsigned long long)lineno,
+			written_note(note, sizeof(note), written, first_line));
 	}
 	if (rc == CLI_OK && ferror(stdin)) {
 		progress_clear(&progress);

@@ -6,7 +6,9 @@ static const char CONNECTION_HELP[] =
 	"  --dsn NAME           an ODBC data source name (odbc.ini)\n"
 	"  --connect CONNSTR    an ODBC connection string, e.g.\n"
 	"                       \"Driver={PostgreSQL Unicode};Server=HOST;Port=5432;Database=DB;Uid=U;Pwd=P\"\n"
-	"  PGVODBC_DSN          environment: a data source name or a connection string\n";
+	"  PGVODBC_DSN          environment: a data source name or a connection string\n"
+	"  --timeout SECONDS    stop any statement that runs longer (1 to 2147483; the server's\n"
+	"                       statement_timeout): status 1, saying what was committed\n";
 
 static const char TABLE_HELP[] =
 	"  --table T            the table (default embeddings)\n"
@@ -61,6 +63,10 @@ static const char TOOL_HELP_TAIL[] =
 	"  --csv                CSV, RFC 4180, with a header line (list, knn, distance, sql)\n"
 	"  -h, --help           help (also: pgvodbc help COMMAND, pgvodbc COMMAND --help)\n"
 	"  -V, --version        the versions of the tool and of libpgvodbc\n"
+	"\n"
+	"A command that writes (upsert, import, delete, table, migrate, sql, index create, demo)\n"
+	"cancels its running statement on the server at SIGINT (Ctrl-C) or SIGTERM and says what\n"
+	"was committed; a second signal ends it at once.\n"
 	"\n"
 	"exit status: 0 success, 1 database or input error, 2 usage error\n";
 
@@ -255,8 +261,8 @@ static const char IMPORT_HELP[] =
 	"                       {\"imported\":N,\"skipped\":S}\n"
 	"\n"
 	"On a terminal, progress is shown on standard error; the summary (\"imported N rows\") goes\n"
-	"to standard error too.  SIGINT or SIGTERM stops after the batch in flight, saying what to\n"
-	"--skip.\n"
+	"to standard error too.  SIGINT or SIGTERM cancels the batch in flight on the server, saying\n"
+	"what to --skip.\n"
 	"\n";
 
 static const char EXPORT_HELP[] =

@@ -34,6 +34,15 @@ static const char *choose_target(const cli *c, int *from_env)
 	return NULL;
 }
 
+/* 1 for the commands that write, where SIGINT and SIGTERM cancel the statement on the server
+ * and the command says what was committed (index create has a watch of its own, index_build.c,
+ * which draws its progress line too). */
+static int writes(cli_cmd cmd)
+{
+	return cmd == CMD_UPSERT || cmd == CMD_DELETE || cmd == CMD_TABLE || cmd == CMD_MIGRATE
+		|| cmd == CMD_SQL || cmd == CMD_IMPORT || cmd == CMD_DEMO;
+}
+
 int cli_connect(cli *c)
 {
 	int from_env, rc;
@@ -44,6 +53,12 @@ int cli_connect(cli *c)
 		return cli_usage(c, "no connection given: use --dsn NAME, --connect CONNSTR, "
 			"or set PGVODBC_DSN");
 	rc = pgv_conn_open(&c->conn, target);
+	if (rc == 0 && c->opt.timeout > 0 && pgv_conn_set_timeout(c->conn, c->opt.timeout) != 0)
+		return cli_fail_db(c, "setting --timeout");
+	if (rc == 0 && writes(c->cmd) && !c->watching) {
+		cli_watch_start(&c->watch, c->conn, NULL, NULL);
+		c->watching = 1;
+	}
 	if (rc == 0)
 		return CLI_OK;
 	if (!c->conn)
@@ -186,6 +201,8 @@ int main(int argc, char **argv)
 			rc = cli_fail_output(&c);
 		out_free(&c.out);
 	}
+	if (c.watching)
+		cli_watch_stop(&c.watch);
 	pgv_conn_close(c.conn);
 	cli_opts_free(&c.opt);
 	return rc;

@@ -165,6 +165,13 @@ int cli_fail_error(const cli *c, const char *what, const pgv_error *e, const cha
 	begin_msg(c, &m);
 	if (what && what[0])
 		fprintf(m.fp, "%s: ", what);
+	/* say why the statement stopped before the server's words for it */
+	if (cli_interrupted() && e && strcmp(e->sqlstate, "57014") == 0)
+		fprintf(m.fp, "interrupted by %s: ", cli_signal_name(cli_interrupted()));
+	else if (e && e->status == PGV_ETIMEOUT && c && c->opt.timeout > 0)
+		fprintf(m.fp, "timed out (--timeout %d): ", c->opt.timeout);
+	else if (e && e->status == PGV_ETIMEOUT)
+		fputs("timed out: ", m.fp);
 	if (!trim_end(msg_text, strlen(msg_text), 1)) {
 		/* no message at all: the status name is better than nothing */
 		fputs(e ? pgv_status_name(e->status) : "unknown error", m.fp);

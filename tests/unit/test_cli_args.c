@@ -1,0 +1,65 @@
+/*
+ * Unit (no server): the tool's command line, run as a child process; every case here is refused
+ * or answered before any connection is made.  Pins down: --timeout takes a whole number of
+ * seconds from 1 to 2147483 (PostgreSQL's statement_timeout is an int of milliseconds) on every
+ * command, and refuses 0, negative, non-numeric, fractional and too large values with a usage
+ * error (status 2) that quotes the value and says the range.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "clirun.h"
+
+/* Runs `pgvodbc ARGS...` (no server is reached) and checks status 2 and the message. */
+static void refused(const char *value, const char *cmd, const char *want)
+{
+	const char *args[] = { "--dsn", "pgvodbc_unit_nowhere", cmd, "--timeout", value, NULL };
+	clirun r = { 0 };
+
+	clirun_run(&r, NULL, 0, args);
+	assert_status(&r, 2);
+	assert_contains(r.err, want);
+	clirun_free(&r);
+}
+
+/* 0, negative, junk, fractions and values past the server's range are refused. */
+static void test_cli_args__timeout_refused(void **state)
+{
+	(void)state;
+	refused("0", "sql", "pgvodbc: sql: --timeout needs a whole number from 1 to 2147483, "
+		"not \"0\"");
+	refused("-5", "upsert", "pgvodbc: upsert: --timeout needs a whole number from 1 to "
+		"2147483, not \"-5\"");
+	refused("abc", "list", "--timeout needs a whole number from 1 to 2147483, not \"abc\"");
+	refused("1.5", "knn", "not \"1.5\"");
+	refused("2147484", "migrate", "not \"2147484\"");
+	refused("99999999999999999999", "export", "not \"99999999999999999999\"");
+	refused("", "count", "option --timeout needs a non-empty value");
+}
+
+/* The option is global: it is accepted by every command (here before the command word and with
+ * =), so the line fails later, at the missing connection target, not at the option. */
+static void test_cli_args__timeout_on_every_command(void **state)
+{
+	const char *args[] = { "--timeout=2147483", "info", NULL };
+	clirun r = { 0 };
+
+	(void)state;
+	clirun_run(&r, NULL, 0, args);
+	assert_status(&r, 2);
+	assert_contains(r.err, "no connection given");
+	clirun_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cli_args__timeout_refused),
+		cmocka_unit_test(test_cli_args__timeout_on_every_command),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
