@@ -312,7 +312,7 @@ int cmd_delete(cli *c)
 	for (size_t i = 0; i < c->opt.nargs && rc == CLI_OK; i++)
 		rc = id_value(c, coll, c->opt.args[i], &ids[i]);
 	if (rc == CLI_OK && pgv_collection_delete(&deleted, coll, ids, c->opt.nargs) != 0)
-		rc = cli_fail_db(c, NULL);
+		rc = cli_fail_error(c, NULL, pgv_conn_error(c->conn), "nothing was deleted");
 	if (rc == CLI_OK) {
 		out_begin(&c->out);
 		out_int(&c->out, "deleted", deleted);
@@ -441,7 +441,8 @@ static int table_create(cli *c)
 	if (rc == CLI_OK)
 		rc = add_text(c, &sql, &len, ")");
 	if (rc == CLI_OK && (rc = cli_connect(c)) == CLI_OK && pgv_conn_exec(c->conn, sql) != 0)
-		rc = cli_fail_db(c, "creating the table");
+		rc = cli_fail_error(c, "creating the table", pgv_conn_error(c->conn),
+			"it was not created");
 	free(sql);
 	return rc;
 }
@@ -459,7 +460,8 @@ static int table_drop(cli *c)
 	if (rc == CLI_OK)
 		rc = add_ident(c, &sql, &len, t->table ? t->table : "embeddings");
 	if (rc == CLI_OK && (rc = cli_connect(c)) == CLI_OK && pgv_conn_exec(c->conn, sql) != 0)
-		rc = cli_fail_db(c, "dropping the table");
+		rc = cli_fail_error(c, "dropping the table", pgv_conn_error(c->conn),
+			"it was not dropped");
 	free(sql);
 	return rc;
 }

@@ -80,7 +80,9 @@ int cli_migrate_up(cli *c, const pgv_migrate_set *set)
 				"one failed)", applied);
 		else
 			snprintf(what, sizeof(what), "applying migrations");
-		return cli_fail_db(c, what);
+		/* each migration is a transaction of its own: the failed one left nothing */
+		return cli_fail_error(c, what, pgv_conn_error(c->conn), applied > 0 ? NULL
+			: "no migration was applied");
 	}
 	return print_outcome(c, set, "applied", applied);
 }
@@ -132,7 +134,8 @@ int cmd_migrate(cli *c)
 					"this one failed)", reverted);
 			else
 				snprintf(what, sizeof(what), "reverting migrations");
-			rc = cli_fail_db(c, what);
+			rc = cli_fail_error(c, what, pgv_conn_error(c->conn), reverted > 0 ? NULL
+				: "no migration was reverted");
 		} else {
 			rc = print_outcome(c, set, "reverted", reverted);
 		}
