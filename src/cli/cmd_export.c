@@ -2,59 +2,92 @@
  * `pgvodbc export`: streams a table in id order to a CSV, JSON lines or .fvecs file (or standard
  * output), one record at a time, from pgv_store_list_ext.  Vectors are written in their shortest
  * round-trip text (or as their float32 bits in .fvecs), so they read back bit for bit.  The file
- * is created only once the table has been read from; after a failure it holds the complete
- * records written so far, and the message gives the --after that writes the rest.
+ * is created only once the table has been read from.  A row is counted once all of its bytes
+ * reached the file (formats_write.c); after a failed write (a full disk, a file size limit) the
+ * file is cut back to its last whole record, so it holds exactly the rows the message counts, and
+ * the message gives the --after that writes the rest (on a pipe, a torn last record is named).
  */
 #include "cli.h"
 #include "progress.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* One run of the command. */
 typedef struct export_run {
 	cli *c;
 	const char *path;   /* the file, or "-" */
-	FILE *fp;           /* the file, or stdout */
-	fmt_writer w;
-	uint64_t written;   /* records written */
-	int64_t last_id;    /* the id of the last one */
+	int fd;             /* the file, or standard output; -1 before it is opened */
+	int to_stdout;
+	fmt_writer w;       /* w.rows, w.last_id: the rows that reached the output */
+	uint64_t written;   /* rows handed to the writer */
+	char cut[160];      /* what was done to a file after a failed write, "" when nothing */
 	uint64_t gap_pos;   /* .fvecs: the first vector whose id is not --id-base + its position */
 	int64_t gap_id;
 	int gap;
 	cli_progress progress;
 } export_run;
 
-/* "N rows were written to FILE (ids up to X); ..." for the end of a failure message. */
+/* "N rows were written to FILE (ids up to X); ..." for the end of a failure message: the rows
+ * that reached the output, whole. */
 static const char *written_note(const export_run *run, char *buf, size_t cap)
 {
-	char q[96];
-	const char *to = run->fp == stdout ? "" : " to ";
-	const char *name = run->fp == stdout ? "" : cli_quote(q, sizeof(q), run->path,
+	char q[96], torn[96] = "";
+	const char *to = run->to_stdout ? "" : " to ";
+	const char *name = run->to_stdout ? "" : cli_quote(q, sizeof(q), run->path,
 		strlen(run->path));
+	unsigned long long n = run->w.rows;
 
-	if (!run->fp)
+	if (run->w.torn && !run->cut[0])
+		snprintf(torn, sizeof(torn), " (then part of the row with id %lld, cut short)",
+			(long long)run->w.torn_id);
+	if (run->fd < 0)
 		snprintf(buf, cap, "nothing was written");
-	else if (run->written == 0)
-		snprintf(buf, cap, "no rows were written%s%s", to, name);
+	else if (n == 0)
+		snprintf(buf, cap, "no rows were written%s%s%s%s", to, name, torn, run->cut);
 	else
-		snprintf(buf, cap, "%llu %s written%s%s, ids up to %lld; export --after %lld writes "
-			"the rest", (unsigned long long)run->written, run->written == 1 ? "row was" :
-			"rows were", to, name, (long long)run->last_id, (long long)run->last_id);
+		snprintf(buf, cap, "%llu %s written%s%s, ids up to %lld%s%s; export --after %lld "
+			"writes the rest", n, n == 1 ? "row was" : "rows were", to, name,
+			(long long)run->w.last_id, torn, run->cut, (long long)run->w.last_id);
 	return buf;
+}
+
+/* After a failed write to a regular file: cuts it back to its last whole record, so that it
+ * holds exactly the rows counted (and says so in run->cut). */
+static void cut_back(export_run *run)
+{
+	struct stat st;
+
+	if (run->to_stdout || fstat(run->fd, &st) != 0 || !S_ISREG(st.st_mode)
+			|| (uint64_t)st.st_size == run->w.whole_bytes)
+		return;
+	if (ftruncate(run->fd, (off_t)run->w.whole_bytes) == 0)
+		snprintf(run->cut, sizeof(run->cut), " (the part of the next row that was written "
+			"has been removed)");
+	else
+		snprintf(run->cut, sizeof(run->cut), " (then part of the row with id %lld, which "
+			"could not be removed: %s)", (long long)run->w.torn_id, strerror(errno));
 }
 
 /* Reports a failed write; a reader of standard output that went away ends the export quietly. */
 static int write_failed(export_run *run)
 {
-	char q[96], note[300];
+	char q[96], note[400];
 
 	progress_clear(&run->progress);
-	if (run->fp == stdout) {
-		run->c->out.failed = 1;
-		run->c->out.err = run->w.err;
-		return cli_fail_output(run->c);
+	cut_back(run);
+	if (run->to_stdout) {
+		if (run->w.err == EPIPE) {
+			run->c->out.failed = 1;
+			run->c->out.err = EPIPE;
+			return cli_fail_output(run->c);
+		}
+		return cli_fail(run->c, "writing to standard output: %s; %s", strerror(run->w.err),
+			written_note(run, note, sizeof(note)));
 	}
 	return cli_fail(run->c, "writing %s: %s; %s", cli_quote(q, sizeof(q), run->path,
 		strlen(run->path)), strerror(run->w.err), written_note(run, note, sizeof(note)));
@@ -67,8 +100,11 @@ static int write_row(export_run *run, const pgv_row *row)
 	int rc = fmt_write(&run->w, row->id, row->vector_is_null ? NULL : &row->vector);
 
 	if (rc == -2) {
-		char note[300];
+		char note[400];
 
+		/* what came before it goes out whole first, so that the note is exact */
+		if (fmt_writer_flush(&run->w) != 0)
+			return write_failed(run);
 		progress_clear(&run->progress);
 		return cli_fail(c, "id %lld: the vector is NULL, which an .fvecs file cannot hold "
 			"(csv and jsonl can); %s", (long long)row->id,
@@ -84,7 +120,6 @@ static int write_row(export_run *run, const pgv_row *row)
 		run->gap_id = row->id;
 	}
 	run->written++;
-	run->last_id = row->id;
 	progress_update(&run->progress, run->written);
 	return CLI_OK;
 }
@@ -99,8 +134,12 @@ static int export_rows(export_run *run, pgv_rows *rows)
 	while (rc == CLI_OK && (st = pgv_rows_next(&row, rows)) == PGV_ROW)
 		rc = write_row(run, row);
 	if (rc == CLI_OK && st != PGV_DONE) {
-		char note[300];
+		char note[400];
 
+		if (fmt_writer_flush(&run->w) != 0) {
+			pgv_rows_free(rows);
+			return write_failed(run);
+		}
 		progress_clear(&run->progress);
 		/* report before freeing: freeing may touch the connection and its error */
 		rc = cli_fail_error(c, NULL, pgv_conn_error(c->conn),
@@ -132,18 +171,18 @@ static int summary(export_run *run)
 
 	if (c->opt.json) {
 		out_begin(&c->out);
-		out_int(&c->out, "exported", (int64_t)run->written);
-		if (run->written)
-			out_int(&c->out, "last_id", run->last_id);
+		out_int(&c->out, "exported", (int64_t)run->w.rows);
+		if (run->w.rows)
+			out_int(&c->out, "last_id", run->w.last_id);
 		else
 			out_string(&c->out, "last_id", NULL, "");
 		if (out_end(&c->out) != 0)
 			return cli_fail_output(c);
 		return CLI_OK;
 	}
-	fprintf(stderr, "exported %llu %s", (unsigned long long)run->written,
-		run->written == 1 ? "row" : "rows");
-	if (run->fp != stdout)
+	fprintf(stderr, "exported %llu %s", (unsigned long long)run->w.rows,
+		run->w.rows == 1 ? "row" : "rows");
+	if (!run->to_stdout)
 		fprintf(stderr, " to %s", cli_quote(q, sizeof(q), run->path, strlen(run->path)));
 	fputc('\n', stderr);
 	return CLI_OK;
@@ -156,28 +195,26 @@ static int export_to(export_run *run, pgv_rows *rows)
 	char q[96];
 	int rc;
 
-	run->fp = strcmp(run->path, "-") == 0 ? stdout : fopen(run->path, "wb");
-	if (!run->fp) {
+	run->to_stdout = strcmp(run->path, "-") == 0;
+	run->fd = run->to_stdout ? STDOUT_FILENO
+		: open(run->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (run->fd < 0) {
 		rc = cli_fail(c, "cannot create %s: %s", cli_quote(q, sizeof(q), run->path,
 			strlen(run->path)), strerror(errno));
 		pgv_rows_free(rows);
 		return rc;
 	}
-	fmt_writer_init(&run->w, run->w.kind, run->fp);
+	fmt_writer_init(&run->w, run->w.kind, run->fd);
 	/* a continuation (--after) is meant to be appended to the first part: no second header */
 	if (!c->opt.has_after && fmt_write_header(&run->w) != 0) {
 		pgv_rows_free(rows);
 		return write_failed(run);
 	}
 	rc = export_rows(run, rows);
-	errno = 0;
-	if (run->fp == stdout) {
-		if (fflush(stdout) != 0 && rc == CLI_OK) {
-			run->w.err = errno ? errno : EIO;
-			rc = write_failed(run);
-		}
-	} else if (fclose(run->fp) != 0 && rc == CLI_OK) {
-		run->w.err = errno ? errno : EIO;
+	if (rc == CLI_OK && fmt_writer_flush(&run->w) != 0)
+		rc = write_failed(run);
+	if (!run->to_stdout && close(run->fd) != 0 && rc == CLI_OK) {
+		run->w.err = errno;
 		rc = write_failed(run);
 	}
 	return rc;
@@ -203,6 +240,7 @@ int cmd_export(cli *c)
 		return cli_usage(c, "--json prints a summary on standard output, which the export "
 			"to - already uses");
 	memset(&run, 0, sizeof(run));
+	run.fd = -1;
 	run.c = c;
 	run.path = c->opt.args[0];
 	run.w.kind = kind;

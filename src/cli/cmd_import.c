@@ -215,8 +215,8 @@ int cli_choose_format(cli *c, const char *path, fmt_kind *kind)
 
 	*kind = c->opt.format ? c->opt.format : strcmp(path, "-") ? fmt_from_path(path) : FMT_NONE;
 	if (*kind == FMT_NONE && strcmp(path, "-") == 0)
-		return cli_usage(c, "%s standard input needs --format csv, jsonl or fvecs",
-			c->cmd == CMD_IMPORT ? "reading" : "writing to");
+		return cli_usage(c, "%s needs --format csv, jsonl or fvecs", c->cmd == CMD_EXPORT
+			? "writing to standard output" : "reading standard input");
 	if (*kind == FMT_NONE)
 		return cli_usage(c, "cannot tell the format from the name %s (not .csv, .jsonl, "
 			".ndjson or .fvecs): give --format csv, jsonl or fvecs",

@@ -129,31 +129,59 @@ int fmt_read_fields(fmt_reader *r, int parse, int64_t *id, int *has_id, pgv_vect
 int fmt__json_record_fields(fmt_reader *r, char *s, size_t n, int parse, int64_t *id,
 	pgv_vector *vec, fmt_fields *extra);
 
-/* ---- writing --------------------------------------------------------------------------------- */
+/* ---- writing (formats_write.c) ---------------------------------------------------------------- */
+
+/*
+ * A record is counted only once every byte of it reached the descriptor: records are gathered in
+ * a buffer and written with write(2), and after a failed write the writer knows how many whole
+ * records the output holds, where the last of them ends, and whether part of the next one went
+ * out too (a "torn" record), so that the caller can cut a file back to whole records
+ * (ftruncate) or name the torn one.
+ */
+typedef struct fmt_writer_mark {
+	size_t end;      /* where the record ends in `out` */
+	int64_t id;
+	int is_row;      /* 0 for the CSV header */
+} fmt_writer_mark;
 
 typedef struct fmt_writer {
 	fmt_kind kind;
-	FILE *fp;
+	int fd;
 	char *buf;             /* one record's bytes (csv, fvecs) */
 	size_t cap;
 	json_buf json;         /* one JSON line (jsonl) */
+	char *out;             /* records not yet written to fd */
+	size_t out_len, out_cap;
+	fmt_writer_mark *marks; /* the records in `out`, in order */
+	size_t nmarks, marks_cap;
+	uint64_t rows;         /* rows whose every byte reached fd */
+	int64_t last_id;       /* the id of the last of them */
+	uint64_t bytes;        /* bytes written to fd */
+	uint64_t whole_bytes;  /* bytes up to the end of the last whole record (or header) */
+	int torn;              /* a failed write left part of the next row in the output */
+	int64_t torn_id;       /* that row's id */
 	int err;               /* errno of the first failed write (or ENOMEM); 0 while all is well */
 } fmt_writer;
 
-/* Prepares `w` to write `kind` to `fp`. */
-void fmt_writer_init(fmt_writer *w, fmt_kind kind, FILE *fp);
+/* Prepares `w` to write `kind` to descriptor `fd`. */
+void fmt_writer_init(fmt_writer *w, fmt_kind kind, int fd);
 
-/* Releases the writer's buffer (not `fp`). */
+/* Releases the writer's buffers (not `fd`); what was not flushed is dropped. */
 void fmt_writer_free(fmt_writer *w);
 
 /* Writes the CSV header line "id,embedding" (nothing for the other formats).  0 or -1 (w->err). */
 int fmt_write_header(fmt_writer *w);
 
 /*
- * Writes one record; `v` NULL is an SQL NULL vector: "ID," in CSV, "embedding":null in JSON
+ * Adds one record; `v` NULL is an SQL NULL vector: "ID," in CSV, "embedding":null in JSON
  * lines, and -2 (nothing written) for fvecs, which cannot hold one.  fvecs writes no id.
- * Returns 0, -1 once a write has failed (w->err), or -2.
+ * Returns 0, -1 once a write has failed (w->err), or -2.  The record reaches `fd` at the latest
+ * with fmt_writer_flush; w->rows counts it from then on.
  */
 int fmt_write(fmt_writer *w, int64_t id, const pgv_vector *v);
+
+/* Writes out every record added; 0 or -1 (w->err, and w->rows, w->whole_bytes, w->torn say
+ * what the output holds). */
+int fmt_writer_flush(fmt_writer *w);
 
 #endif

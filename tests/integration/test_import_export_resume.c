@@ -2,7 +2,10 @@
  * Integration: `pgvodbc import` stopped part way, then resumed, run as child processes on the
  * embedded server (DSN from PGVODBC_TEST_DSN).  Pins down: malformed input of each format fails
  * with exit 1 naming its place, keeps the earlier batches and says what --skip resumes, and
- * --skip then completes the table; an interrupt stops between batches with the same advice.
+ * --skip then completes the table; an interrupt stops between batches with the same advice; an
+ * export that runs out of room (a file size limit: EFBIG, as a full disk gives ENOSPC) leaves a
+ * file of exactly the whole rows it reports, in each format, and the --after it advises writes
+ * the rest, so that the two parts are byte for byte the export that had room.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "testdb.h"
@@ -192,12 +195,102 @@ static void test_import_export_resume__interrupt_between_batches(void **state)
 	assert_int_equal(testdb_query_int(db, sql), 2);
 }
 
+/* The number after `key` in `text` (fails the test when absent). */
+static long long number_after(const char *text, const char *key)
+{
+	const char *at = strstr(text, key);
+
+	if (!at)
+		fail_msg("expected [%s] in:\n%s", key, text);
+	return strtoll(at + strlen(key), NULL, 10);
+}
+
+/* Export under a 16 KiB file size limit, then the advised --after, per format. */
+static void test_import_export_resume__export_out_of_room(void **state)
+{
+	static const char *const formats[] = { "csv", "jsonl", "fvecs" };
+	testdb *db = *state;
+	char t[64], sql[200];
+
+	testdb_create_table(db, "ie_room", "id bigint PRIMARY KEY, embedding vector(16)", t);
+	snprintf(sql, sizeof(sql), "INSERT INTO %s SELECT i, array_fill(i / 7.0::real, "
+		"ARRAY[16])::vector FROM generate_series(1, 600) i", t);
+	testdb_exec(db, sql);
+	for (size_t f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
+		char part[512], rest[512], full[512], name[64], after[32];
+		char *a, *b, *whole;
+		size_t alen, blen, wlen;
+		long long n, last;
+		clirun r = { 0 };
+
+		snprintf(name, sizeof(name), "part.%s", formats[f]);
+		ie_path(part, name);
+		snprintf(name, sizeof(name), "rest.%s", formats[f]);
+		ie_path(rest, name);
+		snprintf(name, sizeof(name), "full.%s", formats[f]);
+		ie_path(full, name);
+		{
+			const char *args[] = { "--dsn", testdb_dsn(), "export", "--table", t, part, NULL };
+
+			clirun_run_fsize(&r, 16384, args);
+		}
+		assert_status(&r, 1);
+		assert_contains(r.err, "File too large; ");
+		n = number_after(r.err, "File too large; ");
+		last = number_after(r.err, "export --after ");
+		assert_true(n > 0 && n < 600);
+		assert_int_equal(last, n); /* ids 1..600 in order */
+		clirun_free(&r);
+		a = ie_read_file(part, &alen);
+		assert_true(alen <= 16384);
+		if (strcmp(formats[f], "fvecs") == 0) {
+			assert_int_equal(alen, (size_t)n * (4 + 16 * 4));
+		} else {
+			size_t lines = 0;
+
+			for (size_t i = 0; i < alen; i++)
+				lines += a[i] == '\n';
+			assert_true(alen > 0 && a[alen - 1] == '\n');
+			assert_int_equal(lines, (size_t)n + (strcmp(formats[f], "csv") == 0));
+		}
+		snprintf(after, sizeof(after), "%lld", last);
+		{
+			const char *args[] = { "--dsn", testdb_dsn(), "export", "--table", t, "--after",
+				after, rest, NULL };
+
+			clirun_run(&r, NULL, 0, args);
+		}
+		assert_status(&r, 0);
+		clirun_free(&r);
+		{
+			const char *args[] = { "--dsn", testdb_dsn(), "export", "--table", t, full, NULL };
+
+			clirun_run(&r, NULL, 0, args);
+		}
+		assert_status(&r, 0);
+		clirun_free(&r);
+		b = ie_read_file(rest, &blen);
+		whole = ie_read_file(full, &wlen);
+		assert_int_equal(alen + blen, wlen);
+		assert_memory_equal(a, whole, alen);
+		assert_memory_equal(b, whole + alen, blen);
+		free(a);
+		free(b);
+		free(whole);
+		unlink(part);
+		unlink(rest);
+		unlink(full);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_import_export_resume__after_malformed_input,
 			testdb_setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(test_import_export_resume__interrupt_between_batches,
+			testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_import_export_resume__export_out_of_room,
 			testdb_setup, testdb_teardown),
 	};
 	int rc;

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -92,6 +94,9 @@ static char **child_env(const char *env_dsn)
 	return env;
 }
 
+/* The file size limit (RLIMIT_FSIZE, bytes) the next child starts with; 0: none. */
+static long long child_fsize;
+
 /* Starts the binary with `args` on the given descriptors (PGVODBC_DSN: see child_env). */
 static pid_t spawn(const char *const *args, const char *env_dsn, int in, int out, int err)
 {
@@ -111,6 +116,14 @@ static pid_t spawn(const char *const *args, const char *env_dsn, int in, int out
 	if (pid == 0) {
 		if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 			_exit(127);
+		if (child_fsize > 0) {
+			/* a write past the limit then fails with EFBIG, as on a full disk, instead of
+			 * ending the process with SIGXFSZ (an ignored signal stays ignored over exec) */
+			struct rlimit rl = { (rlim_t)child_fsize, (rlim_t)child_fsize };
+
+			if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR || setrlimit(RLIMIT_FSIZE, &rl) != 0)
+				_exit(127);
+		}
 		execve(PGVODBC_CLI_PATH, (char *const *)argv, env);
 		_exit(127);
 	}
@@ -198,6 +211,13 @@ void clirun_run_env(clirun *r, const char *env_dsn, const void *input, size_t in
 	pid = start_env(args, env_dsn, in, &out, &err);
 	clirun_wait(r, pid, out, err);
 	close(in);
+}
+
+void clirun_run_fsize(clirun *r, long long fsize, const char *const *args)
+{
+	child_fsize = fsize;
+	clirun_run(r, NULL, 0, args);
+	child_fsize = 0;
 }
 
 /* Appends what the terminal's master side has for us to *buf: 1 when something was read, 0 when

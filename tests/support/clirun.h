@@ -36,6 +36,13 @@ void clirun_run_env(clirun *r, const char *env_dsn, const void *input, size_t in
 	const char *const *args);
 
 /*
+ * As clirun_run (stdin empty), with the child's file size limit (RLIMIT_FSIZE) at `fsize` bytes
+ * and SIGXFSZ ignored: a write past the limit fails with EFBIG, as on a full disk, without root
+ * or a small file system.
+ */
+void clirun_run_fsize(clirun *r, long long fsize, const char *const *args);
+
+/*
  * Starts `pgvodbc ARGS...` with stdin reading the pipe end `in`, stdout and stderr into
  * temporary files; returns its pid (finish with clirun_wait).
  */

@@ -3,7 +3,8 @@
  * or answered before any connection is made.  Pins down: --timeout takes a whole number of
  * seconds from 1 to 2147483 (PostgreSQL's statement_timeout is an int of milliseconds) on every
  * command, and refuses 0, negative, non-numeric, fractional and too large values with a usage
- * error (status 2) that quotes the value and says the range.
+ * error (status 2) that quotes the value and says the range; `export -` and `import -` without
+ * --format name the stream they use (standard output, standard input).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
@@ -54,11 +55,31 @@ static void test_cli_args__timeout_on_every_command(void **state)
 	clirun_free(&r);
 }
 
+/* `export -` and `import -` without --format: the message names the stream each one uses. */
+static void test_cli_args__stdio_needs_format(void **state)
+{
+	const char *exp[] = { "--dsn", "pgvodbc_unit_nowhere", "export", "-", NULL };
+	const char *imp[] = { "--dsn", "pgvodbc_unit_nowhere", "import", "-", NULL };
+	clirun r = { 0 };
+
+	(void)state;
+	clirun_run(&r, NULL, 0, exp);
+	assert_status(&r, 2);
+	assert_contains(r.err, "pgvodbc: export: writing to standard output needs --format csv, "
+		"jsonl or fvecs");
+	clirun_free(&r);
+	clirun_run(&r, NULL, 0, imp);
+	assert_status(&r, 2);
+	assert_contains(r.err, "pgvodbc: import: reading standard input needs --format");
+	clirun_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cli_args__timeout_refused),
 		cmocka_unit_test(test_cli_args__timeout_on_every_command),
+		cmocka_unit_test(test_cli_args__stdio_needs_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
