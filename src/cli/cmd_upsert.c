@@ -237,18 +237,23 @@ static int parse_line(cli *c, cli_batch *b, const char *line, size_t n, uint64_t
 	return CLI_OK;
 }
 
-/* `upsert` with no pairs: ID<TAB>VECTOR lines from stdin, batch by batch. */
+/* `upsert` with no pairs: ID<TAB>VECTOR lines from stdin, batch by batch; a line is read
+ * whole up to FMT_MAX_RECORD, the cap `import` puts on a record. */
 static int upsert_stdin(cli *c)
 {
-	char *line = NULL, note[160];
-	size_t linecap = 0;
-	ssize_t got;
+	char note[160];
+	const char *line;
+	size_t n;
+	int got = 0;
 	uint64_t lineno = 0, written = 0, first_line = 1;
 	cli_progress progress;
+	fmt_reader rd;
 	cli_batch b;
 	int rc;
 
-	if (cli_batch_init(&b, c->opt.batch) != 0) {
+	if (fmt_reader_init(&rd, FMT_NONE, STDIN_FILENO, "stdin") != 0
+			|| cli_batch_init(&b, c->opt.batch) != 0) {
+		fmt_reader_free(&rd);
 		cli_batch_free(&b);
 		return cli_fail(c, "out of memory");
 	}
@@ -264,15 +269,8 @@ static int upsert_stdin(cli *c)
 		fprintf(stderr, "pgvodbc: upsert: reading ID<TAB>VECTOR lines from the terminal "
 			"(end with Ctrl-D)\n");
 	progress_start(&progress);
-	while (rc == CLI_OK && !cli_interrupted()
-			&& (got = getline(&line, &linecap, stdin)) != -1) {
-		size_t n = (size_t)got;
-
+	while (rc == CLI_OK && !cli_interrupted() && (got = fmt_read_line(&rd, &line, &n)) > 0) {
 		lineno++;
-		if (n > 0 && line[n - 1] == '\n')
-			n--;
-		if (n > 0 && line[n - 1] == '\r')
-			n--;
 		if (b.n == 0)
 			first_line = lineno;
 		written_note(note, sizeof(note), written, first_line);
@@ -297,11 +295,13 @@ static int upsert_stdin(cli *c)
 			cli_signal_name(cli_interrupted()), (unsigned long long)lineno,
 			written_note(note, sizeof(note), written, first_line));
 	}
-	if (rc == CLI_OK && ferror(stdin)) {
+	if (rc == CLI_OK && got < 0) {
+		/* nothing of the line was kept: the batch before it is sent first */
+		if (b.n == 0)
+			first_line = lineno + 1;
 		progress_clear(&progress);
-		rc = cli_fail(c, "reading standard input after line %llu: %s; %s",
-			(unsigned long long)lineno, strerror(errno),
-			written_note(note, sizeof(note), written, first_line));
+		rc = cli_fail(c, "stdin line %llu: %s; %s", (unsigned long long)rd.rec_line,
+			rd.err, written_note(note, sizeof(note), written, first_line));
 	}
 	if (rc == CLI_OK) {
 		written_note(note, sizeof(note), written, first_line);
@@ -315,7 +315,7 @@ static int upsert_stdin(cli *c)
 		progress_clear(&progress);
 	if (rc == CLI_OK && c->opt.json)
 		rc = json_summary(c, written);
-	free(line);
+	fmt_reader_free(&rd);
 	if (b.coll)
 		pgv_collection_free(b.coll);
 	cli_batch_free(&b);

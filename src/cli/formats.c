@@ -145,6 +145,8 @@ static int read_line(fmt_reader *r)
 		unsigned char *p = r->in + r->pos, *nl = memchr(p, '\n', r->len - r->pos);
 		size_t take = nl ? (size_t)(nl - p) + 1 : r->len - r->pos;
 
+		if (take > FMT_MAX_RECORD - r->rec_len && r->kind == FMT_NONE)
+			return fmt__problem(r, "the line is longer than %zu MiB", FMT_MAX_RECORD >> 20);
 		if (take > FMT_MAX_RECORD - r->rec_len)
 			return fmt__problem(r, "the record is longer than %zu MiB (a missing line end, "
 				"or not a %s file?)", FMT_MAX_RECORD >> 20, fmt_name(r->kind));
@@ -216,6 +218,19 @@ static char *record_text(fmt_reader *r, size_t *n)
 		*n -= 3;
 	}
 	return s;
+}
+
+int fmt_read_line(fmt_reader *r, const char **line, size_t *len)
+{
+	int got;
+
+	r->rec_len = 0;
+	r->rec_line = r->lines + 1;
+	r->rec_offset = r->offset;
+	if ((got = read_line(r)) <= 0)
+		return got;
+	*line = record_text(r, len);
+	return 1;
 }
 
 /* 1 when s[0..n) holds only blanks. */

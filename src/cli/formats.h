@@ -28,8 +28,9 @@ typedef enum fmt_kind {
 	FMT_FVECS
 } fmt_kind;
 
-/* The longest record (a CSV record or a JSON line) a reader accepts: a 16000-dimension vector
- * is about 200 KB of text, so this leaves room for generous whitespace while bounding memory. */
+/* The longest record (a CSV record or a JSON line) a reader accepts, and the longest line of
+ * `upsert`'s stdin: a 16000-dimension vector is about 200 KB of text, so this leaves room for
+ * generous whitespace while bounding memory. */
 #define FMT_MAX_RECORD ((size_t)64 << 20)
 
 /* "csv", "jsonl" or "fvecs" into `*out`; 0, or -1 for another name. */
@@ -81,6 +82,15 @@ void fmt_reader_free(fmt_reader *r);
  * r->rec_offset where (a failed read sets r->read_errno too).  After -1 the reader is finished.
  */
 int fmt_read(fmt_reader *r, int parse, int64_t *id, int *has_id, pgv_vector *vec);
+
+/*
+ * Reads the next line of any text (a reader of kind FMT_NONE: `upsert`'s stdin lines), at most
+ * FMT_MAX_RECORD bytes, into `*line` (valid until the next read), `*len` bytes without its line
+ * end (LF or CRLF) and, on the first line, a UTF-8 byte order mark.  Returns 1, 0 at the end of
+ * the input, or -1 with r->err saying why (a longer line, a failed read: r->read_errno) and
+ * r->rec_line which line.
+ */
+int fmt_read_line(fmt_reader *r, const char **line, size_t *len);
 
 /* The place of a record for a message: "NAME line L" (csv, jsonl) or "NAME record R (byte
  * offset B)" (fvecs), into `buf`; returns buf. */

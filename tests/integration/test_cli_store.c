@@ -2,7 +2,8 @@
  * Integration: the pgvodbc tool's reading and writing commands, run as child processes on the
  * embedded server (DSN from PGVODBC_TEST_DSN).  Pins down the output of list, knn and distance
  * (text and JSON lines, exact figures for the walkthrough's data), batch atomicity of `upsert`
- * from arguments and from stdin, and quiet behaviour when the reader of stdout leaves.
+ * from arguments and from stdin, the cap on a stdin line, and quiet behaviour when the reader of
+ * stdout leaves.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "testdb.h"
@@ -368,6 +369,33 @@ static void test_cli_store__upsert_stdin_bad_line(void **state)
 	}
 }
 
+/* A stdin line past 64 MiB (import's cap on a record) is refused by number before it is
+ * read whole; the batch before it stays written, nothing from it on. */
+static void test_cli_store__upsert_stdin_line_cap(void **state)
+{
+	const size_t big = ((size_t)64 << 20) + 10;
+	testdb *db = *state;
+	char table[64], *input;
+	size_t len;
+	clirun r = { 0 };
+
+	testdb_create_table(db, "cli_cap", "id bigint PRIMARY KEY, embedding vector(4)", table);
+	input = malloc(big + 64);
+	assert_non_null(input);
+	len = (size_t)snprintf(input, 64, "1\t[1,2,3,4]\n2\t[1,2,3,4]\n3\t[");
+	memset(input + len, '1', big);
+	len += big;
+	memcpy(input + len, "]\n4\t[1,2,3,4]\n", 14);
+	len += 14;
+	CLI(&r, input, len, "upsert", "--batch", "2", "--table", table);
+	free(input);
+	assert_status(&r, 1);
+	assert_string_equal(r.err, "pgvodbc: upsert: stdin line 3: the line is longer than 64 MiB; "
+		"the 2 rows before line 3 were written, nothing from that line on\n");
+	clirun_free(&r);
+	assert_int_equal(count_rows(db, table), 2);
+}
+
 /* `pgvodbc list | head -1`: the reader leaving is not an error: status 0, nothing on stderr. */
 static void test_cli_store__list_reader_closes_early(void **state)
 {
@@ -423,6 +451,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cli_store__upsert_stdin_batches, testdb_setup,
 			testdb_teardown),
 		cmocka_unit_test_setup_teardown(test_cli_store__upsert_stdin_bad_line, testdb_setup,
+			testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_cli_store__upsert_stdin_line_cap, testdb_setup,
 			testdb_teardown),
 		cmocka_unit_test_setup_teardown(test_cli_store__list_reader_closes_early, testdb_setup,
 			testdb_teardown),
