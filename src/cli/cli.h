@@ -194,9 +194,21 @@ int cli_usage(const cli *c, const char *fmt, ...)
  * Returns CLI_OK for EPIPE, else CLI_FAIL. */
 int cli_fail_output(const cli *c);
 
-/* report.c: `s[0..n)` quoted for a message, shortened to about 60 bytes, non-printing bytes
- * escaped, into `buf` (cap >= 80); returns buf. */
+/* escape.c: `s[0..n)` quoted for a message, into `buf` (cap >= 80); returns buf.  At most 60
+ * bytes of it are shown, in whole UTF-8 characters ("..." after the quote when it was cut);
+ * '"' and '\\' are escaped with a backslash, control characters as \t, \n, \r or \xHH,
+ * characters that print as nothing (a byte order mark, zero-width and direction marks) as
+ * \uXXXX, and bytes that are not UTF-8 as \xHH. */
 const char *cli_quote(char *buf, size_t cap, const char *s, size_t n);
+
+/* escape.c: writes s[0..n) on `fp` with the escapes of cli_quote but for quotes and
+ * backslashes, keeping '\n' as it is when `keep_newlines`. */
+void cli_put_escaped(FILE *fp, const char *s, size_t n, int keep_newlines);
+
+/* escape.c: a copy of a message (newly allocated; NULL out of memory) in which the control
+ * characters inside a "quoted" span are escaped, so that a name holding a newline does not
+ * split the message into lines. */
+char *cli_escape_quoted_controls(const char *msg);
 
 /* report.c: parses vector text (`what` names it in a message, `note`, when not NULL, ends the
  * message); CLI_OK or CLI_FAIL (reported).  On success `out` owns new data. */

@@ -105,6 +105,12 @@ static int reader_failed(import_run *run, uint64_t record)
 
 	progress_clear(&run->progress);
 	fmt_where(where, sizeof(where), rd->name, rd->kind, rd->rec_line, record, rd->rec_offset);
+	if (record <= run->c->opt.skip)
+		/* --skip passes over records but still reads them: the same --skip would meet the
+		 * same problem, so the advice is to mend the input */
+		return cli_fail(run->c, "%s: %s; nothing was committed: the record lies within the %llu "
+			"that --skip passes over, which must still be readable to be counted (mend the "
+			"input there)", where, rd->err, (unsigned long long)run->c->opt.skip);
 	return cli_fail(run->c, "%s: %s; %s", where, rd->err, resume_note(run, note, sizeof(note)));
 }
 

@@ -27,7 +27,8 @@ static void begin_msg(const cli *c, msg *m)
 	m->buf = NULL;
 	m->len = 0;
 	m->json = c && c->opt.json;
-	m->fp = m->json ? open_memstream(&m->buf, &m->len) : stderr;
+	/* gathered first: JSON makes an object of it, text is written with its escapes */
+	m->fp = open_memstream(&m->buf, &m->len);
 	if (!m->fp) {
 		m->json = 0; /* no memory for the object: the plain message is better than none */
 		m->fp = stderr;
@@ -44,11 +45,19 @@ static int end_msg(msg *m, const char *sqlstate, int status)
 {
 	json_buf b = { NULL, 0, 0, 0 };
 
-	if (!m->json) {
-		fputc('\n', m->fp);
+	if (m->fp == stderr) {
+		fputc('\n', stderr);
 		return status;
 	}
 	fclose(m->fp);
+	if (!m->json) {
+		/* what others wrote (names, values, the server's words) shows every byte for what it
+		 * is; the lines of a diagnostic chain stay lines */
+		cli_put_escaped(stderr, m->buf ? m->buf : "", m->buf ? m->len : 0, 1);
+		fputc('\n', stderr);
+		free(m->buf);
+		return status;
+	}
 	json_raw_str(&b, "{\"error\":{");
 	json_key(&b, "message");
 	json_string(&b, m->buf ? m->buf : "");
@@ -151,12 +160,59 @@ static char *in_cli_terms(const char *msg)
 	return out;
 }
 
+/*
+ * `msg` without the library's place of a failing row in its batch ("row 699 (id 1700): " ->
+ * "id 1700: ", "row 5: " -> ""), newly allocated; NULL when there is none (or no memory).  The
+ * tool names the row itself by its input (pair, line or record, counted from 1), so the
+ * batch's 0-based position would only be a second, differently counted number.
+ */
+static char *without_batch_row(const char *msg, int64_t row)
+{
+	char token[32], *out;
+	const char *at = msg, *end, *rest, *keep_end;
+	size_t n;
+
+	if (row < 0)
+		return NULL;
+	n = (size_t)snprintf(token, sizeof(token), "row %lld", (long long)row);
+	for (; (at = strstr(at, token)) != NULL; at += n)
+		if ((at == msg || at[-1] == ' ') && (at[n] == ':' || strncmp(at + n, " (id ", 5) == 0))
+			break;
+	if (!at)
+		return NULL;
+	if (at[n] == ':') {
+		rest = at + n + 1;
+		while (*rest == ' ')
+			rest++;
+		end = keep_end = rest;
+	} else {
+		/* "(id X)": X may hold parentheses of its own; the group ends at ")" before ":" */
+		end = at + n + 2;
+		if (!(keep_end = strstr(end, "):")))
+			return NULL;
+		rest = keep_end + 1;
+	}
+	if (!(out = malloc(strlen(msg) + 1)))
+		return NULL;
+	memcpy(out, msg, (size_t)(at - msg));
+	n = (size_t)(at - msg);
+	memcpy(out + n, end, (size_t)(keep_end - end));
+	n += (size_t)(keep_end - end);
+	memcpy(out + n, rest, strlen(rest) + 1);
+	return out;
+}
+
 /* Prints "WHAT: " then the error: its first line, the SQLSTATE, "; NOTE", and further lines
  * indented. */
 int cli_fail_error(const cli *c, const char *what, const pgv_error *e, const char *note)
 {
 	char *rewritten = in_cli_terms(e && e->message ? e->message : "");
-	const char *msg_text = rewritten ? rewritten : e && e->message ? e->message : "";
+	char *unrowed = e ? without_batch_row(rewritten ? rewritten : e->message ? e->message : "",
+		e->row) : NULL;
+	char *escaped = cli_escape_quoted_controls(unrowed ? unrowed : rewritten ? rewritten
+		: e && e->message ? e->message : "");
+	const char *msg_text = escaped ? escaped : rewritten ? rewritten
+		: e && e->message ? e->message : "";
 	const char *state = e ? e->sqlstate : "";
 	const char *line = msg_text;
 	int first = 1;
@@ -206,6 +262,8 @@ int cli_fail_error(const cli *c, const char *what, const pgv_error *e, const cha
 	if (first && note && note[0])
 		fprintf(m.fp, "; %s", note);
 	free(rewritten);
+	free(unrowed);
+	free(escaped);
 	return end_msg(&m, state, CLI_FAIL);
 }
 
@@ -244,45 +302,6 @@ int cli_fail_output(const cli *c)
 	if (c->out.err == EPIPE)
 		return CLI_OK; /* the reader has gone (e.g. `| head`): stop quietly */
 	return cli_fail(c, "writing to standard output: %s", strerror(c->out.err));
-}
-
-const char *cli_quote(char *buf, size_t cap, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	const size_t show = 60;
-	size_t o = 0, i;
-
-	if (cap < 80) {
-		if (cap > 0)
-			buf[0] = '\0';
-		return buf;
-	}
-	buf[o++] = '"';
-	for (i = 0; i < n && i < show && o + 8 < cap; i++) {
-		unsigned char ch = (unsigned char)s[i];
-
-		if (ch == '"' || ch == '\\') {
-			buf[o++] = '\\';
-			buf[o++] = (char)ch;
-		} else if (ch == '\t') {
-			buf[o++] = '\\';
-			buf[o++] = 't';
-		} else if (ch < 0x20 || ch == 0x7F) {
-			buf[o++] = '\\';
-			buf[o++] = 'x';
-			buf[o++] = hex[ch >> 4];
-			buf[o++] = hex[ch & 15];
-		} else {
-			buf[o++] = (char)ch;
-		}
-	}
-	buf[o++] = '"';
-	if (i < n) {
-		memcpy(buf + o, "...", 3);
-		o += 3;
-	}
-	buf[o] = '\0';
-	return buf;
 }
 
 int cli_parse_vector(const cli *c, const char *what, const char *text, size_t len,

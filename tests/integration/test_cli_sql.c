@@ -185,10 +185,26 @@ static void test_cli_sql__usage_errors(void **state)
 	clirun_free(&r);
 }
 
+/* A name holding a newline or a byte order mark, repeated by the server's message: the message
+ * stays one line with the SQLSTATE at its end, the characters shown as escapes. */
+static void test_cli_sql__message_names_escaped(void **state)
+{
+	clirun r = { 0 };
+
+	(void)state;
+	CLI(&r, NULL, 0, "sql", "-c", "SELECT 1 FROM \"no\nsuch\xef\xbb\xbf\"");
+	assert_status(&r, 1);
+	assert_prefix(r.err, "pgvodbc: sql: -c: relation \"no\\nsuch\\uFEFF\" does not exist "
+		"(SQLSTATE 42P01); nothing of it was committed\n");
+	clirun_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_cli_sql__text_output, testdb_setup,
+			testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_cli_sql__message_names_escaped, testdb_setup,
 			testdb_teardown),
 		cmocka_unit_test_setup_teardown(test_cli_sql__json_lines, testdb_setup,
 			testdb_teardown),

@@ -369,6 +369,31 @@ static void test_cli_store__upsert_stdin_bad_line(void **state)
 	}
 }
 
+/* One way of counting in a message: the tool names a rejected row by its pair or line, counted
+ * from 1, and leaves out the library's 0-based position in the batch ("row 0"). */
+static void test_cli_store__rows_counted_from_one(void **state)
+{
+	static const char lines[] = "6\t[1,2,3,4]\n7\t[1,2,3]\n";
+	testdb *db = *state;
+	char table[64], want[256];
+	clirun r = { 0 };
+
+	testdb_create_table(db, "cli_count", "id bigint PRIMARY KEY, embedding vector(4)", table);
+	CLI(&r, NULL, 0, "upsert", "--table", table, "7", "[1,2,3]", "6", "[1,2,3,4]");
+	assert_status(&r, 1);
+	snprintf(want, sizeof(want), "pgvodbc: upsert: pair 1: upserting into \"%s\": id 7: "
+		"expected 4 dimensions, not 3; nothing was written\n", table);
+	assert_string_equal(r.err, want);
+	clirun_free(&r);
+	CLI(&r, lines, sizeof(lines) - 1, "upsert", "--table", table);
+	assert_status(&r, 1);
+	snprintf(want, sizeof(want), "pgvodbc: upsert: stdin line 2: upserting into \"%s\": id 7: "
+		"expected 4 dimensions, not 3; nothing was written\n", table);
+	assert_string_equal(r.err, want);
+	clirun_free(&r);
+	assert_int_equal(count_rows(db, table), 0);
+}
+
 /* A stdin line past 64 MiB (import's cap on a record) is refused by number before it is
  * read whole; the batch before it stays written, nothing from it on. */
 static void test_cli_store__upsert_stdin_line_cap(void **state)
@@ -453,6 +478,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cli_store__upsert_stdin_bad_line, testdb_setup,
 			testdb_teardown),
 		cmocka_unit_test_setup_teardown(test_cli_store__upsert_stdin_line_cap, testdb_setup,
+			testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_cli_store__rows_counted_from_one, testdb_setup,
 			testdb_teardown),
 		cmocka_unit_test_setup_teardown(test_cli_store__list_reader_closes_early, testdb_setup,
 			testdb_teardown),

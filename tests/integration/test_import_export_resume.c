@@ -5,7 +5,8 @@
  * --skip then completes the table; an interrupt stops between batches with the same advice; an
  * export that runs out of room (a file size limit: EFBIG, as a full disk gives ENOSPC) leaves a
  * file of exactly the whole rows it reports, in each format, and the --after it advises writes
- * the rest, so that the two parts are byte for byte the export that had room.
+ * the rest, so that the two parts are byte for byte the export that had room; a malformed record
+ * inside the region --skip passes over gets no --skip advice (which would loop).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "testdb.h"
@@ -157,6 +158,33 @@ static void test_import_export_resume__after_malformed_input(void **state)
 	}
 }
 
+/* A malformed record inside the records --skip passes over: the advice is to mend the input,
+ * never the same --skip again (which would meet the same record). */
+static void test_import_export_resume__bad_record_inside_skip(void **state)
+{
+	static const char csv[] = "1,\"[1,1]\"\n2,\"[2,2]\n3,\"[3,3]\"\n";
+	testdb *db = *state;
+	char t[64], path[512];
+	clirun r = { 0 };
+
+	testdb_create_table(db, "ie_skip", "id bigint PRIMARY KEY, embedding vector(2)", t);
+	ie_path(path, "inside_skip.csv");
+	ie_write_file(path, csv, sizeof(csv) - 1);
+	{
+		const char *args[] = { "--dsn", testdb_dsn(), "import", "--table", t, "--skip", "2",
+			path, NULL };
+
+		clirun_run(&r, NULL, 0, args);
+	}
+	assert_status(&r, 1);
+	assert_contains(r.err, "line 2: a quoted field is not closed by the end of the input; "
+		"nothing was committed: the record lies within the 2 that --skip passes over");
+	if (strstr(r.err, "rerun with --skip"))
+		fail_msg("advice to rerun with --skip: %s", r.err);
+	clirun_free(&r);
+	unlink(path);
+}
+
 /* SIGINT while reading a pipe: the batch that was sent stays, the message says what to skip. */
 static void test_import_export_resume__interrupt_between_batches(void **state)
 {
@@ -291,6 +319,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_import_export_resume__interrupt_between_batches,
 			testdb_setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(test_import_export_resume__export_out_of_room,
+			testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_import_export_resume__bad_record_inside_skip,
 			testdb_setup, testdb_teardown),
 	};
 	int rc;

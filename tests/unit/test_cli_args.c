@@ -4,7 +4,9 @@
  * seconds from 1 to 2147483 (PostgreSQL's statement_timeout is an int of milliseconds) on every
  * command, and refuses 0, negative, non-numeric, fractional and too large values with a usage
  * error (status 2) that quotes the value and says the range; `export -` and `import -` without
- * --format name the stream they use (standard output, standard input).
+ * --format name the stream they use (standard output, standard input); what a message quotes
+ * shows invisible characters, control characters and bytes that are not UTF-8 as escapes and is
+ * never cut inside a UTF-8 character.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
@@ -13,6 +15,9 @@
 #include <cmocka.h>
 
 #include "clirun.h"
+
+#include <stdio.h>
+#include <string.h>
 
 /* Runs `pgvodbc ARGS...` (no server is reached) and checks status 2 and the message. */
 static void refused(const char *value, const char *cmd, const char *want)
@@ -74,12 +79,64 @@ static void test_cli_args__stdio_needs_format(void **state)
 	clirun_free(&r);
 }
 
+/* What the tool quotes shows every byte: an invisible byte order mark, a zero-width space, a
+ * byte that is not UTF-8 and a control character are escaped; visible UTF-8 stays as it is; a
+ * long text is cut before 60 bytes at a character's boundary, never inside one. */
+static void test_cli_args__quoting_shows_every_byte(void **state)
+{
+	static const struct {
+		const char *word, *want;
+	} cases[] = {
+		{ "\xef\xbb\xbf" "11", "unknown command \"\\uFEFF11\"\n" },
+		{ "caf\xc3\xa9\xe2\x80\x8bx", "unknown command \"caf\xc3\xa9\\u200Bx\"\n" },
+		{ "a\xff\xc3", "unknown command \"a\\xff\\xc3\"\n" },
+		{ "a\x01\x7f\tb", "unknown command \"a\\x01\\x7f\\tb\"\n" },
+		{ "\xed\xa0\x80", "unknown command \"\\xed\\xa0\\x80\"\n" }, /* a surrogate */
+	};
+	char word[128], want[256];
+	clirun r = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *args[] = { "--dsn", "pgvodbc_unit_nowhere", cases[i].word, NULL };
+
+		clirun_run(&r, NULL, 0, args);
+		assert_status(&r, 2);
+		assert_contains(r.err, cases[i].want);
+		clirun_free(&r);
+	}
+	/* 40 two-byte characters: 30 fit in 60 bytes, then the cut */
+	word[0] = '\0';
+	for (int i = 0; i < 40; i++)
+		strcat(word, "\xc3\xa9");
+	snprintf(want, sizeof(want), "unknown command \"%.*s\"...\n", 60, word);
+	{
+		const char *args[] = { "--dsn", "pgvodbc_unit_nowhere", word, NULL };
+
+		clirun_run(&r, NULL, 0, args);
+	}
+	assert_contains(r.err, want);
+	clirun_free(&r);
+	/* 59 ASCII bytes and then a two-byte character: it does not fit whole, so it is left out */
+	memset(word, 'a', 59);
+	memcpy(word + 59, "\xc3\xa9zz", 5);
+	snprintf(want, sizeof(want), "unknown command \"%.59s\"...\n", word);
+	{
+		const char *args[] = { "--dsn", "pgvodbc_unit_nowhere", word, NULL };
+
+		clirun_run(&r, NULL, 0, args);
+	}
+	assert_contains(r.err, want);
+	clirun_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cli_args__timeout_refused),
 		cmocka_unit_test(test_cli_args__timeout_on_every_command),
 		cmocka_unit_test(test_cli_args__stdio_needs_format),
+		cmocka_unit_test(test_cli_args__quoting_shows_every_byte),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
