@@ -251,8 +251,10 @@ static int upsert_stdin(cli *c)
 	cli_batch b;
 	int rc;
 
-	if (fmt_reader_init(&rd, FMT_NONE, STDIN_FILENO, "stdin") != 0
-			|| cli_batch_init(&b, c->opt.batch) != 0) {
+	/* both are set up (their free then safe) before either result is looked at */
+	int no_batch = cli_batch_init(&b, c->opt.batch);
+
+	if (fmt_reader_init(&rd, FMT_NONE, STDIN_FILENO, "stdin") != 0 || no_batch != 0) {
 		fmt_reader_free(&rd);
 		cli_batch_free(&b);
 		return cli_fail(c, "out of memory");
@@ -296,7 +298,8 @@ static int upsert_stdin(cli *c)
 			written_note(note, sizeof(note), written, first_line));
 	}
 	if (rc == CLI_OK && got < 0) {
-		/* nothing of the line was kept: the batch before it is sent first */
+		/* the batch the line would have joined is not sent: nothing from its first line on
+		 * is written */
 		if (b.n == 0)
 			first_line = lineno + 1;
 		progress_clear(&progress);

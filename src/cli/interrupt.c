@@ -67,6 +67,10 @@ void cli_watch_start(cli_watch *w, pgv_conn *conn, cli_watch_tick tick, void *ar
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* the first tick before the work starts, so that a line drawn by it is there at once,
+	 * however soon the work ends */
+	if (tick)
+		tick(arg);
 	/* nothing to cancel or draw: the signals are only noted */
 	if (conn || tick)
 		w->started = pthread_create(&w->thread, NULL, watch_run, w) == 0;

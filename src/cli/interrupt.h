@@ -15,7 +15,7 @@
 
 #include <pgvodbc.h>
 
-/* Called on the watcher thread every tick (WATCH_TICK_MS) while the work goes on. */
+/* Called once by cli_watch_start, then on the watcher thread every tick while the work goes on. */
 typedef void (*cli_watch_tick)(void *arg);
 
 /* One watch over a piece of work. */
