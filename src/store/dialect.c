@@ -209,10 +209,13 @@ static const char *const metric_names[PGV__METRIC_COUNT] = {
 	"l2", "ip", "cosine", "l1", "hamming", "jaccard"
 };
 
-/* The dialect in use. */
-const pgv__dialect *pgv__store_dialect(void)
+/* The dialect of a backend; NULL for one the store does not speak. */
+const pgv__dialect *pgv__store_dialect(pgv_backend backend)
 {
-	return &postgresql;
+	switch (backend) {
+	case PGV_BACKEND_POSTGRESQL: return &postgresql;
+	default: return NULL;
+	}
 }
 
 /* Parses a metric name. */

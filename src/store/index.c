@@ -39,7 +39,7 @@ static int out_of_bounds(const char *option, int value, int lo, int hi)
  */
 int pgv__index_check(const pgv_index_opts *o, pgv_type type)
 {
-	const pgv__dialect *d = pgv__store_dialect();
+	const pgv__dialect *d = pgv__store_dialect(PGV_BACKEND_POSTGRESQL);
 	const char *method;
 	int m;
 
@@ -102,7 +102,7 @@ int pgv__index_check(const pgv_index_opts *o, pgv_type type)
 int pgv__index_check_column(const pgv_index_opts *o, pgv_type type, const char *typname,
 	size_t dim, pgv_index_form *form)
 {
-	const char *method = pgv__store_dialect()->methods[o->method];
+	const char *method = pgv__store_dialect(PGV_BACKEND_POSTGRESQL)->methods[o->method];
 	pgv_index_form f = o->version >= 2 ? o->form : PGV_INDEX_FORM_AUTO;
 	pgv_type itype;
 

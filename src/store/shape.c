@@ -110,7 +110,7 @@ static pgv_type form_type(pgv_index_form form, pgv_type type)
 /* Checks that a column of `type` can have an index of `form`. */
 int pgv__form_check(pgv_index_form form, pgv_type type)
 {
-	const pgv__dialect *d = pgv__store_dialect();
+	const pgv__dialect *d = pgv__store_dialect(PGV_BACKEND_POSTGRESQL);
 
 	pgv__error_clear();
 	if ((unsigned)form >= PGV__FORM_COUNT)
@@ -131,7 +131,7 @@ pgv_index_form pgv__form_pick(const pgv__index_found *found, size_t n, pgv_type 
 {
 	static const pgv_index_form order[] = { PGV_INDEX_FORM_PLAIN, PGV_INDEX_FORM_HALFVEC,
 		PGV_INDEX_FORM_BINARY };
-	const pgv__dialect *d = pgv__store_dialect();
+	const pgv__dialect *d = pgv__store_dialect(PGV_BACKEND_POSTGRESQL);
 
 	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
 		pgv_index_form form = order[o];

@@ -125,8 +125,12 @@ typedef struct pgv__dialect {
 	const char *stmt[PGV__SQL_COUNT_OF];
 } pgv__dialect;
 
-/* The dialect in use (PostgreSQL with pgvector). */
-const pgv__dialect *pgv__store_dialect(void);
+/*
+ * The dialect of `backend` (pgv_conn_backend), NULL when the store does not speak it.  Index
+ * methods, their options and search settings are pgvector's alone: their checks read the
+ * PostgreSQL dialect, after the SQLite dialect has refused them.
+ */
+const pgv__dialect *pgv__store_dialect(pgv_backend backend);
 
 /* A pgv_table with defaults filled in and every name quoted.  The quoted names are owned. */
 typedef struct pgv__store_table {
@@ -156,8 +160,9 @@ int pgv__store_table_open(pgv__store_table *t, pgv_conn *c, const pgv_table *spe
 void pgv__store_table_free(pgv__store_table *t);
 
 /*
- * The same resolution without a connection (for unit tests and open): 0, or a negative status
- * with the thread error (pgv_error_last) set.
+ * The same resolution without a connection (for unit tests and open), in the PostgreSQL dialect
+ * (pgv__store_table_open then sets the connection's): 0, or a negative status with the thread
+ * error (pgv_error_last) set.
  */
 int pgv__store_table_resolve(pgv__store_table *t, const pgv_table *spec, const char *verb);
 

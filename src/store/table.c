@@ -178,7 +178,7 @@ int pgv__store_table_resolve(pgv__store_table *t, const pgv_table *spec, const c
 	int status;
 
 	memset(t, 0, sizeof(*t));
-	t->dialect = pgv__store_dialect();
+	t->dialect = pgv__store_dialect(PGV_BACKEND_POSTGRESQL);
 	if (!spec)
 		spec = &defaults;
 	/* version 1 ends before `type`: a caller built against it has no such field */
@@ -229,9 +229,13 @@ int pgv__store_table_open(pgv__store_table *t, pgv_conn *c, const pgv_table *spe
 	const char *op, const char *verb)
 {
 	int status = pgv__store_table_resolve(t, spec, verb);
+	pgv_backend backend = pgv_conn_backend(c);
 
 	if (status != 0)
 		return pgv__conn_fail(c, status, op, "%s", pgv_error_last()->message);
+	if (backend != PGV_BACKEND_UNKNOWN && !(t->dialect = pgv__store_dialect(backend)))
+		return pgv__conn_fail(c, PGV_EUNSUPPORTED, op, "%s: the store does not support %s",
+			t->what, pgv_backend_name(backend));
 	return 0;
 }
 
