@@ -265,7 +265,15 @@ int pgv__knn_run(pgv_rows **out, pgv_conn *c, const pgv_table *spec, const char 
 		status = pgv__conn_fail(c, status, op, "%s: %s", t.what, pgv_error_last()->message);
 		goto done;
 	}
-	if (exact)
+	/* without an index every search is exact: nothing to turn off, nothing to set */
+	if (s.n > 0 && !pgv__store_has(&t, PGV__SQL_SEARCH_SET)) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "the search setting %s is", s.names[0]);
+		status = pgv__store_unsupported(c, &t, op, what, t.dialect->no_index);
+		goto done;
+	}
+	if (exact && pgv__store_has(&t, PGV__SQL_SEARCH_SET))
 		pgv__search_settings_exact(&s);
 	if ((status = pgv__knn_shape_make(&shape, c, &t, op, metric, exact ? PGV_INDEX_FORM_PLAIN
 			: opts && opts->version >= 2 ? opts->form : PGV_INDEX_FORM_AUTO,

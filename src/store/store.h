@@ -122,8 +122,20 @@ typedef struct pgv__dialect {
 	char list_open;            /* list parameter text: open, close, element quote */
 	char list_close;
 	char list_quote;
+	char value_quote;          /* around each value in a {vlist} text ('\0': none) */
+	int read_f32;              /* {read} yields sqlite-vec's float32 blob, not text */
+	int dist_float32;          /* distances are computed in float32 (reported as such) */
+	int catalog_names;         /* PGV__SQL_DESCRIBE takes (id, vector, table, schema) names
+	                              as given, not (id, quoted qualified table, vector) */
+	const char *no_index;      /* why the backend has no index, for refusals */
+	const char *metrics_had;   /* the metrics it has, for refusals */
 	const char *stmt[PGV__SQL_COUNT_OF];
 } pgv__dialect;
+
+/* How the store reads a vector column (pgv__value_read's `form`). */
+#define PGV__READ_TEXT 0   /* text the codec parses */
+#define PGV__READ_SEND 1   /* pgvector's binary form (as hex text) */
+#define PGV__READ_F32 2    /* sqlite-vec's float32 blob */
 
 /*
  * The dialect of `backend` (pgv_conn_backend), NULL when the store does not speak it.  Index
@@ -155,6 +167,20 @@ typedef struct pgv__store_table {
  */
 int pgv__store_table_open(pgv__store_table *t, pgv_conn *c, const pgv_table *spec,
 	const char *op, const char *verb);
+
+/* The read form of table `t`'s vector column (PGV__READ_*). */
+int pgv__store_read_form(const pgv__store_table *t);
+
+/* 1 when the table's dialect has statement `which`, else 0. */
+int pgv__store_has(const pgv__store_table *t, pgv__store_stmt which);
+
+/*
+ * Refuses, before any round trip, what the table's backend lacks: PGV_EUNSUPPORTED recorded as
+ * `op`, "<t->what>: <what> not supported on <backend>[ (<why>)]".  `what` names it with its
+ * verb ("indexes are", "the halfvec type is").  Returns PGV_EUNSUPPORTED.
+ */
+int pgv__store_unsupported(pgv_conn *c, const pgv__store_table *t, const char *op,
+	const char *what, const char *why);
 
 /* Frees the quoted names of `t`. */
 void pgv__store_table_free(pgv__store_table *t);
@@ -340,8 +366,8 @@ void pgv__buf_add_value(pgv__buf *b, pgv_type type, const float *data, size_t di
 
 /*
  * Reads column `col` of the current row as a value of `type` into `out` (newly allocated; free
- * with pgv_vector_free): float4[] text, pgvector's binary form (`binary`, not for bit), or bit
- * text.  Returns 0, PGV_NULL (empty `out`) or a negative status recorded on the connection.
+ * with pgv_vector_free): float4[] text, pgvector's binary form (`binary` PGV__READ_SEND, not for
+ * bit), sqlite-vec's float32 blob (PGV__READ_F32), or bit text.  Returns 0, PGV_NULL (empty `out`) or a negative status recorded on the connection.
  */
 int pgv__value_read(pgv_conn *c, pgv_stmt *st, int col, pgv_type type, int binary,
 	pgv_vector *out);
