@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -294,6 +295,34 @@ int cmd_get(cli *c)
 	return rc;
 }
 
+/* delete on SQLite: integer ids through the store (collections are PostgreSQL's so far). */
+static int store_delete(cli *c)
+{
+	int64_t *ids = calloc(c->opt.nargs, sizeof(*ids)), deleted = 0;
+	int rc = CLI_OK;
+
+	if (!ids)
+		return cli_fail(c, "out of memory");
+	for (size_t i = 0; i < c->opt.nargs && rc == CLI_OK; i++) {
+		char *end = NULL;
+
+		errno = 0;
+		ids[i] = strtoll(c->opt.args[i], &end, 10);
+		if (errno || end == c->opt.args[i] || *end)
+			rc = cli_usage(c, "an ID is an integer");
+	}
+	if (rc == CLI_OK && pgv_store_delete(&deleted, c->conn, &c->table, ids, c->opt.nargs) != 0)
+		rc = cli_fail_db(c, NULL);
+	if (rc == CLI_OK) {
+		out_begin(&c->out);
+		out_int(&c->out, "deleted", deleted);
+		if (out_end(&c->out) != 0)
+			rc = cli_fail_output(c);
+	}
+	free(ids);
+	return rc;
+}
+
 int cmd_delete(cli *c)
 {
 	pgv_collection *coll = NULL;
@@ -303,7 +332,11 @@ int cmd_delete(cli *c)
 
 	if (c->opt.nargs == 0)
 		return cli_usage(c, "missing ID argument");
-	if ((rc = cli_connect(c)) != CLI_OK || (rc = open_collection(c, &coll)) != CLI_OK)
+	if ((rc = cli_connect(c)) != CLI_OK)
+		return rc;
+	if (pgv_conn_backend(c->conn) == PGV_BACKEND_SQLITE)
+		return store_delete(c); /* no collections on SQLite yet: integer ids */
+	if ((rc = open_collection(c, &coll)) != CLI_OK)
 		return rc;
 	if (!(ids = calloc(c->opt.nargs, sizeof(*ids)))) {
 		pgv_collection_free(coll);
@@ -335,7 +368,16 @@ int cmd_count(cli *c)
 		return cli_usage(c, "count takes no argument");
 	if ((rc = make_filter(c, &f)) != CLI_OK)
 		return rc;
-	if ((rc = cli_connect(c)) == CLI_OK && (rc = open_collection(c, &coll)) == CLI_OK) {
+	if ((rc = cli_connect(c)) == CLI_OK && !f
+			&& pgv_conn_backend(c->conn) == PGV_BACKEND_SQLITE) {
+		/* no collections on SQLite yet: the store's count */
+		if (pgv_store_count(&n, c->conn, &c->table) != 0)
+			return cli_fail_db(c, NULL);
+		out_begin(&c->out);
+		out_int(&c->out, "count", n);
+		return out_end(&c->out) != 0 ? cli_fail_output(c) : CLI_OK;
+	}
+	if (rc == CLI_OK && (rc = open_collection(c, &coll)) == CLI_OK) {
 		if (pgv_collection_count(&n, coll, f) != 0) {
 			rc = cli_fail_db(c, NULL);
 		} else {

@@ -250,7 +250,7 @@ static const pgv__dialect sqlite = {
 	.dist_float32 = 1,
 	.catalog_names = 1,
 	.no_index = "sqlite-vec 0.1 has no approximate index: every search is exact",
-	.metrics_had = "l2, cosine and l1 (hamming for bit vectors)",
+	.metrics_had = "it has l2, cosine and l1, and hamming for bit vectors",
 	.stmt = {
 		/*
 		 * The columns by name as SQLite compares them (ASCII case folded); the dimension is

@@ -172,7 +172,7 @@ static void test_store_sqlite__metric_refusals(void **state)
 	for (size_t i = 0; i < sizeof(lacking) / sizeof(lacking[0]); i++) {
 		refused(c, pgv__store_check_metric_type(c, &t, "op", lacking[i]),
 			pgv_metric_name(lacking[i]));
-		refused(c, pgv__store_check_metric(c, &t, "op", lacking[i]), "l2, cosine and l1");
+		refused(c, pgv__store_check_metric(c, &t, "op", lacking[i]), "it has l2, cosine and l1");
 	}
 	/* l2, cosine and l1 apply to vector columns, with no version to ask */
 	assert_int_equal(pgv__store_check_metric_type(c, &t, "op", PGV_METRIC_L2), 0);
