@@ -26,6 +26,8 @@
 /* Batching of writes, from tests/bench/bench_upsert.c (see the comment in upsert.c). */
 #define PGV__BATCH_ROWS 1000
 #define PGV__BATCH_BYTES (1024 * 1024)
+/* Rows per statement where a batch is rows of parameters (SQLite: see dialect.c). */
+#define PGV__BATCH_ROWS_PARAMS 200
 
 /*
  * A write in a transaction of the store's own that fails with a deadlock or a serialization
@@ -123,6 +125,8 @@ typedef struct pgv__dialect {
 	char list_close;
 	char list_quote;
 	char value_quote;          /* around each value in a {vlist} text ('\0': none) */
+	const char *row_tuple;     /* a batch row as parameters (id, value) for {rows}; NULL: a
+	                              batch is two list parameters, {ids} and {vlist} */
 	int read_f32;              /* {read} yields sqlite-vec's float32 blob, not text */
 	int dist_float32;          /* distances are computed in float32 (reported as such) */
 	int catalog_names;         /* PGV__SQL_DESCRIBE takes (id, vector, table, schema) names
@@ -200,6 +204,7 @@ typedef struct pgv__sql_vars {
 	int concurrently;          /* {concurrently} expands to the dialect's word */
 	pgv_index_form form;       /* {key} and {opclass} of an index: AUTO and PLAIN the column */
 	size_t dim;                /* {dim}: the dimension in a form's expression */
+	size_t rows;               /* {rows}: that many of the dialect's row_tuple, comma-separated */
 } pgv__sql_vars;
 
 /*

@@ -172,6 +172,77 @@ static size_t build_batch(pgv__buf *idt, pgv__buf *vt, const pgv__store_table *t
 }
 
 /*
+ * send_batches for a dialect whose batch is rows of parameters (row_tuple): a statement of
+ * PGV__BATCH_ROWS rows (or fewer, until the value text passes PGV__BATCH_BYTES), prepared again
+ * only when a batch has another number of rows.
+ */
+static int send_row_batches(pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv__store_stmt which, const int64_t *ids, const pgv_vector *vecs, const size_t *order,
+	size_t m)
+{
+	pgv__buf vt = { NULL, 0, 0, 0 };
+	pgv__sql_vars vars;
+	pgv_stmt *st = NULL;
+	size_t prepared = 0, rows = PGV__BATCH_ROWS_PARAMS;
+	char detail[96];
+	int status = 0;
+
+	memset(&vars, 0, sizeof(vars));
+	for (size_t at = 0, end; at < m && status == 0; at = end) {
+		size_t bytes = 0;
+
+		/* the rows of this batch: at most `rows`, and about PGV__BATCH_BYTES of text */
+		for (end = at; end < m && end - at < rows && (end == at || bytes < PGV__BATCH_BYTES);
+				end++)
+			bytes += vecs[order ? order[end] : end].dim * 12;
+		if (end - at != prepared) {
+			char *sql;
+
+			pgv_stmt_free(st);
+			st = NULL;
+			vars.rows = end - at;
+			if (!(sql = pgv__store_sql_vars(t, which, PGV_METRIC_L2, &vars))) {
+				status = pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
+				break;
+			}
+			status = pgv_stmt_prepare(&st, c, sql);
+			free(sql);
+			if (status != 0) {
+				pgv__conn_prefix(c, status, op, "%s", t->what);
+				break;
+			}
+			prepared = end - at;
+		} else if ((status = pgv_stmt_reset(st)) != 0) {
+			pgv__conn_prefix(c, status, op, "%s", t->what);
+			break;
+		}
+		for (size_t i = at; i < end && status == 0; i++) {
+			size_t row = order ? order[i] : i;
+			int p = (int)(2 * (i - at));
+
+			pgv__buf_reset(&vt);
+			pgv__buf_add_value(&vt, t->type, vecs[row].data, vecs[row].dim);
+			if (vt.oom)
+				status = pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
+			else if ((status = pgv_stmt_bind_int64(st, p + 1, ids[row])) == 0)
+				status = pgv_stmt_bind_text(st, p + 2, vt.s, vt.len); /* copied */
+		}
+		if (status == 0)
+			status = pgv_stmt_step(st);
+		if (status == PGV_DONE || status == PGV_ROW) {
+			status = 0;
+		} else if (status != PGV_ENOMEM) {
+			snprintf(detail, sizeof(detail), "the batch of ids %" PRId64 " to %" PRId64,
+				ids[order ? order[at] : at], ids[order ? order[end - 1] : end - 1]);
+			pgv__conn_prefix(c, status, op, "%s: %s", t->what, detail);
+		}
+	}
+	pgv_stmt_free(st);
+	pgv__buf_free(&vt);
+	return status;
+}
+
+/*
  * Sends rows (ids[k], vecs[k]) for k in order[0..m) (0..m when order is NULL) in batches with
  * statement `which`, in the transaction open on the connection; 0 or the failure (recorded).
  */
@@ -181,10 +252,12 @@ static int send_batches(pgv_conn *c, const pgv__store_table *t, const char *op,
 {
 	pgv__buf idt = { NULL, 0, 0, 0 }, vt = { NULL, 0, 0, 0 };
 	pgv_stmt *st = NULL;
-	char *sql = pgv__store_sql(t, which, PGV_METRIC_L2), detail[96];
+	char *sql, detail[96];
 	int status;
 
-	if (!sql)
+	if (t->dialect->row_tuple)
+		return send_row_batches(c, t, op, which, ids, vecs, order, m);
+	if (!(sql = pgv__store_sql(t, which, PGV_METRIC_L2)))
 		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
 	status = pgv_stmt_prepare(&st, c, sql);
 	free(sql);

@@ -76,14 +76,19 @@ static void test_store_sqlite__dialects(void **state)
 /* The statements: values wrapped in vec_f32(?), batches as JSON texts, the blob read as it is. */
 static void test_store_sqlite__statements(void **state)
 {
+	pgv__sql_vars vars;
 	pgv__store_table t;
+	char *sql;
 
 	(void)state;
 	lite_table(&t, NULL);
-	sql_is(&t, PGV__SQL_UPSERT, PGV_METRIC_L2,
-		"INSERT INTO \"embeddings\" (\"id\", \"embedding\") SELECT i.value, vec_f32(v.value) "
-		"FROM json_each(?) AS i JOIN json_each(?) AS v ON v.key = i.key WHERE true "
+	memset(&vars, 0, sizeof(vars));
+	vars.rows = 2;
+	sql = pgv__store_sql_vars(&t, PGV__SQL_UPSERT, PGV_METRIC_L2, &vars);
+	assert_string_equal(sql, "INSERT INTO \"embeddings\" (\"id\", \"embedding\") VALUES "
+		"(?, vec_f32(?)),(?, vec_f32(?)) "
 		"ON CONFLICT (\"id\") DO UPDATE SET \"embedding\" = excluded.\"embedding\"");
+	free(sql);
 	sql_is(&t, PGV__SQL_GET, PGV_METRIC_L2,
 		"SELECT \"embedding\" FROM \"embeddings\" WHERE \"id\" = ?");
 	sql_is(&t, PGV__SQL_DELETE, PGV_METRIC_L2,
