@@ -473,7 +473,7 @@ int pgv_conn_driver_name(const char **out, pgv_conn *c)
 	const char *op = "pgv_conn_driver_name: SQLGetInfo";
 	SQLSMALLINT len = 0;
 	SQLRETURN rc;
-	char probe[1];
+	char first[256] = "";
 
 	if (out)
 		*out = "";
@@ -488,13 +488,27 @@ int pgv_conn_driver_name(const char **out, pgv_conn *c)
 	}
 	if (!c->connected)
 		return pgv__conn_fail(c, PGV_ECONN, "pgv_conn_driver_name", "the connection is not open");
-	/* Asked twice: first the length, then the whole name, so it is never cut. */
-	rc = SQLGetInfo(c->dbc, SQL_DRIVER_NAME, probe, (SQLSMALLINT)sizeof(probe), &len);
+	/*
+	 * Asked into a buffer that holds any usual name, and again at the length reported when that
+	 * was too short, so it is never cut.  A one-byte probe for the length does not work with
+	 * every driver: the SQLite driver then reports length 0 and writes nothing.
+	 */
+	rc = SQLGetInfo(c->dbc, SQL_DRIVER_NAME, first, (SQLSMALLINT)sizeof(first), &len);
 	if (!SQL_SUCCEEDED(rc))
 		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
 	if (len < 0 || len > 32766)
 		return pgv__conn_fail(c, PGV_ERROR, op, "the driver reported a name of %d bytes",
 			(int)len);
+	first[sizeof(first) - 1] = '\0';
+	if ((size_t)len < sizeof(first)) {
+		size_t n = strlen(first);
+
+		if (!(c->driver_name = malloc(n + 1)))
+			return pgv__conn_fail(c, PGV_ENOMEM, "pgv_conn_driver_name", "out of memory");
+		memcpy(c->driver_name, first, n + 1);
+		*out = c->driver_name;
+		return 0;
+	}
 	if (!(c->driver_name = malloc((size_t)len + 1)))
 		return pgv__conn_fail(c, PGV_ENOMEM, "pgv_conn_driver_name", "out of memory");
 	rc = SQLGetInfo(c->dbc, SQL_DRIVER_NAME, c->driver_name, (SQLSMALLINT)(len + 1), &len);
