@@ -292,9 +292,12 @@ static const pgv__dialect sqlite = {
 		[PGV__SQL_KNN] =
 			"SELECT {id}, {read}, {dist} FROM {table} WHERE {vec} IS NOT NULL"
 			" ORDER BY 3 LIMIT ?",
-		[PGV__SQL_DISTANCES] = "SELECT {id}, {read}, {dist} FROM {table} ORDER BY {id}",
+		/* sqlite-vec fails on a NULL vector ("found NULL"): its row has no distance */
+		[PGV__SQL_DISTANCES] =
+			"SELECT {id}, {read}, CASE WHEN {vec} IS NOT NULL THEN {dist} END FROM {table}"
+			" ORDER BY {id}",
 		[PGV__SQL_DISTANCES_IDS] =
-			"SELECT {id}, {read}, {dist} FROM {table}"
+			"SELECT {id}, {read}, CASE WHEN {vec} IS NOT NULL THEN {dist} END FROM {table}"
 			" WHERE {id} IN (SELECT value FROM json_each({ids})) ORDER BY {id}",
 	},
 };

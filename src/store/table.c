@@ -427,12 +427,14 @@ int pgv__store_refused(pgv_conn *c, const pgv__store_table *t, const char *op,
 		mapped = PGV_EDIM;      /* "different vector dimensions 4 and 3", "different bit
 		                           lengths 4 and 3" */
 	else if (strcmp(e->sqlstate, "42883") != 0 && strcmp(e->sqlstate, "42704") != 0
-			&& strcmp(e->sqlstate, "42846") != 0)
+			&& strcmp(e->sqlstate, "42846") != 0 && strcmp(e->sqlstate, "HY000") != 0)
 		return status;          /* 42883: no such operator, 42704: no such type or operator
 		                           class, perhaps an old pgvector; 42846: no such cast, as
-		                           when the column is of another type than the table says */
+		                           when the column is of another type than the table says;
+		                           HY000: SQLite's every refusal */
 	pgv__conn_save(c, &saved);
-	if (!pgv_conn_in_transaction(c)) {
+	/* a failed statement aborts a PostgreSQL transaction, not a SQLite one */
+	if (!pgv_conn_in_transaction(c) || pgv_conn_backend(c) == PGV_BACKEND_SQLITE) {
 		why = pgv__store_describe(c, t, op, &coldim, NULL, 0);
 		if (why == 0 && coldim && dim && coldim != dim)
 			why = pgv__conn_fail(c, PGV_EDIM, op, "%s: the query vector has %zu dimensions "

@@ -100,8 +100,9 @@ static void test_store_sqlite__statements(void **state)
 		"SELECT \"id\", \"embedding\", vec_distance_cosine(\"embedding\", vec_f32(?)) FROM "
 		"\"embeddings\" WHERE \"embedding\" IS NOT NULL ORDER BY 3 LIMIT ?");
 	sql_is(&t, PGV__SQL_DISTANCES_IDS, PGV_METRIC_L1,
-		"SELECT \"id\", \"embedding\", vec_distance_l1(\"embedding\", vec_f32(?)) FROM "
-		"\"embeddings\" WHERE \"id\" IN (SELECT value FROM json_each(?)) ORDER BY \"id\"");
+		"SELECT \"id\", \"embedding\", CASE WHEN \"embedding\" IS NOT NULL THEN "
+		"vec_distance_l1(\"embedding\", vec_f32(?)) END FROM \"embeddings\" "
+		"WHERE \"id\" IN (SELECT value FROM json_each(?)) ORDER BY \"id\"");
 	sql_is(&t, PGV__SQL_LIST_PAGE_AFTER, PGV_METRIC_L2,
 		"SELECT \"id\", \"embedding\" FROM \"embeddings\" WHERE \"id\" > ? ORDER BY \"id\" "
 		"LIMIT ?");
