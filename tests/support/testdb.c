@@ -542,6 +542,11 @@ double testdb_sqrt(double x)
 	}
 }
 
+double testdb_distance(const testdb *db, double d)
+{
+	return db->backend == PGV_BACKEND_SQLITE ? (double)(float)d : d;
+}
+
 int testdb_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;

@@ -147,6 +147,13 @@ size_t testdb_list_all(testdb *db, const pgv_table *t, const pgv_fetch_opts *opt
  */
 double testdb_sqrt(double x);
 
+/*
+ * The distance the backend under test reports where the exact distance is `d`: d on PostgreSQL
+ * (pgvector computes in double), the double value of d rounded to float32 on SQLite (sqlite-vec
+ * computes in float32), for inputs whose float32 computation is exact up to that rounding.
+ */
+double testdb_distance(const testdb *db, double d);
+
 /* qsort comparison of doubles, ascending. */
 int testdb_cmp_double(const void *a, const void *b);
 
