@@ -103,7 +103,6 @@ Driver=SQLite3
 Database=$db
 LoadExt=$SQLITE_LIBM,$PGV_SQLITE_VEC
 Timeout=30000
-StepAPI=1
 JournalMode=WAL
 SyncPragma=NORMAL
 EOF

@@ -547,6 +547,11 @@ double testdb_distance(const testdb *db, double d)
 	return db->backend == PGV_BACKEND_SQLITE ? (double)(float)d : d;
 }
 
+const char *testdb_vec_fn(const testdb *db)
+{
+	return db->backend == PGV_BACKEND_SQLITE ? "vec_f32" : "";
+}
+
 int testdb_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;

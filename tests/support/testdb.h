@@ -154,6 +154,13 @@ double testdb_sqrt(double x);
  */
 double testdb_distance(const testdb *db, double d);
 
+/*
+ * The SQL function that makes a vector of the backend under test from its text literal, for
+ * tests that write SQL by hand: "" on PostgreSQL (the literal is cast to the column's type) and
+ * "vec_f32" on SQLite, so that `%s('[1,2]')` is a vector on both.
+ */
+const char *testdb_vec_fn(const testdb *db);
+
 /* qsort comparison of doubles, ascending. */
 int testdb_cmp_double(const void *a, const void *b);
 
