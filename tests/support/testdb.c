@@ -552,6 +552,17 @@ const char *testdb_vec_fn(const testdb *db)
 	return db->backend == PGV_BACKEND_SQLITE ? "vec_f32" : "";
 }
 
+int64_t testdb_count_tables(testdb *db, const char *like)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), db->backend == PGV_BACKEND_SQLITE
+		? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE '%s'"
+		: "SELECT count(*) FROM pg_class WHERE relname LIKE '%s' AND relkind = 'r' "
+		  "AND pg_table_is_visible(oid)", like);
+	return testdb_query_int(db, sql);
+}
+
 int testdb_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;

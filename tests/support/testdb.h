@@ -161,6 +161,12 @@ double testdb_distance(const testdb *db, double d);
  */
 const char *testdb_vec_fn(const testdb *db);
 
+/*
+ * The number of tables visible to the test whose name matches the SQL LIKE pattern `like` (the
+ * catalog of the backend under test: pg_class in the search_path, or sqlite_master).
+ */
+int64_t testdb_count_tables(testdb *db, const char *like);
+
 /* qsort comparison of doubles, ascending. */
 int testdb_cmp_double(const void *a, const void *b);
 
