@@ -14,8 +14,8 @@
 # Why the check: the driver only warns on standard error when an extension of LoadExt does not
 # load, and connects anyway, so a DSN whose vec0.so is missing would fail only at the first
 # vector function.  `write` runs `SELECT vec_version()` through the new DSN and fails if it does.
-# It also removes database files (pgvt_*.db*) left by test programs that were killed before
-# their teardown; it runs before the tests, never during them.
+# It also removes the database files and odbc.ini copies (pgvt_*) left by test programs killed
+# before their teardown (tests/support/testdb.c); it runs before the tests, never during them.
 set -euo pipefail
 
 readonly PROG=sqlite-dsn.sh
@@ -49,7 +49,8 @@ cmd_write() {
     sqlite_dsn "$DSN" "$dir/$DSN.db"
   } >"$dir/odbc.ini.tmp"
   mv -f -- "$dir/odbc.ini.tmp" "$dir/odbc.ini"
-  rm -f -- "$dir"/pgvt_*.db "$dir"/pgvt_*.db-wal "$dir"/pgvt_*.db-shm "$dir"/pgvt_*.db-journal
+  rm -f -- "$dir"/pgvt_*.db "$dir"/pgvt_*.db-wal "$dir"/pgvt_*.db-shm "$dir"/pgvt_*.db-journal \
+    "$dir"/pgvt_*.ini
   # -b: batch mode, whose output is the row alone; the driver's libm warning goes to stderr
   out=$(echo 'SELECT vec_version()' |
     ODBCSYSINI=$dir ODBCINI=$dir/odbc.ini timeout "$PROBE_TIMEOUT_S" isql -b -d, "$DSN" 2>/dev/null) ||

@@ -409,7 +409,8 @@ int testdb_teardown(void **state)
 	if (db->conn) {
 		if (pgv_conn_in_transaction(db->conn))
 			pgv_conn_rollback(db->conn);
-		for (int i = db->ntables - 1; i >= 0; i--) {
+		/* on SQLite the tables go with the program's database file (sqlite_leave) */
+		for (int i = db->backend == PGV_BACKEND_SQLITE ? -1 : db->ntables - 1; i >= 0; i--) {
 			snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s", db->tables[i]);
 			testdb_exec(db, sql);
 		}
