@@ -11,6 +11,9 @@
 # pgvector extension) served on the wire protocol by pglite-server, from the npm packages pinned in
 # tests/server/package-lock.json. Everything the server and its clients need lives in DIR:
 # odbcinst.ini, odbc.ini, port, server.pid, server.log. See README.md, "The embedded server".
+# odbc.ini also names the SQLite backend, pgvodbc_sqlite (SQLite with sqlite-vec, on the database
+# file DIR/pgvodbc_sqlite.db, which needs no server and outlives it), when its driver and
+# sqlite-vec are installed (scripts/setup.sh); scripts/sqlite-dsn.sh writes that DSN alone.
 #
 # Why it is done this way:
 # - CommLog=0: Debian's /etc/odbcinst.ini sets CommLog=1, which makes every psqlODBC client write a
@@ -86,6 +89,7 @@ write_odbc_ini() {
     echo "pgvodbc_unicode=PostgreSQL Unicode"
     echo "pgvodbc_nossp=PostgreSQL Unicode"
     echo "pgvodbc_declfetch=PostgreSQL Unicode"
+    [[ -n $SQLITE_MISSING ]] || echo "pgvodbc_sqlite=SQLite3"
     echo
     echo "[pgvodbc_ansi]"
     echo "Driver=PostgreSQL ANSI"
@@ -105,6 +109,10 @@ write_odbc_ini() {
     dsn_common "$port" postgres postgres postgres
     echo "UseDeclareFetch=1"
     echo "Fetch=2"
+    if [[ -z $SQLITE_MISSING ]]; then
+      echo
+      sqlite_dsn pgvodbc_sqlite "$dir/pgvodbc_sqlite.db"
+    fi
   } >"$dir/odbc.ini.tmp"
   mv -f -- "$dir/odbc.ini.tmp" "$dir/odbc.ini"
   echo "$port" >"$dir/port"
@@ -179,6 +187,7 @@ cmd_start() {
   require_command setsid "util-linux"
   require_command timeout "coreutils"
   locate_drivers
+  locate_sqlite || warn "no SQLite DSN in $dir/odbc.ini: $SQLITE_MISSING"
 
   mkdir -p -- "$dir" 2>/dev/null || die "cannot create the server directory $dir"
   if [[ -n $data ]]; then

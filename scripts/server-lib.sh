@@ -2,9 +2,13 @@
 # server-lib.sh: what scripts/embedded-server.sh and scripts/native-server.sh share - messages,
 # finding the psqlODBC drivers, a free loopback port, the odbcinst.ini that turns psqlODBC's
 # logging off, the log tail on failure, detaching a server from its caller's descriptors, the
-# DSN keys, and waiting for a real ODBC connection.
+# DSN keys, the SQLite backend's driver and DSN, and waiting for a real ODBC connection.
 # Sourced, not run; the sourcing script sets PROG (its name, for messages), DEFAULT_DRIVER_DIR,
 # READY_TIMEOUT_S, PROBE_INTERVAL_S and PROBE_TIMEOUT_S first.
+
+PGV_REPO_ROOT=$(cd -- "$(dirname -- "$(realpath -- "${BASH_SOURCE[0]}")")/.." && pwd)
+# sqlite-vec, pinned in tests/sqlite/package-lock.json (scripts/setup.sh runs npm ci there).
+PGV_SQLITE_VEC=$PGV_REPO_ROOT/tests/sqlite/node_modules/sqlite-vec-linux-x64/vec0.so
 
 die() {
   printf '%s: %s\n' "$PROG" "$*" >&2
@@ -60,11 +64,59 @@ s.close()'
   fi
 }
 
+# Sets SQLITE_DRIVER (Debian's libsqliteodbc, the driver named SQLite3) and SQLITE_LIBM (the
+# math library vec0.so needs: it is not linked against libm, so loading it alone fails with
+# "undefined symbol: sqrtf"; loading libm first, as an extension, makes its symbols global).
+# Returns 1, with the reason in SQLITE_MISSING, when the driver, libm or vec0.so is missing.
+locate_sqlite() {
+  local candidate
+  SQLITE_DRIVER='' SQLITE_LIBM='' SQLITE_MISSING=''
+  if [[ -f $DEFAULT_DRIVER_DIR/libsqlite3odbc.so ]]; then
+    SQLITE_DRIVER=$DEFAULT_DRIVER_DIR/libsqlite3odbc.so
+  else
+    SQLITE_DRIVER=$(find /usr/lib -name 'libsqlite3odbc*.so' -print 2>/dev/null | head -n 1 || true)
+  fi
+  for candidate in /lib/x86_64-linux-gnu/libm.so.6 /usr/lib/x86_64-linux-gnu/libm.so.6 \
+    /lib64/libm.so.6 /usr/lib64/libm.so.6; do
+    if [[ -f $candidate ]]; then
+      SQLITE_LIBM=$candidate
+      break
+    fi
+  done
+  if [[ -z $SQLITE_DRIVER ]]; then
+    SQLITE_MISSING="the SQLite ODBC driver libsqlite3odbc.so is not installed (package libsqliteodbc)"
+  elif [[ -z $SQLITE_LIBM ]]; then
+    SQLITE_MISSING="libm.so.6 not found"
+  elif [[ ! -f $PGV_SQLITE_VEC ]]; then
+    SQLITE_MISSING="sqlite-vec is not installed: no $PGV_SQLITE_VEC (run scripts/setup.sh, or npm ci in tests/sqlite)"
+  fi
+  [[ -z $SQLITE_MISSING ]]
+}
+
+# Prints the DSN stanza of the SQLite backend named NAME on the database file DB (created on the
+# first connect).  odbc.ini.example explains every key; docs/dsn.md has the measurements.
+sqlite_dsn() {
+  local name=$1 db=$2
+  cat <<EOF
+[$name]
+Driver=SQLite3
+Database=$db
+LoadExt=$SQLITE_LIBM,$PGV_SQLITE_VEC
+Timeout=30000
+JournalMode=WAL
+SyncPragma=NORMAL
+EOF
+}
+
+# Writes DIR/odbcinst.ini with the drivers found: psqlODBC's two (locate_drivers) and SQLite's
+# (locate_sqlite).
 write_odbcinst_ini() {
   local dir=$1
-  cat >"$dir/odbcinst.ini.tmp" <<EOF
-; Written by scripts/$PROG. CommLog=0 and Debug=0 keep psqlODBC from writing
-; log files into /tmp (Debian's /etc/odbcinst.ini enables CommLog).
+  echo "; Written by scripts/$PROG." >"$dir/odbcinst.ini.tmp"
+  if [[ -n ${UNICODE_DRIVER:-} ]]; then
+    cat >>"$dir/odbcinst.ini.tmp" <<EOF
+; CommLog=0 and Debug=0 keep psqlODBC from writing log files into /tmp (Debian's
+; /etc/odbcinst.ini enables CommLog).
 [PostgreSQL ANSI]
 Description=PostgreSQL ODBC driver (ANSI)
 Driver=$ANSI_DRIVER
@@ -77,6 +129,15 @@ Driver=$UNICODE_DRIVER
 Debug=0
 CommLog=0
 EOF
+  fi
+  if [[ -n ${SQLITE_DRIVER:-} ]]; then
+    cat >>"$dir/odbcinst.ini.tmp" <<EOF
+
+[SQLite3]
+Description=SQLite3 ODBC driver (libsqliteodbc): the SQLite backend, with sqlite-vec
+Driver=$SQLITE_DRIVER
+EOF
+  fi
   mv -f -- "$dir/odbcinst.ini.tmp" "$dir/odbcinst.ini"
 }
 
@@ -105,7 +166,7 @@ close_inherited_fds() {
 # Prints the export lines that point ODBC clients at DIR's ini files, with DSN as PGVODBC_DSN.
 print_client_env() {
   local dir=$1 dsn=$2
-  [[ -f $dir/odbc.ini ]] || warn "$dir/odbc.ini does not exist yet; run: $PROG start $dir"
+  [[ -f $dir/odbc.ini ]] || warn "$dir/odbc.ini does not exist yet; $PROG writes it"
   printf 'export ODBCSYSINI=%q\n' "$dir"
   printf 'export ODBCINI=%q\n' "$dir/odbc.ini"
   printf 'export PGVODBC_DSN=%q\n' "$dsn"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: set up, build with -Werror, run every CTest test (unit tests, then the
-# integration tests on the embedded server under each psqlODBC driver variant), then the same
+# integration tests on the embedded server under each psqlODBC driver variant and, where they
+# apply, on SQLite with sqlite-vec: labels backend.postgresql and backend.sqlite), then the same
 # unit tests again under valgrind memcheck (PGVODBC_SKIP_VALGRIND=1 skips them), then the whole
 # suite again in a second build with AddressSanitizer and UndefinedBehaviorSanitizer, then the
 # native PostgreSQL tests under ThreadSanitizer (PGVODBC_SKIP_TSAN=1 skips them), then a

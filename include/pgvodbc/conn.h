@@ -2,7 +2,8 @@
  * pgvodbc/conn.h - connections, their errors, transactions.
  *
  * A connection is opened from a DSN name, a "DSN=...;" string or a full ODBC connection string,
- * through the unixODBC driver manager and psqlODBC.  One connection is used by one thread at a
+ * through the unixODBC driver manager and the driver it names: psqlODBC for PostgreSQL with
+ * pgvector, libsqliteodbc for SQLite with sqlite-vec (pgv_backend).  One connection is used by one thread at a
  * time; different connections may be used by different threads at once.
  */
 #ifndef PGVODBC_CONN_H
@@ -20,8 +21,9 @@ typedef struct pgv_conn pgv_conn;
 /*
  * Creates a connection and connects it.  `target` is a DSN name ("mydsn"), or an ODBC connection
  * string, recognised by containing '=' ("DSN=mydsn;UID=app" or "Driver={PostgreSQL Unicode};
- * Server=...").  On connect the session's extra_float_digits is raised so that float4[] text is
- * exact, whatever the DSN's ConnSettings say.  Connects are made one at a time in the process
+ * Server=...").  On connect the backend is recognised (pgv_conn_backend) and, on PostgreSQL, the
+ * session's extra_float_digits is raised so that float4[] text is exact, whatever the DSN's
+ * ConnSettings say.  Connects are made one at a time in the process
  * (a process-wide lock around the driver's connect: psqlODBC 13's connect is not thread-safe);
  * everything after the connect runs in parallel on different connections.
  *
@@ -97,12 +99,14 @@ PGV_API int pgv_conn_rollback(pgv_conn *conn);
 PGV_API int pgv_conn_in_transaction(const pgv_conn *conn);
 
 /*
- * Works on an open connection: reads the version of the pgvector extension installed in the
- * connected database (from pg_extension, asked on every call) into `*out` as major * 10000 +
- * minor * 100 + patch (0.8.0 -> 800), and points `*text` (when `text` is not NULL) at its text
- * ("0.8.0").  The text is owned by the connection and stays valid until pgv_conn_close.
- * Returns 0, PGV_ENOTFOUND when the extension is not installed in this database, or another
- * negative pgv_status; on failure `*out` is 0 and `*text` is "".
+ * Works on an open connection: reads the version of the vector extension of the connected
+ * database, asked on every call, into `*out` as major * 10000 + minor * 100 + patch (0.8.0 ->
+ * 800), and points `*text` (when `text` is not NULL) at its text ("0.8.0").  On PostgreSQL that
+ * is pgvector's version (from pg_extension); on SQLite sqlite-vec's, from vec_version() ("0.1.9",
+ * without the "v" vec_version() puts in front).  The text is owned by the connection and stays
+ * valid until pgv_conn_close.  Returns 0, PGV_ENOTFOUND when the extension is not installed in
+ * this database (on SQLite: not loaded, e.g. no LoadExt in the DSN), or another negative
+ * pgv_status; on failure `*out` is 0 and `*text` is "".
  */
 PGV_API int pgv_conn_vector_version(int *out, const char **text, pgv_conn *conn);
 
@@ -142,7 +146,7 @@ PGV_API int pgv_conn_set_timeout(pgv_conn *conn, int seconds);
  * Works on an open connection: the process id of the server session serving `conn`
  * (pg_backend_pid()) into `*out`.  Two connections with the same id share one session: the embedded
  * server (PGlite) serves every connection from one, so work on one connection waits for the
- * other's.  0 or a negative status.
+ * other's.  0 or a negative status (PGV_EUNSUPPORTED on SQLite, which has no server session).
  */
 PGV_API int pgv_conn_backend_pid(int64_t *out, pgv_conn *conn);
 
@@ -152,6 +156,31 @@ PGV_API int pgv_conn_backend_pid(int64_t *out, pgv_conn *conn);
  * valid until pgv_conn_close.  Returns 0 or a negative pgv_status (`*out` is then "").
  */
 PGV_API int pgv_conn_driver_name(const char **out, pgv_conn *conn);
+
+/*
+ * The database a connection reaches, recognised once at connect from what the driver reports
+ * (SQLGetInfo's SQL_DBMS_NAME and SQL_DRIVER_NAME): SQLite when either names SQLite (Debian's
+ * libsqliteodbc, with the sqlite-vec extension loaded by the DSN's LoadExt), else PostgreSQL
+ * (psqlODBC, with pgvector).  The store, collections, indexes and migrations speak the backend's
+ * SQL; what a backend lacks is refused with PGV_EUNSUPPORTED before any round trip.
+ */
+typedef enum pgv_backend {
+	PGV_BACKEND_UNKNOWN = 0,     /* no connection, or not connected */
+	PGV_BACKEND_POSTGRESQL = 1,  /* PostgreSQL with pgvector */
+	PGV_BACKEND_SQLITE = 2       /* SQLite with sqlite-vec */
+} pgv_backend;
+
+/*
+ * Works on a connection: the backend recognised at connect (PGV_BACKEND_UNKNOWN for NULL or a
+ * connection that never connected).  Makes no round trip and records nothing.
+ */
+PGV_API pgv_backend pgv_conn_backend(const pgv_conn *conn);
+
+/*
+ * The name of a backend: "postgresql", "sqlite", or "" for PGV_BACKEND_UNKNOWN and values outside
+ * the enum.  A static string; any thread.
+ */
+PGV_API const char *pgv_backend_name(pgv_backend backend);
 
 /* What pgv_conn_info reports (the ODBC SQLGetInfo item in parentheses). */
 typedef enum pgv_info_item {

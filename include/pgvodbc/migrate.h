@@ -3,7 +3,11 @@
  *
  * A migration set is a directory of files NNNN_name.up.sql and NNNN_name.down.sql (NNNN a
  * positive decimal version, unique; the down file may be missing, which makes that migration
- * irreversible), or the set built into the library from the project's sql/ directory.  Applied
+ * irreversible), or the set built into the library from the project's sql/ directory.  The
+ * built-in set holds each backend's files (sql/postgresql/, sql/sqlite/), and so does a directory
+ * with postgresql/ or sqlite/ subdirectories: up, down and status run the files of the
+ * connection's backend (pgv_conn_backend), and pgv_migrate_set_count counts the set's own (the
+ * built-in set's own are PostgreSQL's).  Applied
  * migrations are recorded in the table pgvodbc_migrations (version, name, applied_at, checksum of
  * the up file: the MD5 of its bytes in lowercase hex), which up creates when it is missing, in
  * the first schema of the search_path.  Each migration runs in its own transaction together

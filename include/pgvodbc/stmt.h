@@ -102,6 +102,17 @@ PGV_API int pgv_stmt_column_text(const char **out, size_t *len, pgv_stmt *stmt, 
 PGV_API int pgv_stmt_column_vector_binary(pgv_vector *out, pgv_stmt *stmt, int col);
 
 /*
+ * Works on a statement: reads column `col` of the current row as sqlite-vec's float32 form of a
+ * vector, the blob vec_f32() returns and a SQLite vector column holds (dim float32 elements,
+ * little-endian, nothing else), read whole as bytes (SQL_C_BINARY).  Fills `out` with newly
+ * allocated data (free with pgv_vector_free), bit for bit as stored: this is the exact read on
+ * SQLite, where vec_to_json() prints 6 decimals.  PGV_EPARSE when the length is not a multiple
+ * of 4, PGV_EDIM when dim is not 1..16000, PGV_EVALUE for NaN or infinity; PGV_NULL for SQL NULL
+ * (`out` empty).  A column is read once: after this call it cannot be read as text (PGV_EINVAL).
+ */
+PGV_API int pgv_stmt_column_vector_f32(pgv_vector *out, pgv_stmt *stmt, int col);
+
+/*
  * Works on a statement: the number of ? parameters in the statement's SQL (from the driver, after
  * prepare); 0 for a NULL statement.
  */

@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -260,6 +261,42 @@ static int id_value(cli *c, pgv_collection *coll, const char *arg, pgv_value *ou
 	return CLI_OK;
 }
 
+/* Reads an integer id argument; CLI_OK or a usage error. */
+static int integer_id(cli *c, const char *arg, int64_t *out)
+{
+	char *end = NULL;
+
+	errno = 0;
+	*out = strtoll(arg, &end, 10);
+	if (errno || end == arg || *end)
+		return cli_usage(c, "an ID is an integer");
+	return CLI_OK;
+}
+
+/* get on SQLite: an integer id through the store (collections are PostgreSQL's so far). */
+static int store_get(cli *c)
+{
+	pgv_vector v = { 0, NULL };
+	int64_t id = 0;
+	int rc, st;
+
+	if (c->opt.select || c->opt.no_vector)
+		return cli_usage(c, "--select and --no-vector need collections, which sqlite does not "
+			"have yet");
+	if ((rc = integer_id(c, c->opt.args[0], &id)) != CLI_OK)
+		return rc;
+	st = pgv_store_get(&v, c->conn, &c->table, id);
+	if (st != 0 && st != PGV_NULL)
+		return cli_fail_db(c, NULL);
+	print_csv_header(c, NULL, 0, 0);
+	out_begin(&c->out);
+	out_int(&c->out, "id", id);
+	out_vector(&c->out, "embedding", st == PGV_NULL ? NULL : &v, "NULL");
+	rc = out_end(&c->out) != 0 ? cli_fail_output(c) : CLI_OK;
+	pgv_vector_free(&v);
+	return rc;
+}
+
 int cmd_get(cli *c)
 {
 	pgv_query_opts o = PGV_QUERY_OPTS_INIT;
@@ -273,7 +310,11 @@ int cmd_get(cli *c)
 
 	if (c->opt.nargs != 1)
 		return cli_usage(c, c->opt.nargs ? "get takes one ID" : "missing ID argument");
-	if ((rc = cli_connect(c)) != CLI_OK || (rc = open_collection(c, &coll)) != CLI_OK)
+	if ((rc = cli_connect(c)) != CLI_OK)
+		return rc;
+	if (pgv_conn_backend(c->conn) == PGV_BACKEND_SQLITE)
+		return store_get(c);
+	if ((rc = open_collection(c, &coll)) != CLI_OK)
 		return rc;
 	if (cli_split_select(c->opt.select, &buf, &names, &n) != 0) {
 		pgv_collection_free(coll);
@@ -294,6 +335,28 @@ int cmd_get(cli *c)
 	return rc;
 }
 
+/* delete on SQLite: integer ids through the store (collections are PostgreSQL's so far). */
+static int store_delete(cli *c)
+{
+	int64_t *ids = calloc(c->opt.nargs, sizeof(*ids)), deleted = 0;
+	int rc = CLI_OK;
+
+	if (!ids)
+		return cli_fail(c, "out of memory");
+	for (size_t i = 0; i < c->opt.nargs && rc == CLI_OK; i++)
+		rc = integer_id(c, c->opt.args[i], &ids[i]);
+	if (rc == CLI_OK && pgv_store_delete(&deleted, c->conn, &c->table, ids, c->opt.nargs) != 0)
+		rc = cli_fail_db(c, NULL);
+	if (rc == CLI_OK) {
+		out_begin(&c->out);
+		out_int(&c->out, "deleted", deleted);
+		if (out_end(&c->out) != 0)
+			rc = cli_fail_output(c);
+	}
+	free(ids);
+	return rc;
+}
+
 int cmd_delete(cli *c)
 {
 	pgv_collection *coll = NULL;
@@ -303,7 +366,11 @@ int cmd_delete(cli *c)
 
 	if (c->opt.nargs == 0)
 		return cli_usage(c, "missing ID argument");
-	if ((rc = cli_connect(c)) != CLI_OK || (rc = open_collection(c, &coll)) != CLI_OK)
+	if ((rc = cli_connect(c)) != CLI_OK)
+		return rc;
+	if (pgv_conn_backend(c->conn) == PGV_BACKEND_SQLITE)
+		return store_delete(c); /* no collections on SQLite yet: integer ids */
+	if ((rc = open_collection(c, &coll)) != CLI_OK)
 		return rc;
 	if (!(ids = calloc(c->opt.nargs, sizeof(*ids)))) {
 		pgv_collection_free(coll);
@@ -335,7 +402,16 @@ int cmd_count(cli *c)
 		return cli_usage(c, "count takes no argument");
 	if ((rc = make_filter(c, &f)) != CLI_OK)
 		return rc;
-	if ((rc = cli_connect(c)) == CLI_OK && (rc = open_collection(c, &coll)) == CLI_OK) {
+	if ((rc = cli_connect(c)) == CLI_OK && !f
+			&& pgv_conn_backend(c->conn) == PGV_BACKEND_SQLITE) {
+		/* no collections on SQLite yet: the store's count */
+		if (pgv_store_count(&n, c->conn, &c->table) != 0)
+			return cli_fail_db(c, NULL);
+		out_begin(&c->out);
+		out_int(&c->out, "count", n);
+		return out_end(&c->out) != 0 ? cli_fail_output(c) : CLI_OK;
+	}
+	if (rc == CLI_OK && (rc = open_collection(c, &coll)) == CLI_OK) {
 		if (pgv_collection_count(&n, coll, f) != 0) {
 			rc = cli_fail_db(c, NULL);
 		} else {

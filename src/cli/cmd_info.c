@@ -2,7 +2,9 @@
  * `pgvodbc info`: what the connection gives, as the driver and the server report it (nothing
  * assumed): the driver and its version, the driver settings in effect, the server's version, the
  * pgvector version, and which vector types, metrics, index methods and search settings the
- * server has.  Text is one "key: value" line each; --json one object with the same keys.
+ * server has.  Text is one "key: value" line each; --json one object with the same keys.  On
+ * SQLite the same keys where they apply, from sqlite_version(), vec_version() and the function
+ * list (sqlite-vec has no index methods or search settings).
  */
 #include "cli.h"
 
@@ -27,6 +29,17 @@ static const char SQL_LOAD_VECTOR[] = "SELECT '[1]'::vector IS NULL";
 static const char SQL_SEARCH_SETTINGS[] =
 	"SELECT name, setting FROM pg_catalog.pg_settings "
 	"WHERE name LIKE 'hnsw.%' OR name LIKE 'ivfflat.%' ORDER BY name";
+
+/* SQLite: its version, and sqlite-vec's functions behind each type and metric. */
+static const char SQL_SQLITE_VERSION[] = "SELECT sqlite_version(), ''";
+static const char SQL_SQLITE_FUNCTIONS[] =
+	"SELECT DISTINCT name, '' FROM pragma_function_list WHERE name IN ('vec_f32', 'vec_bit',"
+	" 'vec_distance_l2', 'vec_distance_cosine', 'vec_distance_l1', 'vec_distance_hamming')";
+static const struct { const char *function, *type, *metric; } SQLITE_FUNCTIONS[] = {
+	{ "vec_f32", "vector", NULL }, { "vec_bit", "bit", NULL },
+	{ "vec_distance_l2", NULL, "l2" }, { "vec_distance_cosine", NULL, "cosine" },
+	{ "vec_distance_l1", NULL, "l1" }, { "vec_distance_hamming", NULL, "hamming" },
+};
 
 /* psqlODBC's settings worth knowing, with the keys the report gives them. */
 static const struct { const char *driver_key, *key; } DRIVER_SETTINGS[] = {
@@ -183,6 +196,40 @@ static void got_setting(void *ctx, const char *name, const char *value)
 	entry(ctx, name, value);
 }
 
+/* A sqlite-vec function: the type or metric it gives, by the report's names. */
+static void got_function(void *ctx, const char *name, const char *unused)
+{
+	caps *k = ctx;
+
+	(void)unused;
+	for (size_t i = 0; i < sizeof(SQLITE_FUNCTIONS) / sizeof(SQLITE_FUNCTIONS[0]); i++) {
+		if (strcmp(name, SQLITE_FUNCTIONS[i].function) != 0)
+			continue;
+		for (size_t t = 0; SQLITE_FUNCTIONS[i].type && t < sizeof(TYPES) / sizeof(TYPES[0]); t++)
+			k->type[t] |= strcmp(SQLITE_FUNCTIONS[i].type, TYPES[t]) == 0;
+		for (size_t m = 0; SQLITE_FUNCTIONS[i].metric
+				&& m < sizeof(METRICS) / sizeof(METRICS[0]); m++)
+			k->metric[m] |= strcmp(SQLITE_FUNCTIONS[i].metric, METRICS[m].metric) == 0;
+	}
+}
+
+/* The server's part on SQLite; CLI_OK or reported. */
+static int sqlite_part(cli *c, caps *k)
+{
+	const char *vtext = NULL;
+	int rc, vnum = 0;
+
+	if ((rc = each_row(c, SQL_SQLITE_VERSION, got_version, k, "reading the sqlite version"))
+			!= CLI_OK)
+		return rc;
+	entry(c, "server_version", k->version[0]);
+	rc = pgv_conn_vector_version(&vnum, &vtext, c->conn);
+	if (rc != 0 && rc != PGV_ENOTFOUND)
+		return cli_fail_db(c, "reading the sqlite-vec version");
+	entry(c, "sqlite_vec", rc == 0 ? vtext : NULL);
+	return each_row(c, SQL_SQLITE_FUNCTIONS, got_function, k, "reading the sqlite-vec functions");
+}
+
 /* The driver's part: SQLGetInfo items and the settings in effect. */
 static int driver_part(cli *c)
 {
@@ -220,7 +267,7 @@ int cmd_info(cli *c)
 	const char *names[6];
 	const char *vtext = NULL;
 	size_t n;
-	int rc, vnum = 0, have_vector;
+	int rc, vnum = 0, have_vector = 0;
 
 	if (c->opt.nargs > 0)
 		return cli_usage(c, "info takes no arguments");
@@ -231,6 +278,12 @@ int cmd_info(cli *c)
 		out_begin(&c->out);
 	if ((rc = driver_part(c)) != CLI_OK)
 		return rc;
+	entry(c, "backend", pgv_backend_name(pgv_conn_backend(c->conn)));
+	if (pgv_conn_backend(c->conn) == PGV_BACKEND_SQLITE) {
+		if ((rc = sqlite_part(c, &k)) != CLI_OK)
+			return rc;
+		goto lists;
+	}
 	if ((rc = each_row(c, SQL_SERVER_VERSION, got_version, &k, "reading the server version"))
 			!= CLI_OK)
 		return rc;
@@ -249,6 +302,7 @@ int cmd_info(cli *c)
 			|| (rc = each_row(c, SQL_INDEX_METHODS, got_method, &k,
 				"reading the index methods")) != CLI_OK)
 		return rc;
+lists:
 	n = 0;
 	for (size_t i = 0; i < sizeof(TYPES) / sizeof(TYPES[0]); i++)
 		if (k.type[i])
@@ -264,6 +318,8 @@ int cmd_info(cli *c)
 		if (k.method[i])
 			names[n++] = METHODS[i];
 	list_entry(c, "index_methods", names, n);
+	if (pgv_conn_backend(c->conn) == PGV_BACKEND_SQLITE)
+		goto end;
 	if (have_vector) {
 		/* a vector type outside the search_path leaves the settings undefined: not an error */
 		pgv_conn_exec(c->conn, SQL_LOAD_VECTOR);
@@ -273,6 +329,7 @@ int cmd_info(cli *c)
 	if ((rc = each_row(c, SQL_SEARCH_SETTINGS, got_setting, c, "reading the search settings"))
 			!= CLI_OK)
 		return rc;
+end:
 	if (c->out.json && out_end(&c->out) != 0)
 		return cli_fail_output(c);
 	return c->out.failed ? cli_fail_output(c) : CLI_OK;

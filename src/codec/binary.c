@@ -174,6 +174,48 @@ int pgv__vector_recv(pgv_vector *out, const unsigned char *p, size_t len)
 	return dense_recv(out, p, len, "vector", PGV_VECTOR_MAX_DIM, 4);
 }
 
+/*
+ * sqlite-vec's float32 form: the elements alone, little-endian, 4 bytes each (what vec_f32
+ * stores), with the checks vector_recv makes of its elements and dimensions.
+ */
+int pgv__vector_f32_decode(pgv_vector *out, const unsigned char *p, size_t len)
+{
+	size_t dim = len / 4;
+	float *data;
+
+	pgv__error_clear();
+	if (!out)
+		return pgv__error_set(PGV_EINVAL, -1, "decoding a float32 vector: out is NULL");
+	out->dim = 0;
+	out->data = NULL;
+	if (!p && len > 0)
+		return pgv__error_set(PGV_EINVAL, -1, "decoding a float32 vector: bytes are NULL");
+	if (len % 4 != 0)
+		return pgv__error_set(PGV_EPARSE, (int64_t)(len - len % 4), "float32 vector of %zu "
+			"bytes: not a whole number of 4-byte elements", len);
+	if (dim < 1 || dim > PGV_VECTOR_MAX_DIM)
+		return pgv__error_set(PGV_EDIM, 0, "float32 vector has %zu dimensions: a vector must "
+			"have 1 to %d", dim, PGV_VECTOR_MAX_DIM);
+	if (!(data = malloc(dim * sizeof(*data))))
+		return pgv__error_set(PGV_ENOMEM, -1, "decoding a float32 vector: out of memory");
+	for (size_t i = 0; i < dim; i++) {
+		const unsigned char *e = p + 4 * i;
+		uint32_t bits = (uint32_t)e[0] | (uint32_t)e[1] << 8 | (uint32_t)e[2] << 16
+			| (uint32_t)e[3] << 24;
+		float v;
+
+		memcpy(&v, &bits, sizeof(v));
+		if (!isfinite(v)) {
+			free(data);
+			return element_not_finite("float32 vector", v, i, 4 * i);
+		}
+		data[i] = v;
+	}
+	out->dim = dim;
+	out->data = data;
+	return PGV_OK;
+}
+
 int pgv__halfvec_recv(pgv_vector *out, const unsigned char *p, size_t len)
 {
 	return dense_recv(out, p, len, "halfvec", PGV_HALFVEC_MAX_DIM, 2);

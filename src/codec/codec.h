@@ -99,6 +99,11 @@ int pgv__not_finite(float value, size_t i, const char *type);
  * the server does.  Thread-safe; the thread error is cleared first.
  */
 int pgv__vector_recv(pgv_vector *out, const unsigned char *p, size_t len);
+/*
+ * sqlite-vec's float32 vector (vec_f32): dim little-endian float32 elements and nothing else;
+ * PGV_EPARSE when len is not a multiple of 4, else the same checks and results as above.
+ */
+int pgv__vector_f32_decode(pgv_vector *out, const unsigned char *p, size_t len);
 int pgv__halfvec_recv(pgv_vector *out, const unsigned char *p, size_t len);
 int pgv__sparsevec_recv(pgv_sparsevec *out, const unsigned char *p, size_t len);
 int pgv__bitvec_recv(pgv_bitvec *out, const unsigned char *p, size_t len);

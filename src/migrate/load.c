@@ -424,23 +424,100 @@ int pgv__migrations_from_files(pgv_migrate_set **out, const pgv__builtin_file *f
 	return finish(&list, out);
 }
 
+/*
+ * The built-in files under "<backend>/" (sql/<backend>/ in the source tree), named without that
+ * prefix, as a set of their own; the texts are copied.
+ */
+static int builtin_for(pgv_migrate_set **out, pgv_backend backend)
+{
+	const char *prefix = pgv_backend_name(backend);
+	size_t plen = strlen(prefix), n = 0;
+	pgv__builtin_file *files = malloc((pgv__builtin_count + 1) * sizeof(*files));
+	int status;
+
+	if (!files)
+		return pgv__error_set(PGV_ENOMEM, -1, "out of memory loading migrations");
+	for (size_t i = 0; i < pgv__builtin_count; i++) {
+		const pgv__builtin_file *f = &pgv__builtin_files[i];
+
+		if (strncmp(f->name, prefix, plen) == 0 && f->name[plen] == '/') {
+			files[n] = *f;
+			files[n++].name = f->name + plen + 1;
+		}
+	}
+	status = pgv__migrations_from_files(out, files, n);
+	free(files);
+	return status;
+}
+
+/* Whether `dir`/`name` is a directory. */
+static int has_subdirectory(const char *dir, const char *name, char **path)
+{
+	struct stat sb;
+	size_t dlen = strlen(dir), nlen = strlen(name);
+
+	*path = NULL;
+	if (dlen > SIZE_MAX - 2 - nlen || !(*path = malloc(dlen + nlen + 2)))
+		return -1;
+	memcpy(*path, dir, dlen);
+	(*path)[dlen] = '/';
+	memcpy(*path + dlen + 1, name, nlen + 1);
+	return stat(*path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
 /* Loads a directory's set, or the built-in one for a NULL `dir`. */
 int pgv_migrate_set_load(pgv_migrate_set **out, const char *dir)
 {
 	file_list list = { NULL, 0, 0 };
 	int status;
 
-	if (!dir)
-		return pgv__migrations_from_files(out, pgv__builtin_files, pgv__builtin_count);
 	pgv__error_clear();
 	if (!out)
 		return pgv__error_set(PGV_EINVAL, -1, "loading migrations: out must not be NULL");
 	*out = NULL;
+	if (!dir) {
+		/* PostgreSQL's files are the set itself, as before the SQLite backend */
+		if ((status = builtin_for(out, PGV_BACKEND_POSTGRESQL)) == 0
+				&& (status = builtin_for(&(*out)->per_backend[PGV_BACKEND_SQLITE],
+					PGV_BACKEND_SQLITE)) != 0) {
+			pgv_migrate_set_free(*out);
+			*out = NULL;
+		}
+		return status;
+	}
 	if ((status = read_directory(&list, dir)) != 0) {
 		file_list_free(&list);
 		return status;
 	}
-	return finish(&list, out);
+	if ((status = finish(&list, out)) != 0)
+		return status;
+	/* a per-backend layout: DIR/postgresql/, DIR/sqlite/ */
+	for (int b = 1; b < PGV__BACKENDS; b++) {
+		char *path = NULL;
+		int sub = has_subdirectory(dir, pgv_backend_name((pgv_backend)b), &path);
+
+		if (sub < 0)
+			status = pgv__error_set(PGV_ENOMEM, -1, "out of memory loading migrations");
+		else if (sub)
+			status = pgv_migrate_set_load(&(*out)->per_backend[b], path);
+		free(path);
+		if (status != 0) {
+			pgv_migrate_set_free(*out);
+			*out = NULL;
+			return status;
+		}
+	}
+	return 0;
+}
+
+/* The set a connection's backend runs. */
+const pgv_migrate_set *pgv__migrate_set_for(const pgv_migrate_set *set, pgv_conn *conn)
+{
+	pgv_backend b = pgv_conn_backend(conn);
+
+	if (set && (unsigned)b < PGV__BACKENDS && set->per_backend[b])
+		return set->per_backend[b];
+	return set;
 }
 
 /* Frees a set and every migration's strings. */
@@ -448,6 +525,8 @@ void pgv_migrate_set_free(pgv_migrate_set *set)
 {
 	if (!set)
 		return;
+	for (int b = 0; b < PGV__BACKENDS; b++)
+		pgv_migrate_set_free(set->per_backend[b]);
 	for (size_t i = 0; i < set->count; i++) {
 		pgv__migration *m = &set->items[i];
 		free(m->id);

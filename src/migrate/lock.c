@@ -5,7 +5,9 @@
  * and each migration's transaction takes it at transaction level before reading the tracking
  * table afresh, so even a run that did not take the session lock applies nothing twice.  A
  * session may take a key it already holds, at either level; the server releases both when the
- * session ends.
+ * session ends.  SQLite has no advisory locks: there each migration's transaction begins
+ * IMMEDIATE (migrate.c), taking the database's write lock before it reads the tracking table,
+ * and the run takes nothing more.
  */
 #include "migrate/migrate_internal.h"
 #include "odbc/conn_error.h"
@@ -53,6 +55,8 @@ static int run(pgv_conn *c, const char *sql)
 
 int pgv__migrate_lock(pgv_conn *c, pgv__lock_level level)
 {
+	if (pgv_conn_backend(c) == PGV_BACKEND_SQLITE)
+		return 0;
 	return run(c, SQL_LOCK[level]);
 }
 
@@ -62,7 +66,11 @@ int pgv__migrate_unlock(pgv_conn *c, const char *op, int status)
 	char state[6], oper[96];
 	long native = e->native;
 	int64_t row = e->row;
-	char *msg = status != 0 ? strdup(e->message) : NULL;
+	char *msg;
+
+	if (pgv_conn_backend(c) == PGV_BACKEND_SQLITE)
+		return status;
+	msg = status != 0 ? strdup(e->message) : NULL;
 
 	memcpy(state, e->sqlstate, sizeof(state));
 	snprintf(oper, sizeof(oper), "%s", e->operation);

@@ -17,6 +17,18 @@ static const char SQL_CREATE[] =
 	"checksum text NOT NULL)";
 static const char SQL_EXISTS[] =
 	"SELECT CASE WHEN to_regclass('pgvodbc_migrations') IS NULL THEN 0 ELSE 1 END";
+
+/* The same on SQLite: its own catalog and types, time as UTC text. */
+static const char SQL_CREATE_SQLITE[] =
+	"CREATE TABLE IF NOT EXISTS pgvodbc_migrations ("
+	"version INTEGER PRIMARY KEY, "
+	"name TEXT NOT NULL, "
+	"applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f+00', 'now')), "
+	"checksum TEXT NOT NULL)";
+static const char SQL_EXISTS_SQLITE[] =
+	"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'pgvodbc_migrations'";
+static const char SQL_APPLIED_SQLITE[] =
+	"SELECT version, name, applied_at, checksum FROM pgvodbc_migrations ORDER BY version";
 static const char SQL_APPLIED[] =
 	"SELECT version, name, applied_at::text, checksum FROM pgvodbc_migrations ORDER BY version";
 static const char SQL_RECORD[] =
@@ -66,15 +78,45 @@ const pgv__migration *pgv__migrations_find(const pgv_migrate_set *set, int64_t v
  * if one is open (a rollback replaces the error, so it is kept aside meanwhile).  Returns the
  * status.
  */
+/* Whether the connection reaches SQLite (its transactions are the migrations' own). */
+static int on_sqlite(pgv_conn *c)
+{
+	return pgv_conn_backend(c) == PGV_BACKEND_SQLITE;
+}
+
+/*
+ * A migration's transaction.  On SQLite it is BEGIN IMMEDIATE, sent as SQL in autocommit mode
+ * (the driver's own transactions begin deferred): the database's write lock is taken before the
+ * tracking table is read, which serialises concurrent runs as PostgreSQL's advisory lock does.
+ */
+static int txn_begin(pgv_conn *c)
+{
+	return on_sqlite(c) ? pgv_conn_exec(c, "BEGIN IMMEDIATE") : pgv_conn_begin(c);
+}
+
+static int txn_commit(pgv_conn *c)
+{
+	return on_sqlite(c) ? pgv_conn_exec(c, "COMMIT") : pgv_conn_commit(c);
+}
+
+/* Rolls back an open transaction (on SQLite whether or not one is open: then it does nothing). */
+static void txn_rollback(pgv_conn *c)
+{
+	if (on_sqlite(c))
+		pgv_conn_exec(c, "ROLLBACK");
+	else if (pgv_conn_in_transaction(c))
+		pgv_conn_rollback(c);
+}
+
 static int fail_context(pgv_conn *c, const char *op, const char *what, const char *id)
 {
 	int status = pgv_conn_error(c)->status < 0 ? pgv_conn_error(c)->status : PGV_ERROR;
 
-	if (pgv_conn_in_transaction(c)) {
+	if (on_sqlite(c) || pgv_conn_in_transaction(c)) {
 		pgv__conn_saved saved;
 
 		pgv__conn_save(c, &saved);
-		pgv_conn_rollback(c);
+		txn_rollback(c);
 		pgv__conn_restore(c, &saved, status);
 	}
 	return pgv__conn_prefix(c, status, op, "%s%s%s", what, id ? " " : "", id ? id : "");
@@ -146,7 +188,7 @@ static int applied_load(pgv_conn *c, const char *op, applied_list *list)
 	int64_t exists = 0;
 	int status;
 
-	if ((status = pgv_stmt_prepare(&st, c, SQL_EXISTS)) == 0
+	if ((status = pgv_stmt_prepare(&st, c, on_sqlite(c) ? SQL_EXISTS_SQLITE : SQL_EXISTS)) == 0
 			&& (status = pgv_stmt_step(st)) == PGV_ROW)
 		status = pgv_stmt_column_int64(&exists, st, 1);
 	pgv_stmt_free(st);
@@ -155,7 +197,8 @@ static int applied_load(pgv_conn *c, const char *op, applied_list *list)
 		return fail_context(c, op, "looking for the table pgvodbc_migrations", NULL);
 	if (!exists)
 		return 0;
-	if ((status = pgv_stmt_prepare(&st, c, SQL_APPLIED)) == 0) {
+	if ((status = pgv_stmt_prepare(&st, c, on_sqlite(c) ? SQL_APPLIED_SQLITE
+			: SQL_APPLIED)) == 0) {
 		while ((status = pgv_stmt_step(st)) == PGV_ROW) {
 			if ((status = applied_add(list, st)) < 0)
 				break;
@@ -236,11 +279,11 @@ static int fail_migration(pgv_conn *c, const char *op, const char *what, const c
  */
 static int begin_locked(pgv_conn *c, const char *op, int create, applied_list *done)
 {
-	if (pgv_conn_begin(c) != 0)
+	if (txn_begin(c) != 0)
 		return fail_context(c, op, "starting a transaction", NULL);
 	if (pgv__migrate_lock(c, PGV__LOCK_TRANSACTION) != 0)
 		return fail_context(c, op, "locking the table pgvodbc_migrations", NULL);
-	if (create && pgv_conn_exec(c, SQL_CREATE) != 0)
+	if (create && pgv_conn_exec(c, on_sqlite(c) ? SQL_CREATE_SQLITE : SQL_CREATE) != 0)
 		return fail_context(c, op, "creating the table pgvodbc_migrations", NULL);
 	return applied_load(c, op, done);
 }
@@ -261,7 +304,7 @@ static int run_migration(pgv_conn *c, const pgv__migration *m, int up, const cha
 		return fail_migration(c, op, what, m->id, text, len);
 	if (track(c, up ? SQL_RECORD : SQL_UNRECORD, up ? m : NULL, m->version, op) != 0)
 		return fail_context(c, op, what, m->id);
-	if (pgv_conn_commit(c) != 0)
+	if (txn_commit(c) != 0)
 		return fail_context(c, op, what, m->id);
 	return 0;
 }
@@ -292,7 +335,7 @@ static const pgv__migration *first_changed(const pgv_migrate_set *set, const app
 /* Ends a migration's transaction that applied nothing, keeping what it created; 0 or failure. */
 static int end_unchanged(pgv_conn *c, const char *op)
 {
-	if (pgv_conn_commit(c) != 0)
+	if (txn_commit(c) != 0)
 		return fail_context(c, op, "committing", NULL);
 	return 0;
 }
@@ -319,7 +362,7 @@ static int migrate_up(pgv_conn *c, const pgv_migrate_set *set, int64_t target, s
 		/* A changed file means the database is not what the set describes: run nothing. */
 		if ((changed = first_changed(set, &done))) {
 			applied_free(&done);
-			pgv_conn_rollback(c);
+			txn_rollback(c);
 			return pgv__conn_fail(c, PGV_ERROR, op,
 				"migration %s: checksum mismatch: the up file changed after it was applied",
 				changed->id);
@@ -357,6 +400,7 @@ int pgv_migrate_up(size_t *out, pgv_conn *c, const pgv_migrate_set *set, int64_t
 		return pgv__error_null("pgv_migrate_up", "conn");
 	if ((status = check_call(c, set, op)) != 0)
 		return status;
+	set = pgv__migrate_set_for(set, c);
 	if (target < 0)
 		return pgv__conn_fail(c, PGV_EINVAL, op,
 			"target version %" PRId64 " is negative: pass 0 for all", target);
@@ -385,7 +429,7 @@ static int migrate_down(pgv_conn *c, const pgv_migrate_set *set, size_t steps, s
 		row = &done.rows[done.count - 1];
 		m = pgv__migrations_find(set, row->version);
 		if (!m || strcmp(m->checksum, row->checksum) != 0 || !m->down) {
-			pgv_conn_rollback(c); /* before the error: a rollback clears it */
+			txn_rollback(c); /* before the error: a rollback clears it */
 			if (!m)
 				status = pgv__conn_fail(c, PGV_ERROR, op, "migration %04" PRId64 "_%s: "
 					"applied but not in the migration set, so it cannot be reverted",
@@ -425,6 +469,7 @@ int pgv_migrate_down(size_t *out, pgv_conn *c, const pgv_migrate_set *set, size_
 		return pgv__error_null("pgv_migrate_down", "conn");
 	if ((status = check_call(c, set, op)) != 0)
 		return status;
+	set = pgv__migrate_set_for(set, c);
 	if (steps == 0)
 		steps = 1;
 	if (pgv__migrate_lock(c, PGV__LOCK_SESSION) != 0)
@@ -503,6 +548,7 @@ int pgv_migrate_status(pgv_migrate_report **out, pgv_conn *c, const pgv_migrate_
 		return pgv__error_null("pgv_migrate_status", "conn");
 	if ((status = check_call(c, set, op)) != 0)
 		return status;
+	set = pgv__migrate_set_for(set, c);
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "out is NULL");
 	if ((status = applied_load(c, op, &done)) != 0)

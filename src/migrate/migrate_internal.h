@@ -26,12 +26,24 @@ typedef struct pgv__migration {
 	char checksum[PGV_MD5_HEX_SIZE]; /* MD5 of the up file's bytes, lowercase hex */
 } pgv__migration;
 
-/* A loaded set: `count` migrations sorted by version, versions unique, each with an up file. */
+/* The backends a set may hold migrations of its own for (pgv_backend values, 0 unused). */
+#define PGV__BACKENDS 3
+
+/*
+ * A loaded set: `count` migrations sorted by version, versions unique, each with an up file.
+ * A set read from a per-backend layout (the built-in one: sql/postgresql/, sql/sqlite/; a
+ * directory with such subdirectories) also holds, in `per_backend`, the set each backend runs;
+ * NULL entries run this one.
+ */
 struct pgv_migrate_set {
 	size_t count;
 	size_t cap;
 	pgv__migration *items;
+	struct pgv_migrate_set *per_backend[PGV__BACKENDS];
 };
+
+/* The set a connection's backend runs: set->per_backend[its backend], else `set` itself. */
+const pgv_migrate_set *pgv__migrate_set_for(const pgv_migrate_set *set, pgv_conn *conn);
 
 /* What a file name says, when it names a migration file. */
 typedef struct pgv__migration_name {

@@ -1,6 +1,7 @@
 /*
  * Reading a column whole as bytes (SQL_C_BINARY) and handing them to the codec, which decodes
- * pgvector's binary form of a vector (vector_send) with the server's checks.  The column may be
+ * pgvector's binary form of a vector (vector_send) with the server's checks, or sqlite-vec's
+ * float32 form.  The column may be
  * the bytea itself, or its hex text (encode(vector_send(v), 'hex'), as the store reads it):
  * psqlODBC decodes a bytea's hex one character at a time, which made it most of the client's
  * work per row, so a character column is read as it is and the codec decodes its hex in place.
@@ -83,6 +84,42 @@ int pgv_stmt_column_vector_binary(pgv_vector *out, pgv_stmt *st, int col)
 	if (c->is_null)
 		return PGV_NULL;
 	if (pgv__vector_recv(out, (const unsigned char *)c->buf, c->len) != 0)
+		return column_refused(st, col, op);
+	return 0;
+}
+
+/*
+ * Reads a column as sqlite-vec's float32 form into a new vector.  Always as bytes: the SQLite
+ * driver describes every column of an undeclared or unknown type as SQL_CHAR, yet hands a blob
+ * over whole as SQL_C_BINARY.
+ */
+int pgv_stmt_column_vector_f32(pgv_vector *out, pgv_stmt *st, int col)
+{
+	const char *op = "pgv_stmt_column_vector_f32";
+	stmt_column *c;
+	int status;
+
+	if (!st)
+		return pgv__error_null(op, "stmt");
+	if (out) {
+		out->dim = 0;
+		out->data = NULL;
+	}
+	if (!(c = pgv__stmt_column_at(st, col, op, &status)))
+		return status;
+	if (!out)
+		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "out is NULL");
+	if (c->fetched && !c->binary && !c->is_null)
+		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "column %d was read as text and "
+			"cannot be read again as bytes", col);
+	if (!c->fetched) {
+		if ((status = pgv__stmt_column_read(st, (SQLUSMALLINT)col, SQL_C_BINARY, op)) != 0)
+			return status;
+		c->binary = 1;
+	}
+	if (c->is_null)
+		return PGV_NULL;
+	if (pgv__vector_f32_decode(out, (const unsigned char *)c->buf, c->len) != 0)
 		return column_refused(st, col, op);
 	return 0;
 }

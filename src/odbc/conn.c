@@ -16,9 +16,6 @@ static const char SQL_SESSION_SETUP[] = "SET extra_float_digits = 3";
 
 static const char SQL_BACKEND_PID[] = "SELECT pg_catalog.pg_backend_pid()";
 
-static const char SQL_VECTOR_VERSION[] =
-	"SELECT extversion FROM pg_extension WHERE extname = 'vector'";
-
 /*
  * Connects happen one at a time in the process.  psqlODBC 13 (Debian 12's) determines the client
  * encoding on every connect by calling setlocale(LC_CTYPE, "") and then reading the name it
@@ -202,8 +199,11 @@ int pgv_conn_open(pgv_conn **out, const char *target)
 	}
 	c->connected = 1;
 
-	status = exec_direct(c, SQL_SESSION_SETUP, "pgv_conn_open: session set-up");
-	if (status != 0)
+	if ((status = pgv__conn_detect_backend(c)) != 0)
+		return status;
+	/* SQLite reads vectors as float32 blobs: nothing to set up */
+	if (c->backend == PGV_BACKEND_POSTGRESQL
+			&& (status = exec_direct(c, SQL_SESSION_SETUP, "pgv_conn_open: session set-up")) != 0)
 		return status;
 	pgv__conn_clear(c);
 	return 0;
@@ -305,6 +305,9 @@ int pgv_conn_backend_pid(int64_t *out, pgv_conn *c)
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_backend_pid", "out is NULL");
 	*out = 0;
+	if (c->backend == PGV_BACKEND_SQLITE)
+		return pgv__conn_fail(c, PGV_EUNSUPPORTED, "pgv_conn_backend_pid",
+			"sqlite has no server session: the database is a file opened in this process");
 	if ((status = pgv_stmt_prepare(&st, c, SQL_BACKEND_PID)) == 0
 			&& (status = pgv_stmt_step(st)) == PGV_ROW)
 		status = pgv_stmt_column_int64(out, st, 1);
@@ -481,96 +484,12 @@ int pgv_conn_in_transaction(const pgv_conn *c)
 	return c ? c->in_txn : 0;
 }
 
-/* Parses "X.Y.Z" (Z optional) into X*10000 + Y*100 + Z; -1 when malformed. */
-static int version_number(const char *s)
-{
-	int part[3] = { 0, 0, 0 }, i = 0;
-
-	for (; i < 3; i++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		while (*s >= '0' && *s <= '9') {
-			part[i] = part[i] * 10 + (*s - '0');
-			if (part[i] > 99)
-				return -1;
-			s++;
-		}
-		if (*s != '.')
-			break;
-		s++;
-	}
-	return part[0] * 10000 + part[1] * 100 + part[2];
-}
-
-/*
- * The connection's copy of `text`: the newest one handed out when equal, else a new one kept
- * until pgv_conn_close (an earlier pointer stays valid).  NULL when memory ran out.
- */
-static const char *conn_text(pgv_conn *c, const char *text)
-{
-	size_t n = strlen(text) + 1;
-	struct pgv__conn_text *t;
-
-	if (c->texts && strcmp(c->texts->text, text) == 0)
-		return c->texts->text;
-	if (!(t = malloc(sizeof(*t) + n)))
-		return NULL;
-	memcpy(t->text, text, n);
-	t->next = c->texts;
-	c->texts = t;
-	return t->text;
-}
-
-int pgv_conn_vector_version(int *out, const char **text, pgv_conn *c)
-{
-	pgv_stmt *st = NULL;
-	const char *v;
-	int status, num;
-
-	if (text)
-		*text = "";
-	if (!c)
-		return pgv__error_null("pgv_conn_vector_version", "conn");
-	pgv__conn_clear(c);
-	if (!out)
-		return pgv__conn_fail(c, PGV_EINVAL, "pgv_conn_vector_version", "out is NULL");
-	*out = 0;
-	if ((status = pgv_stmt_prepare(&st, c, SQL_VECTOR_VERSION)) != 0)
-		return status;
-	status = pgv_stmt_step(st);
-	if (status == PGV_DONE) {
-		pgv_stmt_free(st);
-		return pgv__conn_fail(c, PGV_ENOTFOUND, "pgv_conn_vector_version",
-			"the vector extension is not installed in this database");
-	}
-	if (status == PGV_ROW)
-		status = pgv_stmt_column_text(&v, NULL, st, 1);
-	if (status == 0) {
-		const char *kept = NULL;
-
-		num = version_number(v);
-		if (num < 0)
-			status = pgv__conn_fail(c, PGV_ERROR, "pgv_conn_vector_version",
-				"unrecognised pgvector version \"%s\"", v);
-		else if (text && !(kept = conn_text(c, v)))
-			status = pgv__conn_fail(c, PGV_ENOMEM, "pgv_conn_vector_version",
-				"out of memory");
-		if (status == 0) {
-			*out = num;
-			if (text)
-				*text = kept;
-		}
-	}
-	pgv_stmt_free(st);
-	return status < 0 ? status : 0;
-}
-
 int pgv_conn_driver_name(const char **out, pgv_conn *c)
 {
 	const char *op = "pgv_conn_driver_name: SQLGetInfo";
 	SQLSMALLINT len = 0;
 	SQLRETURN rc;
-	char probe[1];
+	char first[256] = "";
 
 	if (out)
 		*out = "";
@@ -585,13 +504,27 @@ int pgv_conn_driver_name(const char **out, pgv_conn *c)
 	}
 	if (!c->connected)
 		return pgv__conn_fail(c, PGV_ECONN, "pgv_conn_driver_name", "the connection is not open");
-	/* Asked twice: first the length, then the whole name, so it is never cut. */
-	rc = SQLGetInfo(c->dbc, SQL_DRIVER_NAME, probe, (SQLSMALLINT)sizeof(probe), &len);
+	/*
+	 * Asked into a buffer that holds any usual name, and again at the length reported when that
+	 * was too short, so it is never cut.  A one-byte probe for the length does not work with
+	 * every driver: the SQLite driver then reports length 0 and writes nothing.
+	 */
+	rc = SQLGetInfo(c->dbc, SQL_DRIVER_NAME, first, (SQLSMALLINT)sizeof(first), &len);
 	if (!SQL_SUCCEEDED(rc))
 		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
 	if (len < 0 || len > 32766)
 		return pgv__conn_fail(c, PGV_ERROR, op, "the driver reported a name of %d bytes",
 			(int)len);
+	first[sizeof(first) - 1] = '\0';
+	if ((size_t)len < sizeof(first)) {
+		size_t n = strlen(first);
+
+		if (!(c->driver_name = malloc(n + 1)))
+			return pgv__conn_fail(c, PGV_ENOMEM, "pgv_conn_driver_name", "out of memory");
+		memcpy(c->driver_name, first, n + 1);
+		*out = c->driver_name;
+		return 0;
+	}
 	if (!(c->driver_name = malloc((size_t)len + 1)))
 		return pgv__conn_fail(c, PGV_ENOMEM, "pgv_conn_driver_name", "out of memory");
 	rc = SQLGetInfo(c->dbc, SQL_DRIVER_NAME, c->driver_name, (SQLSMALLINT)(len + 1), &len);

@@ -1,15 +1,93 @@
 /*
- * What a connection reports about itself: the driver's and the server's names and versions
- * (SQLGetInfo), and the driver settings in effect, read from the connection string the driver
+ * What a connection reports about itself: the backend it reaches and its vector extension's
+ * version, the driver's and the server's names and versions (SQLGetInfo), and the driver settings in effect, read from the connection string the driver
  * completed at connect (psqlODBC writes every setting there, from the DSN, odbcinst.ini and its
  * defaults: measured "...;Fetch=2;...;UseDeclareFetch=1;...;UseServerSidePrepare=1;...").  The
  * password is dropped as the string is kept, so no call can hand it out.
  */
 #include "odbc/odbc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+static const char SQL_VECTOR_VERSION[] =
+	"SELECT extversion FROM pg_extension WHERE extname = 'vector'";
+
+/*
+ * sqlite-vec's version.  Whether it is loaded is asked first, of the function list (SQLite 3.30
+ * and later): calling a missing function is an error only its wording (SQLSTATE S1000 for any
+ * failure) would tell from another.
+ */
+static const char SQL_SQLITE_VEC_LOADED[] =
+	"SELECT count(*) FROM pragma_function_list WHERE name = 'vec_version'";
+static const char SQL_SQLITE_VEC_VERSION[] = "SELECT vec_version()";
+
+/* Whether `s` contains `word`, ignoring case. */
+static int contains_nocase(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (; *s; s++)
+		if (strncasecmp(s, word, n) == 0)
+			return 1;
+	return 0;
+}
+
+int pgv__conn_detect_backend(pgv_conn *c)
+{
+	const char *op = "pgv_conn_open: SQLGetInfo";
+	char dbms[256] = "", driver[256] = "";
+	SQLSMALLINT len = 0;
+	SQLRETURN rc;
+
+	/* a name longer than the buffer comes back cut (01004), which still names the product */
+	rc = SQLGetInfo(c->dbc, SQL_DBMS_NAME, dbms, (SQLSMALLINT)sizeof(dbms), &len);
+	if (!SQL_SUCCEEDED(rc))
+		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
+	rc = SQLGetInfo(c->dbc, SQL_DRIVER_NAME, driver, (SQLSMALLINT)sizeof(driver), &len);
+	if (!SQL_SUCCEEDED(rc))
+		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
+	c->backend = contains_nocase(dbms, "sqlite") || contains_nocase(driver, "sqlite")
+		? PGV_BACKEND_SQLITE : PGV_BACKEND_POSTGRESQL;
+	return 0;
+}
+
+pgv_backend pgv_conn_backend(const pgv_conn *c)
+{
+	return c && c->connected ? c->backend : PGV_BACKEND_UNKNOWN;
+}
+
+const char *pgv_backend_name(pgv_backend backend)
+{
+	switch (backend) {
+	case PGV_BACKEND_POSTGRESQL: return "postgresql";
+	case PGV_BACKEND_SQLITE: return "sqlite";
+	default: return "";
+	}
+}
+
+/* On SQLite: 0 when sqlite-vec is loaded, else PGV_ENOTFOUND (or the query's failure). */
+static int sqlite_vec_loaded(pgv_conn *c)
+{
+	pgv_stmt *st = NULL;
+	int64_t n = 0;
+	int status;
+
+	if ((status = pgv_stmt_prepare(&st, c, SQL_SQLITE_VEC_LOADED)) == 0
+			&& (status = pgv_stmt_step(st)) == PGV_ROW)
+		status = pgv_stmt_column_int64(&n, st, 1);
+	pgv_stmt_free(st);
+	if (status < 0)
+		return status;
+	if (n == 0)
+		return pgv__conn_fail(c, PGV_ENOTFOUND, "pgv_conn_vector_version",
+			"the sqlite-vec extension is not loaded on this connection: list its vec0.so in the "
+			"DSN's LoadExt key");
+	return 0;
+}
+
 
 /* One key=value pair of a connection string: the key, and the value as written (braces and
  * all); `next` is where the following pair starts. */
@@ -181,4 +259,94 @@ int pgv_conn_info(char *out, size_t cap, pgv_conn *c, pgv_info_item item)
 			(int)len + 1, cap);
 	}
 	return 0;
+}
+
+/* Parses "X.Y.Z" (Z optional) into X*10000 + Y*100 + Z; -1 when malformed. */
+static int version_number(const char *s)
+{
+	int part[3] = { 0, 0, 0 }, i = 0;
+
+	for (; i < 3; i++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		while (*s >= '0' && *s <= '9') {
+			part[i] = part[i] * 10 + (*s - '0');
+			if (part[i] > 99)
+				return -1;
+			s++;
+		}
+		if (*s != '.')
+			break;
+		s++;
+	}
+	return part[0] * 10000 + part[1] * 100 + part[2];
+}
+
+/*
+ * The connection's copy of `text`: the newest one handed out when equal, else a new one kept
+ * until pgv_conn_close (an earlier pointer stays valid).  NULL when memory ran out.
+ */
+static const char *conn_text(pgv_conn *c, const char *text)
+{
+	size_t n = strlen(text) + 1;
+	struct pgv__conn_text *t;
+
+	if (c->texts && strcmp(c->texts->text, text) == 0)
+		return c->texts->text;
+	if (!(t = malloc(sizeof(*t) + n)))
+		return NULL;
+	memcpy(t->text, text, n);
+	t->next = c->texts;
+	c->texts = t;
+	return t->text;
+}
+
+int pgv_conn_vector_version(int *out, const char **text, pgv_conn *c)
+{
+	const char *op = "pgv_conn_vector_version";
+	int sqlite, status, num;
+	pgv_stmt *st = NULL;
+	const char *v;
+
+	if (text)
+		*text = "";
+	if (!c)
+		return pgv__error_null(op, "conn");
+	pgv__conn_clear(c);
+	if (!out)
+		return pgv__conn_fail(c, PGV_EINVAL, op, "out is NULL");
+	*out = 0;
+	sqlite = c->backend == PGV_BACKEND_SQLITE;
+	if (sqlite && (status = sqlite_vec_loaded(c)) != 0)
+		return status;
+	if ((status = pgv_stmt_prepare(&st, c, sqlite ? SQL_SQLITE_VEC_VERSION
+			: SQL_VECTOR_VERSION)) != 0)
+		return status;
+	status = pgv_stmt_step(st);
+	if (status == PGV_DONE) {
+		pgv_stmt_free(st);
+		return pgv__conn_fail(c, PGV_ENOTFOUND, op,
+			"the vector extension is not installed in this database");
+	}
+	if (status == PGV_ROW)
+		status = pgv_stmt_column_text(&v, NULL, st, 1);
+	if (status == 0) {
+		const char *kept = NULL;
+
+		if (sqlite && v[0] == 'v')
+			v++; /* vec_version() answers "v0.1.9" */
+		num = version_number(v);
+		if (num < 0)
+			status = pgv__conn_fail(c, PGV_ERROR, op, "unrecognised %s version \"%s\"",
+				sqlite ? "sqlite-vec" : "pgvector", v);
+		else if (text && !(kept = conn_text(c, v)))
+			status = pgv__conn_fail(c, PGV_ENOMEM, op, "out of memory");
+		if (status == 0) {
+			*out = num;
+			if (text)
+				*text = kept;
+		}
+	}
+	pgv_stmt_free(st);
+	return status < 0 ? status : 0;
 }

@@ -55,6 +55,10 @@ int pgv_conn_set_timeout(pgv_conn *c, int seconds)
 	if (c->in_txn)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "a transaction is open on this connection: "
 			"set the timeout outside one");
+	/* only psqlODBC's is known to be carried out (as statement_timeout, read back below) */
+	if (c->backend != PGV_BACKEND_POSTGRESQL)
+		return pgv__conn_fail(c, PGV_EUNSUPPORTED, op, "statement timeouts are not supported "
+			"on %s", pgv_backend_name(c->backend));
 	before = c->timeout;
 	c->timeout = (SQLULEN)seconds;
 	if ((status = pgv_stmt_prepare(&st, c, SQL_TIMEOUT_IN_EFFECT)) == 0

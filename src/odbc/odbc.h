@@ -18,6 +18,7 @@ struct pgv_conn {
 	SQLHENV env;        /* this connection's own environment: no process-wide handle */
 	SQLHDBC dbc;
 	int connected;      /* SQLDriverConnect succeeded */
+	pgv_backend backend; /* recognised at connect (pgv__conn_detect_backend) */
 	int lost;           /* a failure said the connection is gone: refuse further work */
 	int in_txn;         /* between begin and commit/rollback */
 	int txn_failed;     /* a statement failed inside the open transaction */
@@ -39,6 +40,12 @@ struct pgv_conn {
 	char *settings;     /* the driver's completed connection string without its password
 	                     * (conn_info.c), NULL when unknown */
 };
+
+/*
+ * Recognises the backend from what the driver reports (SQLGetInfo) into conn->backend, once, at
+ * connect; 0 or the failure (recorded).
+ */
+int pgv__conn_detect_backend(pgv_conn *conn);
 
 /* Room for the driver's completed connection string (psqlODBC 13 writes about 560 bytes). */
 #define PGV__COMPLETED_CAP 8192

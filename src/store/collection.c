@@ -267,8 +267,11 @@ int pgv_collection_open(pgv_collection **out, pgv_conn *conn, const pgv_table *s
 	if (!(c = calloc(1, sizeof(*c))))
 		return pgv__conn_fail(conn, PGV_ENOMEM, op, "opening a collection: out of memory");
 	c->conn = conn;
+	/* the collections' SQL (collection_sql.c, filters, the catalog) is PostgreSQL's so far */
 	if ((status = pgv__store_table_open(&c->t, conn, spec, op, "opening")) == 0
-			&& (status = read_catalog(c, op)) == 0
+			&& pgv_conn_backend(conn) == PGV_BACKEND_SQLITE)
+		status = pgv__store_unsupported(conn, &c->t, op, "collections are", NULL);
+	if (status == 0 && (status = read_catalog(c, op)) == 0
 			&& (status = resolve_columns(c, spec, op)) == 0)
 		status = pgv__store_describe(conn, &c->t, op, &dim, NULL, 0);
 	if (status != 0) {

@@ -39,7 +39,7 @@ static int out_of_bounds(const char *option, int value, int lo, int hi)
  */
 int pgv__index_check(const pgv_index_opts *o, pgv_type type)
 {
-	const pgv__dialect *d = pgv__store_dialect();
+	const pgv__dialect *d = pgv__store_dialect(PGV_BACKEND_POSTGRESQL);
 	const char *method;
 	int m;
 
@@ -102,7 +102,7 @@ int pgv__index_check(const pgv_index_opts *o, pgv_type type)
 int pgv__index_check_column(const pgv_index_opts *o, pgv_type type, const char *typname,
 	size_t dim, pgv_index_form *form)
 {
-	const char *method = pgv__store_dialect()->methods[o->method];
+	const char *method = pgv__store_dialect(PGV_BACKEND_POSTGRESQL)->methods[o->method];
 	pgv_index_form f = o->version >= 2 ? o->form : PGV_INDEX_FORM_AUTO;
 	pgv_type itype;
 
@@ -279,6 +279,17 @@ int pgv_index_create(pgv_conn *c, const pgv_table *spec, const pgv_index_opts *o
 	return pgv_index_create_ext(NULL, c, spec, o);
 }
 
+/* pgv__store_table_open, refusing a backend without indexes before any round trip. */
+static int index_table_open(pgv__store_table *t, pgv_conn *c, const pgv_table *spec,
+	const char *op, const char *verb)
+{
+	int status = pgv__store_table_open(t, c, spec, op, verb);
+
+	if (status == 0 && !pgv__store_has(t, PGV__SQL_INDEX_CREATE))
+		status = pgv__store_unsupported(c, t, op, "indexes are", t->dialect->no_index);
+	return status;
+}
+
 /* Builds an index on the table's vector column and says which form it has. */
 int pgv_index_create_ext(pgv_index_form *out, pgv_conn *c, const pgv_table *spec,
 	const pgv_index_opts *o)
@@ -298,7 +309,7 @@ int pgv_index_create_ext(pgv_index_form *out, pgv_conn *c, const pgv_table *spec
 	pgv__conn_clear(c);
 	if (opts_resolve(&o, &defaults) != 0)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "indexing: %s", pgv_error_last()->message);
-	if ((status = pgv__store_table_open(&t, c, spec, op, "indexing")) != 0)
+	if ((status = index_table_open(&t, c, spec, op, "indexing")) != 0)
 		goto done;
 	if ((status = pgv__index_check(o, t.type)) != 0) {
 		status = pgv__conn_fail(c, status, op, "%s: %s", t.what, pgv_error_last()->message);
@@ -375,7 +386,7 @@ int pgv_index_progress_read(pgv_index_progress *out, pgv_conn *c, const pgv_tabl
 	if (!out)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "reading index build progress: out is NULL");
 	memset(out, 0, sizeof(*out));
-	if ((status = pgv__store_table_open(&t, c, spec, op, "reading the index build progress "
+	if ((status = index_table_open(&t, c, spec, op, "reading the index build progress "
 			"of")) != 0)
 		goto done;
 	if (!(sql = pgv__store_sql(&t, PGV__SQL_INDEX_PROGRESS, PGV_METRIC_L2))) {
@@ -465,7 +476,7 @@ int pgv_index_drop(int *out, pgv_conn *c, const pgv_table *spec, const char *nam
 	if (out)
 		*out = 0;
 	memset(&vars, 0, sizeof(vars));
-	if ((status = pgv__store_table_open(&t, c, spec, op, "dropping an index of")) != 0)
+	if ((status = index_table_open(&t, c, spec, op, "dropping an index of")) != 0)
 		goto done;
 	if ((status = pgv_ident_quote(&qname, name)) != 0) {
 		status = pgv__conn_fail(c, status, op, "%s: the index name: %s", t.what,
@@ -520,7 +531,7 @@ int pgv_index_exists(int *out, pgv_conn *c, const pgv_table *spec, const char *n
 	*out = 0;
 	if (!name || !name[0])
 		return pgv__conn_fail(c, PGV_EINVAL, op, "the index name is NULL or empty");
-	if ((status = pgv__store_table_open(&t, c, spec, op, "looking for an index of")) == 0
+	if ((status = index_table_open(&t, c, spec, op, "looking for an index of")) == 0
 			&& (status = find_index(c, &t, op, name, &schema)) == 0)
 		*out = schema != NULL;
 	free(schema);

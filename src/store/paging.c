@@ -20,8 +20,13 @@ int pgv__store_check_pageable(pgv_conn *c, const pgv__store_table *t, const char
 		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
 	status = pgv_stmt_prepare(&st, c, sql);
 	free(sql);
-	if (status == 0 && (status = pgv_stmt_bind_text(st, 1, t->table, PGV_NTS)) == 0
+	/* the names as given where the dialect's catalog takes them so (with the schema, or NULL) */
+	if (status == 0 && (status = pgv_stmt_bind_text(st, 1, t->dialect->catalog_names
+				? t->table_name : t->table, PGV_NTS)) == 0
 			&& (status = pgv_stmt_bind_text(st, 2, t->id_name, PGV_NTS)) == 0
+			&& (!t->dialect->catalog_names || (status = t->schema_name
+				? pgv_stmt_bind_text(st, 3, t->schema_name, PGV_NTS)
+				: pgv_stmt_bind_null(st, 3)) == 0)
 			&& (status = pgv_stmt_step(st)) == PGV_ROW
 			&& (status = pgv_stmt_column_int64(&notnull, st, 1)) == 0)
 		status = pgv_stmt_column_int64(&unique, st, 2);

@@ -45,7 +45,8 @@ int pgv_store_get(pgv_vector *out, pgv_conn *c, const pgv_table *spec, int64_t i
 			&& (status = pgv_stmt_bind_int64(st, 1, id)) == 0) {
 		status = pgv_stmt_step(st);
 		if (status == PGV_ROW)
-			status = pgv__value_read(c, st, 1, t.type, 0, out);
+			status = pgv__value_read(c, st, 1, t.type, t.dialect->read_f32 ? PGV__READ_F32
+				: PGV__READ_TEXT, out);
 		else if (status == PGV_DONE)
 			status = pgv__conn_fail(c, PGV_ENOTFOUND, op, "%s: no row with id %lld", t.what,
 				(long long)id);

@@ -19,7 +19,8 @@ struct pgv_rows {
 	pgv_row row;       /* the current row; its vector is owned here */
 	pgv_type type;     /* the vector column's type */
 	int with_distance; /* the result has a third column, the distance */
-	int binary;        /* the vector column is pgvector's binary form */
+	int binary;        /* how the vector column is read (PGV__READ_*) */
+	int dist_float32;  /* the distance was computed in float32 (SQLite) */
 	int pending;       /* the first step has been made: hand out its result next */
 	int first;         /* that step's result, PGV_ROW or PGV_DONE */
 	int failed;        /* a step failed: the iterator is finished */
@@ -55,8 +56,8 @@ static pgv_rows *rows_new(pgv_conn *c, const pgv__store_table *t, int with_dista
 		return NULL;
 	r->conn = c;
 	r->type = t->type;
-	/* a type without a binary form is read as text (see the dialect) */
-	r->binary = t->binary && t->dialect->read_binary[t->type] != NULL;
+	r->binary = pgv__store_read_form(t);
+	r->dist_float32 = t->dialect->dist_float32;
 	r->with_distance = with_distance;
 	if (!(r->what = strdup(t->what))) {
 		free(r);
@@ -238,6 +239,12 @@ static int fetch(pgv_rows *r)
 	}
 	if (status == 0 && r->with_distance) {
 		int ds = pgv_stmt_column_double(&r->row.distance, r->st, 3);
+		/*
+		 * a float32 distance comes through the driver's text with 15 digits: its float is
+		 * exact, so report that float's double value
+		 */
+		if (ds == 0 && r->dist_float32)
+			r->row.distance = (double)(float)r->row.distance;
 		r->row.has_distance = ds == 0;
 		status = ds < 0 ? ds : 0;
 	}

@@ -33,7 +33,7 @@ static int out_of_range(const char *name, int value, int lo, int hi)
 static int add_int(pgv__search_settings *s, pgv__search_guc guc, int value, int lo, int hi,
 	int since)
 {
-	const char *name = pgv__store_dialect()->gucs[guc];
+	const char *name = pgv__store_dialect(PGV_BACKEND_POSTGRESQL)->gucs[guc];
 
 	if (value == 0)
 		return 0;
@@ -53,7 +53,7 @@ static int add_int(pgv__search_settings *s, pgv__search_guc guc, int value, int 
 /* Adds a text setting that needs pgvector `since` (0: any). */
 static void add_text(pgv__search_settings *s, pgv__search_guc guc, const char *value, int since)
 {
-	s->names[s->n] = pgv__store_dialect()->gucs[guc];
+	s->names[s->n] = pgv__store_dialect(PGV_BACKEND_POSTGRESQL)->gucs[guc];
 	s->values[s->n] = value;
 	s->n++;
 	if (since && !s->needs_version) {
@@ -65,7 +65,7 @@ static void add_text(pgv__search_settings *s, pgv__search_guc guc, const char *v
 /* Adds hnsw.scan_mem_multiplier (a real setting; 0: leave as is) after checking its range. */
 static int add_multiplier(pgv__search_settings *s, double value)
 {
-	const char *name = pgv__store_dialect()->gucs[PGV__GUC_SCAN_MEM_MULTIPLIER];
+	const char *name = pgv__store_dialect(PGV_BACKEND_POSTGRESQL)->gucs[PGV__GUC_SCAN_MEM_MULTIPLIER];
 
 	if (value == 0)
 		return 0;
@@ -265,7 +265,15 @@ int pgv__knn_run(pgv_rows **out, pgv_conn *c, const pgv_table *spec, const char 
 		status = pgv__conn_fail(c, status, op, "%s: %s", t.what, pgv_error_last()->message);
 		goto done;
 	}
-	if (exact)
+	/* without an index every search is exact: nothing to turn off, nothing to set */
+	if (s.n > 0 && !pgv__store_has(&t, PGV__SQL_SEARCH_SET)) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "the search setting %s is", s.names[0]);
+		status = pgv__store_unsupported(c, &t, op, what, t.dialect->no_index);
+		goto done;
+	}
+	if (exact && pgv__store_has(&t, PGV__SQL_SEARCH_SET))
 		pgv__search_settings_exact(&s);
 	if ((status = pgv__knn_shape_make(&shape, c, &t, op, metric, exact ? PGV_INDEX_FORM_PLAIN
 			: opts && opts->version >= 2 ? opts->form : PGV_INDEX_FORM_AUTO,

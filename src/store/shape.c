@@ -110,7 +110,7 @@ static pgv_type form_type(pgv_index_form form, pgv_type type)
 /* Checks that a column of `type` can have an index of `form`. */
 int pgv__form_check(pgv_index_form form, pgv_type type)
 {
-	const pgv__dialect *d = pgv__store_dialect();
+	const pgv__dialect *d = pgv__store_dialect(PGV_BACKEND_POSTGRESQL);
 
 	pgv__error_clear();
 	if ((unsigned)form >= PGV__FORM_COUNT)
@@ -131,7 +131,7 @@ pgv_index_form pgv__form_pick(const pgv__index_found *found, size_t n, pgv_type 
 {
 	static const pgv_index_form order[] = { PGV_INDEX_FORM_PLAIN, PGV_INDEX_FORM_HALFVEC,
 		PGV_INDEX_FORM_BINARY };
-	const pgv__dialect *d = pgv__store_dialect();
+	const pgv__dialect *d = pgv__store_dialect(PGV_BACKEND_POSTGRESQL);
 
 	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
 		pgv_index_form form = order[o];
@@ -210,9 +210,18 @@ int pgv__knn_shape_make(pgv__knn_shape *out, pgv_conn *c, const pgv__store_table
 	if (rerank != 0 && rerank < k)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "%s: rerank (%zu candidates) must be at least "
 			"k (%zu)", t->what, rerank, k);
+	if ((form == PGV_INDEX_FORM_HALFVEC && !pgv__store_has(t, PGV__SQL_KNN_HALFVEC))
+			|| (form == PGV_INDEX_FORM_BINARY && !pgv__store_has(t, PGV__SQL_KNN_BINARY))) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "searching by the %s form of an index is",
+			pgv_index_form_name(form));
+		return pgv__store_unsupported(c, t, op, what, t->dialect->no_index);
+	}
 	if (form == PGV_INDEX_FORM_AUTO) {
-		/* nothing to learn where no form but the column applies */
-		if (pgv__form_check(PGV_INDEX_FORM_BINARY, t->type) != 0)
+		/* nothing to learn where no form but the column applies, or no index exists */
+		if (pgv__form_check(PGV_INDEX_FORM_BINARY, t->type) != 0
+				|| !pgv__store_has(t, PGV__SQL_INDEX_FORMS))
 			return 0;
 		if ((status = form_from_catalog(c, t, op, metric, &form)) != 0)
 			return status;

@@ -39,6 +39,9 @@
  */
 #define PGV__ROWS_MIN_TEXT 4096
 
+/* Rows per VALUES statement where a dialect has no list parameters (SQLite: see dialect.c). */
+#define PGV__BATCH_ROWS_PARAMS 200
+
 /*
  * A write in a transaction of the store's own that fails with a deadlock or a serialization
  * failure runs again up to PGV__RETRIES times, after a jittered wait starting near
@@ -78,9 +81,10 @@ typedef enum pgv__store_stmt {
 	PGV__SQL_DISTANCES_IDS,/* (query vector, id list) -> id, vector, distance */
 	PGV__SQL_DISTANCES_PAGE, /* (query vector, limit) -> id, vector, distance */
 	PGV__SQL_DISTANCES_PAGE_AFTER, /* (query vector, after id, limit) -> id, vector, distance */
-	PGV__SQL_ID_KEY,       /* (qualified table, id name) -> the id is NOT NULL, the number of
-	                          valid, non-partial unique indexes whose sole key it is; no row
-	                          when the table or the column does not exist */
+	PGV__SQL_ID_KEY,       /* (qualified table, id name; with catalog_names: table, id and
+	                          schema names) -> the id is NOT NULL, the number of valid,
+	                          non-partial unique indexes whose sole key it is; no row when
+	                          the table or the column does not exist */
 	PGV__SQL_INDEX_CREATE, /* () with {name}, {method}, {opclass}, {with}, {concurrently} */
 	PGV__SQL_INDEX_FIND,   /* (index name, qualified table) -> table exists, the index's
 	                          schema when it is an index of that table */
@@ -142,11 +146,26 @@ typedef struct pgv__dialect {
 	char list_open;            /* list parameter text: open, close, element quote */
 	char list_close;
 	char list_quote;
+	int read_f32;              /* {read} yields sqlite-vec's float32 blob, not text */
+	int dist_float32;          /* distances are computed in float32 (reported as such) */
+	int catalog_names;         /* PGV__SQL_DESCRIBE takes (id, vector, table, schema) names
+	                              as given, not (id, quoted qualified table, vector) */
+	const char *no_index;      /* why the backend has no index, for refusals */
+	const char *metrics_had;   /* the metrics it has, for refusals */
 	const char *stmt[PGV__SQL_COUNT_OF];
 } pgv__dialect;
 
-/* The dialect in use (PostgreSQL with pgvector). */
-const pgv__dialect *pgv__store_dialect(void);
+/* How the store reads a vector column (pgv__value_read's `form`). */
+#define PGV__READ_TEXT 0   /* text the codec parses */
+#define PGV__READ_SEND 1   /* pgvector's binary form (as hex text) */
+#define PGV__READ_F32 2    /* sqlite-vec's float32 blob */
+
+/*
+ * The dialect of `backend` (pgv_conn_backend), NULL when the store does not speak it.  Index
+ * methods, their options and search settings are pgvector's alone: their checks read the
+ * PostgreSQL dialect, after the SQLite dialect has refused them.
+ */
+const pgv__dialect *pgv__store_dialect(pgv_backend backend);
 
 /* A pgv_table with defaults filled in and every name quoted.  The quoted names are owned. */
 typedef struct pgv__store_table {
@@ -172,12 +191,27 @@ typedef struct pgv__store_table {
 int pgv__store_table_open(pgv__store_table *t, pgv_conn *c, const pgv_table *spec,
 	const char *op, const char *verb);
 
+/* The read form of table `t`'s vector column (PGV__READ_*). */
+int pgv__store_read_form(const pgv__store_table *t);
+
+/* 1 when the table's dialect has statement `which`, else 0. */
+int pgv__store_has(const pgv__store_table *t, pgv__store_stmt which);
+
+/*
+ * Refuses, before any round trip, what the table's backend lacks: PGV_EUNSUPPORTED recorded as
+ * `op`, "<t->what>: <what> not supported on <backend>[ (<why>)]".  `what` names it with its
+ * verb ("indexes are", "the halfvec type is").  Returns PGV_EUNSUPPORTED.
+ */
+int pgv__store_unsupported(pgv_conn *c, const pgv__store_table *t, const char *op,
+	const char *what, const char *why);
+
 /* Frees the quoted names of `t`. */
 void pgv__store_table_free(pgv__store_table *t);
 
 /*
- * The same resolution without a connection (for unit tests and open): 0, or a negative status
- * with the thread error (pgv_error_last) set.
+ * The same resolution without a connection (for unit tests and open), in the PostgreSQL dialect
+ * (pgv__store_table_open then sets the connection's): 0, or a negative status with the thread
+ * error (pgv_error_last) set.
  */
 int pgv__store_table_resolve(pgv__store_table *t, const pgv_table *spec, const char *verb);
 
@@ -364,8 +398,8 @@ void pgv__buf_add_value(pgv__buf *b, pgv_type type, const float *data, size_t di
 
 /*
  * Reads column `col` of the current row as a value of `type` into `out` (newly allocated; free
- * with pgv_vector_free): float4[] text, pgvector's binary form (`binary`, not for bit), or bit
- * text.  Returns 0, PGV_NULL (empty `out`) or a negative status recorded on the connection.
+ * with pgv_vector_free): float4[] text, pgvector's binary form (`binary` PGV__READ_SEND, not for
+ * bit), sqlite-vec's float32 blob (PGV__READ_F32), or bit text.  Returns 0, PGV_NULL (empty `out`) or a negative status recorded on the connection.
  */
 int pgv__value_read(pgv_conn *c, pgv_stmt *st, int col, pgv_type type, int binary,
 	pgv_vector *out);

@@ -178,7 +178,7 @@ int pgv__store_table_resolve(pgv__store_table *t, const pgv_table *spec, const c
 	int status;
 
 	memset(t, 0, sizeof(*t));
-	t->dialect = pgv__store_dialect();
+	t->dialect = pgv__store_dialect(PGV_BACKEND_POSTGRESQL);
 	if (!spec)
 		spec = &defaults;
 	/* version 1 ends before `type`: a caller built against it has no such field */
@@ -229,10 +229,43 @@ int pgv__store_table_open(pgv__store_table *t, pgv_conn *c, const pgv_table *spe
 	const char *op, const char *verb)
 {
 	int status = pgv__store_table_resolve(t, spec, verb);
+	pgv_backend backend = pgv_conn_backend(c);
 
 	if (status != 0)
 		return pgv__conn_fail(c, status, op, "%s", pgv_error_last()->message);
+	if (backend != PGV_BACKEND_UNKNOWN && !(t->dialect = pgv__store_dialect(backend)))
+		return pgv__conn_fail(c, PGV_EUNSUPPORTED, op, "%s: the store does not support %s",
+			t->what, pgv_backend_name(backend));
+	if (!t->dialect->type_names[t->type]) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "the %s type is", pgv_type_name(t->type));
+		return pgv__store_unsupported(c, t, op, what, NULL);
+	}
 	return 0;
+}
+
+/* The read form of a table's vector column. */
+int pgv__store_read_form(const pgv__store_table *t)
+{
+	if (t->dialect->read_f32)
+		return PGV__READ_F32;
+	/* a type without a binary form is read as text (see the dialect) */
+	return t->binary && t->dialect->read_binary[t->type] ? PGV__READ_SEND : PGV__READ_TEXT;
+}
+
+/* Whether the table's dialect has a statement. */
+int pgv__store_has(const pgv__store_table *t, pgv__store_stmt which)
+{
+	return (unsigned)which < PGV__SQL_COUNT_OF && t->dialect->stmt[which] != NULL;
+}
+
+/* Refuses what the table's backend lacks, naming the backend. */
+int pgv__store_unsupported(pgv_conn *c, const pgv__store_table *t, const char *op,
+	const char *what, const char *why)
+{
+	return pgv__conn_fail(c, PGV_EUNSUPPORTED, op, "%s: %s not supported on %s%s%s%s", t->what,
+		what, t->dialect->name, why ? " (" : "", why ? why : "", why ? ")" : "");
 }
 
 /* Frees the quoted names of a table description. */
@@ -249,7 +282,7 @@ void pgv__store_table_free(pgv__store_table *t)
 static int declared_type(const pgv__dialect *d, const char *typname)
 {
 	for (int i = 0; i < PGV__TYPE_COUNT; i++)
-		if (strcmp(typname, d->type_names[i]) == 0
+		if ((d->type_names[i] && strcmp(typname, d->type_names[i]) == 0)
 				|| (d->type_alias[i] && strcmp(typname, d->type_alias[i]) == 0))
 			return i;
 	return -1;
@@ -273,10 +306,18 @@ int pgv__store_describe(pgv_conn *c, const pgv__store_table *t, const char *op, 
 		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
 	status = pgv_stmt_prepare(&st, c, sql);
 	free(sql);
-	if (status == 0 && (status = pgv_stmt_bind_text(st, 1, t->id_name, PGV_NTS)) == 0
+	if (status == 0 && t->dialect->catalog_names) {
+		if ((status = pgv_stmt_bind_text(st, 1, t->id_name, PGV_NTS)) == 0
+				&& (status = pgv_stmt_bind_text(st, 2, t->vec_name, PGV_NTS)) == 0
+				&& (status = pgv_stmt_bind_text(st, 3, t->table_name, PGV_NTS)) == 0
+				&& (status = t->schema_name ? pgv_stmt_bind_text(st, 4, t->schema_name,
+					PGV_NTS) : pgv_stmt_bind_null(st, 4)) == 0)
+			status = pgv_stmt_step(st);
+	} else if (status == 0 && (status = pgv_stmt_bind_text(st, 1, t->id_name, PGV_NTS)) == 0
 			&& (status = pgv_stmt_bind_text(st, 2, t->table, PGV_NTS)) == 0
-			&& (status = pgv_stmt_bind_text(st, 3, t->vec_name, PGV_NTS)) == 0)
+			&& (status = pgv_stmt_bind_text(st, 3, t->vec_name, PGV_NTS)) == 0) {
 		status = pgv_stmt_step(st);
+	}
 	if (status == PGV_ROW) {
 		status = 0;
 		for (int i = 0; i < 4 && status >= 0; i++)
@@ -317,9 +358,15 @@ int pgv__store_check_metric_type(pgv_conn *c, const pgv__store_table *t, const c
 {
 	if ((unsigned)metric >= PGV__METRIC_COUNT)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "%s: unknown metric %d", t->what, (int)metric);
+	if (!t->dialect->operators[metric]) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "the %s metric is", pgv_metric_name(metric));
+		return pgv__store_unsupported(c, t, op, what, t->dialect->metrics_had);
+	}
 	if (!pgv__metric_for_type(metric, t->type))
 		return pgv__conn_fail(c, PGV_EINVAL, op, "%s: the %s metric (%s) is not for %s columns: "
-			"use %s", t->what, pgv_metric_name(metric), pgv_metric_operator(metric),
+			"use %s", t->what, pgv_metric_name(metric), t->dialect->operators[metric],
 			t->dialect->type_names[t->type], t->type == PGV_TYPE_BIT ? "hamming or jaccard"
 			: "l2, ip, cosine or l1");
 	return 0;
@@ -334,8 +381,10 @@ int pgv__store_check_metric(pgv_conn *c, const pgv__store_table *t, const char *
 
 	if ((unsigned)metric >= PGV__METRIC_COUNT)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "%s: unknown metric %d", t->what, (int)metric);
-	since = pgv__metric_since(metric);
-	tsince = pgv__type_since(t->type);
+	if (!t->dialect->operators[metric])
+		return pgv__store_check_metric_type(c, t, op, metric);
+	since = t->dialect->operator_since[metric];
+	tsince = t->dialect->type_since[t->type];
 	if (since == 0 && tsince == 0)
 		return 0;
 	status = pgv_conn_vector_version(&version, &have, c);
@@ -384,12 +433,14 @@ int pgv__store_refused(pgv_conn *c, const pgv__store_table *t, const char *op,
 	else if (strcmp(e->sqlstate, "22000") == 0 && dim > 0)
 		mapped = PGV_EDIM;      /* see below */
 	else if (strcmp(e->sqlstate, "42883") != 0 && strcmp(e->sqlstate, "42704") != 0
-			&& strcmp(e->sqlstate, "42846") != 0)
+			&& strcmp(e->sqlstate, "42846") != 0 && strcmp(e->sqlstate, "HY000") != 0)
 		return status;          /* 42883: no such operator, 42704: no such type or operator
 		                           class, perhaps an old pgvector; 42846: no such cast, as
-		                           when the column is of another type than the table says */
+		                           when the column is of another type than the table says;
+		                           HY000: SQLite's every refusal */
 	pgv__conn_save(c, &saved);
-	if (!pgv_conn_in_transaction(c)) {
+	/* a failed statement aborts a PostgreSQL transaction, not a SQLite one */
+	if (!pgv_conn_in_transaction(c) || pgv_conn_backend(c) == PGV_BACKEND_SQLITE) {
 		why = pgv__store_describe(c, t, op, &coldim, NULL, 0);
 		if (why == 0 && coldim && dim && coldim != dim)
 			why = pgv__conn_fail(c, PGV_EDIM, op, "%s: the query vector has %zu dimensions "

@@ -416,7 +416,11 @@ int pgv_store_insert(int64_t *out, pgv_conn *c, const pgv_table *spec, const pgv
 	pgv__conn_clear(c);
 	if (n > 0 && !vectors)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "inserting: vectors must not be NULL");
-	if ((status = pgv__store_table_open(&t, c, spec, op, "inserting into")) == 0 && n > 0
+	if ((status = pgv__store_table_open(&t, c, spec, op, "inserting into")) == 0
+			&& !pgv__store_has(&t, PGV__SQL_NEW_IDS))
+		status = pgv__store_unsupported(c, &t, op, "new ids from a sequence are",
+			"give ids with pgv_store_upsert");
+	if (status == 0 && n > 0
 			&& (status = pgv__store_describe(c, &t, op, &dim, NULL, 0)) == 0
 			&& (status = check_rows(c, &t, op, NULL, vectors, n, dim)) == 0
 			&& (status = new_ids(c, &t, op, n, &ids)) == 0

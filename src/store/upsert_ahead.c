@@ -84,21 +84,24 @@ static void fill_slot(pgv__ahead *a, pgv__batch *s, size_t at)
 /*
  * Rows per batch in rows mode, from the first row's value text: as many as fit in
  * PGV__ROWS_BATCH_BYTES (at least one, at most PGV__BATCH_ROWS); 0 (list mode) when that text is
- * shorter than PGV__ROWS_MIN_TEXT or cannot be measured.
+ * shorter than PGV__ROWS_MIN_TEXT or cannot be measured and the dialect has list parameters.
  */
 static size_t rows_per_batch(const pgv__ahead *a)
 {
 	const pgv_vector *v = &a->vecs[a->order ? a->order[0] : 0];
+	/* a dialect without list parameters (SQLite) always sends rows, at most 200 a statement */
+	int lists = a->t->dialect->vlist[a->t->type] != NULL;
+	size_t most = lists ? PGV__BATCH_ROWS : PGV__BATCH_ROWS_PARAMS;
 	pgv__buf b = { NULL, 0, 0, 0 };
 	size_t len, n;
 
 	pgv__buf_add_value(&b, a->t->type, v->data, v->dim);
 	len = b.oom ? 0 : b.len;
 	pgv__buf_free(&b);
-	if (len < PGV__ROWS_MIN_TEXT)
+	if (lists && len < PGV__ROWS_MIN_TEXT)
 		return 0;
-	n = PGV__ROWS_BATCH_BYTES / len;
-	return n < 1 ? 1 : n > PGV__BATCH_ROWS ? PGV__BATCH_ROWS : n;
+	n = PGV__ROWS_BATCH_BYTES / (len ? len : 1);
+	return n < 1 ? 1 : n > most ? most : n;
 }
 
 /*

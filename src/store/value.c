@@ -117,6 +117,8 @@ int pgv__value_read(pgv_conn *c, pgv_stmt *st, int col, pgv_type type, int binar
 	out->data = NULL;
 	if (type == PGV_TYPE_BIT)
 		return read_bits(c, st, col, out);
+	if (binary == PGV__READ_F32)
+		return pgv_stmt_column_vector_f32(out, st, col);
 	return binary ? pgv_stmt_column_vector_binary(out, st, col)
 		: pgv_stmt_column_vector(out, st, col);
 }

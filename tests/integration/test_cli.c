@@ -163,7 +163,8 @@ static void test_cli__database_error_names_sqlstate(void **state)
 	assert_string_equal(r.out, "");
 	assert_prefix(r.err, "pgvodbc: list: ");
 	assert_contains(r.err, "pgvt_cli_no_such_table");
-	assert_contains(r.err, "(SQLSTATE 42P01)");
+	assert_contains(r.err, testdb_backend() == PGV_BACKEND_SQLITE ? "(SQLSTATE HY000)"
+		: "(SQLSTATE 42P01)");
 	clirun_free(&r);
 }
 

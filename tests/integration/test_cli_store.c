@@ -16,11 +16,18 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The seed's l2 distances to [0.5,0.8,0.0,-0.6] as `pgvodbc distance` prints them. */
+/*
+ * The seed's l2 distances to [0.5,0.8,0.0,-0.6] as `pgvodbc distance` prints them: pgvector's
+ * (computed in double) and sqlite-vec's (in float32: the double value of the float32 result).
+ */
 static const char SEED_DISTANCES[] =
 	"1\t1.1045361146699684\n"
 	"2\t1.7635192467093759\n"
 	"3\t1.3038404993264\n";
+static const char SEED_DISTANCES_F32[] =
+	"1\t1.1045360565185547\n"
+	"2\t1.763519287109375\n"
+	"3\t1.3038405179977417\n";
 
 /* The number of rows in `table`. */
 static int64_t count_rows(testdb *db, const char *table)
@@ -109,8 +116,8 @@ static void test_cli_store__list_text_and_json(void **state)
 	clirun_free(&r);
 
 	/* Exponent forms, -0 and a NULL vector stay valid JSON (numbers, null). */
-	snprintf(sql, sizeof(sql), "INSERT INTO %s VALUES (4, '[1e-05,1234567,-0,3e38]'), "
-		"(5, NULL)", table);
+	snprintf(sql, sizeof(sql), "INSERT INTO %s VALUES (4, %s('[1e-05,1234567,-0,3e38]')), "
+		"(5, NULL)", table, testdb_vec_fn(db));
 	testdb_exec(db, sql);
 	CLI(&r, NULL, 0, "list", "--table", table, "--json");
 	assert_status(&r, 0);
@@ -151,7 +158,9 @@ static void test_cli_store__knn_text_and_json(void **state)
 	/* k defaults to 1, the metric to l2: one line, pgvector's float distance as a double */
 	CLI(&r, NULL, 0, "knn", "--table", table, "[0.3,0.1,0.6,0.5]");
 	assert_status(&r, 0);
-	assert_string_equal(r.out, "2\t[0.4,0.2,0.7,0.9]\t0.4358898574336088\n");
+	assert_string_equal(r.out, db->backend == PGV_BACKEND_SQLITE
+		? "2\t[0.4,0.2,0.7,0.9]\t0.43588986992836\n"
+		: "2\t[0.4,0.2,0.7,0.9]\t0.4358898574336088\n");
 	text_distance = strtod(r.out + 20, NULL);
 	clirun_free(&r);
 
@@ -182,22 +191,32 @@ static void test_cli_store__distance_exact_figures(void **state)
 	char table[64], sql[128];
 	clirun r = { 0 };
 
+	int f32 = db->backend == PGV_BACKEND_SQLITE;
+
 	clirun_seed_table(db, "cli_dist", table);
-	CLI_OUT(SEED_DISTANCES, "distance", "--table", table, "[0.5,0.8,0.0,-0.6]");
+	CLI_OUT(f32 ? SEED_DISTANCES_F32 : SEED_DISTANCES, "distance", "--table", table,
+		"[0.5,0.8,0.0,-0.6]");
 
 	CLI(&r, NULL, 0, "distance", "--table", table, "--json", "[0.5,0.8,0.0,-0.6]");
 	assert_status(&r, 0);
-	assert_string_equal(r.out,
-		"{\"id\":1,\"distance\":1.1045361146699684}\n"
-		"{\"id\":2,\"distance\":1.7635192467093759}\n"
-		"{\"id\":3,\"distance\":1.3038404993264}\n");
+	assert_string_equal(r.out, f32
+		? "{\"id\":1,\"distance\":1.1045360565185547}\n"
+		  "{\"id\":2,\"distance\":1.763519287109375}\n"
+		  "{\"id\":3,\"distance\":1.3038405179977417}\n"
+		: "{\"id\":1,\"distance\":1.1045361146699684}\n"
+		  "{\"id\":2,\"distance\":1.7635192467093759}\n"
+		  "{\"id\":3,\"distance\":1.3038404993264}\n");
 	clirun_free(&r);
 
-	CLI_OUT("1\t1.1045361146699684\n3\t1.3038404993264\n", "distance", "--table", table,
+	CLI_OUT(f32 ? "1\t1.1045360565185547\n3\t1.3038405179977417\n"
+		: "1\t1.1045361146699684\n3\t1.3038404993264\n", "distance", "--table", table,
 		"--id", "3", "--id", "1", "[0.5,0.8,0.0,-0.6]");
 
-	/* the cosine distance to a zero vector is NaN: text NaN, JSON null (JSON has no NaN) */
-	CLI_OUT("1\tNaN\n", "distance", "--table", table, "--metric", "cosine", "--id", "1",
+	/*
+	 * the cosine distance to a zero vector is NaN on pgvector (text NaN, JSON null: JSON has no
+	 * NaN) and NULL on sqlite-vec (text NULL, JSON null)
+	 */
+	CLI_OUT(f32 ? "1\tNULL\n" : "1\tNaN\n", "distance", "--table", table, "--metric", "cosine", "--id", "1",
 		"[0,0,0,0]");
 	CLI(&r, NULL, 0, "knn", "--json", "--table", table, "--metric", "cosine", "[0,0,0,0]");
 	assert_status(&r, 0);
@@ -220,7 +239,7 @@ static void test_cli_store__upsert_pairs(void **state)
 	char table[64];
 	clirun r = { 0 };
 
-	testdb_create_table(db, "cli_up", "id bigint PRIMARY KEY, embedding vector(4)", table);
+	testdb_create_table(db, "cli_up", "id bigint NOT NULL PRIMARY KEY, embedding vector(4)", table);
 	CLI(&r, NULL, 0, "upsert", "--table", table, "1", "[0.1,0.8,0.5,0.3]", "2",
 		"{0.4,0.2,0.7,0.9}", "3", "[ 0.9, 0.5, 0.1, 0.6 ]");
 	assert_status(&r, 0);
@@ -253,11 +272,17 @@ static void test_cli_store__upsert_bad_pair_writes_nothing(void **state)
 	};
 	testdb *db = *state;
 	char table[64];
+	int text_ids_pending = 0;
 
 	clirun_seed_table(db, "cli_badpair", table);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		clirun r = { 0 };
 
+		if (i >= 3 && db->backend == PGV_BACKEND_SQLITE) {
+			/* an id that is not an integer goes through collections, not on SQLite yet */
+			text_ids_pending = 1;
+			continue;
+		}
 		CLI(&r, NULL, 0, "upsert", "--table", table, "1", "[9,9,9,9]", "7", "[7,7,7,7]",
 			cases[i].id, cases[i].vec);
 		assert_status(&r, 1);
@@ -271,6 +296,9 @@ static void test_cli_store__upsert_bad_pair_writes_nothing(void **state)
 		assert_string_equal(r.out, CLIRUN_SEED_LIST); /* row 1 not updated either */
 		clirun_free(&r);
 	}
+	if (text_ids_pending)
+		TESTDB_SKIP("the bad-id cases on sqlite: the CLI checks ids through collections, which "
+			"do not speak SQLite yet");
 }
 
 /* Lines "i<TAB>[...]" for i in [from, to], with `bad_line` (1-based, 0 for none) replaced. */
@@ -300,7 +328,7 @@ static void test_cli_store__upsert_stdin_batches(void **state)
 	size_t len;
 	clirun r = { 0 };
 
-	testdb_create_table(db, "cli_stdin", "id bigint PRIMARY KEY, embedding vector(4)", table);
+	testdb_create_table(db, "cli_stdin", "id bigint NOT NULL PRIMARY KEY, embedding vector(4)", table);
 	lines = make_lines(1, 5000, 0, NULL);
 	len = strlen(lines);
 	input = malloc(len + 128);
@@ -315,7 +343,8 @@ static void test_cli_store__upsert_stdin_batches(void **state)
 	clirun_free(&r);
 	assert_int_equal(count_rows(db, table), 5001);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE (id = 4321 AND embedding = "
-		"'[4321.5,0.25,-4321,1e-05]') OR (id = 9999 AND embedding = '[1,2,3,4]')", table);
+		"%s('[4321.5,0.25,-4321,1e-05]')) OR (id = 9999 AND embedding = %s('[1,2,3,4]'))", table,
+		testdb_vec_fn(db), testdb_vec_fn(db));
 	assert_int_equal(testdb_query_int(db, sql), 2);
 }
 
@@ -335,7 +364,7 @@ static void test_cli_store__upsert_stdin_bad_line(void **state)
 	testdb *db = *state;
 	char table[64];
 
-	testdb_create_table(db, "cli_badline", "id bigint PRIMARY KEY, embedding vector(4)", table);
+	testdb_create_table(db, "cli_badline", "id bigint NOT NULL PRIMARY KEY, embedding vector(4)", table);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *input = make_lines(1, 2500, 1700, cases[i].bad);
 		char sql[128];
@@ -378,7 +407,7 @@ static void test_cli_store__rows_counted_from_one(void **state)
 	char table[64], want[256];
 	clirun r = { 0 };
 
-	testdb_create_table(db, "cli_count", "id bigint PRIMARY KEY, embedding vector(4)", table);
+	testdb_create_table(db, "cli_count", "id bigint NOT NULL PRIMARY KEY, embedding vector(4)", table);
 	CLI(&r, NULL, 0, "upsert", "--table", table, "7", "[1,2,3]", "6", "[1,2,3,4]");
 	assert_status(&r, 1);
 	snprintf(want, sizeof(want), "pgvodbc: upsert: pair 1: upserting into \"%s\": id 7: "
@@ -404,7 +433,7 @@ static void test_cli_store__upsert_stdin_line_cap(void **state)
 	size_t len;
 	clirun r = { 0 };
 
-	testdb_create_table(db, "cli_cap", "id bigint PRIMARY KEY, embedding vector(4)", table);
+	testdb_create_table(db, "cli_cap", "id bigint NOT NULL PRIMARY KEY, embedding vector(4)", table);
 	input = malloc(big + 64);
 	assert_non_null(input);
 	len = (size_t)snprintf(input, 64, "1\t[1,2,3,4]\n2\t[1,2,3,4]\n3\t[");
@@ -432,7 +461,7 @@ static void test_cli_store__list_reader_closes_early(void **state)
 	pid_t pid;
 
 	assert_true(in >= 0);
-	testdb_create_table(db, "cli_pipe", "id bigint PRIMARY KEY, embedding vector(4)", table);
+	testdb_create_table(db, "cli_pipe", "id bigint NOT NULL PRIMARY KEY, embedding vector(4)", table);
 	input = make_lines(1, 6000, 0, NULL);
 	CLI(&r, input, strlen(input), "upsert", "--table", table);
 	free(input);

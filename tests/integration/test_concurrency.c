@@ -25,7 +25,7 @@
 /* A connection's server process id. */
 static int64_t backend_pid(pgv_conn *c)
 {
-	testdb tmp = { c, 0, { { 0 } }, 0, { 0 } };
+	testdb tmp = { .conn = c, .backend = PGV_BACKEND_POSTGRESQL };
 
 	return testdb_query_int(&tmp, "SELECT pg_backend_pid()");
 }

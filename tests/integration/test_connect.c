@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A DSN name alone connects, and the session answers a query. */
+/* A DSN name alone connects, the session answers a query, and the backend is recognised. */
 static void test_connect__by_dsn_name(void **state)
 {
 	pgv_conn *c = NULL;
@@ -20,13 +20,19 @@ static void test_connect__by_dsn_name(void **state)
 	/* The name is the connection's: asking again hands out the same string. */
 	assert_pgv(c, pgv_conn_driver_name(&again, c), PGV_OK);
 	assert_ptr_equal(again, driver);
+	assert_int_equal(pgv_conn_backend(c), testdb_backend());
 	/*
 	 * A DSN whose driver is psqlODBC's ANSI one ("PostgreSQL ANSI", or its library psqlodbca)
-	 * loads psqlodbca, any other the Unicode psqlodbcw: what odbc.ini says, whatever the name.
+	 * loads psqlodbca, any other the Unicode psqlodbcw: what odbc.ini says, whatever the name;
+	 * a SQLite DSN loads the SQLite3 driver, libsqlite3odbc.
 	 */
 	if (!testdb_dsn_key(testdb_dsn(), "Driver", want, sizeof(want)))
 		fail_msg("no Driver for the DSN %s in $ODBCINI", testdb_dsn());
-	if (strcasestr(want, "ansi") || strstr(want, "psqlodbca"))
+	if (testdb_backend() == PGV_BACKEND_SQLITE) {
+		if (!strstr(driver, "sqlite3odbc"))
+			fail_msg("driver \"%s\", want libsqlite3odbc", driver);
+	}
+	else if (strcasestr(want, "ansi") || strstr(want, "psqlodbca"))
 		assert_non_null(strstr(driver, "psqlodbca"));
 	else
 		assert_non_null(strstr(driver, "psqlodbcw"));
@@ -49,7 +55,8 @@ static void test_connect__by_dsn_string(void **state)
 
 /*
  * A full connection string naming the driver needs no DSN at all.  Its server, database, user
- * and password are the DSN's under test (from $ODBCINI).
+ * and password are the DSN's under test (from $ODBCINI); on SQLite its database file and
+ * extensions, and sqlite-vec answers.
  */
 static void test_connect__by_connection_string(void **state)
 {
@@ -59,6 +66,21 @@ static void test_connect__by_connection_string(void **state)
 	char target[1200], v[5][200];
 
 	(void)state;
+	if (testdb_backend() == PGV_BACKEND_SQLITE) {
+		char db[512], ext[512];
+		int version = 0;
+
+		if (!testdb_dsn_key(testdb_dsn(), "Database", db, sizeof(db)) ||
+			!testdb_dsn_key(testdb_dsn(), "LoadExt", ext, sizeof(ext)))
+			fail_msg("the SQLite DSN %s names no Database and LoadExt", testdb_dsn());
+		snprintf(target, sizeof(target), "Driver=SQLite3;Database=%s;LoadExt=%s", db, ext);
+		assert_pgv(c, pgv_conn_open(&c, target), PGV_OK);
+		assert_int_equal(pgv_conn_backend(c), PGV_BACKEND_SQLITE);
+		assert_pgv(c, pgv_conn_vector_version(&version, NULL, c), PGV_OK);
+		assert_true(version >= 100);
+		pgv_conn_close(c);
+		return;
+	}
 	for (size_t i = 0; i < 5; i++) {
 		if (!testdb_dsn_key(testdb_dsn(), keys[i], v[i], sizeof(v[i])))
 			v[i][0] = '\0';
@@ -151,15 +173,37 @@ static void test_connect__float_text_stays_exact(void **state)
 	pgv_conn_close(db.conn);
 }
 
-/* The pgvector version is read from pg_extension; without the extension it is PGV_ENOTFOUND. */
+/*
+ * A database file SQLite cannot create (its directory does not exist) is refused at connect with
+ * PGV_ECONN, the DSN named (the driver's own message, "connect failed", names no file).
+ */
+static void test_connect__unopenable_database_file(void **state)
+{
+	pgv_conn *c = NULL;
+	char target[256];
+
+	(void)state;
+	snprintf(target, sizeof(target), "DSN=%s;Database=/nonexistent-pgvodbc-dir/x.db",
+		testdb_dsn());
+	assert_int_equal(pgv_conn_open(&c, target), PGV_ECONN);
+	assert_message_has(c, "cannot connect");
+	assert_message_has(c, testdb_dsn());
+	pgv_conn_close(c);
+}
+
+/*
+ * The vector extension's version: pgvector's from pg_extension, sqlite-vec's from vec_version();
+ * without the extension it is PGV_ENOTFOUND.
+ */
 static void test_connect__vector_version(void **state)
 {
 	testdb *db = *state;
 	const char *text = NULL, *again = NULL;
 	int v = 0, v2 = 0;
+	int sqlite = db->backend == PGV_BACKEND_SQLITE;
 
 	assert_pgv(db->conn, pgv_conn_vector_version(&v, &text, db->conn), PGV_OK);
-	assert_true(v >= 500);
+	assert_true(v >= (sqlite ? 100 : 500)); /* sqlite-vec 0.1.0, pgvector 0.5.0 */
 	assert_true(strlen(text) >= 5);
 	assert_int_equal(v / 10000, strtol(text, NULL, 10));
 	/* The text is the connection's and stays valid: the same version gives the same string. */
@@ -168,6 +212,21 @@ static void test_connect__vector_version(void **state)
 	assert_ptr_equal(again, text);
 	assert_pgv(db->conn, pgv_conn_vector_version(&v2, NULL, db->conn), PGV_OK);
 
+	if (sqlite) {
+		/* A connection whose DSN loads no extension has no sqlite-vec: not found. */
+		pgv_conn *bare = NULL;
+		char target[512], file[400];
+
+		if (!testdb_dsn_key(testdb_dsn(), "Database", file, sizeof(file)))
+			fail_msg("the SQLite DSN %s names no Database", testdb_dsn());
+		snprintf(target, sizeof(target), "Driver=SQLite3;Database=%s", file);
+		assert_pgv(bare, pgv_conn_open(&bare, target), PGV_OK);
+		assert_int_equal(pgv_conn_vector_version(&v, &again, bare), PGV_ENOTFOUND);
+		assert_int_equal(v, 0);
+		assert_string_equal(again, "");
+		pgv_conn_close(bare);
+		return;
+	}
 	/*
 	 * Without the extension in this database the version is not found, not zero.  Checked when
 	 * this test created the extension itself (the database started empty), so dropping it cannot
@@ -193,8 +252,14 @@ int main(void)
 		cmocka_unit_test(test_connect__unknown_dsn_is_a_clear_error),
 		cmocka_unit_test(test_connect__refused_server),
 		cmocka_unit_test(test_connect__null_arguments),
+		cmocka_unit_test(test_connect__unopenable_database_file),
 		cmocka_unit_test(test_connect__float_text_stays_exact),
 		cmocka_unit_test(test_connect__vector_version),
 	};
-	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
+	/* TCP, and psqlODBC's ConnSettings; SQLite has its own case of an unopenable database */
+	static const char *const postgresql_only[] = { "test_connect__refused_server",
+		"test_connect__float_text_stays_exact", NULL };
+	static const char *const sqlite_only[] = { "test_connect__unopenable_database_file", NULL };
+
+	return TESTDB_RUN_GROUP(tests, testdb_setup, testdb_teardown, postgresql_only, sqlite_only);
 }

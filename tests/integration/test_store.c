@@ -70,7 +70,10 @@ static void test_store__seed_list_and_get(void **state)
 	assert_int_equal(n, 3);
 }
 
-/* The seed's figures: l2 distances to [0.5,0.8,0.0,-0.6] exactly as pgvector computes them. */
+/*
+ * The seed's figures: l2 distances to [0.5,0.8,0.0,-0.6] exactly as pgvector computes them (in
+ * double), or as sqlite-vec does (in float32: the double value of the float32 result).
+ */
 static void test_store__seed_distances_exact(void **state)
 {
 	static const double want[3] = { 1.1045361146699684, 1.7635192467093759, 1.3038404993264 };
@@ -87,8 +90,9 @@ static void test_store__seed_distances_exact(void **state)
 		assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 		assert_int_equal(row->id, i + 1);
 		assert_int_equal(row->has_distance, 1);
-		if (row->distance != want[i])
-			fail_msg("row %d: distance %.17g, want %.17g", i + 1, row->distance, want[i]);
+		if (row->distance != testdb_distance(db, want[i]))
+			fail_msg("row %d: distance %.17g, want %.17g", i + 1, row->distance,
+				testdb_distance(db, want[i]));
 		assert_memory_equal(row->vector.data, seed_vectors[i], sizeof(seed_vectors[i]));
 	}
 	assert_int_equal(pgv_rows_next(&row, rows), PGV_DONE);
@@ -126,8 +130,9 @@ static int close_enough(double got, double want)
 #define MDIM 8
 
 /*
- * Every metric: k-NN returns the k smallest distances, nearest first, each matching the
- * reference; distances returns every row in id order.
+ * Every metric of the backend: k-NN returns the k smallest distances, nearest first, each
+ * matching the reference; distances returns every row in id order.  SQLite (sqlite-vec) has no
+ * inner product: it is refused, naming the backend, before any round trip.
  */
 static void test_store__metrics_match_reference(void **state)
 {
@@ -163,6 +168,16 @@ static void test_store__metrics_match_reference(void **state)
 		pgv_rows *rows = NULL;
 		const pgv_row *row = NULL;
 		double last = -INFINITY;
+
+		if (m == PGV_METRIC_IP && db->backend == PGV_BACKEND_SQLITE) {
+			assert_int_equal(pgv_store_knn(&rows, db->conn, &t, PGV_METRIC_IP, q, MDIM, k),
+				PGV_EUNSUPPORTED);
+			assert_null(rows);
+			assert_message_has(db->conn, "sqlite");
+			assert_int_equal(pgv_store_distances(&rows, db->conn, &t, PGV_METRIC_IP, q, MDIM,
+				NULL, 0), PGV_EUNSUPPORTED);
+			continue;
+		}
 
 		for (int i = 0; i < MROWS; i++)
 			sorted[i] = ref[i] = rowset_distance((pgv_metric)m, data[i], q, MDIM);
@@ -241,10 +256,10 @@ static void test_store__distances_by_id_and_null(void **state)
 		4), PGV_OK);
 	assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 	assert_int_equal(row->id, 1);
-	assert_true(row->distance == 1.1045361146699684);
+	assert_true(row->distance == testdb_distance(db, 1.1045361146699684));
 	assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 	assert_int_equal(row->id, 3);
-	assert_true(row->distance == 1.3038404993264);
+	assert_true(row->distance == testdb_distance(db, 1.3038404993264));
 	assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 	assert_int_equal(row->id, 10);
 	assert_int_equal(row->vector_is_null, 1);
@@ -354,6 +369,7 @@ static void test_store__search_refuses_bad_input(void **state)
 	char name[64];
 	pgv_table t = seed_table(db, name), bad = PGV_TABLE_INIT;
 	pgv_rows *rows = (pgv_rows *)&rows;
+	int sqlite = db->backend == PGV_BACKEND_SQLITE;
 
 	assert_int_equal(pgv_store_knn(&rows, db->conn, &t, PGV_METRIC_L2, q4, 4, 0), PGV_EINVAL);
 	assert_null(rows);
@@ -361,7 +377,9 @@ static void test_store__search_refuses_bad_input(void **state)
 	assert_int_equal(pgv_store_knn(&rows, db->conn, &t, PGV_METRIC_L2, q3, 3, 1), PGV_EDIM);
 	assert_message_has(db->conn, "3 dimensions");
 	assert_message_has(db->conn, "has 4");
-	assert_int_equal(pgv_store_distances(&rows, db->conn, &t, PGV_METRIC_IP, q3, 3, NULL, 0),
+	/* a metric the backend has (SQLite has no ip) */
+	assert_int_equal(pgv_store_distances(&rows, db->conn, &t,
+		db->backend == PGV_BACKEND_SQLITE ? PGV_METRIC_L1 : PGV_METRIC_IP, q3, 3, NULL, 0),
 		PGV_EDIM);
 	q4[2] = NAN;
 	assert_int_equal(pgv_store_knn(&rows, db->conn, &t, PGV_METRIC_L2, q4, 4, 1), PGV_EVALUE);
@@ -383,10 +401,10 @@ static void test_store__search_refuses_bad_input(void **state)
 	assert_int_equal(pgv_store_knn(&rows, db->conn, &bad, PGV_METRIC_L2, q4, 4, 1),
 		PGV_ENOTFOUND);
 	assert_message_has(db->conn, "\"pgvt_no_such_table\": the table does not exist");
-	/* the listing's refusal (42P01) is explained from the catalog, as k-NN's is */
+	/* the listing's refusal (42P01; SQLite's HY000) is explained from the catalog, as k-NN's is */
 	assert_int_equal(pgv_store_list(&rows, db->conn, &bad), PGV_ENOTFOUND);
 	assert_message_has(db->conn, "listing \"pgvt_no_such_table\": the table does not exist");
-	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, "42P01");
+	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, sqlite ? "HY000" : "42P01");
 	bad = t;
 	bad.vector_column = "nope";
 	assert_int_equal(pgv_store_knn(&rows, db->conn, &bad, PGV_METRIC_L2, q4, 4, 1),
@@ -396,12 +414,13 @@ static void test_store__search_refuses_bad_input(void **state)
 	/*
 	 * No catalog query runs before a search: the server refuses a wrong dimension.  Inside a
 	 * transaction (which the refusal aborts) the message is pgvector's, still with both numbers
-	 * ("different vector dimensions 4 and 3") and the status PGV_EDIM.
+	 * ("different vector dimensions 4 and 3") and the status PGV_EDIM.  A SQLite transaction
+	 * survives the refusal (SQLSTATE HY000, as all of SQLite's): the catalog explains it.
 	 */
 	assert_pgv(db->conn, pgv_conn_begin(db->conn), PGV_OK);
 	assert_int_equal(pgv_store_knn(&rows, db->conn, &t, PGV_METRIC_L2, q3, 3, 1), PGV_EDIM);
 	assert_null(rows);
-	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, "22000");
+	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, sqlite ? "HY000" : "22000");
 	assert_message_has(db->conn, "dimensions");
 	assert_message_has(db->conn, "4");
 	assert_message_has(db->conn, "3");
@@ -410,7 +429,7 @@ static void test_store__search_refuses_bad_input(void **state)
 	assert_pgv(db->conn, pgv_conn_begin(db->conn), PGV_OK);
 	assert_int_equal(pgv_store_distances(&rows, db->conn, &bad, PGV_METRIC_L2, q4, 4, NULL, 0),
 		PGV_ENOTFOUND);
-	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, "42P01");
+	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, sqlite ? "HY000" : "42P01");
 	assert_message_has(db->conn, "pgvt_no_such_table");
 	assert_pgv(db->conn, pgv_conn_rollback(db->conn), PGV_OK);
 }
@@ -472,8 +491,17 @@ static void test_store__hostile_names_end_to_end(void **state)
 	}
 	assert_pgv(db->conn, pgv_store_upsert(&written, db->conn, &t, ids, vecs, 3), PGV_OK);
 	assert_int_equal(written, 3);
-	assert_pgv(db->conn, pgv_store_insert(new_ids, db->conn, &t, vecs, 2), PGV_OK);
-	assert_true(new_ids[0] < new_ids[1]);
+	if (db->backend == PGV_BACKEND_SQLITE) {
+		/* no sequences: refused before any round trip, ids are given instead */
+		assert_int_equal(pgv_store_insert(new_ids, db->conn, &t, vecs, 2), PGV_EUNSUPPORTED);
+		assert_message_has(db->conn, "sqlite");
+		new_ids[0] = 10;
+		new_ids[1] = 11;
+		assert_pgv(db->conn, pgv_store_upsert(NULL, db->conn, &t, new_ids, vecs, 2), PGV_OK);
+	} else {
+		assert_pgv(db->conn, pgv_store_insert(new_ids, db->conn, &t, vecs, 2), PGV_OK);
+		assert_true(new_ids[0] < new_ids[1]);
+	}
 	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
 	assert_int_equal(n, 5);
 	assert_pgv(db->conn, pgv_store_get(&v, db->conn, &t, 9), PGV_OK);
@@ -493,13 +521,15 @@ static void test_store__hostile_names_end_to_end(void **state)
 	assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 	assert_pgv(db->conn, pgv_rows_next(&row, rows), PGV_ROW);
 	assert_int_equal(row->id, 9);
-	assert_true(fabs(row->distance - testdb_sqrt(20.0)) < 1e-12);
+	assert_true(fabs(row->distance - testdb_distance(db, testdb_sqrt(20.0))) < 1e-12);
 	pgv_rows_free(rows);
 	assert_pgv(db->conn, pgv_store_delete(&n, db->conn, &t, ids, 3), PGV_OK);
 	assert_int_equal(n, 3);
 
 	/* the sentinel is still there */
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_class WHERE relname = '%s'", sentinel);
+	snprintf(sql, sizeof(sql), db->backend == PGV_BACKEND_SQLITE
+		? "SELECT count(*) FROM sqlite_master WHERE name = '%s'"
+		: "SELECT count(*) FROM pg_class WHERE relname = '%s'", sentinel);
 	assert_int_equal(testdb_query_int(db, sql), 1);
 
 	/* a 64-byte name is refused before anything is sent, naming it */
@@ -538,5 +568,8 @@ int main(void)
 		cmocka_unit_test(test_store__schema_qualified),
 		cmocka_unit_test(test_store__hostile_names_end_to_end),
 	};
-	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
+	/* schemas are PostgreSQL's (SQLite's attached databases are not tested here) */
+	static const char *const postgresql_only[] = { "test_store__schema_qualified", NULL };
+
+	return TESTDB_RUN_GROUP(tests, testdb_setup, testdb_teardown, postgresql_only, NULL);
 }

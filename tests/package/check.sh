@@ -24,7 +24,7 @@ pc=$(find "$prefix" -name pgvodbc.pc -path '*/pkgconfig/*')
 libdir=$(dirname "$(dirname "$pc")")
 for f in "$libdir/libpgvodbc.a" "$libdir/libpgvodbc.so" "$prefix/include/pgvodbc.h" \
 	"$prefix/include/pgvodbc/store.h" "$prefix/bin/pgvodbc" "$prefix/share/man/man1/pgvodbc.1" \
-	"$prefix/share/pgvodbc/sql/0001_vector_extension.up.sql" \
+	"$prefix/share/pgvodbc/sql/postgresql/0001_vector_extension.up.sql" \
 	"$libdir/cmake/pgvodbc/pgvodbcConfig.cmake" "$libdir/cmake/pgvodbc/pgvodbcConfigVersion.cmake"; do
 	[ -e "$f" ] || fail "not installed: ${f#"$prefix"/}"
 done

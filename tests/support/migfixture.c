@@ -16,8 +16,9 @@ int mig_exists(mig_fixture *fx, const char *relation)
 {
 	char sql[256];
 
-	snprintf(sql, sizeof(sql),
-		"SELECT CASE WHEN to_regclass('%s') IS NULL THEN 0 ELSE 1 END", relation);
+	snprintf(sql, sizeof(sql), fx->db->backend == PGV_BACKEND_SQLITE
+		? "SELECT count(*) > 0 FROM sqlite_master WHERE name = '%s'"
+		: "SELECT CASE WHEN to_regclass('%s') IS NULL THEN 0 ELSE 1 END", relation);
 	return (int)testdb_query_int(fx->db, sql);
 }
 

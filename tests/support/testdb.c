@@ -1,4 +1,7 @@
-/* Integration test support: connection, extension, per-test tables, shared small checks. */
+/*
+ * Integration test support: connection, isolation per backend, extension, per-test tables,
+ * shared small checks.
+ */
 #define _POSIX_C_SOURCE 200809L /* setenv */
 #include "testdb.h"
 
@@ -10,6 +13,9 @@
 #include <unistd.h>
 
 static int skipped;
+
+/* On SQLite: $ODBCINI as the process started with, while setup points ODBCINI at its copy. */
+static char original_odbcini[1024];
 
 void testdb_note_skip(const char *fmt, ...)
 {
@@ -50,9 +56,9 @@ static void trimmed(const char *s, size_t n, char *buf, size_t cap)
 	snprintf(buf, cap, "%.*s", (int)n, s);
 }
 
-int testdb_dsn_key(const char *dsn, const char *key, char *buf, size_t cap)
+/* testdb_dsn_key in the ini file at `path` (NULL: none). */
+static int dsn_key_in(const char *path, const char *dsn, const char *key, char *buf, size_t cap)
 {
-	const char *path = getenv("ODBCINI");
 	char line[1024], name[256];
 	int in_section = 0, found = 0;
 	FILE *f;
@@ -78,6 +84,86 @@ int testdb_dsn_key(const char *dsn, const char *key, char *buf, size_t cap)
 	}
 	fclose(f);
 	return found;
+}
+
+int testdb_dsn_key(const char *dsn, const char *key, char *buf, size_t cap)
+{
+	return dsn_key_in(getenv("ODBCINI"), dsn, key, buf, cap);
+}
+
+pgv_backend testdb_backend(void)
+{
+	const char *env = getenv("PGVODBC_TEST_BACKEND");
+	char driver[256];
+
+	if (env && *env) {
+		if (strcmp(env, "sqlite") == 0)
+			return PGV_BACKEND_SQLITE;
+		if (strcmp(env, "postgresql") == 0)
+			return PGV_BACKEND_POSTGRESQL;
+		fail_msg("PGVODBC_TEST_BACKEND is \"%s\", not postgresql or sqlite", env);
+	}
+	if (!testdb_dsn_key(testdb_dsn(), "Driver", driver, sizeof(driver)))
+		return PGV_BACKEND_POSTGRESQL;
+	for (size_t i = 0; driver[i]; i++)
+		if (strncasecmp(driver + i, "sqlite", 6) == 0)
+			return PGV_BACKEND_SQLITE;
+	return PGV_BACKEND_POSTGRESQL;
+}
+
+/* Whether `list` (NULL-terminated, or NULL) holds `name`. */
+static int listed(const char *const *list, const char *name)
+{
+	for (const char *const *p = list; p && *p; p++)
+		if (strcmp(*p, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* Whether every name of `list` is a test of the group; names the first that is not. */
+static int all_known(const char *group, const char *const *list, const struct CMUnitTest *tests,
+	size_t n)
+{
+	for (const char *const *p = list; p && *p; p++) {
+		size_t i = 0;
+
+		while (i < n && strcmp(tests[i].name, *p) != 0)
+			i++;
+		if (i == n) {
+			fprintf(stderr, "%s: a backend's list names %s, which is not a test here\n", group,
+				*p);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+int testdb_run_group(const char *name, const struct CMUnitTest *tests, size_t n,
+	CMFixtureFunction setup, CMFixtureFunction teardown, const char *const *postgresql_only,
+	const char *const *sqlite_only)
+{
+	pgv_backend backend = testdb_backend();
+	const char *const *others = backend == PGV_BACKEND_SQLITE ? postgresql_only : sqlite_only;
+	struct CMUnitTest *run;
+	size_t kept = 0;
+	int rc;
+
+	if (!all_known(name, postgresql_only, tests, n) || !all_known(name, sqlite_only, tests, n))
+		return 1;
+	if (!(run = calloc(n ? n : 1, sizeof(*run)))) {
+		fputs("out of memory\n", stderr);
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (listed(others, tests[i].name))
+			fprintf(stderr, "not in the %s suite (%s only): %s\n", pgv_backend_name(backend),
+				others == postgresql_only ? "postgresql" : "sqlite", tests[i].name);
+		else
+			run[kept++] = tests[i];
+	}
+	rc = _cmocka_run_group_tests(name, run, kept, setup, teardown);
+	free(run);
+	return testdb_run(rc);
 }
 
 int testdb_port(void)
@@ -174,11 +260,100 @@ static void search_path(testdb *db, char *out, size_t cap)
 static void enter_schema(testdb *db, pgv_conn *c)
 {
 	char path[160], sql[192];
-	testdb other = { c, 0, { { 0 } }, 0, { 0 } };
+	testdb other = { .conn = c, .backend = PGV_BACKEND_POSTGRESQL };
 
 	search_path(db, path, sizeof(path));
 	snprintf(sql, sizeof(sql), "SET search_path = %s", path);
 	testdb_exec(&other, sql);
+}
+
+/*
+ * Writes "<dir>/pgvt_<program>_<pid><suffix>" into buf, dir being that of the Database file the
+ * DSN names in the original $ODBCINI.
+ */
+static void sqlite_path(const char *suffix, char *buf, size_t cap)
+{
+	char db[1024], name[32];
+	char *slash;
+
+	if (!dsn_key_in(original_odbcini, testdb_dsn(), "Database", db, sizeof(db)))
+		fail_msg("the SQLite DSN %s names no Database in %s", testdb_dsn(), original_odbcini);
+	slash = strrchr(db, '/');
+	if (slash)
+		slash[1] = '\0';
+	else
+		db[0] = '\0';
+	program_name(name, sizeof(name));
+	snprintf(buf, cap, "%spgvt_%s_%ld%s", db, name, (long)getpid(), suffix);
+}
+
+/* Deletes this program's database file and what SQLite keeps beside it; a missing one is fine. */
+static void sqlite_remove_files(void)
+{
+	static const char *const suffixes[] = { ".db", ".db-wal", ".db-shm", ".db-journal", ".ini" };
+	char path[1100];
+
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		sqlite_path(suffixes[i], path, sizeof(path));
+		unlink(path);
+	}
+}
+
+/*
+ * Points ODBCINI at a copy of the original whose section of the DSN under test has
+ * Database=<this program's own file>, after deleting any file a killed run of the same pid left.
+ */
+static void sqlite_enter(void)
+{
+	char ini[1100], db[1100], line[1024], name[256];
+	const char *env = getenv("ODBCINI");
+	FILE *in, *out;
+	int in_section = 0, wrote = 0;
+
+	if (!original_odbcini[0]) {
+		if (!env || !*env)
+			fail_msg("ODBCINI is not set: run integration tests through ctest");
+		snprintf(original_odbcini, sizeof(original_odbcini), "%s", env);
+	}
+	sqlite_remove_files();
+	sqlite_path(".ini", ini, sizeof(ini));
+	sqlite_path(".db", db, sizeof(db));
+	if (!(in = fopen(original_odbcini, "r")))
+		fail_msg("cannot read %s", original_odbcini);
+	if (!(out = fopen(ini, "w"))) {
+		fclose(in);
+		fail_msg("cannot write %s", ini);
+	}
+	while (fgets(line, sizeof(line), in)) {
+		const char *eq = strchr(line, '=');
+
+		if (line[0] == '[') {
+			const char *end = strchr(line, ']');
+			trimmed(line + 1, end ? (size_t)(end - line - 1) : 0, name, sizeof(name));
+			in_section = strcasecmp(name, testdb_dsn()) == 0;
+		} else if (in_section && eq && line[0] != ';' && line[0] != '#') {
+			trimmed(line, (size_t)(eq - line), name, sizeof(name));
+			if (strcasecmp(name, "Database") == 0) {
+				fprintf(out, "Database=%s\n", db);
+				wrote = 1;
+				continue;
+			}
+		}
+		fputs(line, out);
+	}
+	fclose(in);
+	if (fclose(out) != 0 || !wrote)
+		fail_msg("could not write %s with the DSN %s's Database", ini, testdb_dsn());
+	setenv("ODBCINI", ini, 1);
+}
+
+/* Undoes sqlite_enter: the program's files deleted, ODBCINI back to the original. */
+static void sqlite_leave(void)
+{
+	if (!original_odbcini[0])
+		return;
+	sqlite_remove_files();
+	setenv("ODBCINI", original_odbcini, 1);
 }
 
 int testdb_setup(void **state)
@@ -189,8 +364,16 @@ int testdb_setup(void **state)
 
 	assert_non_null(db);
 	*state = db; /* first: a failure below still reaches teardown, which closes what is open */
+	db->backend = testdb_backend();
+	if (db->backend == PGV_BACKEND_SQLITE)
+		sqlite_enter();
 	rc = pgv_conn_open(&db->conn, testdb_dsn());
 	assert_pgv(db->conn, rc, PGV_OK);
+	if (pgv_conn_backend(db->conn) != db->backend)
+		fail_msg("the library sees the DSN %s as %s, the test as %s", testdb_dsn(),
+			pgv_backend_name(pgv_conn_backend(db->conn)), pgv_backend_name(db->backend));
+	if (db->backend == PGV_BACKEND_SQLITE)
+		return 0; /* a file of its own: no schema, and sqlite-vec comes with the DSN */
 	if (testdb_query_int(db, "SELECT count(*) FROM pg_extension WHERE extname = 'vector'") == 0) {
 		testdb_exec(db, "CREATE EXTENSION vector");
 		db->created_extension = 1;
@@ -212,7 +395,8 @@ void testdb_open(testdb *db, pgv_conn **out)
 {
 	*out = NULL;
 	assert_pgv(*out, pgv_conn_open(out, testdb_dsn()), PGV_OK);
-	enter_schema(db, *out);
+	if (db->backend != PGV_BACKEND_SQLITE)
+		enter_schema(db, *out);
 }
 
 int testdb_teardown(void **state)
@@ -225,7 +409,8 @@ int testdb_teardown(void **state)
 	if (db->conn) {
 		if (pgv_conn_in_transaction(db->conn))
 			pgv_conn_rollback(db->conn);
-		for (int i = db->ntables - 1; i >= 0; i--) {
+		/* on SQLite the tables go with the program's database file (sqlite_leave) */
+		for (int i = db->backend == PGV_BACKEND_SQLITE ? -1 : db->ntables - 1; i >= 0; i--) {
 			snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s", db->tables[i]);
 			testdb_exec(db, sql);
 		}
@@ -239,6 +424,8 @@ int testdb_teardown(void **state)
 			testdb_exec(db, "DROP EXTENSION IF EXISTS vector");
 		pgv_conn_close(db->conn);
 	}
+	if (db->backend == PGV_BACKEND_SQLITE)
+		sqlite_leave();
 	unsetenv("PGOPTIONS");
 	free(db);
 	*state = NULL;
@@ -354,6 +541,27 @@ double testdb_sqrt(double x)
 			return r;
 		r = next;
 	}
+}
+
+double testdb_distance(const testdb *db, double d)
+{
+	return db->backend == PGV_BACKEND_SQLITE ? (double)(float)d : d;
+}
+
+const char *testdb_vec_fn(const testdb *db)
+{
+	return db->backend == PGV_BACKEND_SQLITE ? "vec_f32" : "";
+}
+
+int64_t testdb_count_tables(testdb *db, const char *like)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), db->backend == PGV_BACKEND_SQLITE
+		? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name LIKE '%s'"
+		: "SELECT count(*) FROM pg_class WHERE relname LIKE '%s' AND relkind = 'r' "
+		  "AND pg_table_is_visible(oid)", like);
+	return testdb_query_int(db, sql);
 }
 
 int testdb_cmp_double(const void *a, const void *b)

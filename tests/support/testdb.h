@@ -1,6 +1,8 @@
 /*
- * Test support for integration tests: a connection to the embedded server named by
- * PGVODBC_TEST_DSN, the vector extension ensured, and tables that are dropped afterwards.
+ * Test support for integration tests: a connection to the DSN named by PGVODBC_TEST_DSN (the
+ * embedded PostgreSQL server, a server of your own, or SQLite with sqlite-vec), isolated from
+ * other test programs (a schema of its own on PostgreSQL, a database file of its own on SQLite),
+ * the vector extension ensured, and tables that are dropped afterwards.
  */
 #ifndef PGV_TESTDB_H
 #define PGV_TESTDB_H
@@ -19,6 +21,7 @@ typedef struct testdb {
 	char tables[16][64];   /* tables to drop at the end */
 	int ntables;
 	char schema[64];       /* the program's own schema, first in the search_path */
+	pgv_backend backend;   /* the backend under test (testdb_backend) */
 } testdb;
 
 /*
@@ -45,6 +48,28 @@ int testdb_run(int cmocka_result);
 const char *testdb_dsn(void);
 
 /*
+ * The backend the DSN under test reaches: PGVODBC_TEST_BACKEND ("postgresql" or "sqlite", set by
+ * CTest), else SQLite when the DSN's Driver entry in $ODBCINI names SQLite, else PostgreSQL.
+ * Known before connecting, so testdb_setup can isolate the program before its first connect;
+ * testdb_setup then checks that the library recognises the same backend.
+ */
+pgv_backend testdb_backend(void);
+
+/*
+ * Runs a cmocka group as cmocka_run_group_tests does, but only the cases of the backend under
+ * test: without those named in `postgresql_only` on SQLite, and without those in `sqlite_only`
+ * on PostgreSQL (lists NULL-terminated, NULL for none).  A case left out is named on stderr as
+ * not part of this backend's suite (it does not apply, so it is not a skip); a list naming a case
+ * the group lacks fails the program.  Returns TESTDB_RUN of cmocka's result.
+ */
+int testdb_run_group(const char *name, const struct CMUnitTest *tests, size_t n,
+	CMFixtureFunction setup, CMFixtureFunction teardown, const char *const *postgresql_only,
+	const char *const *sqlite_only);
+#define TESTDB_RUN_GROUP(tests, setup, teardown, postgresql_only, sqlite_only) \
+	testdb_run_group(#tests, (tests), sizeof(tests) / sizeof((tests)[0]), (setup), (teardown), \
+		(postgresql_only), (sqlite_only))
+
+/*
  * The value of `key` (case-insensitive) in the DSN's section of $ODBCINI, copied into buf;
  * 1 when found, 0 otherwise (no ODBCINI, no such section or key).
  */
@@ -54,12 +79,16 @@ int testdb_dsn_key(const char *dsn, const char *key, char *buf, size_t cap);
 int testdb_port(void);
 
 /*
- * CMocka setup/teardown: *state becomes a testdb with an open connection, working in a schema of
- * its own ("pgvt_<program>_<pid>", created here and dropped with everything in it by teardown),
- * so that test programs can run at the same time on a real server and leave nothing behind.
- * The schema comes first in the connection's search_path, then the vector extension's schema;
- * PGOPTIONS is set to the same search_path, so every other connection this process or its
- * children (the CLI) open through libpq starts there too.
+ * CMocka setup/teardown: *state becomes a testdb with an open connection, isolated so that test
+ * programs can run at the same time and leave nothing behind.
+ * On PostgreSQL it works in a schema of its own ("pgvt_<program>_<pid>", created here and dropped
+ * with everything in it by teardown).  The schema comes first in the connection's search_path,
+ * then the vector extension's schema; PGOPTIONS is set to the same search_path, so every other
+ * connection this process or its children (the CLI) open through libpq starts there too.
+ * On SQLite it works in a database file of its own ("pgvt_<program>_<pid>.db", next to the DSN's
+ * Database): ODBCINI is pointed at a copy of $ODBCINI whose section of the DSN names that file,
+ * so every connection of this process and of its children (the CLI) opens it by the same DSN
+ * name; teardown deletes the file (and its -wal, -shm and -journal files) and the copy.
  */
 int testdb_setup(void **state);
 int testdb_teardown(void **state);
@@ -117,6 +146,26 @@ size_t testdb_list_all(testdb *db, const pgv_table *t, const pgv_fetch_opts *opt
  * programs are not linked with libm.
  */
 double testdb_sqrt(double x);
+
+/*
+ * The distance the backend under test reports where the exact distance is `d`: d on PostgreSQL
+ * (pgvector computes in double), the double value of d rounded to float32 on SQLite (sqlite-vec
+ * computes in float32), for inputs whose float32 computation is exact up to that rounding.
+ */
+double testdb_distance(const testdb *db, double d);
+
+/*
+ * The SQL function that makes a vector of the backend under test from its text literal, for
+ * tests that write SQL by hand: "" on PostgreSQL (the literal is cast to the column's type) and
+ * "vec_f32" on SQLite, so that `%s('[1,2]')` is a vector on both.
+ */
+const char *testdb_vec_fn(const testdb *db);
+
+/*
+ * The number of tables visible to the test whose name matches the SQL LIKE pattern `like` (the
+ * catalog of the backend under test: pg_class in the search_path, or sqlite_master).
+ */
+int64_t testdb_count_tables(testdb *db, const char *like);
 
 /* qsort comparison of doubles, ascending. */
 int testdb_cmp_double(const void *a, const void *b);

@@ -418,11 +418,11 @@ static void test_index_sql__text_lists(void **state)
 	char *sql;
 
 	(void)state;
-	pgv__buf_add_texts(&b, pgv__store_dialect(), texts, 4);
+	pgv__buf_add_texts(&b, pgv__store_dialect(PGV_BACKEND_POSTGRESQL), texts, 4);
 	assert_false(b.oom);
 	assert_string_equal(b.s, "{\"hnsw.ef_search\",\"a\\\"b\\\\c\",NULL,\"\"}");
 	pgv__buf_reset(&b);
-	pgv__buf_add_texts(&b, pgv__store_dialect(), texts, 0);
+	pgv__buf_add_texts(&b, pgv__store_dialect(PGV_BACKEND_POSTGRESQL), texts, 0);
 	assert_string_equal(b.s, "{}");
 	pgv__buf_free(&b);
 

@@ -349,10 +349,14 @@ static void test_migrate_load__large_file(void **state)
 	free(text);
 }
 
-/* The built-in set is the project's sql/ directory: 0001 and 0002, both reversible. */
+/*
+ * The built-in set is the project's sql/ directory, one set per backend: sql/postgresql/ is the
+ * set itself, sql/sqlite/ the one SQLite connections run; 0001 and 0002 in each, reversible.
+ */
 static void test_migrate_load__builtin(void **state)
 {
 	pgv_migrate_set *set = load_expect(NULL, PGV_OK);
+	const pgv_migrate_set *lite;
 	size_t n = 0;
 
 	(void)state;
@@ -363,19 +367,62 @@ static void test_migrate_load__builtin(void **state)
 	assert_string_equal(set->items[1].id, "0002_embeddings");
 	assert_non_null(strstr(set->items[1].up, "CREATE TABLE embeddings"));
 	assert_non_null(strstr(set->items[1].up, "VECTOR(4)"));
+	assert_null(set->per_backend[PGV_BACKEND_POSTGRESQL]);
+	lite = set->per_backend[PGV_BACKEND_SQLITE];
+	assert_non_null(lite);
+	assert_int_equal(lite->count, 2);
+	assert_string_equal(lite->items[0].id, "0001_vector_extension");
+	assert_non_null(strstr(lite->items[0].up, "vec_version()"));
+	assert_string_equal(lite->items[1].id, "0002_embeddings");
+	assert_non_null(strstr(lite->items[1].up, "vector(4)"));
+	assert_non_null(strstr(lite->items[1].up, "vec_length(embedding) = 4"));
 	for (size_t i = 0; i < 2; i++) {
 		assert_non_null(set->items[i].down);
+		assert_non_null(lite->items[i].down);
 		assert_int_equal(strlen(set->items[i].checksum), 32);
+		assert_string_not_equal(set->items[i].checksum, lite->items[i].checksum);
 	}
-	/* Byte for byte the embedded files. */
+	/* Byte for byte the embedded files, each in its backend's set. */
 	for (size_t i = 0; i < pgv__builtin_count; i++) {
-		const pgv__migration *m = &set->items[strncmp(pgv__builtin_files[i].name, "0001", 4) ? 1 : 0];
-		const char *have = strstr(pgv__builtin_files[i].name, ".up.") ? m->up : m->down;
+		const char *name = pgv__builtin_files[i].name;
+		const pgv_migrate_set *in = strncmp(name, "sqlite/", 7) == 0 ? lite : set;
+		const char *file = strchr(name, '/') + 1;
+		const pgv__migration *m = &in->items[strncmp(file, "0001", 4) ? 1 : 0];
+		const char *have = strstr(file, ".up.") ? m->up : m->down;
+
+		assert_true(strncmp(name, "postgresql/", 11) == 0 || in == lite);
 		assert_memory_equal(have, pgv__builtin_files[i].text, pgv__builtin_files[i].len);
 		n++;
 	}
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 8);
 	pgv_migrate_set_free(set);
+}
+
+/* A directory with backend subdirectories holds a set for each; others are left to the top. */
+static void test_migrate_load__backend_subdirectories(void **state)
+{
+	const char *dir = *state;
+	char sub[4096];
+	pgv_migrate_set *set;
+
+	write_bytes(dir, "0001_top.up.sql", "SELECT 1", 8);
+	snprintf(sub, sizeof(sub), "%s/sqlite", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	write_bytes(sub, "0001_lite.up.sql", "SELECT 2", 8);
+	write_bytes(sub, "0002_more.up.sql", "SELECT 3", 8);
+	set = load_expect(dir, PGV_OK);
+	assert_int_equal(pgv_migrate_set_count(set), 1);
+	assert_string_equal(set->items[0].name, "top");
+	assert_null(set->per_backend[PGV_BACKEND_POSTGRESQL]);
+	assert_non_null(set->per_backend[PGV_BACKEND_SQLITE]);
+	assert_int_equal(pgv_migrate_set_count(set->per_backend[PGV_BACKEND_SQLITE]), 2);
+	assert_string_equal(set->per_backend[PGV_BACKEND_SQLITE]->items[0].name, "lite");
+	/* a connection-less caller (NULL conn: unknown backend) gets the top set */
+	assert_ptr_equal(pgv__migrate_set_for(set, NULL), set);
+	pgv_migrate_set_free(set);
+	/* a malformed backend set fails the whole load */
+	write_bytes(sub, "0002_dup.up.sql", "SELECT 4", 8);
+	assert_null(load_expect(dir, PGV_EINVAL));
 }
 
 /* In-memory sets follow the directory's rules. */
@@ -484,6 +531,8 @@ int main(void)
 			dir_teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_load__large_file, dir_setup, dir_teardown),
 		cmocka_unit_test(test_migrate_load__builtin),
+		cmocka_unit_test_setup_teardown(test_migrate_load__backend_subdirectories, dir_setup,
+			dir_teardown),
 		cmocka_unit_test(test_migrate_load__from_files),
 		cmocka_unit_test(test_migrate_load__md5),
 		cmocka_unit_test(test_migrate_load__misuse),

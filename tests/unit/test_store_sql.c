@@ -582,11 +582,11 @@ static void test_store_sql__id_list(void **state)
 	pgv__buf b = { NULL, 0, 0, 0 };
 
 	(void)state;
-	pgv__buf_add_ids(&b, pgv__store_dialect(), ids, 4);
+	pgv__buf_add_ids(&b, pgv__store_dialect(PGV_BACKEND_POSTGRESQL), ids, 4);
 	assert_false(b.oom);
 	assert_string_equal(b.s, "{1,-2,9223372036854775807,-9223372036854775808}");
 	pgv__buf_reset(&b);
-	pgv__buf_add_ids(&b, pgv__store_dialect(), ids, 0);
+	pgv__buf_add_ids(&b, pgv__store_dialect(PGV_BACKEND_POSTGRESQL), ids, 0);
 	assert_string_equal(b.s, "{}");
 	pgv__buf_free(&b);
 }
