@@ -19,7 +19,9 @@ static void test_cli_info__text_report(void **state)
 	const char *version = NULL;
 	int num = 0;
 	clirun r = { 0 };
-	int declfetch = strcmp(testdb_dsn(), "pgvodbc_declfetch") == 0;
+	char flag[8];
+	int declfetch = testdb_dsn_key(testdb_dsn(), "UseDeclareFetch", flag, sizeof(flag))
+		&& strcmp(flag, "1") == 0;
 
 	assert_pgv(db->conn, pgv_conn_vector_version(&num, &version, db->conn), 0);
 	CLI(&r, NULL, 0, "info");

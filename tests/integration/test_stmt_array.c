@@ -113,14 +113,15 @@ static void test_stmt_array__non_atomic_keeps_the_others(void **state)
 static void test_stmt_array__in_callers_transaction(void **state)
 {
 	testdb *db = *state;
-	char name[64];
+	char name[64], flag[8];
 	pgv_stmt *st = prepared(db, name, 1);
 
 	assert_pgv(db->conn, pgv_conn_begin(db->conn), 0);
 	assert_pgv(db->conn, pgv_stmt_execute_array(NULL, st, 0), PGV_ECONSTRAINT);
 	/* psqlODBC with UseDeclareFetch=1 discards the savepoint with the failed array (measured):
 	 * the row cannot be named there, and the message says so */
-	if (strcmp(testdb_dsn(), "pgvodbc_declfetch") == 0 && pgv_conn_error(db->conn)->row < 0)
+	if (testdb_dsn_key(testdb_dsn(), "UseDeclareFetch", flag, sizeof(flag))
+			&& strcmp(flag, "1") == 0 && pgv_conn_error(db->conn)->row < 0)
 		assert_message_has(db->conn, "cannot be named");
 	else
 		assert_int_equal(pgv_conn_error(db->conn)->row, 3);
