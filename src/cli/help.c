@@ -223,7 +223,7 @@ static const char RECALL_HELP[] =
 
 static const char DISTANCE_HELP[] =
 	"usage: pgvodbc distance [--table T] [--type T] [--metric M] [--id ID]...\n"
-	"                        [--json | --csv] VECTOR\n"
+	"                        [--page-rows N] [--json | --csv] VECTOR\n"
 	"\n"
 	"Prints the distance from VECTOR to every row, or to the rows named by --id, in id order:\n"
 	"  text   ID<TAB>DISTANCE                (NULL where the row's vector is NULL)\n"
@@ -234,6 +234,8 @@ static const char DISTANCE_HELP[] =
 	"  --metric M           as for knn: l2 (default), ip, cosine or l1; for --type bit\n"
 	"                       hamming (default) or jaccard\n"
 	"  --id ID              only this row; repeat for more\n"
+	"  --page-rows N        rows per query, as for list (default 1000; 0: one query, which\n"
+	"                       a table whose id is not unique and non-null needs)\n"
 	"\n";
 
 static const char IMPORT_HELP[] =

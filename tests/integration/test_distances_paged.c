@@ -134,6 +134,16 @@ static void test_distances_paged__same_rows_as_one_query(void **state)
 	free(paged);
 }
 
+/* The lines of a CLI's output. */
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; s && *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
 /* A repeated id: paged distances are refused before any row; one query still reads them. */
 static void test_distances_paged__repeated_id_refused(void **state)
 {
@@ -164,6 +174,11 @@ static void test_distances_paged__repeated_id_refused(void **state)
 	assert_status(&r, 1);
 	assert_contains(r.err, "paging needs a unique, non-null id");
 	assert_int_equal(r.out_len, 0);
+	clirun_free(&r);
+	/* the way out the message's user has: one query, every row */
+	CLI(&r, NULL, 0, "distance", "--table", name, "--page-rows", "0", "[0.25,-1.5,2]");
+	assert_status(&r, 0);
+	assert_int_equal(count_lines(r.out), 3);
 	clirun_free(&r);
 }
 
