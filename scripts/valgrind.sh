@@ -24,10 +24,18 @@ mapfile -t tests < <(cd "$build" && ctest -N -L unit -R '^unit\.' | sed -n 's/^ 
 
 failed=()
 for t in "${tests[@]}"; do
-	exe=$build/tests/${t#unit.}
+	# the parser's variants (tests/CMakeLists.txt): another build of a program, or the same
+	# program with a reader turned off, each with the environment its CTest entry sets
+	name=${t#unit.}
+	env=()
+	case $name in
+	*.portable) exe=$build/tests/${name%.portable}_portable; env=(PGV_TEST_PARSE_PATH=portable) ;;
+	*.no_avx2) exe=$build/tests/${name%.no_avx2}; env=(PGVODBC_NO_AVX2=1 PGV_TEST_PARSE_PATH=sse2) ;;
+	*) exe=$build/tests/$name ;;
+	esac
 	[ -x "$exe" ] || { echo "valgrind: $exe not built" >&2; exit 1; }
 	start=$(date +%s)
-	if valgrind --tool=memcheck --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
+	if env "${env[@]}" valgrind --tool=memcheck --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
 		--errors-for-leak-kinds=definite,indirect,possible --track-origins=yes --quiet \
 		"$exe" >"$logs/$t.log" 2>&1; then
 		printf 'valgrind: %-28s clean (%ds)\n' "$t" $(( $(date +%s) - start ))
