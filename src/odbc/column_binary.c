@@ -39,6 +39,38 @@ static SQLSMALLINT column_sqltype(pgv_stmt *st, SQLUSMALLINT n)
 	return col->sqltype;
 }
 
+/*
+ * What both byte readers check first: a live statement, `out` (emptied), column `col` of the
+ * current row, and that it was not read as text already.  The column, or NULL with *status set
+ * (recorded).
+ */
+static stmt_column *bytes_column(pgv_vector *out, pgv_stmt *st, int col, const char *op,
+	int *status)
+{
+	stmt_column *c;
+
+	if (!st || !st->conn) {
+		*status = pgv__stmt_refuse(st, op);
+		return NULL;
+	}
+	if (out) {
+		out->dim = 0;
+		out->data = NULL;
+	}
+	if (!(c = pgv__stmt_column_at(st, col, op, status)))
+		return NULL;
+	if (!out) {
+		*status = pgv__conn_fail(st->conn, PGV_EINVAL, op, "out is NULL");
+		return NULL;
+	}
+	if (c->fetched && !c->binary && !c->is_null) {
+		*status = pgv__conn_fail(st->conn, PGV_EINVAL, op, "column %d was read as text and "
+			"cannot be read again as bytes", col);
+		return NULL;
+	}
+	return c;
+}
+
 /* Reads a column as pgvector's binary form (bytes, or their hex text) into a new vector. */
 int pgv_stmt_column_vector_binary(pgv_vector *out, pgv_stmt *st, int col)
 {
@@ -46,19 +78,8 @@ int pgv_stmt_column_vector_binary(pgv_vector *out, pgv_stmt *st, int col)
 	stmt_column *c;
 	int status;
 
-	if (!st || !st->conn)
-		return pgv__stmt_refuse(st, "pgv_stmt_column_vector_binary");
-	if (out) {
-		out->dim = 0;
-		out->data = NULL;
-	}
-	if (!(c = pgv__stmt_column_at(st, col, op, &status)))
+	if (!(c = bytes_column(out, st, col, op, &status)))
 		return status;
-	if (!out)
-		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "out is NULL");
-	if (c->fetched && !c->binary && !c->is_null)
-		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "column %d was read as text and "
-			"cannot be read again as binary", col);
 	if (!c->fetched) {
 		switch (column_sqltype(st, (SQLUSMALLINT)col)) {
 		case SQL_BINARY: case SQL_VARBINARY: case SQL_LONGVARBINARY: case 0:
@@ -99,19 +120,8 @@ int pgv_stmt_column_vector_f32(pgv_vector *out, pgv_stmt *st, int col)
 	stmt_column *c;
 	int status;
 
-	if (!st)
-		return pgv__error_null(op, "stmt");
-	if (out) {
-		out->dim = 0;
-		out->data = NULL;
-	}
-	if (!(c = pgv__stmt_column_at(st, col, op, &status)))
+	if (!(c = bytes_column(out, st, col, op, &status)))
 		return status;
-	if (!out)
-		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "out is NULL");
-	if (c->fetched && !c->binary && !c->is_null)
-		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "column %d was read as text and "
-			"cannot be read again as bytes", col);
 	if (!c->fetched) {
 		if ((status = pgv__stmt_column_read(st, (SQLUSMALLINT)col, SQL_C_BINARY, op)) != 0)
 			return status;

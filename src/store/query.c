@@ -147,6 +147,29 @@ int pgv_store_count(int64_t *out, pgv_conn *c, const pgv_table *spec)
 }
 
 /*
+ * Checks the metric against the column's type and the query vector as the server would check a
+ * value of that type, then formats the vector into `text`; 0 or the failure (recorded, `text`
+ * left empty).
+ */
+static int query_text(pgv__buf *text, pgv_conn *c, const pgv__store_table *t, const char *op,
+	pgv_metric metric, const float *query, size_t dim)
+{
+	int status;
+
+	if ((status = pgv__store_check_metric_type(c, t, op, metric)) != 0)
+		return status;
+	if (pgv__value_check(t->type, query, dim) != 0)
+		return pgv__conn_fail(c, pgv_error_last()->status, op, "%s: the query vector: %s",
+			t->what, pgv_error_last()->message);
+	pgv__buf_add_value(text, t->type, query, dim);
+	if (text->oom) {
+		pgv__buf_free(text);
+		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
+	}
+	return 0;
+}
+
+/*
  * What k-NN and distances share: the metric (known, and one the column's type has), the query
  * vector (checked as the server would check a value of that type), the table; then prepares
  * `sql` with the query vector's text bound to the first `nvalues` parameters.
@@ -159,16 +182,8 @@ int pgv__store_query_prepare(pgv_conn *c, const pgv__store_table *t, const char 
 	int status;
 
 	*st = NULL;
-	if ((status = pgv__store_check_metric_type(c, t, op, metric)) != 0)
+	if ((status = query_text(&text, c, t, op, metric, query, dim)) != 0)
 		return status;
-	if (pgv__value_check(t->type, query, dim) != 0)
-		return pgv__conn_fail(c, pgv_error_last()->status, op, "%s: the query vector: %s",
-			t->what, pgv_error_last()->message);
-	pgv__buf_add_value(&text, t->type, query, dim);
-	if (text.oom) {
-		pgv__buf_free(&text);
-		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
-	}
 	if ((status = pgv_stmt_prepare(st, c, sql)) != 0) {
 		pgv__conn_prefix(c, status, op, "%s", t->what);
 		status = pgv__store_refused(c, t, op, metric, dim, status);
@@ -245,17 +260,11 @@ static int distances_paged(pgv_rows **out, pgv_conn *c, const pgv__store_table *
 	pgv__buf text = { NULL, 0, 0, 0 };
 	int status;
 
-	if ((status = pgv__store_check_metric_type(c, t, op, metric)) != 0)
+	if ((status = query_text(&text, c, t, op, metric, query, dim)) != 0)
 		return status;
-	if (pgv__value_check(t->type, query, dim) != 0)
-		return pgv__conn_fail(c, pgv_error_last()->status, op, "%s: the query vector: %s",
-			t->what, pgv_error_last()->message);
-	if ((status = pgv__store_check_pageable(c, t, op)) != 0)
-		return status;
-	pgv__buf_add_value(&text, t->type, query, dim);
-	if (text.oom) {
+	if ((status = pgv__store_check_pageable(c, t, op)) != 0) {
 		pgv__buf_free(&text);
-		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
+		return status;
 	}
 	pages.vtext = text.s;
 	pages.vlen = text.len;
