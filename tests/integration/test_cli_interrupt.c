@@ -31,14 +31,21 @@ static void need_sessions(testdb *db, pgv_conn *other)
 			"a lock cannot make another connection wait");
 }
 
-/* Waits (up to 20 s) until some session of this database waits for a lock. */
-static void wait_for_lock_wait(testdb *db)
+/*
+ * Waits (up to 20 s) until a session waits for a lock `holder` holds: the child's, not that of
+ * another test program running on the same server at the same time.
+ */
+static void wait_for_lock_wait(testdb *db, pgv_conn *holder)
 {
 	const struct timespec tick = { 0, 100000000L };
+	int64_t pid = 0;
+	char sql[160];
 
+	assert_int_equal(pgv_conn_backend_pid(&pid, holder), 0);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_stat_activity WHERE "
+		"pg_blocking_pids(pid) @> ARRAY[%lld]", (long long)pid);
 	for (int i = 0; i < 200; i++) {
-		if (testdb_query_int(db, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
-				"current_database() AND wait_event_type = 'Lock'") > 0)
+		if (testdb_query_int(db, sql) > 0)
 			return;
 		nanosleep(&tick, NULL);
 	}
@@ -46,8 +53,8 @@ static void wait_for_lock_wait(testdb *db)
 }
 
 /* Runs the child on `input` (written to a pipe that is then closed), waits until it waits for
- * the lock, sends `sig`, and collects it; the child must end within 10 s. */
-static void run_and_signal(testdb *db, clirun *r, const char *input, int sig,
+ * the lock `holder` holds, sends `sig`, and collects it; the child must end within 10 s. */
+static void run_and_signal(testdb *db, pgv_conn *holder, clirun *r, const char *input, int sig,
 	const char *const *args)
 {
 	int fds[2], out_fd, err_fd;
@@ -59,7 +66,7 @@ static void run_and_signal(testdb *db, clirun *r, const char *input, int sig,
 	close(fds[1]);
 	pid = clirun_start(args, fds[0], &out_fd, &err_fd);
 	close(fds[0]);
-	wait_for_lock_wait(db);
+	wait_for_lock_wait(db, holder);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(kill(pid, sig), 0);
 	clirun_wait(r, pid, out_fd, err_fd);
@@ -85,7 +92,7 @@ static void test_cli_interrupt__upsert_says_what_was_written(void **state)
 		const char *args[] = { "--dsn", testdb_dsn(), "upsert", "--table", name, "--batch",
 			"2", NULL };
 
-		run_and_signal(db, &r, "1\t[1,1]\n2\t[2,2]\n3\t[3,3]\n4\t[4,4]\n", SIGINT, args);
+		run_and_signal(db, holder, &r, "1\t[1,1]\n2\t[2,2]\n3\t[3,3]\n4\t[4,4]\n", SIGINT, args);
 	}
 	assert_status(&r, 1);
 	assert_contains(r.err, "pgvodbc: upsert: stdin line");
@@ -117,7 +124,7 @@ static void test_cli_interrupt__upsert_pairs_nothing_written(void **state)
 		const char *args[] = { "--dsn", testdb_dsn(), "upsert", "--table", name, "1",
 			"[1,1]", "2", "[2,2]", NULL };
 
-		run_and_signal(db, &r, "", SIGTERM, args);
+		run_and_signal(db, holder, &r, "", SIGTERM, args);
 	}
 	assert_status(&r, 1);
 	assert_contains(r.err, "interrupted by SIGTERM: ");
@@ -149,7 +156,7 @@ static void test_cli_interrupt__sql_says_what_was_committed(void **state)
 	{
 		const char *args[] = { "--dsn", testdb_dsn(), "sql", "-c", first, "-c", second, NULL };
 
-		run_and_signal(db, &r, "", SIGINT, args);
+		run_and_signal(db, holder, &r, "", SIGINT, args);
 	}
 	assert_status(&r, 1);
 	assert_contains(r.err, "pgvodbc: sql: -c #2: interrupted by SIGINT: ");

@@ -409,6 +409,12 @@ int testdb_teardown(void **state)
 	if (db->conn) {
 		if (pgv_conn_in_transaction(db->conn))
 			pgv_conn_rollback(db->conn);
+		/*
+		 * A test that failed half-way may have left another connection of its own holding a
+		 * lock on its tables: the drops then fail after a while instead of waiting forever.
+		 */
+		if (db->backend != PGV_BACKEND_SQLITE)
+			testdb_exec(db, "SET lock_timeout = '30s'");
 		/* on SQLite the tables go with the program's database file (sqlite_leave) */
 		for (int i = db->backend == PGV_BACKEND_SQLITE ? -1 : db->ntables - 1; i >= 0; i--) {
 			snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS %s", db->tables[i]);
@@ -419,6 +425,7 @@ int testdb_teardown(void **state)
 			testdb_exec(db, sql);
 			/* the embedded server's one session outlives this program */
 			testdb_exec(db, "RESET search_path");
+			testdb_exec(db, "RESET lock_timeout");
 		}
 		if (db->created_extension)
 			testdb_exec(db, "DROP EXTENSION IF EXISTS vector");
