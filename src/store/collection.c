@@ -81,6 +81,8 @@ void pgv__col_classify(pgv__col *col)
 
 	col->kind = PGV_VALUE_TEXT;
 	col->min = col->max = 0;
+	col->uuid = !col->is_array && strcmp(col->base, "uuid") == 0;
+	col->opaque = 0;
 	col->iso_time = !col->is_array && (strcmp(col->base, "date") == 0
 		|| strcmp(col->base, "timestamp") == 0 || strcmp(col->base, "timestamptz") == 0);
 	if (col->is_array)
@@ -120,11 +122,25 @@ void pgv__coll_doing(pgv_collection *c, const char *verb)
 	}
 }
 
-/* A column by name. */
+/* 1 when two names are equal with ASCII letters folded, as SQLite compares names. */
+static int same_nocase(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+		char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+		if (x != y)
+			return 0;
+		if (!x)
+			return 1;
+	}
+}
+
+/* A column by name (on SQLite, as SQLite matches names: ASCII case folded). */
 const pgv__col *pgv__coll_find(const pgv_collection *c, const char *name)
 {
 	for (size_t i = 0; name && i < c->ncols; i++)
-		if (strcmp(c->cols[i].name, name) == 0)
+		if (c->sqlite ? same_nocase(c->cols[i].name, name)
+				: strcmp(c->cols[i].name, name) == 0)
 			return &c->cols[i];
 	return NULL;
 }
@@ -164,9 +180,15 @@ static int read_catalog(pgv_collection *c, const char *op)
 {
 	pgv_stmt *st = NULL;
 	size_t cap = 0;
-	int status = pgv_stmt_prepare(&st, c->conn, catalog_sql);
+	int status = pgv_stmt_prepare(&st, c->conn, c->sqlite ? pgv__coll_catalog_sqlite
+		: catalog_sql);
 
-	if (status == 0)
+	/* SQLite's pragma takes the names as given (a NULL schema: main, then attached ones) */
+	if (status == 0 && c->sqlite && (status = pgv_stmt_bind_text(st, 1, c->t.table_name,
+			PGV_NTS)) == 0)
+		status = c->t.schema_name ? pgv_stmt_bind_text(st, 2, c->t.schema_name, PGV_NTS)
+			: pgv_stmt_bind_null(st, 2);
+	else if (status == 0)
 		status = pgv_stmt_bind_text(st, 1, c->t.table, PGV_NTS);
 	while (status == 0 && (status = pgv_stmt_step(st)) == PGV_ROW) {
 		if (c->ncols == cap) {
@@ -180,9 +202,13 @@ static int read_catalog(pgv_collection *c, const char *op)
 			cap = ncap;
 		}
 		memset(&c->cols[c->ncols], 0, sizeof(*c->cols));
-		status = read_col(st, &c->cols[c->ncols++]);
+		status = c->sqlite ? pgv__col_read_sqlite(st, &c->cols[c->ncols++])
+			: read_col(st, &c->cols[c->ncols++]);
 	}
 	pgv_stmt_free(st);
+	if (status == PGV_EINVAL) /* a SQLite name pgv_ident_quote refuses (too long) */
+		return pgv__conn_fail(c->conn, status, op, "%s: reading the catalog: %s", c->t.what,
+			pgv_error_last()->message);
 	if (status == PGV_ENOMEM)
 		return pgv__conn_fail(c->conn, status, op, "%s: out of memory", c->t.what);
 	if (status != PGV_DONE)
@@ -208,12 +234,13 @@ static int resolve_columns(pgv_collection *c, const pgv_table *spec, const char 
 	c->id = (size_t)(id - c->cols);
 	c->vec = (size_t)(vec - c->cols);
 	c->id_int = id->kind == PGV_VALUE_INT64;
-	c->id_uuid = strcmp(id->base, "uuid") == 0;
-	if (!c->id_int && !c->id_uuid && strcmp(id->base, "text") != 0
-			&& strcmp(id->base, "varchar") != 0)
+	c->id_uuid = id->uuid;
+	/* SQLite: any declared type of INTEGER or TEXT affinity, or uuid */
+	if (!c->id_int && !c->id_uuid && (c->sqlite ? id->kind != PGV_VALUE_TEXT || id->opaque
+			: strcmp(id->base, "text") != 0 && strcmp(id->base, "varchar") != 0))
 		return pgv__conn_fail(c->conn, PGV_EUNSUPPORTED, op, "%s: the id column %s is of type "
 			"%s: a collection's id is smallint, integer, bigint, text, varchar or uuid",
-			c->t.what, c->t.id, id->type);
+			c->t.what, c->t.id, id->type[0] ? id->type : "(none)");
 	if (n > 0 && !spec->columns)
 		return pgv__conn_fail(c->conn, PGV_EINVAL, op, "%s: pgv_table.columns is NULL but "
 			"ncolumns is %zu", c->t.what, n);
@@ -234,6 +261,11 @@ static int resolve_columns(pgv_collection *c, const pgv_table *spec, const char 
 			return pgv__conn_fail(c->conn, PGV_EUNSUPPORTED, op, "%s: column %s is of type "
 				"%s: array columns are not supported in a collection", c->t.what,
 				col->quoted, col->type);
+		if (col->opaque)
+			return pgv__conn_fail(c->conn, PGV_EUNSUPPORTED, op, "%s: column %s is of type "
+				"%s: BLOB columns (or columns of no declared type) are not supported in a "
+				"collection on sqlite", c->t.what, col->quoted, col->type[0] ? col->type
+				: "(none)");
 		for (size_t j = 0; j < i; j++)
 			if (c->named[j] == (size_t)(col - c->cols))
 				return pgv__conn_fail(c->conn, PGV_EINVAL, op, "%s: column %s is named "
@@ -267,11 +299,9 @@ int pgv_collection_open(pgv_collection **out, pgv_conn *conn, const pgv_table *s
 	if (!(c = calloc(1, sizeof(*c))))
 		return pgv__conn_fail(conn, PGV_ENOMEM, op, "opening a collection: out of memory");
 	c->conn = conn;
-	/* the collections' SQL (collection_sql.c, filters, the catalog) is PostgreSQL's so far */
+	c->sqlite = pgv_conn_backend(conn) == PGV_BACKEND_SQLITE;
 	if ((status = pgv__store_table_open(&c->t, conn, spec, op, "opening")) == 0
-			&& pgv_conn_backend(conn) == PGV_BACKEND_SQLITE)
-		status = pgv__store_unsupported(conn, &c->t, op, "collections are", NULL);
-	if (status == 0 && (status = read_catalog(c, op)) == 0
+			&& (status = read_catalog(c, op)) == 0
 			&& (status = resolve_columns(c, spec, op)) == 0)
 		status = pgv__store_describe(conn, &c->t, op, &dim, NULL, 0);
 	if (status != 0) {
@@ -381,8 +411,13 @@ void pgv__buf_add_element(pgv__buf *b, const pgv__dialect *d, const pgv_value *v
 }
 
 /* Appends the expression that reads a column as its kind. */
-void pgv__coll_add_read(pgv__buf *b, const pgv__col *col)
+void pgv__coll_add_read(pgv__buf *b, const pgv_collection *c, const pgv__col *col)
 {
+	if (c->sqlite) {
+		/* the driver converts what SQLite holds to the C type asked for */
+		pgv__buf_adds(b, col->quoted);
+		return;
+	}
 	if (col->iso_time) {
 		/* ISO 8601 as JSON writes it, whatever the session's DateStyle */
 		pgv__buf_adds(b, "(pg_catalog.to_json(");
@@ -418,8 +453,12 @@ void pgv__coll_add_piece(pgv__buf *b, const pgv_collection *c, const char *piece
 			pgv__buf_adds(b, c->t.vec);
 			piece += 5;
 		} else if (strncmp(piece, "{op}", 4) == 0) {
-			pgv__buf_adds(b, pgv_metric_operator(metric));
+			if ((unsigned)metric < PGV__METRIC_COUNT && d->operators[metric])
+				pgv__buf_adds(b, d->operators[metric]);
 			piece += 4;
+		} else if (strncmp(piece, "{dist}", 6) == 0) {
+			pgv__coll_add_piece(b, c, d->dist, metric);
+			piece += 6;
 		} else if (strncmp(piece, "{vparam}", 8) == 0) {
 			pgv__buf_adds(b, d->vparam[c->t.type]);
 			piece += 8;

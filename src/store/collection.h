@@ -21,6 +21,8 @@ typedef struct pgv__col {
 	int notnull;
 	int64_t min, max;  /* the range of an integer column */
 	int iso_time;      /* date, timestamp, timestamptz: read as to_json's ISO text */
+	int uuid;          /* a uuid column (on SQLite: text the library keeps canonical) */
+	int opaque;        /* a type a collection neither reads nor writes (SQLite: BLOB) */
 } pgv__col;
 
 struct pgv_collection {
@@ -38,6 +40,8 @@ struct pgv_collection {
 	size_t dim;          /* the vector column's declared dimension, 0 when none */
 	int pageable;        /* the id was found unique and non-null (asked once, by a limited
 	                        listing: see pgv__store_check_pageable) */
+	int sqlite;          /* SQLite: values bound as their columns store them, no casts, no
+	                        list parameters (collection_sqlite.c) */
 };
 
 /* Sets what the call is doing, for messages: "upserting into" -> upserting into "t". */
@@ -56,6 +60,28 @@ const pgv__col *pgv__coll_find(const pgv_collection *c, const char *name);
 
 /* Fills the column's kind, range and time flag from its base type name. */
 void pgv__col_classify(pgv__col *col);
+
+/* ---- SQLite (collection_sqlite.c) ---- */
+
+/* The catalog query of a SQLite table: (table name, schema name or NULL) -> name, type, notnull. */
+extern const char pgv__coll_catalog_sqlite[];
+
+/* Reads one row of pgv__coll_catalog_sqlite into a column (its kind from the declared type). */
+int pgv__col_read_sqlite(pgv_stmt *st, pgv__col *col);
+
+/* Classifies a SQLite column by its declared type (col->base, lowercase). */
+void pgv__col_classify_sqlite(pgv__col *col);
+
+/* A uuid's canonical text (lowercase 8-4-4-4-12) into out (37 bytes): 0, or -1 when not a uuid. */
+int pgv__uuid_canonical(const char *s, size_t n, char *out);
+
+/*
+ * The value to bind for column `col` on SQLite, converted as the column stores it (see
+ * collection_sqlite.c); its text may live in `buf` (>= 48 bytes).  `filter` 1: a comparison
+ * (a double stays a double for an integer column).  0, or PGV_EVALUE with the reason in `why`.
+ */
+int pgv__coll_convert(const pgv__col *col, const pgv_value *v, int filter, pgv_value *out,
+	char *buf, char *why, size_t cap);
 
 /* One bound parameter of a statement being built. */
 typedef struct pgv__bind {
@@ -99,11 +125,27 @@ void pgv__value_text(const pgv_value *v, char *num, const char **s, size_t *n);
 void pgv__buf_add_element(pgv__buf *b, const pgv__dialect *d, const pgv_value *v);
 
 /* Appends the expression reading column `col` (kind-specific casts) / the id. */
-void pgv__coll_add_read(pgv__buf *b, const pgv__col *col);
+void pgv__coll_add_read(pgv__buf *b, const pgv_collection *c, const pgv__col *col);
 
-/* Appends a dialect piece with {vec}, {op} and {vparam} expanded for the collection. */
+/* Appends a dialect piece with {vec}, {op}, {dist} and {vparam} expanded for the collection. */
 void pgv__coll_add_piece(pgv__buf *b, const pgv_collection *c, const char *piece,
 	pgv_metric metric);
+
+/*
+ * The spellings of a collection's SQL that differ per backend (collection_sql.c; the store's own
+ * statements are in dialect.c).
+ */
+typedef struct pgv__coll_sql {
+	const char *no_vector;   /* the vector's place in a row when it is not read */
+	const char *no_distance; /* the distance's place in a row without one */
+	const char *distance;    /* the distance as a double ({dist} expanded by add_piece) */
+	const char *within;      /* the distance compared with max_distance */
+	const char *contains;    /* jsonb containment, NULL when the backend has none */
+	const char *contains_why;/* why not, for the refusal */
+} pgv__coll_sql;
+
+/* The spellings of the collection's backend. */
+const pgv__coll_sql *pgv__coll_sql_of(const pgv_collection *c);
 
 /*
  * Appends " AND (...)" for each condition of `f` (NULL: nothing) to `sql`, its values to
@@ -119,8 +161,17 @@ char *pgv__coll_upsert_sql(const pgv_collection *c);
 /* The deletion of a list of ids; NULL when out of memory. */
 char *pgv__coll_delete_sql(const pgv_collection *c);
 
-/* A statement that converts one value to a column's type (to name a refused value's column). */
-char *pgv__coll_cast_sql(const pgv__col *col);
+/*
+ * A statement that converts one value to a column's type (to name a refused value's column);
+ * NULL when the backend has none for the column (or out of memory).
+ */
+char *pgv__coll_cast_sql(const pgv_collection *c, const pgv__col *col);
+
+/* SQLite: the upsert of `rows` records as one multi-row VALUES (NULL when out of memory). */
+char *pgv__coll_upsert_rows_sql(const pgv_collection *c, size_t rows);
+
+/* SQLite: the deletion of `n` ids as id IN (?, ...) (NULL when out of memory). */
+char *pgv__coll_delete_in_sql(const pgv_collection *c, size_t n);
 
 /* The queries of a collection. */
 typedef enum pgv__query_kind {

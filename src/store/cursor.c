@@ -145,8 +145,9 @@ static int read_row(const pgv_collection *c, pgv_stmt *st, const pgv__query *q, 
 	if (status != 0)
 		return status < 0 ? status : PGV_ERROR;
 	if (!q->no_vector) {
-		int binary = q->binary && c->t.dialect->read_binary[c->t.type];
-		status = pgv__value_read(c->conn, st, 2, c->t.type, binary, &r->row.vector);
+		int form = c->t.dialect->read_f32 ? PGV__READ_F32 : q->binary
+			&& c->t.dialect->read_binary[c->t.type] ? PGV__READ_SEND : PGV__READ_TEXT;
+		status = pgv__value_read(c->conn, st, 2, c->t.type, form, &r->row.vector);
 		r->row.vector_is_null = status == PGV_NULL;
 		if (status < 0)
 			return status;
@@ -154,6 +155,9 @@ static int read_row(const pgv_collection *c, pgv_stmt *st, const pgv__query *q, 
 	if (q->kind == PGV__Q_KNN || q->kind == PGV__Q_DISTANCES) {
 		status = pgv_stmt_column_double(&r->row.distance, st, 3);
 		r->row.has_distance = status == 0;
+		/* a float32 distance (sqlite-vec) comes as text of 15 digits: report that float */
+		if (status == 0 && c->t.dialect->dist_float32)
+			r->row.distance = (double)(float)r->row.distance;
 		if (status < 0)
 			return status;
 	}
@@ -406,7 +410,12 @@ int pgv_collection_knn(pgv_cursor **out, pgv_collection *c, const float *query, 
 				pgv_error_last()->message);
 		else if (s.n == 0)
 			status = run(c, &q, op, out, NULL);
-		else
+		else if (!pgv__store_has(&c->t, PGV__SQL_SEARCH_SET)) {
+			/* without an index every search is exact: nothing to set (as pgv_store_knn_ext) */
+			char what[96];
+			snprintf(what, sizeof(what), "the search setting %s is", s.names[0]);
+			status = pgv__store_unsupported(c->conn, &c->t, op, what, c->t.dialect->no_index);
+		} else
 			status = run_with_settings(c, &q, op, &s, out);
 	}
 	free(sel);

@@ -28,7 +28,6 @@ struct pgv_filter {
 static const char *const op_sql[] = {
 	[PGV_FILTER_EQ] = " = ", [PGV_FILTER_NE] = " <> ", [PGV_FILTER_LT] = " < ",
 	[PGV_FILTER_LE] = " <= ", [PGV_FILTER_GT] = " > ", [PGV_FILTER_GE] = " >= ",
-	[PGV_FILTER_CONTAINS] = " @> ",
 };
 
 int pgv_filter_new(pgv_filter **out)
@@ -207,16 +206,57 @@ static void add_value(pgv__buf *sql, pgv__binds *b, const pgv__col *col, const p
 	pgv__binds_value(b, v);
 }
 
+/*
+ * SQLite: appends "?" and the value as `col` stores it (collection_sqlite.c), so that text
+ * compares with a number column as a number, as the cast does on PostgreSQL.  PGV_EVALUE (before
+ * any round trip, where PostgreSQL's server refuses the cast) for a value the column cannot hold.
+ */
+static int add_value_sqlite(const pgv_collection *c, pgv__buf *sql, pgv__binds *b,
+	const pgv__col *col, const pgv_value *v, const char *op)
+{
+	char buf[48], why[PGV__QUOTE_BUF + 64];
+	pgv_value out;
+	int status = pgv__coll_convert(col, v, 1, &out, buf, why, sizeof(why));
+
+	if (status != 0)
+		return pgv__conn_fail(c->conn, status, op, "%s: the filter on column %s: %s",
+			c->t.what, col->quoted, why);
+	pgv__buf_addc(sql, '?');
+	pgv__binds_value(b, &out);
+	return 0;
+}
+
+/* SQLite: col IN (?, ...), each value as the column stores it. */
+static int add_in_sqlite(const pgv_collection *c, const cond *k, pgv__buf *sql, pgv__binds *b,
+	const pgv__col *col, const char *op)
+{
+	int status;
+
+	pgv__buf_adds(sql, " IN (");
+	for (size_t i = 0; i < k->n; i++) {
+		if (i)
+			pgv__buf_adds(sql, ", ");
+		if ((status = add_value_sqlite(c, sql, b, col, &k->values[i], op)) != 0)
+			return status;
+	}
+	pgv__buf_addc(sql, ')');
+	return 0;
+}
+
 /* Compiles one structured condition. */
 static int compile_cond(const pgv_collection *c, const cond *k, pgv__buf *sql, pgv__binds *b,
 	const char *op)
 {
 	const pgv__col *col = pgv__coll_find(c, k->column);
+	const pgv__coll_sql *sp = pgv__coll_sql_of(c);
 	char q[PGV__QUOTE_BUF];
 
 	if (!col)
 		return pgv__conn_fail(c->conn, PGV_ENOTFOUND, op, "%s: the filter names column \"%s\", "
 			"which the table lacks", c->t.what, pgv__quote(q, k->column, strlen(k->column)));
+	if (k->op == PGV_FILTER_CONTAINS && !sp->contains)
+		return pgv__store_unsupported(c->conn, &c->t, op, "the containment filter (@>) is",
+			sp->contains_why);
 	pgv__buf_adds(sql, " AND ");
 	pgv__buf_adds(sql, col->quoted);
 	switch (k->op) {
@@ -229,6 +269,8 @@ static int compile_cond(const pgv_collection *c, const cond *k, pgv__buf *sql, p
 	case PGV_FILTER_IN: {
 		pgv__buf list = { NULL, 0, 0, 0 };
 
+		if (c->sqlite)
+			return add_in_sqlite(c, k, sql, b, col, op);
 		pgv__buf_addc(&list, c->t.dialect->list_open);
 		for (size_t i = 0; i < k->n; i++) {
 			if (i)
@@ -247,8 +289,14 @@ static int compile_cond(const pgv_collection *c, const cond *k, pgv__buf *sql, p
 		}
 		break;
 	}
+	case PGV_FILTER_CONTAINS:
+		pgv__buf_adds(sql, sp->contains);
+		add_value(sql, b, col, &k->values[0]);
+		break;
 	default:
 		pgv__buf_adds(sql, op_sql[k->op]);
+		if (c->sqlite)
+			return add_value_sqlite(c, sql, b, col, &k->values[0], op);
 		add_value(sql, b, col, &k->values[0]);
 		break;
 	}
@@ -269,8 +317,13 @@ int pgv__filter_compile(const pgv_collection *c, const pgv_filter *f, pgv__buf *
 			pgv__buf_adds(sql, " AND (");
 			pgv__buf_adds(sql, k->sql);
 			pgv__buf_adds(sql, "\n)"); /* a -- comment in it ends here */
-			for (size_t j = 0; j < k->n; j++)
-				pgv__binds_value(b, &k->values[j]);
+			for (size_t j = 0; j < k->n; j++) {
+				pgv_value v = k->values[j];
+				/* SQLite has no boolean: its true and false are 1 and 0 */
+				if (c->sqlite && v.type == PGV_VALUE_BOOL)
+					v = pgv_value_int64(v.i != 0);
+				pgv__binds_value(b, &v);
+			}
 			continue;
 		}
 		if ((status = compile_cond(c, k, sql, b, op)) != 0)

@@ -1,9 +1,10 @@
 /*
- * Writing records to a collection (pgv_collection_upsert) and deleting them by id.  Records are
- * checked before anything is sent, reduced to the last record of each id, sorted by id (one lock
- * order for every writer) and sent in batches of list parameters, all in one transaction.  When
- * the server refuses a batch outside a caller's transaction, the refused record is found by
- * halving the batch in transactions that are rolled back.
+ * Writing records to a collection (pgv_collection_upsert).  Records are checked before anything
+ * is sent, reduced to the last record of each id, sorted by id (one lock order for every writer)
+ * and sent in batches, all in one transaction: list parameters on PostgreSQL, multi-row VALUES on
+ * SQLite (values converted as their columns store them, collection_sqlite.c).  When the server
+ * refuses a batch outside a caller's transaction, the refused record is found by halving the
+ * batch in transactions that are rolled back.
  */
 #include "store/collection.h" /* first: common/error.h defines _GNU_SOURCE */
 #include "codec/numtext.h"
@@ -32,7 +33,17 @@ typedef struct upsert {
 	size_t *order;      /* the positions to write, sorted by id */
 	size_t m;
 	char *sql;
+	pgv_stmt *rst;      /* SQLite: the VALUES statement of rst_rows rows */
+	size_t rst_rows;
+	size_t per;         /* SQLite: rows per VALUES statement */
 } upsert;
+
+/*
+ * SQLite's limit on parameters in one statement (SQLITE_MAX_VARIABLE_NUMBER, 32766 since SQLite
+ * 3.32): a VALUES statement has fewer rows than PGV__BATCH_ROWS_PARAMS when rows have many
+ * columns.
+ */
+#define SQLITE_PARAMS_MAX 32766
 
 /* Orders keys by integer id, then position. */
 static int cmp_int(const void *a, const void *b)
@@ -179,8 +190,97 @@ static int check_record(upsert *u, size_t i)
 				&& (v->i < col->min || v->i > col->max))
 			return bad_row(u, i, PGV_EVALUE, "column %s: %" PRId64 " is out of range for "
 				"type %s", col->quoted, v->i, col->type);
+		if (c->sqlite) {
+			/* SQLite would store what does not convert as it is: refused here instead */
+			char buf[48], why[PGV__QUOTE_BUF + 64];
+			pgv_value out;
+			if ((status = pgv__coll_convert(col, v, 0, &out, buf, why, sizeof(why))) != 0)
+				return bad_row(u, i, status, "column %s: %s", col->quoted, why);
+		}
 	}
 	return 0;
+}
+
+/* SQLite: binds a value as its column stores it (checked by check_record). */
+static int bind_converted(upsert *u, int idx, const pgv__col *col, const pgv_value *v)
+{
+	char buf[48], why[PGV__QUOTE_BUF + 64];
+	pgv_stmt *st = u->rst;
+	pgv_value out;
+	int status = pgv__coll_convert(col, v, 0, &out, buf, why, sizeof(why));
+
+	if (status != 0)
+		return pgv__conn_fail(u->c->conn, status, u->op, "%s: column %s: %s", u->c->t.what,
+			col->quoted, why);
+	switch (out.type) {
+	case PGV_VALUE_NULL: return pgv_stmt_bind_null(st, idx);
+	case PGV_VALUE_INT64: return pgv_stmt_bind_int64(st, idx, out.i);
+	case PGV_VALUE_DOUBLE: return pgv_stmt_bind_double(st, idx, out.d);
+	default: return pgv_stmt_bind_text(st, idx, out.text, out.len);
+	}
+}
+
+/* SQLite: sends order[at..] as one VALUES statement of at most u->per rows. */
+static int send_rows(upsert *u, size_t at, size_t end, size_t *stop)
+{
+	pgv_collection *c = u->c;
+	size_t n = end - at < u->per ? end - at : u->per;
+	pgv__buf vec = { NULL, 0, 0, 0 };
+	int status = 0, idx = 1;
+
+	*stop = at + n;
+	if (n != u->rst_rows) {
+		char *sql = pgv__coll_upsert_rows_sql(c, n);
+
+		pgv_stmt_free(u->rst);
+		u->rst = NULL;
+		u->rst_rows = 0;
+		if (!sql)
+			return pgv__conn_fail(c->conn, PGV_ENOMEM, u->op, "%s: out of memory", c->t.what);
+		status = pgv_stmt_prepare(&u->rst, c->conn, sql);
+		free(sql);
+		if (status != 0)
+			return status;
+		u->rst_rows = n;
+	} else {
+		status = pgv_stmt_reset(u->rst);
+	}
+	for (size_t i = at; i < at + n && status == 0; i++) {
+		const pgv_record *r = &u->rows[u->order[i]];
+
+		status = bind_converted(u, idx++, &c->cols[c->id], &r->id);
+		pgv__buf_reset(&vec);
+		pgv__buf_add_value(&vec, c->t.type, r->vector.data, r->vector.dim);
+		if (status == 0 && vec.oom)
+			status = pgv__conn_fail(c->conn, PGV_ENOMEM, u->op, "%s: out of memory",
+				c->t.what);
+		if (status == 0)
+			status = pgv_stmt_bind_text(u->rst, idx++, vec.s, vec.len);
+		for (size_t j = 0; j < c->nnamed && status == 0; j++)
+			status = bind_converted(u, idx++, &c->cols[c->named[j]], &r->values[j]);
+	}
+	pgv__buf_free(&vec);
+	if (status == 0)
+		status = pgv_stmt_step(u->rst);
+	return status == PGV_DONE || status == PGV_ROW ? 0 : status;
+}
+
+/*
+ * SQLite: rows per VALUES statement: the store's (PGV__BATCH_ROWS_PARAMS), fewer when the rows'
+ * parameters or their vectors' text (about PGV__ROWS_BATCH_BYTES a statement) would pass that.
+ */
+static size_t rows_per_stmt(const upsert *u)
+{
+	const pgv_collection *c = u->c;
+	size_t per = PGV__BATCH_ROWS_PARAMS, dim = c->dim ? c->dim : u->rows[u->order[0]].vector.dim;
+	size_t by_params = SQLITE_PARAMS_MAX / (2 + c->nnamed);
+	size_t by_bytes = PGV__ROWS_BATCH_BYTES / (dim * 16 + 64);
+
+	if (by_params < per)
+		per = by_params;
+	if (by_bytes < per)
+		per = by_bytes;
+	return per ? per : 1;
 }
 
 /* Checks every record, then orders the last record of each id by id into u->order. */
@@ -257,6 +357,8 @@ static int send_batch(upsert *u, pgv_stmt *st, pgv__buf *lists, size_t at, size_
 	size_t nl = 2 + u->c->nnamed;
 	int status;
 
+	if (u->c->sqlite)
+		return send_rows(u, at, end, stop);
 	*stop = build_batch(u, lists, at, end);
 	for (size_t j = 0; j < nl; j++)
 		if (lists[j].oom)
@@ -318,7 +420,7 @@ static int locate(upsert *u, pgv_stmt *st, pgv__buf *lists, size_t at, size_t en
 	/* the column: the first value its type does not take */
 	for (size_t j = 0; j < c->nnamed; j++) {
 		const pgv__col *col = &c->cols[c->named[j]];
-		char num[48], *sql = pgv__coll_cast_sql(col);
+		char num[48], *sql = pgv__coll_cast_sql(c, col);
 		const char *s;
 		size_t n;
 		pgv_stmt *cs = NULL;
@@ -370,11 +472,13 @@ static int write_all(upsert *u)
 	int own = 0, status;
 	size_t at = 0, end = 0;
 
-	if (!lists || !(u->sql = pgv__coll_upsert_sql(c))) {
+	if (!lists || (!c->sqlite && !(u->sql = pgv__coll_upsert_sql(c)))) {
 		free(lists);
 		return pgv__conn_fail(c->conn, PGV_ENOMEM, u->op, "%s: out of memory", c->t.what);
 	}
-	if ((status = pgv_stmt_prepare(&st, c->conn, u->sql)) != 0)
+	if (c->sqlite)
+		u->per = rows_per_stmt(u);
+	else if ((status = pgv_stmt_prepare(&st, c->conn, u->sql)) != 0)
 		goto done;
 	if (!pgv_conn_in_transaction(c->conn)) {
 		if ((status = pgv_conn_begin(c->conn)) != 0)
@@ -406,6 +510,8 @@ done:
 	if (status != 0 && !strstr(pgv_conn_error(c->conn)->message, c->t.what))
 		pgv__coll_wrap(c->conn, &c->t, u->op, NULL, status);
 	pgv_stmt_free(st);
+	pgv_stmt_free(u->rst);
+	u->rst = NULL;
 	for (size_t j = 0; j < nl; j++)
 		pgv__buf_free(&lists[j]);
 	free(lists);
@@ -443,70 +549,4 @@ int pgv_collection_upsert(int64_t *out, pgv_collection *c, const pgv_record *row
 	free(u.order);
 	free(u.sql);
 	return status;
-}
-
-/* Deletes rows by id, atomically. */
-int pgv_collection_delete(int64_t *out, pgv_collection *c, const pgv_value *ids, size_t n)
-{
-	const char *op = "pgv_collection_delete";
-	pgv__buf list = { NULL, 0, 0, 0 };
-	pgv_stmt *st = NULL;
-	char *sql;
-	int status, own = 0;
-	int64_t total = 0;
-
-	if (out)
-		*out = 0;
-	if (!c)
-		return pgv__coll_null(op, "coll");
-	if (!c->conn)
-		return pgv__error_closed(op, "collection");
-	pgv__conn_clear(c->conn);
-	pgv__coll_doing(c, "deleting from");
-	if (n > 0 && !ids)
-		return pgv__conn_fail(c->conn, PGV_EINVAL, op, "%s: ids is NULL", c->t.what);
-	if (n == 0)
-		return 0;
-	if (!(sql = pgv__coll_delete_sql(c)))
-		return pgv__conn_fail(c->conn, PGV_ENOMEM, op, "%s: out of memory", c->t.what);
-	status = pgv_stmt_prepare(&st, c->conn, sql);
-	free(sql);
-	if (status == 0 && !pgv_conn_in_transaction(c->conn)) {
-		if ((status = pgv_conn_begin(c->conn)) == 0)
-			own = 1;
-	}
-	for (size_t at = 0; at < n && status == 0; at += PGV__DELETE_IDS) {
-		size_t end = n - at > PGV__DELETE_IDS ? at + PGV__DELETE_IDS : n;
-		int64_t changed;
-
-		pgv__buf_reset(&list);
-		pgv__buf_addc(&list, c->t.dialect->list_open);
-		for (size_t i = at; i < end; i++) {
-			if (i > at)
-				pgv__buf_addc(&list, ',');
-			pgv__buf_add_element(&list, c->t.dialect, &ids[i]);
-		}
-		pgv__buf_addc(&list, c->t.dialect->list_close);
-		if (list.oom) {
-			status = pgv__conn_fail(c->conn, PGV_ENOMEM, op, "%s: out of memory", c->t.what);
-			break;
-		}
-		if ((status = pgv_stmt_reset(st)) == 0
-				&& (status = pgv_stmt_bind_text(st, 1, list.s, list.len)) == 0
-				&& (status = pgv_stmt_step(st)) == PGV_DONE)
-			status = 0;
-		changed = status == 0 ? pgv_stmt_changes(st) : 0;
-		total += changed > 0 ? changed : 0;
-	}
-	pgv_stmt_free(st);
-	pgv__buf_free(&list);
-	if (status != 0) {
-		pgv__coll_wrap(c->conn, &c->t, op, NULL, status);
-		return own ? pgv__store_rollback(c->conn, status) : status;
-	}
-	if (own && (status = pgv_conn_commit(c->conn)) != 0)
-		return pgv__coll_wrap(c->conn, &c->t, op, NULL, status);
-	if (out)
-		*out = total;
-	return 0;
 }

@@ -157,7 +157,7 @@ static void test_collection_sql__list_reads(void **state)
 	(void)state;
 	col(&ts, "at", "timestamp with time zone", "timestamp with time zone", "timestamptz");
 	assert_int_equal(ts.iso_time, 1);
-	pgv__coll_add_read(&sql, &ts);
+	pgv__coll_add_read(&sql, &f->c, &ts);
 	assert_string_equal(sql.s, "(pg_catalog.to_json(\"at\") #>> '{}')");
 	pgv__buf_reset(&sql);
 	pgv_text_free(ts.quoted);
