@@ -413,6 +413,16 @@ void pgv__buf_add_element(pgv__buf *b, const pgv__dialect *d, const pgv_value *v
 /* Appends the expression that reads a column as its kind. */
 void pgv__coll_add_read(pgv__buf *b, const pgv_collection *c, const pgv__col *col)
 {
+	if (c->sqlite && col->kind == PGV_VALUE_DOUBLE) {
+		/* the driver gives a REAL's text 15 digits: 17 read back exactly ('!': SQLite's own
+		 * printf then keeps them all) */
+		pgv__buf_adds(b, "CASE WHEN ");
+		pgv__buf_adds(b, col->quoted);
+		pgv__buf_adds(b, " IS NOT NULL THEN printf('%!.17g', ");
+		pgv__buf_adds(b, col->quoted);
+		pgv__buf_adds(b, ") END");
+		return;
+	}
 	if (c->sqlite) {
 		/* the driver converts what SQLite holds to the C type asked for */
 		pgv__buf_adds(b, col->quoted);

@@ -140,6 +140,7 @@ typedef struct pgv__coll_sql {
 	const char *no_distance; /* the distance's place in a row without one */
 	const char *distance;    /* the distance as a double ({dist} expanded by add_piece) */
 	const char *within;      /* the distance compared with max_distance */
+	const char *max_param;   /* max_distance's parameter */
 	const char *contains;    /* jsonb containment, NULL when the backend has none */
 	const char *contains_why;/* why not, for the refusal */
 } pgv__coll_sql;

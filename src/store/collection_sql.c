@@ -18,15 +18,20 @@ static const pgv__coll_sql postgresql = {
 	.no_distance = "NULL::float8",
 	.distance = "({dist})::float8",
 	.within = "({dist})",
+	.max_param = "?",
 	.contains = " @> ",
 };
 
-/* sqlite-vec fails on a NULL vector ("found NULL"): such a row has no distance */
+/*
+ * sqlite-vec fails on a NULL vector ("found NULL"): such a row has no distance.  The driver
+ * binds a double as its text (17 digits, exact), which SQLite would compare as text: CAST.
+ */
 static const pgv__coll_sql sqlite = {
 	.no_vector = "NULL",
 	.no_distance = "NULL",
 	.distance = "CASE WHEN {vec} IS NOT NULL THEN {dist} END",
 	.within = "CASE WHEN {vec} IS NOT NULL THEN {dist} END",
+	.max_param = "CAST(? AS REAL)",
 	.contains = NULL,
 	.contains_why = "SQLite has no jsonb and no containment operator",
 };
@@ -262,7 +267,8 @@ int pgv__coll_query_sql(const pgv_collection *c, const pgv__query *q, pgv__buf *
 	if (q->has_max && (q->kind == PGV__Q_KNN || q->kind == PGV__Q_DISTANCES)) {
 		pgv__buf_adds(sql, " AND ");
 		pgv__coll_add_piece(sql, c, sp->within, q->metric);
-		pgv__buf_adds(sql, " <= ?");
+		pgv__buf_adds(sql, " <= ");
+		pgv__buf_adds(sql, sp->max_param);
 		pgv__binds_vector(binds, q->query, q->dim);
 		pgv__binds_double(binds, q->max_distance);
 	}

@@ -149,10 +149,15 @@ static pgv_value as_text(const pgv_value *v, char *buf)
 /* Records why a value does not convert: invalid input syntax for type T: "text". */
 static int bad_input(char *why, size_t cap, const pgv__col *col, const pgv_value *v)
 {
-	char num[48], q[PGV__QUOTE_BUF];
+	char num[48], q[PGV__QUOTE_BUF], type[64];
 	pgv_value t = as_text(v, num);
+	size_t k = 0;
 
-	snprintf(why, cap, "invalid input syntax for type %s: \"%s\"", col->type,
+	/* SQLite spells the standard names in capitals (INTEGER): PostgreSQL's lowercase words */
+	for (const char *s = col->type; *s && k + 1 < sizeof(type); s++)
+		type[k++] = (char)(*s >= 'A' && *s <= 'Z' ? *s - 'A' + 'a' : *s);
+	type[k] = '\0';
+	snprintf(why, cap, "invalid input syntax for type %s: \"%s\"", type,
 		pgv__quote(q, t.text ? t.text : "", t.len));
 	return PGV_EVALUE;
 }

@@ -221,7 +221,10 @@ static int add_value_sqlite(const pgv_collection *c, pgv__buf *sql, pgv__binds *
 	if (status != 0)
 		return pgv__conn_fail(c->conn, status, op, "%s: the filter on column %s: %s",
 			c->t.what, col->quoted, why);
-	pgv__buf_addc(sql, '?');
+	/* the driver binds numbers as text, which SQLite compares as text with a column of no
+	 * numeric affinity: CAST */
+	pgv__buf_adds(sql, out.type == PGV_VALUE_DOUBLE ? "CAST(? AS REAL)"
+		: out.type == PGV_VALUE_INT64 ? "CAST(? AS INTEGER)" : "?");
 	pgv__binds_value(b, &out);
 	return 0;
 }

@@ -176,6 +176,162 @@ static void test_collection_sql__list_reads(void **state)
 	destroy(f);
 }
 
+/* The same description on SQLite, on a connection that never connected (refusals need none). */
+static fixture *make_sqlite(pgv_conn **conn)
+{
+	fixture *f = make();
+
+	*conn = NULL;
+	assert_int_equal(pgv_conn_open(conn, "DSN=pgvodbc_no_such_dsn_for_unit_tests"), PGV_ECONN);
+	assert_non_null(*conn);
+	f->c.conn = *conn;
+	f->c.sqlite = 1;
+	f->c.t.dialect = pgv__store_dialect(PGV_BACKEND_SQLITE);
+	for (int i = 0; i < 6; i++)
+		pgv__col_classify_sqlite(&f->cols[i]);
+	return f;
+}
+
+/* SQLite: a VALUES row per record with vec_f32 and json(), ON CONFLICT with excluded values. */
+static void test_collection_sql__sqlite_upsert_delete(void **state)
+{
+	pgv_conn *conn;
+	fixture *f = make_sqlite(&conn);
+	char *sql;
+
+	(void)state;
+	f->named[1] = 3; /* meta, a json column */
+	sql = pgv__coll_upsert_rows_sql(&f->c, 2);
+	assert_string_equal(sql, "INSERT INTO \"docs\" (\"id\", \"embedding\", \"Year\", \"meta\", "
+		"\"x\"\"; DROP TABLE t; --\") VALUES (?, vec_f32(?), ?, json(?), ?), (?, vec_f32(?), ?, "
+		"json(?), ?) ON CONFLICT (\"id\") DO UPDATE SET \"embedding\" = EXCLUDED.\"embedding\", "
+		"\"Year\" = EXCLUDED.\"Year\", \"meta\" = EXCLUDED.\"meta\", \"x\"\"; DROP TABLE t; --\" "
+		"= EXCLUDED.\"x\"\"; DROP TABLE t; --\"");
+	free(sql);
+	sql = pgv__coll_delete_in_sql(&f->c, 3);
+	assert_string_equal(sql, "DELETE FROM \"docs\" WHERE \"id\" IN (?, ?, ?)");
+	free(sql);
+	destroy(f);
+	pgv_conn_close(conn);
+}
+
+/* SQLite: no casts, no arrays: IN (?, ...), values converted as the column stores them. */
+static void test_collection_sql__sqlite_knn_shape(void **state)
+{
+	pgv_conn *conn;
+	fixture *f = make_sqlite(&conn);
+	pgv_filter *flt = NULL;
+	pgv_value y = pgv_value_text("2015"), d = pgv_value_double(2.5);
+	pgv_value in[2] = { pgv_value_text("a"), pgv_value_int64(7) };
+	pgv_value p = pgv_value_bool(1);
+	float q[2] = { 1, 2 };
+	size_t sel[2] = { 3, 2 };
+	pgv__buf sql = { NULL, 0, 0, 0 };
+	pgv__binds b = { NULL, 0, 0, 0 };
+	pgv__query query;
+
+	(void)state;
+	assert_int_equal(pgv_filter_new(&flt), 0);
+	assert_int_equal(pgv_filter_add(flt, "year", PGV_FILTER_GE, &y, 1), 0); /* names fold */
+	assert_int_equal(pgv_filter_add(flt, "Year", PGV_FILTER_LT, &d, 1), 0);
+	assert_int_equal(pgv_filter_add(flt, "note", PGV_FILTER_IN, in, 2), 0);
+	assert_int_equal(pgv_filter_add(flt, "note", PGV_FILTER_IS_NULL, NULL, 0), 0);
+	assert_int_equal(pgv_filter_add_sql(flt, "flag = ?", &p, 1), 0);
+	memset(&query, 0, sizeof(query));
+	query.kind = PGV__Q_KNN;
+	query.metric = PGV_METRIC_COSINE;
+	query.query = q;
+	query.dim = 2;
+	query.limit = 5;
+	query.filter = flt;
+	query.has_max = 1;
+	query.max_distance = 0.5;
+	query.select = sel;
+	query.nselect = 2;
+	assert_int_equal(pgv__coll_query_sql(&f->c, &query, &sql, &b, "test"), 0);
+	assert_string_equal(sql.s, "SELECT \"id\", \"embedding\", CASE WHEN \"embedding\" IS NOT "
+		"NULL THEN vec_distance_cosine(\"embedding\", vec_f32(?)) END, \"meta\", \"Year\" FROM "
+		"\"docs\" WHERE \"embedding\" IS NOT NULL AND \"Year\" >= CAST(? AS INTEGER) AND "
+		"\"Year\" < CAST(? AS REAL) AND \"note\" IN (?, ?) AND \"note\" IS NULL AND (flag = ?\n) "
+		"AND CASE WHEN \"embedding\" IS NOT NULL THEN vec_distance_cosine(\"embedding\", "
+		"vec_f32(?)) END <= CAST(? AS REAL) ORDER BY 3 LIMIT ?");
+	assert_int_equal(b.n, 9);
+	assert_true(b.v[0].is_vec);
+	assert_int_equal(b.v[1].type, PGV_VALUE_INT64);  /* "2015" for an integer column */
+	assert_true(b.v[1].i == 2015);
+	assert_int_equal(b.v[2].type, PGV_VALUE_DOUBLE); /* a double stays one in a comparison */
+	assert_string_equal(b.v[3].text, "a");
+	assert_string_equal(b.v[4].text, "7");           /* a number for a text column: its text */
+	assert_int_equal(b.v[5].type, PGV_VALUE_INT64);  /* SQLite's true */
+	assert_true(b.v[5].i == 1);
+	assert_true(b.v[6].is_vec);
+	assert_true(b.v[7].d == 0.5);
+	assert_true(b.v[8].i == 5);
+	pgv__buf_free(&sql);
+	pgv__binds_free(&b);
+	pgv_filter_free(flt);
+	destroy(f);
+	pgv_conn_close(conn);
+}
+
+/* SQLite: containment and values its columns cannot hold are refused before any round trip. */
+static void test_collection_sql__sqlite_refusals(void **state)
+{
+	pgv_conn *conn;
+	fixture *f = make_sqlite(&conn);
+	pgv_filter *flt = NULL;
+	pgv_value meta = pgv_value_text("{\"k\":1}"), bad = pgv_value_text("20x0");
+	pgv__buf sql = { NULL, 0, 0, 0 };
+	pgv__binds b = { NULL, 0, 0, 0 };
+	pgv__query query;
+
+	(void)state;
+	memset(&query, 0, sizeof(query));
+	query.kind = PGV__Q_COUNT;
+	assert_int_equal(pgv_filter_new(&flt), 0);
+	assert_int_equal(pgv_filter_add(flt, "meta", PGV_FILTER_CONTAINS, &meta, 1), 0);
+	query.filter = flt;
+	assert_int_equal(pgv__coll_query_sql(&f->c, &query, &sql, &b, "test"), PGV_EUNSUPPORTED);
+	assert_non_null(strstr(pgv_conn_error(conn)->message, "containment filter (@>) is not "
+		"supported on sqlite"));
+	pgv_filter_free(flt);
+	pgv__buf_free(&sql);
+	pgv__binds_free(&b);
+	assert_int_equal(pgv_filter_new(&flt), 0);
+	assert_int_equal(pgv_filter_add(flt, "Year", PGV_FILTER_IN, &bad, 1), 0);
+	query.filter = flt;
+	assert_int_equal(pgv__coll_query_sql(&f->c, &query, &sql, &b, "test"), PGV_EVALUE);
+	assert_non_null(strstr(pgv_conn_error(conn)->message, "column \"Year\": invalid input "
+		"syntax for type integer: \"20x0\""));
+	pgv_filter_free(flt);
+	pgv__buf_free(&sql);
+	pgv__binds_free(&b);
+	destroy(f);
+	pgv_conn_close(conn);
+}
+
+/* SQLite: uuids in PostgreSQL's spellings are one canonical text; anything else is none. */
+static void test_collection_sql__sqlite_uuid_forms(void **state)
+{
+	static const char *const good[] = { "A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11",
+		"{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}", "a0eebc999c0b4ef8bb6d6bb9bd380a11",
+		"a0ee-bc99-9c0b-4ef8-bb6d-6bb9-bd38-0a11", "{a0eebc99-9c0b4ef8-bb6d6bb9-bd380a11}" };
+	static const char *const bad[] = { "", "a0eebc99", "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a1",
+		"a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a111", "{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+		"a0eebc99--9c0b-4ef8-bb6d-6bb9bd380a11", "g0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+		"-a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11" };
+	char out[37];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(pgv__uuid_canonical(good[i], strlen(good[i]), out), 0);
+		assert_string_equal(out, "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (pgv__uuid_canonical(bad[i], strlen(bad[i]), out) == 0)
+			fail_msg("\"%s\" read as a uuid", bad[i]);
+}
+
 /* Filter arguments are checked when added. */
 static void test_collection_sql__filter_arguments(void **state)
 {
@@ -228,6 +384,10 @@ int main(void)
 		cmocka_unit_test(test_collection_sql__knn_filter_shape),
 		cmocka_unit_test(test_collection_sql__list_reads),
 		cmocka_unit_test(test_collection_sql__filter_arguments),
+		cmocka_unit_test(test_collection_sql__sqlite_upsert_delete),
+		cmocka_unit_test(test_collection_sql__sqlite_knn_shape),
+		cmocka_unit_test(test_collection_sql__sqlite_refusals),
+		cmocka_unit_test(test_collection_sql__sqlite_uuid_forms),
 		cmocka_unit_test(test_collection_sql__null_handles),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
