@@ -261,42 +261,6 @@ static int id_value(cli *c, pgv_collection *coll, const char *arg, pgv_value *ou
 	return CLI_OK;
 }
 
-/* Reads an integer id argument; CLI_OK or a usage error. */
-static int integer_id(cli *c, const char *arg, int64_t *out)
-{
-	char *end = NULL;
-
-	errno = 0;
-	*out = strtoll(arg, &end, 10);
-	if (errno || end == arg || *end)
-		return cli_usage(c, "an ID is an integer");
-	return CLI_OK;
-}
-
-/* get on SQLite: an integer id through the store (collections are PostgreSQL's so far). */
-static int store_get(cli *c)
-{
-	pgv_vector v = { 0, NULL };
-	int64_t id = 0;
-	int rc, st;
-
-	if (c->opt.select || c->opt.no_vector)
-		return cli_usage(c, "--select and --no-vector need collections, which sqlite does not "
-			"have yet");
-	if ((rc = integer_id(c, c->opt.args[0], &id)) != CLI_OK)
-		return rc;
-	st = pgv_store_get(&v, c->conn, &c->table, id);
-	if (st != 0 && st != PGV_NULL)
-		return cli_fail_db(c, NULL);
-	print_csv_header(c, NULL, 0, 0);
-	out_begin(&c->out);
-	out_int(&c->out, "id", id);
-	out_vector(&c->out, "embedding", st == PGV_NULL ? NULL : &v, "NULL");
-	rc = out_end(&c->out) != 0 ? cli_fail_output(c) : CLI_OK;
-	pgv_vector_free(&v);
-	return rc;
-}
-
 int cmd_get(cli *c)
 {
 	pgv_query_opts o = PGV_QUERY_OPTS_INIT;
@@ -312,8 +276,6 @@ int cmd_get(cli *c)
 		return cli_usage(c, c->opt.nargs ? "get takes one ID" : "missing ID argument");
 	if ((rc = cli_connect(c)) != CLI_OK)
 		return rc;
-	if (pgv_conn_backend(c->conn) == PGV_BACKEND_SQLITE)
-		return store_get(c);
 	if ((rc = open_collection(c, &coll)) != CLI_OK)
 		return rc;
 	if (cli_split_select(c->opt.select, &buf, &names, &n) != 0) {
@@ -335,28 +297,6 @@ int cmd_get(cli *c)
 	return rc;
 }
 
-/* delete on SQLite: integer ids through the store (collections are PostgreSQL's so far). */
-static int store_delete(cli *c)
-{
-	int64_t *ids = calloc(c->opt.nargs, sizeof(*ids)), deleted = 0;
-	int rc = CLI_OK;
-
-	if (!ids)
-		return cli_fail(c, "out of memory");
-	for (size_t i = 0; i < c->opt.nargs && rc == CLI_OK; i++)
-		rc = integer_id(c, c->opt.args[i], &ids[i]);
-	if (rc == CLI_OK && pgv_store_delete(&deleted, c->conn, &c->table, ids, c->opt.nargs) != 0)
-		rc = cli_fail_db(c, NULL);
-	if (rc == CLI_OK) {
-		out_begin(&c->out);
-		out_int(&c->out, "deleted", deleted);
-		if (out_end(&c->out) != 0)
-			rc = cli_fail_output(c);
-	}
-	free(ids);
-	return rc;
-}
-
 int cmd_delete(cli *c)
 {
 	pgv_collection *coll = NULL;
@@ -368,8 +308,6 @@ int cmd_delete(cli *c)
 		return cli_usage(c, "missing ID argument");
 	if ((rc = cli_connect(c)) != CLI_OK)
 		return rc;
-	if (pgv_conn_backend(c->conn) == PGV_BACKEND_SQLITE)
-		return store_delete(c); /* no collections on SQLite yet: integer ids */
 	if ((rc = open_collection(c, &coll)) != CLI_OK)
 		return rc;
 	if (!(ids = calloc(c->opt.nargs, sizeof(*ids)))) {
@@ -402,16 +340,7 @@ int cmd_count(cli *c)
 		return cli_usage(c, "count takes no argument");
 	if ((rc = make_filter(c, &f)) != CLI_OK)
 		return rc;
-	if ((rc = cli_connect(c)) == CLI_OK && !f
-			&& pgv_conn_backend(c->conn) == PGV_BACKEND_SQLITE) {
-		/* no collections on SQLite yet: the store's count */
-		if (pgv_store_count(&n, c->conn, &c->table) != 0)
-			return cli_fail_db(c, NULL);
-		out_begin(&c->out);
-		out_int(&c->out, "count", n);
-		return out_end(&c->out) != 0 ? cli_fail_output(c) : CLI_OK;
-	}
-	if (rc == CLI_OK && (rc = open_collection(c, &coll)) == CLI_OK) {
+	if ((rc = cli_connect(c)) == CLI_OK && (rc = open_collection(c, &coll)) == CLI_OK) {
 		if (pgv_collection_count(&n, coll, f) != 0) {
 			rc = cli_fail_db(c, NULL);
 		} else {
@@ -460,6 +389,30 @@ static int add_text(cli *c, char **sql, size_t *len, const char *s)
 	return CLI_OK;
 }
 
+/* The SQL of a --column type name; NULL when it is none of them. */
+static const char *column_type(const char *name)
+{
+	for (size_t k = 0; k < sizeof(COLUMN_TYPES) / sizeof(COLUMN_TYPES[0]); k++)
+		if (strcmp(name, COLUMN_TYPES[k].name) == 0)
+			return COLUMN_TYPES[k].sql;
+	return NULL;
+}
+
+/*
+ * The id column's declaration.  SQLite: an INTEGER PRIMARY KEY is the rowid, generated when not
+ * given as bigserial is; any other key may hold NULL unless declared NOT NULL, which paging needs.
+ */
+static const char *id_declaration(cli *c)
+{
+	int sqlite = pgv_conn_backend(c->conn) == PGV_BACKEND_SQLITE;
+
+	if (!c->opt.id_type || strcmp(c->opt.id_type, "bigint") == 0)
+		return sqlite ? " INTEGER PRIMARY KEY, " : " bigserial PRIMARY KEY, ";
+	if (strcmp(c->opt.id_type, "text") == 0)
+		return sqlite ? " text NOT NULL PRIMARY KEY, " : " text PRIMARY KEY, ";
+	return sqlite ? " uuid NOT NULL PRIMARY KEY, " : " uuid PRIMARY KEY, ";
+}
+
 /* CREATE TABLE from the options: names quoted, types from a fixed list. */
 static int table_create(cli *c)
 {
@@ -467,12 +420,21 @@ static int table_create(cli *c)
 	char *sql = NULL, num[32], q[96];
 	size_t len = 0;
 	int rc;
-	const char *idsql = !c->opt.id_type || strcmp(c->opt.id_type, "bigint") == 0
-		? " bigserial PRIMARY KEY, " : strcmp(c->opt.id_type, "text") == 0
-		? " text PRIMARY KEY, " : " uuid PRIMARY KEY, ";
+	const char *idsql;
 
 	if (!c->opt.dim)
 		return cli_usage(c, "table create needs --dim N");
+	for (size_t i = 0; i < c->opt.ncolumns; i++) {
+		const char *spec = c->opt.columns[i], *colon = strrchr(spec, ':');
+		if (!colon || colon == spec || !column_type(colon + 1))
+			return cli_usage(c, "--column takes NAME:TYPE with TYPE text, integer, bigint, "
+				"double, boolean, jsonb, uuid or timestamptz, not %s",
+				cli_quote(q, sizeof(q), spec, strlen(spec)));
+	}
+	/* the id's declaration depends on the backend */
+	if ((rc = cli_connect(c)) != CLI_OK)
+		return rc;
+	idsql = id_declaration(c);
 	rc = add_text(c, &sql, &len, c->opt.if_not_exists ? "CREATE TABLE IF NOT EXISTS "
 		: "CREATE TABLE ");
 	if (rc == CLI_OK && t->schema && (rc = add_ident(c, &sql, &len, t->schema)) == CLI_OK)
@@ -492,18 +454,9 @@ static int table_create(cli *c)
 		rc = add_text(c, &sql, &len, num);
 	for (size_t i = 0; i < c->opt.ncolumns && rc == CLI_OK; i++) {
 		const char *spec = c->opt.columns[i], *colon = strrchr(spec, ':');
-		const char *type = NULL;
+		const char *type = column_type(colon + 1); /* checked above */
 		char *name;
 
-		for (size_t k = 0; colon && k < sizeof(COLUMN_TYPES) / sizeof(COLUMN_TYPES[0]); k++)
-			if (strcmp(colon + 1, COLUMN_TYPES[k].name) == 0)
-				type = COLUMN_TYPES[k].sql;
-		if (!colon || colon == spec || !type) {
-			rc = cli_usage(c, "--column takes NAME:TYPE with TYPE text, integer, bigint, "
-				"double, boolean, jsonb, uuid or timestamptz, not %s",
-				cli_quote(q, sizeof(q), spec, strlen(spec)));
-			break;
-		}
 		if (!(name = strndup(spec, (size_t)(colon - spec)))) {
 			rc = cli_fail(c, "out of memory");
 			break;
@@ -516,7 +469,7 @@ static int table_create(cli *c)
 	}
 	if (rc == CLI_OK)
 		rc = add_text(c, &sql, &len, ")");
-	if (rc == CLI_OK && (rc = cli_connect(c)) == CLI_OK && pgv_conn_exec(c->conn, sql) != 0)
+	if (rc == CLI_OK && pgv_conn_exec(c->conn, sql) != 0)
 		rc = cli_fail_error(c, "creating the table", pgv_conn_error(c->conn),
 			"it was not created");
 	free(sql);

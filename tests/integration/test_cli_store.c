@@ -272,17 +272,11 @@ static void test_cli_store__upsert_bad_pair_writes_nothing(void **state)
 	};
 	testdb *db = *state;
 	char table[64];
-	int text_ids_pending = 0;
 
 	clirun_seed_table(db, "cli_badpair", table);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		clirun r = { 0 };
 
-		if (i >= 3 && db->backend == PGV_BACKEND_SQLITE) {
-			/* an id that is not an integer goes through collections, not on SQLite yet */
-			text_ids_pending = 1;
-			continue;
-		}
 		CLI(&r, NULL, 0, "upsert", "--table", table, "1", "[9,9,9,9]", "7", "[7,7,7,7]",
 			cases[i].id, cases[i].vec);
 		assert_status(&r, 1);
@@ -296,9 +290,6 @@ static void test_cli_store__upsert_bad_pair_writes_nothing(void **state)
 		assert_string_equal(r.out, CLIRUN_SEED_LIST); /* row 1 not updated either */
 		clirun_free(&r);
 	}
-	if (text_ids_pending)
-		TESTDB_SKIP("the bad-id cases on sqlite: the CLI checks ids through collections, which "
-			"do not speak SQLite yet");
 }
 
 /* Lines "i<TAB>[...]" for i in [from, to], with `bad_line` (1-based, 0 for none) replaced. */
