@@ -158,11 +158,14 @@ static int print_cursor(cli *c, pgv_cursor *cur, const char *const *names, size_
 	return print_cursor_page(c, cur, names, with_distance, NULL, NULL, NULL);
 }
 
-/* list through a collection in keyset pages of --page-rows (the filter of --where ANDed with
- * "id > the last id printed", ordered by the id, which is the primary key and so unique), so
- * memory stays bounded by a page whatever the table's size; --page-rows 0 reads in one query. */
-static int list_pages(cli *c, pgv_collection *coll, pgv_query_opts *o,
-	const char *const *names, size_t nnames)
+/*
+ * list and distance through a collection in keyset pages of --page-rows (the filter of --where
+ * ANDed with "id > the last id printed", ordered by the id, which the library checks is unique
+ * and non-null), so memory stays bounded by a page whatever the table's size; --page-rows 0
+ * reads in one query.  `query` NULL: list; else the distances to it.
+ */
+static int query_pages(cli *c, pgv_collection *coll, pgv_query_opts *o,
+	const char *const *names, size_t nnames, const pgv_vector *query)
 {
 	const char *idname = c->table.id_column ? c->table.id_column : "id";
 	pgv_value last = pgv_value_null();
@@ -171,7 +174,7 @@ static int list_pages(cli *c, pgv_collection *coll, pgv_query_opts *o,
 	int rc;
 
 	o->limit = c->opt.page_rows ? (int64_t)c->opt.page_rows : 0;
-	print_csv_header(c, names, nnames, 0);
+	print_csv_header(c, names, nnames, query != NULL);
 	do {
 		pgv_filter *f = NULL;
 		pgv_cursor *cur = NULL;
@@ -186,10 +189,11 @@ static int list_pages(cli *c, pgv_collection *coll, pgv_query_opts *o,
 			break;
 		}
 		o->filter = f;
-		if (pgv_collection_list(&cur, coll, o) != 0)
+		if ((query ? pgv_collection_distances(&cur, coll, query->data, query->dim, o)
+				: pgv_collection_list(&cur, coll, o)) != 0)
 			rc = cli_fail_db(c, NULL);
 		else
-			rc = print_cursor_page(c, cur, names, 0, &last, &last_text, &got);
+			rc = print_cursor_page(c, cur, names, query != NULL, &last, &last_text, &got);
 		pgv_filter_free(f);
 	} while (rc == CLI_OK && o->limit > 0 && got == (size_t)o->limit);
 	o->filter = NULL;
@@ -215,7 +219,7 @@ int cli_collection_query(cli *c, const pgv_vector *query, int knn)
 		return cli_fail(c, "out of memory");
 	if ((rc = open_collection(c, &coll)) != CLI_OK)
 		goto done;
-	if (query && (rc = make_filter(c, &f)) != CLI_OK)
+	if (knn && (rc = make_filter(c, &f)) != CLI_OK)
 		goto done;
 	o.metric = c->opt.metric;
 	o.filter = f;
@@ -226,15 +230,13 @@ int cli_collection_query(cli *c, const pgv_vector *query, int knn)
 	o.no_vector = c->opt.no_vector || (query && !knn);
 	o.binary = c->opt.binary;
 	o.search = &c->opt.search;
-	if (!query) {
-		rc = list_pages(c, coll, &o, names, n);
+	if (!knn) {
+		/* list, and distance: pages, each with its own filter */
+		rc = query_pages(c, coll, &o, names, n, query);
 		goto done;
 	}
-	if (knn)
-		st = pgv_collection_knn(&cur, coll, query->data, query->dim, c->opt.k, &o);
-	else
-		st = pgv_collection_distances(&cur, coll, query->data, query->dim, &o);
-	rc = st != 0 ? cli_fail_db(c, NULL) : print_cursor(c, cur, names, n, query != NULL);
+	st = pgv_collection_knn(&cur, coll, query->data, query->dim, c->opt.k, &o);
+	rc = st != 0 ? cli_fail_db(c, NULL) : print_cursor(c, cur, names, n, 1);
 done:
 	pgv_collection_free(coll);
 	pgv_filter_free(f);

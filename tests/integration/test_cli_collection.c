@@ -403,6 +403,10 @@ static void test_cli_collection__plain_commands_on_text_ids(void **state)
 	const char *knn[] = { "knn", "--dsn", dsn, "--table", name, "--k", "2", "[0,0,0]", NULL };
 	const char *dist[] = { "distance", "--dsn", dsn, "--table", name, "--json", "[0,0,0]",
 		NULL };
+	const char *dist_paged[] = { "distance", "--dsn", dsn, "--table", name, "--json",
+		"--page-rows", "1", "[0,0,0]", NULL };
+	const char *dist_where[] = { "distance", "--dsn", dsn, "--table", name, "--page-rows", "1",
+		"--where", "year >= ?", "--param", "2015", "--select", "year", "[0,0,0]", NULL };
 	const char *get[] = { "get", "--dsn", dsn, "--table", name,
 		"00000000-0000-4000-8000-000000000002", NULL };
 	const char *exp[] = { "export", "--dsn", dsn, "--table", name, "--format", "jsonl", "-",
@@ -433,6 +437,17 @@ static void test_cli_collection__plain_commands_on_text_ids(void **state)
 		"{\"id\":\"00000000-0000-4000-8000-000000000001\",\"distance\":0}\n"
 		"{\"id\":\"00000000-0000-4000-8000-000000000002\",\"distance\":5}\n"
 		"{\"id\":\"00000000-0000-4000-8000-000000000003\",\"distance\":1}\n");
+	clirun_free(&r);
+	/* distances in keyset pages of one row: the same rows, each once, in id order */
+	assert_int_equal(run(&r, dist_paged), 0);
+	assert_string_equal(r.out,
+		"{\"id\":\"00000000-0000-4000-8000-000000000001\",\"distance\":0}\n"
+		"{\"id\":\"00000000-0000-4000-8000-000000000002\",\"distance\":5}\n"
+		"{\"id\":\"00000000-0000-4000-8000-000000000003\",\"distance\":1}\n");
+	clirun_free(&r);
+	assert_int_equal(run(&r, dist_where), 0);
+	assert_string_equal(r.out, "00000000-0000-4000-8000-000000000001\t0\t2015\n"
+		"00000000-0000-4000-8000-000000000003\t1\t2020\n");
 	clirun_free(&r);
 	assert_int_equal(run(&r, get), 0);
 	assert_string_equal(r.out, "00000000-0000-4000-8000-000000000002\t[3,4,0]\n");
