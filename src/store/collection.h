@@ -1,7 +1,7 @@
 /*
  * Internal: collections (pgvodbc/collection.h) - the handle's catalog description, the SQL of
- * collections (collection_sql.c), parameter lists, filters compiled to SQL (filter.c) and the
- * cursor (cursor.c).  Never installed.
+ * collections (collection_sql.c), SQLite's types (collection_sqlite.c), parameter lists
+ * (binds.c), filters compiled to SQL (filter.c) and the cursor (cursor.c).  Never installed.
  */
 #ifndef PGV_INTERNAL_COLLECTION_H
 #define PGV_INTERNAL_COLLECTION_H
