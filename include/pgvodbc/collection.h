@@ -7,9 +7,12 @@
  * Values travel as typed C values (pgv_value) bound as parameters and cast in the SQL to the
  * column's type as the catalog spells it (format_type, without the type modifier, so that the
  * column's own length and precision checks apply on assignment); column names are quoted by
- * pgv_ident_quote.  Nothing a caller passes as a value or a column name can change the SQL. Every
- * call works on the connection's thread (a collection, a filter and a cursor are used by one
- * thread at a time); errors are in pgv_conn_error(conn), a NULL handle in pgv_error_last().
+ * pgv_ident_quote.  On SQLite (pgv_conn_backend) the columns come from pragma_table_info and values
+ * are bound as their declared types hold them, checked by the library where SQLite would store
+ * anything (docs/guide.md, "On SQLite").  Nothing a caller passes as a value or a column name can
+ * change the SQL.  Every call works on the connection's thread (a collection, a filter and a
+ * cursor are used by one thread at a time); errors are in pgv_conn_error(conn), a NULL handle in
+ * pgv_error_last().
  */
 #ifndef PGVODBC_COLLECTION_H
 #define PGVODBC_COLLECTION_H
@@ -119,7 +122,8 @@ typedef enum pgv_filter_op {
 	PGV_FILTER_IN = 6,       /* column = ANY (the values) */
 	PGV_FILTER_IS_NULL = 7,  /* no value */
 	PGV_FILTER_IS_NOT_NULL = 8,
-	PGV_FILTER_CONTAINS = 9  /* column @> value (jsonb containment; arrays, ranges) */
+	PGV_FILTER_CONTAINS = 9  /* column @> value (jsonb containment; arrays, ranges); refused on
+	                            SQLite (PGV_EUNSUPPORTED), which has no jsonb */
 } pgv_filter_op;
 
 /* A filter: conditions ANDed.  Opaque. */
