@@ -121,6 +121,9 @@ int pgv__conn_fail_sqlstate(pgv_conn *c, int status, const char *sqlstate, long 
 	return status;
 }
 
+/* SQLite's result code SQLITE_CONSTRAINT (sqlite3.h), the SQLite driver's native error code. */
+#define SQLITE_CONSTRAINT_CODE 19
+
 /* Maps an SQLSTATE to the status a caller branches on. */
 static int status_of(const char *state)
 {
@@ -214,6 +217,16 @@ int pgv__odbc_fail(pgv_conn *c, SQLSMALLINT type, SQLHANDLE h, SQLRETURN rc, con
 		status = PGV_EINVAL;
 	else if (c->err.sqlstate[0])
 		status = status_of(c->err.sqlstate);
+	if (status == PGV_ERROR && c->backend == PGV_BACKEND_SQLITE
+			&& c->err.native == SQLITE_CONSTRAINT_CODE) {
+		/*
+		 * The SQLite driver reports every failure as HY000 (S1000), with SQLite's result code
+		 * as the native code: a constraint (unique, primary key, NOT NULL, CHECK) gets the
+		 * class 23 SQLSTATE callers branch on, as PostgreSQL's do.
+		 */
+		memcpy(c->err.sqlstate, "23000", 6);
+		status = PGV_ECONSTRAINT;
+	}
 	if (status == PGV_ERROR && c->timeout > 0 && strcmp(c->err.sqlstate, "57014") == 0
 			&& !pgv__conn_cancel_sent(c))
 		/* psqlODBC runs the query timeout as the server's statement_timeout, which cancels
