@@ -154,7 +154,11 @@ stmt_column *pgv__stmt_column_at(pgv_stmt *st, int col, const char *op, int *sta
 			col, (int)st->ncols);
 		return NULL;
 	}
-	for (int k = 1; k < col; k++) {
+	/*
+	 * Where the driver reads in column order only, the columns before are read now, as text;
+	 * where it reads in any order (SQLite's) they are left to be read in the form asked for.
+	 */
+	for (int k = 1; !c->any_order && k < col; k++) {
 		if (st->cols[k - 1].fetched)
 			continue;
 		if ((*status = pgv__stmt_column_read(st, (SQLUSMALLINT)k, SQL_C_CHAR, op)) != 0)

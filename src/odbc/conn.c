@@ -199,7 +199,8 @@ int pgv_conn_open(pgv_conn **out, const char *target)
 	}
 	c->connected = 1;
 
-	if ((status = pgv__conn_detect_backend(c)) != 0)
+	if ((status = pgv__conn_detect_backend(c)) != 0
+			|| (status = pgv__conn_detect_sqlite_vec(c)) != 0)
 		return status;
 	/* SQLite reads vectors as float32 blobs: nothing to set up */
 	if (c->backend == PGV_BACKEND_POSTGRESQL

@@ -33,6 +33,12 @@ void pgv__conn_release(pgv_conn *conn, pgv__child *child);
 void pgv__conn_clear(pgv_conn *conn);
 
 /*
+ * On a SQLite connection without sqlite-vec, records PGV_EUNSUPPORTED under `op`, saying that
+ * the extension is not loaded and naming the DSN key LoadExt, and returns it; else 0.
+ */
+int pgv__conn_require_vec(pgv_conn *conn, const char *op);
+
+/*
  * A slot on the connection for the store's per-connection cache (the index forms k-NN reads
  * from the catalog): the pointer, or NULL; setting it frees the previous one with its `free_fn`,
  * and pgv_conn_close frees the last.

@@ -23,6 +23,8 @@ static const char SQL_VECTOR_VERSION[] =
 static const char SQL_SQLITE_VEC_LOADED[] =
 	"SELECT count(*) FROM pragma_function_list WHERE name = 'vec_version'";
 static const char SQL_SQLITE_VEC_VERSION[] = "SELECT vec_version()";
+static const char SQLITE_VEC_MISSING[] = "the sqlite-vec extension is not loaded on this "
+	"connection: list its vec0.so in the DSN's LoadExt key (after libm.so.6, which vec0.so needs)";
 
 /* Whether `s` contains `word`, ignoring case. */
 static int contains_nocase(const char *s, const char *word)
@@ -51,6 +53,18 @@ int pgv__conn_detect_backend(pgv_conn *c)
 		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, op);
 	c->backend = contains_nocase(dbms, "sqlite") || contains_nocase(driver, "sqlite")
 		? PGV_BACKEND_SQLITE : PGV_BACKEND_POSTGRESQL;
+	/*
+	 * The SQLite driver holds a fetched row whole and reads its columns in any order, so a
+	 * blob column after a text one can still be read as bytes.  psqlODBC keeps to column order
+	 * in this library (its declare/fetch mode streams).
+	 */
+	c->any_order = 0;
+	if (c->backend == PGV_BACKEND_SQLITE) {
+		SQLUINTEGER ext = 0;
+
+		if (SQL_SUCCEEDED(SQLGetInfo(c->dbc, SQL_GETDATA_EXTENSIONS, &ext, sizeof(ext), NULL)))
+			c->any_order = (ext & SQL_GD_ANY_ORDER) != 0;
+	}
 	return 0;
 }
 
@@ -68,26 +82,35 @@ const char *pgv_backend_name(pgv_backend backend)
 	}
 }
 
-/* On SQLite: 0 when sqlite-vec is loaded, else PGV_ENOTFOUND (or the query's failure). */
-static int sqlite_vec_loaded(pgv_conn *c)
+int pgv__conn_detect_sqlite_vec(pgv_conn *c)
 {
 	pgv_stmt *st = NULL;
 	int64_t n = 0;
 	int status;
 
+	c->sqlite_vec = 0;
+	if (c->backend != PGV_BACKEND_SQLITE)
+		return 0;
 	if ((status = pgv_stmt_prepare(&st, c, SQL_SQLITE_VEC_LOADED)) == 0
 			&& (status = pgv_stmt_step(st)) == PGV_ROW)
 		status = pgv_stmt_column_int64(&n, st, 1);
 	pgv_stmt_free(st);
 	if (status < 0)
 		return status;
-	if (n == 0)
-		return pgv__conn_fail(c, PGV_ENOTFOUND, "pgv_conn_vector_version",
-			"the sqlite-vec extension is not loaded on this connection: list its vec0.so in the "
-			"DSN's LoadExt key");
+	c->sqlite_vec = n > 0;
 	return 0;
 }
 
+/*
+ * The driver only warns on its standard error when an extension of LoadExt does not load, and
+ * connects anyway: without this, a store call would fail deep inside with "no such function".
+ */
+int pgv__conn_require_vec(pgv_conn *c, const char *op)
+{
+	if (!c || !c->connected || c->backend != PGV_BACKEND_SQLITE || c->sqlite_vec)
+		return 0;
+	return pgv__conn_fail(c, PGV_EUNSUPPORTED, op, "%s", SQLITE_VEC_MISSING);
+}
 
 /* One key=value pair of a connection string: the key, and the value as written (braces and
  * all); `next` is where the following pair starts. */
@@ -222,6 +245,24 @@ small:
 	return pgv__conn_fail(c, PGV_ENOTFOUND, op, "the driver did not report \"%s\"", key);
 }
 
+/*
+ * Whether the text of information item `info` fits in `cap` bytes, asked again with room to
+ * spare: the SQLite driver cuts a value that does not fit, says nothing (no 01004) and reports
+ * the length it wrote (measured: SQL_DRIVER_NAME into 3 bytes gave "sq", length 2).  When the
+ * question fails or memory runs out, the first answer stands.
+ */
+static int info_fits(pgv_conn *c, SQLUSMALLINT info, size_t cap)
+{
+	SQLSMALLINT len = 0;
+	char *big = malloc(32768);
+	int fits = 1;
+
+	if (big && SQL_SUCCEEDED(SQLGetInfo(c->dbc, info, big, 32767, &len)))
+		fits = strlen(big) < cap;
+	free(big);
+	return fits;
+}
+
 int pgv_conn_info(char *out, size_t cap, pgv_conn *c, pgv_info_item item)
 {
 	static const SQLUSMALLINT INFO[] = {
@@ -253,6 +294,8 @@ int pgv_conn_info(char *out, size_t cap, pgv_conn *c, pgv_info_item item)
 	rc = SQLGetInfo(c->dbc, INFO[item], out, (SQLSMALLINT)cap, &len);
 	if (!SQL_SUCCEEDED(rc))
 		return pgv__odbc_fail(c, SQL_HANDLE_DBC, c->dbc, rc, "pgv_conn_info: SQLGetInfo");
+	if (len + 1 == (SQLSMALLINT)cap && SQL_SUCCEEDED(rc) && !info_fits(c, INFO[item], cap))
+		len = (SQLSMALLINT)cap; /* the buffer was filled: the value was cut without a word */
 	if (len >= (SQLSMALLINT)cap) {
 		out[0] = '\0';
 		return pgv__conn_fail(c, PGV_EINVAL, op, "the value needs %d bytes, more than %zu",
@@ -317,8 +360,8 @@ int pgv_conn_vector_version(int *out, const char **text, pgv_conn *c)
 		return pgv__conn_fail(c, PGV_EINVAL, op, "out is NULL");
 	*out = 0;
 	sqlite = c->backend == PGV_BACKEND_SQLITE;
-	if (sqlite && (status = sqlite_vec_loaded(c)) != 0)
-		return status;
+	if (sqlite && !c->sqlite_vec)
+		return pgv__conn_fail(c, PGV_ENOTFOUND, op, "%s", SQLITE_VEC_MISSING);
 	if ((status = pgv_stmt_prepare(&st, c, sqlite ? SQL_SQLITE_VEC_VERSION
 			: SQL_VECTOR_VERSION)) != 0)
 		return status;

@@ -19,6 +19,8 @@ struct pgv_conn {
 	SQLHDBC dbc;
 	int connected;      /* SQLDriverConnect succeeded */
 	pgv_backend backend; /* recognised at connect (pgv__conn_detect_backend) */
+	int sqlite_vec;     /* on SQLite: sqlite-vec answers on this connection (asked at connect) */
+	int any_order;      /* SQLGetData reads columns in any order (SQL_GD_ANY_ORDER, on SQLite) */
 	int lost;           /* a failure said the connection is gone: refuse further work */
 	int in_txn;         /* between begin and commit/rollback */
 	int txn_failed;     /* a statement failed inside the open transaction */
@@ -46,6 +48,12 @@ struct pgv_conn {
  * connect; 0 or the failure (recorded).
  */
 int pgv__conn_detect_backend(pgv_conn *conn);
+
+/*
+ * On SQLite, asks once at connect whether sqlite-vec is loaded (conn->sqlite_vec); 0 or the
+ * failure of the question (recorded).  Nothing on other backends.
+ */
+int pgv__conn_detect_sqlite_vec(pgv_conn *conn);
 
 /* Room for the driver's completed connection string (psqlODBC 13 writes about 560 bytes). */
 #define PGV__COMPLETED_CAP 8192

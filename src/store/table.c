@@ -236,6 +236,8 @@ int pgv__store_table_open(pgv__store_table *t, pgv_conn *c, const pgv_table *spe
 	if (backend != PGV_BACKEND_UNKNOWN && !(t->dialect = pgv__store_dialect(backend)))
 		return pgv__conn_fail(c, PGV_EUNSUPPORTED, op, "%s: the store does not support %s",
 			t->what, pgv_backend_name(backend));
+	if ((status = pgv__conn_require_vec(c, op)) != 0)
+		return status;
 	if (!t->dialect->type_names[t->type]) {
 		char what[64];
 

@@ -243,6 +243,43 @@ static void test_connect__vector_version(void **state)
 	testdb_exec(db, "CREATE EXTENSION vector");
 }
 
+/*
+ * A SQLite connection without sqlite-vec (its connection string, like a DSN, names no LoadExt)
+ * still opens and runs plain SQL, but a store call says at once that the extension is not
+ * loaded and which DSN key loads it, instead of SQLite's "no such function" from deep inside.
+ */
+static void test_connect__sqlite_vec_not_loaded(void **state)
+{
+	testdb *db = *state;
+	pgv_conn *bare = NULL;
+	char target[512], file[400], table[64];
+	const float q[2] = { 1, 0 };
+	pgv_table t;
+	pgv_rows *rows = NULL;
+	int64_t n = -1;
+
+	testdb_create_table(db, "novec", "id INTEGER PRIMARY KEY, embedding vector(2)", table);
+	if (!testdb_dsn_key(testdb_dsn(), "Database", file, sizeof(file)))
+		fail_msg("the SQLite DSN %s names no Database", testdb_dsn());
+	snprintf(target, sizeof(target), "Driver=SQLite3;Database=%s", file);
+	assert_pgv(bare, pgv_conn_open(&bare, target), PGV_OK);
+	assert_int_equal(pgv_conn_backend(bare), PGV_BACKEND_SQLITE);
+	assert_pgv(bare, pgv_conn_exec(bare, "SELECT 1"), PGV_OK);
+	t = testdb_table(table, PGV_TYPE_VECTOR);
+	assert_int_equal(pgv_store_count(&n, bare, &t), PGV_EUNSUPPORTED);
+	assert_message_has(bare, "the sqlite-vec extension is not loaded");
+	assert_message_has(bare, "LoadExt");
+	assert_non_null(strstr(pgv_conn_error(bare)->operation, "pgv_store_count"));
+	assert_int_equal(pgv_store_distances(&rows, bare, &t, PGV_METRIC_L2, q, 2, NULL, 0),
+		PGV_EUNSUPPORTED);
+	assert_null(rows);
+	assert_message_has(bare, "LoadExt");
+	pgv_conn_close(bare);
+	/* the same table through the DSN, which loads it */
+	assert_pgv(db->conn, pgv_store_count(&n, db->conn, &t), PGV_OK);
+	assert_int_equal(n, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,11 +292,13 @@ int main(void)
 		cmocka_unit_test(test_connect__unopenable_database_file),
 		cmocka_unit_test(test_connect__float_text_stays_exact),
 		cmocka_unit_test(test_connect__vector_version),
+		cmocka_unit_test(test_connect__sqlite_vec_not_loaded),
 	};
 	/* TCP, and psqlODBC's ConnSettings; SQLite has its own case of an unopenable database */
 	static const char *const postgresql_only[] = { "test_connect__refused_server",
 		"test_connect__float_text_stays_exact", NULL };
-	static const char *const sqlite_only[] = { "test_connect__unopenable_database_file", NULL };
+	static const char *const sqlite_only[] = { "test_connect__unopenable_database_file",
+		"test_connect__sqlite_vec_not_loaded", NULL };
 
 	return TESTDB_RUN_GROUP(tests, testdb_setup, testdb_teardown, postgresql_only, sqlite_only);
 }
