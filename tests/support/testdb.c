@@ -577,3 +577,14 @@ int testdb_cmp_double(const void *a, const void *b)
 
 	return (x > y) - (x < y);
 }
+
+const char *testdb_sql(const testdb *db, const char *postgresql, const char *sqlite)
+{
+	return db->backend == PGV_BACKEND_SQLITE ? sqlite : postgresql;
+}
+
+int testdb_column_vector(const testdb *db, pgv_vector *out, pgv_stmt *st, int col)
+{
+	return db->backend == PGV_BACKEND_SQLITE ? pgv_stmt_column_vector_f32(out, st, col)
+		: pgv_stmt_column_vector(out, st, col);
+}

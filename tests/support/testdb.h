@@ -162,6 +162,21 @@ double testdb_distance(const testdb *db, double d);
 const char *testdb_vec_fn(const testdb *db);
 
 /*
+ * One case's SQL (or expected text: a SQLSTATE, a type name) in the spelling of the backend
+ * under test: `postgresql` on PostgreSQL, `sqlite` on SQLite.  For what both backends do but
+ * spell differently (casts, functions, catalogs); a case about one backend alone is left out of
+ * the other's run by TESTDB_RUN_GROUP instead.
+ */
+const char *testdb_sql(const testdb *db, const char *postgresql, const char *sqlite);
+
+/*
+ * Reads column `col` of a vector column as the backend under test stores it: vector text
+ * (pgv_stmt_column_vector) on PostgreSQL, sqlite-vec's float32 blob (pgv_stmt_column_vector_f32)
+ * on SQLite.  Returns what the call returns.
+ */
+int testdb_column_vector(const testdb *db, pgv_vector *out, pgv_stmt *st, int col);
+
+/*
  * The number of tables visible to the test whose name matches the SQL LIKE pattern `like` (the
  * catalog of the backend under test: pg_class in the search_path, or sqlite_master).
  */
