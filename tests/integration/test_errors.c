@@ -5,7 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Inserting 3 dimensions into vector(4) fails with 22000 and pgvector's own message. */
+/*
+ * Inserting 3 dimensions into a 4-dimensional column fails and stores nothing: with 22000 and
+ * pgvector's own message on PostgreSQL; on SQLite, whose columns have no dimension, by the CHECK
+ * the built-in migration gives its table (sql/sqlite/0002_embeddings.up.sql), a constraint.
+ */
 static void test_errors__wrong_dimension_is_22000(void **state)
 {
 	testdb *db = *state;
@@ -14,15 +18,25 @@ static void test_errors__wrong_dimension_is_22000(void **state)
 	const float three[3] = { 1, 2, 3 };
 	const pgv_error *e;
 
-	testdb_create_table(db, "dim", "id int PRIMARY KEY, v vector(4)", table);
-	snprintf(sql, sizeof(sql), "INSERT INTO %s VALUES (1, ?::vector)", table);
+	testdb_create_table(db, "dim", testdb_sql(db, "id int PRIMARY KEY, v vector(4)",
+		"id int PRIMARY KEY, v vector(4) CHECK (vec_length(v) = 4)"), table);
+	snprintf(sql, sizeof(sql), "INSERT INTO %s VALUES (1, %s)", table,
+		testdb_sql(db, "?::vector", "vec_f32(?)"));
 	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, sql), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_bind_vector(st, 1, three, 3), PGV_OK);
-	assert_int_equal(pgv_stmt_step(st), PGV_ERROR);
-	e = pgv_conn_error(db->conn);
-	assert_int_equal(e->status, PGV_ERROR);
-	assert_string_equal(e->sqlstate, "22000");
-	assert_non_null(strstr(e->message, "expected 4 dimensions, not 3"));
+	if (db->backend == PGV_BACKEND_SQLITE) {
+		assert_int_equal(pgv_stmt_step(st), PGV_ECONSTRAINT);
+		e = pgv_conn_error(db->conn);
+		assert_int_equal(e->status, PGV_ECONSTRAINT);
+		assert_string_equal(e->sqlstate, "23000");
+		assert_non_null(strstr(e->message, "CHECK constraint failed"));
+	} else {
+		assert_int_equal(pgv_stmt_step(st), PGV_ERROR);
+		e = pgv_conn_error(db->conn);
+		assert_int_equal(e->status, PGV_ERROR);
+		assert_string_equal(e->sqlstate, "22000");
+		assert_non_null(strstr(e->message, "expected 4 dimensions, not 3"));
+	}
 	assert_non_null(strstr(e->operation, "pgv_stmt_step"));
 	pgv_stmt_free(st);
 	/* Nothing was stored, and the connection is still usable. */
@@ -30,7 +44,10 @@ static void test_errors__wrong_dimension_is_22000(void **state)
 	assert_int_equal(testdb_query_int(db, sql), 0);
 }
 
-/* A syntax error is reported with 42601, at prepare or at step (drivers differ). */
+/*
+ * A syntax error is reported with the server's message and SQLSTATE (42601; SQLite's driver
+ * reports every failure as HY000), at prepare or at step (drivers differ).
+ */
 static void test_errors__syntax_error(void **state)
 {
 	testdb *db = *state;
@@ -40,14 +57,18 @@ static void test_errors__syntax_error(void **state)
 	if (rc == PGV_OK)
 		rc = pgv_stmt_step(st);
 	assert_int_equal(rc, PGV_ERROR);
-	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, "42601");
+	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, testdb_sql(db, "42601", "HY000"));
 	assert_non_null(strstr(pgv_conn_error(db->conn)->message, "syntax error"));
+	assert_non_null(strstr(pgv_conn_error(db->conn)->message, "SELEKT"));
 	pgv_stmt_free(st);
 	assert_int_equal(pgv_conn_exec(db->conn, "SELEKT 1"), PGV_ERROR);
-	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, "42601");
+	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, testdb_sql(db, "42601", "HY000"));
 }
 
-/* A duplicate key is PGV_ECONSTRAINT with 23505. */
+/*
+ * A duplicate key is PGV_ECONSTRAINT with a class 23 SQLSTATE: 23505 on PostgreSQL, 23000 on
+ * SQLite (its driver's HY000 with SQLite's SQLITE_CONSTRAINT, mapped by the library).
+ */
 static void test_errors__unique_violation(void **state)
 {
 	testdb *db = *state;
@@ -57,7 +78,11 @@ static void test_errors__unique_violation(void **state)
 	snprintf(sql, sizeof(sql), "INSERT INTO %s VALUES (1)", table);
 	testdb_exec(db, sql);
 	assert_int_equal(pgv_conn_exec(db->conn, sql), PGV_ECONSTRAINT);
-	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, "23505");
+	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, testdb_sql(db, "23505", "23000"));
+	assert_non_null(strstr(pgv_conn_error(db->conn)->message,
+		testdb_sql(db, "duplicate key", "UNIQUE constraint failed")));
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	assert_int_equal(testdb_query_int(db, sql), 1);
 }
 
 /* Vectors the server would reject are refused at bind, before any round trip. */
@@ -67,7 +92,8 @@ static void test_errors__bad_vector_refused_at_bind(void **state)
 	pgv_stmt *st = NULL;
 	float v[2] = { 1, NAN };
 
-	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, "SELECT ?::vector"), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn,
+		testdb_sql(db, "SELECT ?::vector", "SELECT vec_f32(?)")), PGV_OK);
 	assert_int_equal(pgv_stmt_bind_vector(st, 1, v, 2), PGV_EVALUE);
 	assert_non_null(strstr(pgv_conn_error(db->conn)->message, "NaN not allowed in vector"));
 	v[1] = INFINITY;
@@ -88,7 +114,7 @@ static void test_errors__misuse(void **state)
 	pgv_stmt *st = NULL;
 	int64_t v;
 
-	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, "SELECT ?::int"), PGV_OK);
+	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, "SELECT CAST(? AS INTEGER)"), PGV_OK);
 	assert_int_equal(pgv_stmt_bind_int64(st, 2, 1), PGV_EINVAL);
 	assert_non_null(strstr(pgv_conn_error(db->conn)->message, "parameter 2 is out of range"));
 	assert_int_equal(pgv_stmt_bind_int64(st, 0, 1), PGV_EINVAL);
@@ -112,9 +138,10 @@ static void test_errors__column_not_a_vector(void **state)
 	int64_t i;
 	double d;
 
-	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn,
+	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, testdb_sql(db,
 		"SELECT 'hello'::text, '{}'::float4[], '{1,NULL}'::float4[], 'x'::text, "
-		"'99999999999999999999'::text"), PGV_OK);
+		"'99999999999999999999'::text",
+		"SELECT 'hello', '{}', '{1,NULL}', 'x', '99999999999999999999'")), PGV_OK);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
 	assert_int_equal(pgv_stmt_column_vector(&v, st, 1), PGV_EPARSE);
 	assert_non_null(strstr(pgv_conn_error(db->conn)->message, "column 1"));
