@@ -8,6 +8,10 @@
  * running the rows one at a time after the array has failed (the fast path costs nothing
  * extra), inside a transaction (or under a savepoint in the caller's) that is rolled back for
  * an atomic run, and one row at a time in autocommit otherwise, keeping the rows that succeed.
+ * The SQLite driver takes the array too, but runs its rows one by one and stops at a failing
+ * one, keeping those before it in autocommit (measured, libsqliteodbc 0.9998): there a
+ * non-atomic array runs in a transaction of its own, so that a failed array keeps nothing
+ * before the rows are run one at a time.
  */
 #include "odbc/stmt_internal.h"
 
@@ -285,7 +289,7 @@ int pgv_stmt_execute_array(int *out, pgv_stmt *st, unsigned int flags)
 	size_t nrows = 0;
 	int64_t changes = 0;
 	row_error err = { 0, 0, "", 0, NULL };
-	int status, own_txn = 0, caller_txn;
+	int status, own_txn = 0, guard_txn = 0, caller_txn;
 
 	if (!st || !st->conn)
 		return pgv__stmt_refuse(st, op);
@@ -320,12 +324,16 @@ int pgv_stmt_execute_array(int *out, pgv_stmt *st, unsigned int flags)
 		status = pgv_conn_exec(c, SQL_SAVEPOINT);
 	else if (flags & PGV_ARRAY_ATOMIC)
 		status = (own_txn = pgv_conn_begin(c) == 0) ? 0 : PGV_ERROR;
+	else if (c->backend == PGV_BACKEND_SQLITE)
+		/* the SQLite driver runs the rows one by one and keeps those before a failing one
+		 * (measured): a transaction of its own makes the array one unit there too */
+		status = (guard_txn = pgv_conn_begin(c) == 0) ? 0 : PGV_ERROR;
 	else
 		status = 0;
 	if (status == 0 && (status = run_rows(st, -1, nrows, &changes, op)) == 0) {
 		if (caller_txn)
 			status = pgv_conn_exec(c, SQL_RELEASE);
-		else if (own_txn)
+		else if (own_txn || guard_txn)
 			status = pgv_conn_commit(c);
 		if (status == 0 && row_status)
 			for (size_t r = 0; r < nrows; r++)
@@ -360,6 +368,8 @@ int pgv_stmt_execute_array(int *out, pgv_stmt *st, unsigned int flags)
 	} else if (own_txn) {
 		pgv_conn_rollback(c);
 		own_txn = pgv_conn_begin(c) == 0;
+	} else if (guard_txn) {
+		pgv_conn_rollback(c); /* then one row at a time in autocommit, as on PostgreSQL */
 	}
 	changes = 0;
 	for (size_t r = 0; r < nrows && !pgv_conn_is_lost(c); r++) {
