@@ -34,7 +34,8 @@ static pgv_stmt *prepared(testdb *db, char name[64], int dup_at3)
 	}
 	if (dup_at3)
 		ids[3] = ids[1];
-	snprintf(sql, sizeof(sql), "INSERT INTO %s (id, tag, v) VALUES (?, ?, ?::vector)", name);
+	snprintf(sql, sizeof(sql), "INSERT INTO %s (id, tag, v) VALUES (?, ?, %s)", name,
+		testdb_sql(db, "?::vector", "vec_f32(?)"));
 	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, sql), 0);
 	assert_pgv(db->conn, pgv_stmt_bind_array_int64(st, 1, ids, N), 0);
 	assert_pgv(db->conn, pgv_stmt_bind_array_text(st, 2, tags, N), 0);
@@ -66,7 +67,7 @@ static void test_stmt_array__all_rows(void **state)
 	/* the values as bound: row 1's tag NULL, row 2's with a comma and quotes, row 4's vector */
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s WHERE (id = 11 AND tag IS NULL) OR "
 		"(id = 12 AND tag = 'c,\"d\"') OR (id = 13 AND tag = '') OR "
-		"(id = 14 AND v = '[4,4.125,4.25]')", name);
+		"(id = 14 AND v = %s('[4,4.125,4.25]'))", name, testdb_vec_fn(db));
 	assert_int_equal(testdb_query_int(db, sql), 4);
 }
 
@@ -80,7 +81,7 @@ static void test_stmt_array__atomic_failure_names_row(void **state)
 
 	assert_int_equal(pgv_stmt_execute_array(status, st, PGV_ARRAY_ATOMIC), PGV_ECONSTRAINT);
 	e = pgv_conn_error(db->conn);
-	assert_string_equal(e->sqlstate, "23505");
+	assert_string_equal(e->sqlstate, testdb_sql(db, "23505", "23000"));
 	assert_int_equal(e->row, 3);
 	assert_true(strncmp(e->message, "row 3: ", 7) == 0);
 	assert_int_equal(status[0], PGV_ARRAY_NOT_KEPT);
@@ -160,7 +161,8 @@ static void test_stmt_array__misuse(void **state)
 	pgv_stmt_free(st);
 
 	/* after an array, the same statement runs single rows */
-	snprintf(sql, sizeof(sql), "INSERT INTO %s (id, tag, v) VALUES (?, ?, ?::vector)", name);
+	snprintf(sql, sizeof(sql), "INSERT INTO %s (id, tag, v) VALUES (?, ?, %s)", name,
+		testdb_sql(db, "?::vector", "vec_f32(?)"));
 	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, sql), 0);
 	{
 		const char *tags[2] = { "x", "y" };
