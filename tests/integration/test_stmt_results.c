@@ -6,6 +6,9 @@
  * names are the server's, with pgvector's types (which psqlODBC calls "unknown") read from the
  * catalog for table columns, and expressions left "unknown"; the parameter count is the SQL's;
  * misuse is PGV_EINVAL with the error recorded.
+ * On SQLite: the type names are the columns' declared types as the SQLite driver reports them,
+ * and expressions "varchar"; a text of several statements is PostgreSQL's alone (the SQLite
+ * driver refuses it: "only one SQL statement allowed").
  */
 #include "testdb.h"
 
@@ -63,6 +66,32 @@ static void test_stmt_results__failing_text_keeps_nothing(void **state)
 	assert_int_equal(testdb_query_int(db, sql), 0);
 }
 
+/* On SQLite: the declared types as the driver reports them (measured, libsqliteodbc 0.9998). */
+static void type_names_sqlite(testdb *db)
+{
+	static const char *const want[] = { "INT", "vector", "TEXT", "bigint", "varchar",
+		"varchar" };
+	static const char *const labels[] = { "id", "v", "t", "b", "e", "n" };
+	pgv_stmt *st = NULL;
+	char name[64], sql[512];
+
+	testdb_create_table(db, "sttype", "id int, v vector(2), t text, b bigint", name);
+	snprintf(sql, sizeof(sql), "SELECT id, v, t, b, vec_f32('[1,2]') AS e, "
+		"count(*) OVER () AS n FROM %s", name);
+	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, sql), 0);
+	assert_pgv(db->conn, pgv_stmt_step(st), PGV_DONE); /* no rows: described all the same */
+	assert_int_equal(pgv_stmt_column_count(st), 6);
+	for (int i = 0; i < 6; i++) {
+		const char *type = NULL, *label = NULL;
+
+		assert_pgv(db->conn, pgv_stmt_column_type_name(&type, st, i + 1), 0);
+		assert_string_equal(type, want[i]);
+		assert_pgv(db->conn, pgv_stmt_column_name(&label, st, i + 1), 0);
+		assert_string_equal(label, labels[i]);
+	}
+	pgv_stmt_free(st);
+}
+
 static void test_stmt_results__type_names(void **state)
 {
 	static const char *const want[] = { "int4", "vector", "halfvec", "sparsevec", "bit",
@@ -71,6 +100,10 @@ static void test_stmt_results__type_names(void **state)
 	pgv_stmt *st = NULL;
 	char name[64], sql[512];
 
+	if (db->backend == PGV_BACKEND_SQLITE) {
+		type_names_sqlite(db);
+		return;
+	}
 	testdb_create_table(db, "sttype", "id int, v vector(2), h halfvec(2), s sparsevec(3), "
 		"b bit(2), t text", name);
 	snprintf(sql, sizeof(sql), "SELECT id, v, h, s, b, t, '[1,2]'::vector AS e, "
@@ -95,7 +128,8 @@ static void test_stmt_results__params_and_misuse(void **state)
 	pgv_stmt *st = NULL;
 	const char *text = "x";
 
-	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn, "SELECT ?::int + ?::int AS s"), 0);
+	assert_pgv(db->conn, pgv_stmt_prepare(&st, db->conn,
+		"SELECT CAST(? AS INTEGER) + CAST(? AS INTEGER) AS s"), 0);
 	assert_int_equal(pgv_stmt_param_count(st), 2);
 	assert_int_equal(pgv_stmt_param_count(NULL), 0);
 	/* not run yet */
@@ -123,5 +157,9 @@ int main(void)
 		cmocka_unit_test(test_stmt_results__params_and_misuse),
 	};
 
-	return cmocka_run_group_tests(tests, testdb_setup, testdb_teardown);
+	/* several statements in one text: the SQLite driver takes one */
+	static const char *const postgresql_only[] = { "test_stmt_results__several_results",
+		"test_stmt_results__failing_text_keeps_nothing", NULL };
+
+	return TESTDB_RUN_GROUP(tests, testdb_setup, testdb_teardown, postgresql_only, NULL);
 }
