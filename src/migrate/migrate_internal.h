@@ -94,6 +94,13 @@ int pgv__migrate_unlock(pgv_conn *c, const char *op, int status);
  */
 int pgv__extension_missing(pgv_conn *c, const char *sql, size_t len, char *name, size_t cap);
 
+/*
+ * The next SQLite statement of sql[0..len) from *pos on (split.c): 1 with its text at
+ * sql[*start..*start + *n) (up to and with its semicolon, comments before it skipped) and *pos
+ * past it, or 0 when only blanks, comments and empty statements remain.
+ */
+int pgv__sql_next_statement(const char *sql, size_t len, size_t *pos, size_t *start, size_t *n);
+
 /* The set's migration with `version`, or NULL. */
 const pgv__migration *pgv__migrations_find(const pgv_migrate_set *set, int64_t version);
 
