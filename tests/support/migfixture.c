@@ -223,7 +223,8 @@ int mig_test_teardown(void **state)
 		return 0;
 	if (pgv_conn_in_transaction(fx->db->conn))
 		pgv_conn_rollback(fx->db->conn);
-	mig_exec_at(fx, "DROP FUNCTION IF EXISTS @_f(), @_g()");
+	if (fx->db->backend != PGV_BACKEND_SQLITE) /* SQLite has no stored functions */
+		mig_exec_at(fx, "DROP FUNCTION IF EXISTS @_f(), @_g()");
 	for (size_t i = 0; i < sizeof(table_suffixes) / sizeof(table_suffixes[0]); i++) {
 		snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS @_%s", table_suffixes[i]);
 		mig_exec_at(fx, sql);
