@@ -289,28 +289,6 @@ static int begin_locked(pgv_conn *c, const char *op, int create, applied_list *d
 }
 
 /*
- * Runs the statements of a migration file one at a time, as the SQLite driver takes them;
- * 0 or the first failure (recorded).
- */
-static int exec_each(pgv_conn *c, const char *text, size_t len)
-{
-	size_t pos = 0, start = 0, n = 0;
-	int status = 0;
-
-	while (status == 0 && pgv__sql_next_statement(text, len, &pos, &start, &n)) {
-		char *one = malloc(n + 1);
-
-		if (!one)
-			return pgv__conn_fail(c, PGV_ENOMEM, "pgv_conn_exec", "out of memory");
-		memcpy(one, text + start, n);
-		one[n] = '\0';
-		status = pgv_conn_exec(c, one);
-		free(one);
-	}
-	return status;
-}
-
-/*
  * Runs one migration file and records (or removes) its tracking row, in the transaction
  * begin_locked opened, and commits.  On any failure the transaction is rolled back and the error
  * reads "<what> migration <id>: <cause>".
@@ -322,7 +300,7 @@ static int run_migration(pgv_conn *c, const pgv__migration *m, int up, const cha
 	size_t len = up ? m->up_len : m->down_len;
 
 	/* The whole file in one call; psqlODBC answers an empty text with HY000, so skip that. */
-	if (len > 0 && (on_sqlite(c) ? exec_each(c, text, len) : pgv_conn_exec(c, text)) != 0)
+	if (len > 0 && (on_sqlite(c) ? pgv__sql_exec_each(c, text, len) : pgv_conn_exec(c, text)) != 0)
 		return fail_migration(c, op, what, m->id, text, len);
 	if (track(c, up ? SQL_RECORD : SQL_UNRECORD, up ? m : NULL, m->version, op) != 0)
 		return fail_context(c, op, what, m->id);

@@ -101,6 +101,9 @@ int pgv__extension_missing(pgv_conn *c, const char *sql, size_t len, char *name,
  */
 int pgv__sql_next_statement(const char *sql, size_t len, size_t *pos, size_t *start, size_t *n);
 
+/* Runs the statements of sql[0..len) one at a time (pgv_conn_exec); 0 or the first failure. */
+int pgv__sql_exec_each(pgv_conn *c, const char *sql, size_t len);
+
 /* The set's migration with `version`, or NULL. */
 const pgv__migration *pgv__migrations_find(const pgv_migrate_set *set, int64_t version);
 

@@ -6,7 +6,9 @@
  * nothing.
  */
 #include "migrate/migrate_internal.h"
+#include "odbc/conn_error.h" /* the connection's error, without <sql.h> */
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -106,4 +108,22 @@ int pgv__sql_next_statement(const char *sql, size_t len, size_t *pos, size_t *st
 	*start = (size_t)(first - sql);
 	*n = (size_t)(end - first);
 	return 1;
+}
+
+int pgv__sql_exec_each(pgv_conn *c, const char *sql, size_t len)
+{
+	size_t pos = 0, start = 0, n = 0;
+	int status = 0;
+
+	while (status == 0 && pgv__sql_next_statement(sql, len, &pos, &start, &n)) {
+		char *one = malloc(n + 1);
+
+		if (!one)
+			return pgv__conn_fail(c, PGV_ENOMEM, "pgv_conn_exec", "out of memory");
+		memcpy(one, sql + start, n);
+		one[n] = '\0';
+		status = pgv_conn_exec(c, one);
+		free(one);
+	}
+	return status;
 }
