@@ -114,12 +114,45 @@ int pgv_stmt_column_vector_binary(pgv_vector *out, pgv_stmt *st, int col)
  * driver describes every column of an undeclared or unknown type as SQL_CHAR, yet hands a blob
  * over whole as SQL_C_BINARY.
  */
+/*
+ * A column the SQLite driver already handed over as text (pgv_stmt_column_is_null, or an
+ * earlier column of a driver that reads in order): it writes a blob as its SQL literal
+ * X'0000803F...' (measured), decoded here from a copy, so the text stays readable.
+ */
+static int f32_from_literal(pgv_vector *out, pgv_stmt *st, const stmt_column *c, int col,
+	const char *op)
+{
+	unsigned char *bytes;
+	size_t n = 0;
+	int status;
+
+	if (c->len < 3 || (c->buf[0] != 'X' && c->buf[0] != 'x') || c->buf[1] != '\''
+			|| c->buf[c->len - 1] != '\'')
+		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "column %d was read as text and "
+			"cannot be read again as bytes", col);
+	if (!(bytes = malloc(c->len - 3 + 1)))
+		return pgv__conn_fail(st->conn, PGV_ENOMEM, op, "out of memory");
+	memcpy(bytes, c->buf + 2, c->len - 3);
+	status = pgv__hex_decode(&n, bytes, c->len - 3) != 0
+		|| pgv__vector_f32_decode(out, bytes, n) != 0 ? column_refused(st, col, op) : 0;
+	free(bytes);
+	return status;
+}
+
 int pgv_stmt_column_vector_f32(pgv_vector *out, pgv_stmt *st, int col)
 {
 	const char *op = "pgv_stmt_column_vector_f32";
 	stmt_column *c;
 	int status;
 
+	if (st && st->conn && out && col >= 1 && col <= st->ncols && st->on_row
+			&& st->cols[col - 1].fetched && !st->cols[col - 1].binary
+			&& !st->cols[col - 1].is_null) {
+		out->dim = 0;
+		out->data = NULL;
+		pgv__conn_clear(st->conn);
+		return f32_from_literal(out, st, &st->cols[col - 1], col, op);
+	}
 	if (!(c = bytes_column(out, st, col, op, &status)))
 		return status;
 	if (!c->fetched) {

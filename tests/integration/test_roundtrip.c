@@ -124,15 +124,9 @@ static void test_roundtrip__null_vector(void **state)
 	assert_int_equal(back.dim, 0);
 	assert_null(back.data);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_ROW);
-	/*
-	 * pgv_stmt_column_is_null reads a column not yet read as text, which a blob cannot be
-	 * read as afterwards: on SQLite the vector is read first
-	 */
-	if (db->backend == PGV_BACKEND_SQLITE)
-		assert_pgv(db->conn, testdb_column_vector(db, &back, st, 1), PGV_OK);
+	/* is_null reads the column as text first: on SQLite the blob's literal X'...' */
 	assert_int_equal(pgv_stmt_column_is_null(st, 1), 0);
-	if (db->backend != PGV_BACKEND_SQLITE)
-		assert_pgv(db->conn, testdb_column_vector(db, &back, st, 1), PGV_OK);
+	assert_pgv(db->conn, testdb_column_vector(db, &back, st, 1), PGV_OK);
 	assert_int_equal(back.dim, 1);
 	assert_true(back.data[0] == 1.0f);
 	assert_pgv(db->conn, pgv_stmt_step(st), PGV_DONE);
