@@ -2,7 +2,7 @@
  * bench_upsert: rows per second, and client CPU per row, of the ways to upsert vectors on one
  * server, against the library's pgv_store_upsert.
  *
- *   bench_upsert [--all] [DSN]        (default: $PGVODBC_DSN)
+ *   bench_upsert [--all] [DSN [DIM]]  (default: $PGVODBC_DSN; DIM: 4, 128 or 1536 alone)
  *
  * Strategies, each run inside one transaction unless named autocommit (--all adds the first
  * two, which are an order of magnitude slower; multi-row VALUES, measured before, was slower
@@ -540,11 +540,16 @@ int main(int argc, char **argv)
 {
 	int all = argc > 1 && strcmp(argv[1], "--all") == 0;
 	const char *dsn = argc > 1 + all ? argv[1 + all] : getenv("PGVODBC_DSN");
+	long only = argc > 2 + all ? strtol(argv[2 + all], NULL, 10) : 0;
 	bench_raw raw;
 	bench b;
 
 	if (!dsn || !*dsn) {
-		fprintf(stderr, "usage: bench_upsert [--all] DSN (or set PGVODBC_DSN)\n");
+		fprintf(stderr, "usage: bench_upsert [--all] DSN [4|128|1536] (or set PGVODBC_DSN)\n");
+		return 2;
+	}
+	if (only != 0 && only != 4 && only != 128 && only != 1536) {
+		fprintf(stderr, "bench_upsert: dimension \"%s\" is not 4, 128 or 1536\n", argv[2 + all]);
 		return 2;
 	}
 	memset(&b, 0, sizeof(b));
@@ -563,9 +568,12 @@ int main(int argc, char **argv)
 	printf("bench_upsert on %s: median of %d runs, each into a truncated table\n", dsn, RUNS);
 	printf("%-18s %6s %7s %12s %10s %10s\n", "strategy", "dim", "rows", "rows/s", "ms",
 		"cpu us/row");
-	bench_dim(&b, 4, 5000, all);
-	bench_dim(&b, 128, 3000, all);
-	bench_dim(&b, 1536, 500, all);
+	if (!only || only == 4)
+		bench_dim(&b, 4, 5000, all);
+	if (!only || only == 128)
+		bench_dim(&b, 128, 3000, all);
+	if (!only || only == 1536)
+		bench_dim(&b, 1536, 500, all);
 
 #if PGVODBC_BENCH_LIBPQ
 	PQfinish(b.pq);
