@@ -1,6 +1,6 @@
 /*
  * pgvector's binary forms, as its send functions write them and its recv functions check them,
- * and the hex text a bytea is carried in.  Every number is big-endian:
+ * and the hex or base64 text a bytea is carried in.  Every number is big-endian:
  *   vector     int16 dim, int16 unused (0), dim float4
  *   halfvec    int16 dim, int16 unused (0), dim half-precision floats
  *   sparsevec  int32 dim, int32 nnz, int32 unused (0), nnz int32 0-based indices, nnz float4
@@ -56,6 +56,102 @@ int pgv__hex_decode(size_t *out, unsigned char *p, size_t len)
 				"character %zu (0x%02x) is not a hex digit", bad, p[bad]);
 		}
 		p[n++] = (unsigned char)(hi << 4 | lo);
+	}
+	*out = n;
+	return PGV_OK;
+}
+
+/*
+ * Base64 digit values (RFC 4648's alphabet, as PostgreSQL's encode(..., 'base64') writes it);
+ * B64_SKIP marks the line feed (and carriage return) the server puts after every 76 characters,
+ * B64_PAD '=', B64_BAD every other byte.  Any of the three has bit 0x40 or 0x80 set, so one OR
+ * over four lookups tells whether four characters are four plain digits.
+ */
+#define B64_SKIP 0x40
+#define B64_PAD 0x80
+#define B64_BAD 0xC0
+static const unsigned char b64_table[256] = {
+#define B8 B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD
+	B8, B64_BAD, B64_BAD, B64_SKIP, B64_BAD, B64_BAD, B64_SKIP, B64_BAD, B64_BAD,
+	B8, B8,
+	B8, B64_BAD, B64_BAD, B64_BAD, 62, B64_BAD, B64_BAD, B64_BAD, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, B64_BAD, B64_BAD, B64_BAD, B64_PAD, B64_BAD, B64_BAD,
+	B64_BAD, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD,
+	B64_BAD, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD,
+	B8, B8, B8, B8, B8, B8, B8, B8, B8, B8, B8, B8, B8, B8, B8, B8
+#undef B8
+};
+
+/*
+ * Decodes base64 text in place (see codec.h).  Four plain digits at a time while they last (a
+ * 76-character line is 19 such groups); line breaks, the padding and errors go one character at
+ * a time.  Bytes are written behind the reading position: 3 for every 4 characters read.
+ */
+int pgv__base64_decode(size_t *out, unsigned char *p, size_t len)
+{
+	size_t i = 0, n = 0, pad = 0;
+	uint32_t acc = 0;
+	unsigned q = 0; /* digits in acc: 0..3 */
+
+	pgv__error_clear();
+	*out = 0;
+	while (i < len) {
+		unsigned v;
+
+		if (q == 0 && pad == 0 && len - i >= 4) {
+			unsigned a = b64_table[p[i]], b = b64_table[p[i + 1]], c = b64_table[p[i + 2]],
+				d = b64_table[p[i + 3]];
+
+			if (((a | b | c | d) & 0xC0) == 0) {
+				uint32_t w = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | d;
+
+				p[n] = (unsigned char)(w >> 16);
+				p[n + 1] = (unsigned char)(w >> 8);
+				p[n + 2] = (unsigned char)w;
+				n += 3;
+				i += 4;
+				continue;
+			}
+		}
+		v = b64_table[p[i]];
+		if (v == B64_SKIP) {
+			i++;
+			continue;
+		}
+		if (v == B64_PAD) {
+			/* "xx==" or "xxx=": a group of two or three digits ends the text */
+			if (q < 2 || q + pad >= 4)
+				return pgv__error_set(PGV_EPARSE, (int64_t)i, "binary value as base64 text: "
+					"padding at character %zu ends no group", i);
+			pad++;
+			i++;
+			continue;
+		}
+		if (v == B64_BAD || pad > 0)
+			return pgv__error_set(PGV_EPARSE, (int64_t)i, "binary value as base64 text: "
+				"character %zu (0x%02x) %s", i, p[i], pad > 0 ? "follows the padding"
+				: "is not a base64 digit");
+		acc = acc << 6 | v;
+		i++;
+		if (++q == 4) {
+			p[n] = (unsigned char)(acc >> 16);
+			p[n + 1] = (unsigned char)(acc >> 8);
+			p[n + 2] = (unsigned char)acc;
+			n += 3;
+			q = 0;
+			acc = 0;
+		}
+	}
+	if (q != 0 && q + pad != 4)
+		return pgv__error_set(PGV_EPARSE, -1, "binary value as base64 text: it ends inside a "
+			"group of 4 characters");
+	if (q == 3) {
+		p[n++] = (unsigned char)(acc >> 10);
+		p[n++] = (unsigned char)(acc >> 2);
+	} else if (q == 2) {
+		p[n++] = (unsigned char)(acc >> 4);
 	}
 	*out = n;
 	return PGV_OK;

@@ -115,4 +115,14 @@ int pgv__bitvec_recv(pgv_bitvec *out, const unsigned char *p, size_t len);
  */
 int pgv__hex_decode(size_t *out, unsigned char *p, size_t len);
 
+/*
+ * Decodes base64 text p[0..len) as PostgreSQL's encode(..., 'base64') writes it (RFC 4648's
+ * alphabet, '=' padding, a line feed after every 76 characters; line feeds and carriage returns
+ * anywhere are skipped) in place into bytes and sets *out to their count.  Returns 0, or
+ * PGV_EPARSE for a character outside the alphabet, padding that ends no group of 2 or 3 digits,
+ * a digit after the padding, or text that ends inside a group (the offset, when there is one, in
+ * the thread error); *out then 0.
+ */
+int pgv__base64_decode(size_t *out, unsigned char *p, size_t len);
+
 #endif

@@ -2,11 +2,14 @@
  * Reading a column whole as bytes (SQL_C_BINARY) and handing them to the codec, which decodes
  * pgvector's binary form of a vector (vector_send) with the server's checks, or sqlite-vec's
  * float32 form.  The column may be
- * the bytea itself, or its hex text (encode(vector_send(v), 'hex'), as the store reads it):
+ * the bytea itself, or its text: hex (encode(vector_send(v), 'hex')) through the public reader,
+ * base64 (encode(vector_send(v), 'base64'), as the store reads it) through the store's.
  * psqlODBC decodes a bytea's hex one character at a time, which made it most of the client's
- * work per row, so a character column is read as it is and the codec decodes its hex in place.
+ * work per row, so a character column is read as it is and the codec decodes it in place; base64
+ * is a third shorter than hex, and the driver's work per row grows with the bytes.
  */
 #include "odbc/stmt_internal.h"
+#include "odbc/stmt_store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,10 +74,16 @@ static stmt_column *bytes_column(pgv_vector *out, pgv_stmt *st, int col, const c
 	return c;
 }
 
-/* Reads a column as pgvector's binary form (bytes, or their hex text) into a new vector. */
-int pgv_stmt_column_vector_binary(pgv_vector *out, pgv_stmt *st, int col)
+/* Decodes text in place into bytes (pgv__hex_decode, pgv__base64_decode). */
+typedef int (*text_decode_fn)(size_t *out, unsigned char *p, size_t len);
+
+/*
+ * Reads a column as pgvector's binary form into a new vector: a binary column as it is, a
+ * character column as text that `decode` turns into the bytes in place.
+ */
+static int column_send(pgv_vector *out, pgv_stmt *st, int col, const char *op,
+	text_decode_fn decode)
 {
-	const char *op = "pgv_stmt_column_vector_binary";
 	stmt_column *c;
 	int status;
 
@@ -87,12 +96,12 @@ int pgv_stmt_column_vector_binary(pgv_vector *out, pgv_stmt *st, int col)
 			c->binary = 1;
 			break;
 		default: {
-			/* hex text: read as text, decoded in place */
+			/* the bytes as text, decoded in place */
 			size_t n;
 			if ((status = pgv__stmt_column_read(st, (SQLUSMALLINT)col, SQL_C_CHAR, op)) != 0
 					|| c->is_null)
 				break;
-			status = pgv__hex_decode(&n, (unsigned char *)c->buf, c->len);
+			status = decode(&n, (unsigned char *)c->buf, c->len);
 			c->len = n; /* after a failure: no bytes, refused again */
 			c->binary = 1;
 			if (status != 0)
@@ -107,6 +116,18 @@ int pgv_stmt_column_vector_binary(pgv_vector *out, pgv_stmt *st, int col)
 	if (pgv__vector_recv(out, (const unsigned char *)c->buf, c->len) != 0)
 		return column_refused(st, col, op);
 	return 0;
+}
+
+/* Reads a column as pgvector's binary form (bytes, or their hex text) into a new vector. */
+int pgv_stmt_column_vector_binary(pgv_vector *out, pgv_stmt *st, int col)
+{
+	return column_send(out, st, col, "pgv_stmt_column_vector_binary", pgv__hex_decode);
+}
+
+/* The same, a character column being base64 text (stmt_store.h). */
+int pgv__stmt_column_vector_base64(pgv_vector *out, pgv_stmt *st, int col)
+{
+	return column_send(out, st, col, "pgv_stmt_column_vector_binary", pgv__base64_decode);
 }
 
 /*

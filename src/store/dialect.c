@@ -33,14 +33,16 @@ static const pgv__dialect postgresql = {
 	.vparam = { "?::vector", "?::halfvec", "?::sparsevec", "?::varbit" },
 	.read = { "{vec}::float4[]", "{vec}::float4[]", "{vec}::vector::float4[]", "{vec}::text" },
 	/*
-	 * pgvector's binary form, as hex text: psqlODBC would decode a bytea's hex itself, slowly
-	 * (see src/odbc/column_binary.c).  ::vector lets halfvec and sparsevec columns be read this
-	 * way too (a no-op for vector).  A bit's text is already one byte a bit: no binary form.
+	 * pgvector's binary form, as base64 text: psqlODBC would decode a bytea's hex itself,
+	 * slowly (see src/odbc/column_binary.c), and base64 is a third shorter than hex, which the
+	 * driver's copies per row follow (docs/performance.md).  ::vector lets halfvec and sparsevec
+	 * columns be read this way too (a no-op for vector).  A bit's text is already one byte a
+	 * bit: no binary form.
 	 */
 	.read_binary = {
-		"encode(vector_send({vec}::vector), 'hex')",
-		"encode(vector_send({vec}::vector), 'hex')",
-		"encode(vector_send({vec}::vector), 'hex')",
+		"encode(vector_send({vec}::vector), 'base64')",
+		"encode(vector_send({vec}::vector), 'base64')",
+		"encode(vector_send({vec}::vector), 'base64')",
 		NULL,
 	},
 	.vlist = { "?::vector[]", "?::halfvec[]", "?::sparsevec[]", "?::varbit[]" },

@@ -157,7 +157,7 @@ typedef struct pgv__dialect {
 
 /* How the store reads a vector column (pgv__value_read's `form`). */
 #define PGV__READ_TEXT 0   /* text the codec parses */
-#define PGV__READ_SEND 1   /* pgvector's binary form (as hex text) */
+#define PGV__READ_SEND 1   /* pgvector's binary form (as base64 text) */
 #define PGV__READ_F32 2    /* sqlite-vec's float32 blob */
 
 /*

@@ -5,6 +5,7 @@
  * pgvodbc/types.h); this file only picks, per type, which codec function applies.
  */
 #include "store/store.h"
+#include "odbc/stmt_store.h"
 #include "pgvodbc/types.h"
 
 #include <string.h>
@@ -119,6 +120,6 @@ int pgv__value_read(pgv_conn *c, pgv_stmt *st, int col, pgv_type type, int binar
 		return read_bits(c, st, col, out);
 	if (binary == PGV__READ_F32)
 		return pgv_stmt_column_vector_f32(out, st, col);
-	return binary ? pgv_stmt_column_vector_binary(out, st, col)
+	return binary ? pgv__stmt_column_vector_base64(out, st, col)
 		: pgv_stmt_column_vector(out, st, col);
 }

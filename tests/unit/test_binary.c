@@ -1,7 +1,7 @@
 /*
- * Unit tests of pgvector's binary forms in the codec (src/codec/binary.c): hex decoding, and
- * decoding vector_send, halfvec_send, sparsevec_send and varbit_send bytes with the checks of the
- * matching recv function.  Bytes are written here from the format's definition (big-endian
+ * Unit tests of pgvector's binary forms in the codec (src/codec/binary.c): hex and base64
+ * decoding, and decoding vector_send, halfvec_send, sparsevec_send and varbit_send bytes with
+ * the checks of the matching recv function.  Bytes are written here from the format's definition (big-endian
  * header and elements), independently of the decoder; the round trips compare with the text
  * codec (pgv_*_parse / pgv_*_format).  Every refusal is pinned: status, message part, offset.
  */
@@ -122,6 +122,100 @@ static void test_binary__hex_rejects(void **state)
 		"character 2 (0x67) is not a hex digit", 2);
 	assert_failure(pgv__hex_decode(&n, (unsigned char *)hi, 4), PGV_EPARSE,
 		"character 3 (0xff) is not a hex digit", 3);
+}
+
+/* ---- base64 ---------------------------------------------------------------------------------- */
+
+/* RFC 4648's test vectors (section 10), decoded in place. */
+static void test_binary__base64_rfc_vectors(void **state)
+{
+	static const char *const plain[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+	static const char *const coded[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=",
+		"Zm9vYmFy" };
+	char text[16];
+	size_t n = 99;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		snprintf(text, sizeof(text), "%s", coded[i]);
+		assert_int_equal(pgv__base64_decode(&n, (unsigned char *)text, strlen(text)), 0);
+		assert_int_equal(n, strlen(plain[i]));
+		assert_memory_equal(text, plain[i], n);
+	}
+}
+
+/*
+ * Random bytes of every length up to 300, written as the server's encode(..., 'base64') writes
+ * them (a line feed after every 76 characters, none at the end), and once more with "\r\n",
+ * decode to the same bytes; the encoder works bit by bit from the RFC's definition.
+ */
+static void test_binary__base64_round_trip_with_line_breaks(void **state)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	static unsigned char raw[300];
+	static char text[600];
+	uint32_t x = 12345;
+
+	(void)state;
+	for (size_t len = 0; len <= sizeof(raw); len++) {
+		for (int crlf = 0; crlf < 2; crlf++) {
+			size_t t = 0, digits = 0, n = 0;
+
+			for (size_t i = 0; i < len; i++) {
+				x = x * 1103515245u + 12345u;
+				raw[i] = (unsigned char)(x >> 16);
+			}
+			for (size_t bit = 0; bit < len * 8; bit += 6) {
+				unsigned v = 0;
+				for (size_t k = bit; k < bit + 6; k++)
+					v = v << 1 | (k < len * 8 ? (raw[k / 8] >> (7 - k % 8)) & 1u : 0u);
+				if (digits > 0 && digits % 76 == 0) {
+					if (crlf)
+						text[t++] = '\r';
+					text[t++] = '\n';
+				}
+				text[t++] = alphabet[v];
+				digits++;
+			}
+			while (digits % 4 != 0) {
+				text[t++] = '=';
+				digits++;
+			}
+			assert_int_equal(pgv__base64_decode(&n, (unsigned char *)text, t), 0);
+			assert_int_equal(n, len);
+			assert_memory_equal(text, raw, len);
+		}
+	}
+}
+
+/* Characters outside the alphabet, misplaced padding and unfinished groups are refused. */
+static void test_binary__base64_rejects(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *message;
+		int64_t offset;
+	} cases[] = {
+		{ "Zm9v!A==", "character 4 (0x21) is not a base64 digit", 4 },
+		{ "Zm9vYm\xff=", "character 6 (0xff) is not a base64 digit", 6 },
+		{ "Zg==Zg==", "character 4 (0x5a) follows the padding", 4 },
+		{ "=AAA", "padding at character 0 ends no group", 0 },
+		{ "Z===", "padding at character 1 ends no group", 1 },
+		{ "Zm8==", "padding at character 4 ends no group", 4 },
+		{ "Zm9vY", "it ends inside a group of 4 characters", -1 },
+		{ "Zm9vYg=", "it ends inside a group of 4 characters", -1 },
+	};
+	char text[16];
+	size_t n = 99;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "%s", cases[i].text);
+		assert_failure(pgv__base64_decode(&n, (unsigned char *)text, strlen(text)), PGV_EPARSE,
+			cases[i].message, cases[i].offset);
+		assert_int_equal(n, 0);
+	}
 }
 
 /* ---- vector ---------------------------------------------------------------------------------- */
@@ -449,6 +543,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_binary__hex_decodes_in_place),
 		cmocka_unit_test(test_binary__hex_rejects),
+		cmocka_unit_test(test_binary__base64_rfc_vectors),
+		cmocka_unit_test(test_binary__base64_round_trip_with_line_breaks),
+		cmocka_unit_test(test_binary__base64_rejects),
 		cmocka_unit_test(test_binary__vector_known_bytes),
 		cmocka_unit_test(test_binary__vector_round_trip_with_text),
 		cmocka_unit_test(test_binary__vector_rejects),

@@ -345,7 +345,7 @@ static void test_store_sql__typed_statements(void **state)
 		"ORDER BY 3 LIMIT ?");
 	t.binary = 1;
 	sql_is(&t, PGV__SQL_LIST, PGV_METRIC_L2,
-		"SELECT \"id\", encode(vector_send(\"v\"::vector), 'hex') FROM \"t\" ORDER BY \"id\"");
+		"SELECT \"id\", encode(vector_send(\"v\"::vector), 'base64') FROM \"t\" ORDER BY \"id\"");
 	pgv__store_table_free(&t);
 
 	spec.type = PGV_TYPE_SPARSEVEC;
@@ -443,7 +443,7 @@ static void test_store_sql__list_statements(void **state)
 		"SELECT \"id\", \"embedding\"::float4[] FROM \"embeddings\" ORDER BY \"id\" LIMIT ?");
 	t.binary = 1;
 	sql_is(&t, PGV__SQL_LIST_PAGE_AFTER, PGV_METRIC_L2,
-		"SELECT \"id\", encode(vector_send(\"embedding\"::vector), 'hex') FROM \"embeddings\" "
+		"SELECT \"id\", encode(vector_send(\"embedding\"::vector), 'base64') FROM \"embeddings\" "
 		"WHERE \"id\" > ? ORDER BY \"id\" LIMIT ?");
 	/* distances in pages: the query vector comes first, then the last id and the page size */
 	t.binary = 0;
