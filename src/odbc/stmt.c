@@ -1,6 +1,8 @@
 /* Statements: prepare, bind parameters, run and step, reset, free. */
 #include "odbc/stmt_internal.h"
+#include "odbc/stmt_store.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +156,7 @@ void pgv__stmt_param_bound(stmt_param *p, size_t len, SQLSMALLINT sqltype)
 {
 	p->ctype = SQL_C_CHAR;
 	p->sqltype = sqltype;
+	p->ref = NULL;
 	p->ind = (SQLLEN)len;
 	p->size = len ? len : 1; /* empty text: a column size of 0 is refused */
 	p->bound = 1;
@@ -213,6 +216,7 @@ int pgv_stmt_bind_int64(pgv_stmt *st, int idx, int64_t value)
 	if (!(p = pgv__stmt_bind_target(st, idx, "pgv_stmt_bind_int64", &status)))
 		return status;
 	p->i64 = value;
+	p->ref = NULL;
 	p->ctype = SQL_C_SBIGINT;
 	p->sqltype = SQL_BIGINT;
 	p->ind = 0;
@@ -257,6 +261,26 @@ int pgv_stmt_bind_text(pgv_stmt *st, int idx, const char *text, size_t len)
 	return param_set_text(st, p, text, len, SQL_LONGVARCHAR, "pgv_stmt_bind_text");
 }
 
+int pgv__stmt_bind_text_ref(pgv_stmt *st, int idx, const char *text, size_t len)
+{
+	const char *op = "pgv_stmt_bind_text";
+	stmt_param *p;
+	int status;
+
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, op);
+	if (!(p = pgv__stmt_bind_target(st, idx, op, &status)))
+		return status;
+	if (!text)
+		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "text is NULL (use pgv_stmt_bind_null)");
+	if (len > (size_t)INT32_MAX)
+		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "text of %zu bytes is too long", len);
+	pgv__stmt_param_bound(p, len, SQL_LONGVARCHAR);
+	/* an empty text still needs a readable buffer: "" */
+	p->ref = len ? text : "";
+	return 0;
+}
+
 int pgv_stmt_bind_null(pgv_stmt *st, int idx)
 {
 	stmt_param *p;
@@ -268,6 +292,7 @@ int pgv_stmt_bind_null(pgv_stmt *st, int idx)
 		return status;
 	p->ctype = SQL_C_CHAR;
 	p->sqltype = SQL_VARCHAR;
+	p->ref = NULL;
 	p->ind = SQL_NULL_DATA;
 	p->size = 1;
 	p->bound = 1;
@@ -296,7 +321,8 @@ static int bind_all(pgv_stmt *st)
 
 	for (i = 0; i < st->nparams; i++) {
 		stmt_param *p = &st->params[i];
-		SQLPOINTER value = p->ctype == SQL_C_SBIGINT ? (SQLPOINTER)&p->i64 : (SQLPOINTER)p->text;
+		SQLPOINTER value = p->ctype == SQL_C_SBIGINT ? (SQLPOINTER)&p->i64
+			: p->ref ? (SQLPOINTER)(uintptr_t)p->ref : (SQLPOINTER)p->text;
 		SQLLEN buflen = p->ctype == SQL_C_SBIGINT ? (SQLLEN)sizeof(p->i64) : p->ind;
 		SQLRETURN rc;
 

@@ -14,6 +14,7 @@ typedef struct stmt_param {
 	int64_t i64;
 	char *text;          /* owned text for character data */
 	size_t text_cap;
+	const char *ref;     /* the caller's text instead, when bound by reference (or NULL) */
 	/* bound == 2: an array of anrows values (stmt_array.c), column-wise, astride bytes each */
 	char *abuf;
 	SQLLEN *aind;

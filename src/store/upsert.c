@@ -5,6 +5,7 @@
 #include "store/store.h"
 #include "store/upsert_ahead.h"
 #include "codec/numtext.h"
+#include "odbc/stmt_store.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -166,15 +167,16 @@ static int send_one(pgv_conn *c, const pgv__store_table *t, const char *op,
 		return status;
 	if ((status = pgv_stmt_reset(*st)) != 0)
 		return status;
+	/* the batch's texts stay put until the statement has run: bound as they are, no copy */
 	if (!ahead->batch_rows) {
-		if ((status = pgv_stmt_bind_text(*st, 1, b->ids.s, b->ids.len)) == 0)
-			status = pgv_stmt_bind_text(*st, 2, b->values.s, b->values.len);
+		if ((status = pgv__stmt_bind_text_ref(*st, 1, b->ids.s, b->ids.len)) == 0)
+			status = pgv__stmt_bind_text_ref(*st, 2, b->values.s, b->values.len);
 	}
 	for (size_t k = 0; ahead->batch_rows && k < n && status == 0; k++) {
 		size_t row = ahead->order ? ahead->order[b->at + k] : b->at + k;
 
 		if ((status = pgv_stmt_bind_int64(*st, (int)(2 * k + 1), ahead->ids[row])) == 0)
-			status = pgv_stmt_bind_text(*st, (int)(2 * k + 2), b->values.s + b->offs[k],
+			status = pgv__stmt_bind_text_ref(*st, (int)(2 * k + 2), b->values.s + b->offs[k],
 				b->offs[k + 1] - b->offs[k]);
 	}
 	if (status == 0)
