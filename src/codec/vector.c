@@ -6,6 +6,7 @@
 #include "codec/codec.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,34 @@ int pgv__not_finite(float value, size_t i, const char *type)
 }
 
 /* Checks floats the way the server checks vector input: dimensions, then each value. */
+/*
+ * Whether any of the floats is NaN or infinite (all exponent bits set): adding 1 to a full
+ * exponent carries into the sign bit, any other exponent stays below it, so one OR over the
+ * sums answers for a block.  Branch-free per element, which the compiler turns into SIMD: the
+ * loop of isfinite tests took 8 instructions an element (callgrind), a sixth of a row's
+ * formatting, in every write before anything is sent.
+ */
+static int any_not_finite(const float *data, size_t dim)
+{
+	size_t i = 0;
+
+	for (; i + 16 <= dim; i += 16) {
+		uint32_t bad = 0;
+
+		for (size_t k = 0; k < 16; k++) {
+			uint32_t u;
+			memcpy(&u, &data[i + k], sizeof(u));
+			bad |= (u & 0x7f800000u) + 0x00800000u;
+		}
+		if (bad & 0x80000000u)
+			return 1;
+	}
+	for (; i < dim; i++)
+		if (!isfinite(data[i]))
+			return 1;
+	return 0;
+}
+
 int pgv_vector_check(const float *data, size_t dim)
 {
 	int rc;
@@ -73,6 +102,8 @@ int pgv_vector_check(const float *data, size_t dim)
 		return rc;
 	if (data == NULL)
 		return pgv__error_set(PGV_EINVAL, -1, "checking a vector: data must not be NULL");
+	if (!any_not_finite(data, dim))
+		return PGV_OK;
 	for (size_t i = 0; i < dim; i++)
 		if (!isfinite(data[i]))
 			return pgv__not_finite(data[i], i, "vector");

@@ -262,6 +262,37 @@ static void test_vector__from_floats_validates(void **state)
 	assert_int_equal(pgv_vector_from_floats(&v, NULL, 2), PGV_EINVAL);
 }
 
+/*
+ * pgv_vector_check finds a NaN or an infinity wherever it is (the check goes by blocks of 16
+ * floats, then one at a time), names the first one, and passes the largest finite values and
+ * the subnormals around them.
+ */
+static void test_vector__check_finds_every_position(void **state)
+{
+	static float v[70];
+	const float bad[] = { NAN, -NAN, INFINITY, -INFINITY };
+	char msg[64];
+
+	(void)state;
+	for (size_t i = 0; i < 70; i++)
+		v[i] = i % 3 == 0 ? FLT_MAX : i % 3 == 1 ? -FLT_TRUE_MIN : 0.5f;
+	for (size_t dim = 1; dim <= 70; dim++)
+		assert_int_equal(pgv_vector_check(v, dim), PGV_OK);
+	for (size_t b = 0; b < 4; b++) {
+		for (size_t at = 0; at < 70; at++) {
+			float keep = v[at];
+
+			v[at] = bad[b];
+			if (at > 0)
+				assert_int_equal(pgv_vector_check(v, at), PGV_OK);
+			assert_int_equal(pgv_vector_check(v, 70), PGV_EVALUE);
+			snprintf(msg, sizeof(msg), "element %zu is %s", at, b < 2 ? "NaN" : "infinite");
+			assert_non_null(strstr(pgv_error_last()->message, msg));
+			v[at] = keep;
+		}
+	}
+}
+
 /* copy makes independent storage and handles the empty vector. */
 static void test_vector__copy_is_independent(void **state)
 {
@@ -328,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_vector__parse_success_clears_error),
 		cmocka_unit_test(test_vector__error_is_per_thread),
 		cmocka_unit_test(test_vector__from_floats_validates),
+		cmocka_unit_test(test_vector__check_finds_every_position),
 		cmocka_unit_test(test_vector__copy_is_independent),
 		cmocka_unit_test(test_vector__compare_and_identical),
 		cmocka_unit_test(test_vector__free_is_safe),
