@@ -92,7 +92,8 @@ PGV_API int pgv_stmt_column_text(const char **out, size_t *len, pgv_stmt *stmt, 
  * vector, the bytea that `vector_send(col)` returns (int16 dim, int16 unused, then dim float4, all
  * big-endian), read whole as bytes (SQL_C_BINARY), or that bytea as hex text (a character column
  * such as `encode(vector_send(col), 'hex')`, optionally starting "\x": psqlODBC's own decoding of a
- * bytea costs more than the rest of the read, so the store selects the hex text).  Fills `out` with
+ * bytea costs more than the rest of the read; the store itself selects base64 text, a third
+ * shorter, and decodes it internally).  Fills `out` with
  * newly allocated data (free with pgv_vector_free), bit for bit as stored.  The bytes are checked
  * as the server checks them: PGV_EPARSE when the length is not 4 + 4 * dim, the unused field is not
  * 0 or the hex text is malformed, PGV_EDIM when dim is not 1..16000, PGV_EVALUE for NaN or

@@ -282,8 +282,8 @@ PGV_API int pgv_store_list(pgv_rows **out, pgv_conn *conn, const pgv_table *tabl
  * How rows are read.  Initialise with PGV_FETCH_OPTS_INIT; fields are only ever appended.
  * Version 1 (binary alone) is still accepted.
  *   binary     0 (default): vectors come back as float4[] text and are parsed.
- *              1: vectors come back in pgvector's binary form (`vector_send`, sent as its hex
- *              text) and are decoded without parsing any number: several times faster for wide
+ *              1: vectors come back in pgvector's binary form (`vector_send`, sent as its
+ *              base64 text) and are decoded without parsing any number: several times faster for wide
  *              vectors, bit for bit the same values.  Needs the server's vector_send (every
  *              pgvector version has it).  halfvec and sparsevec columns are read this way as
  *              vectors (exact: every half value is a float).  A bit column has no binary form
