@@ -345,3 +345,24 @@ void clirun_seed_table(testdb *db, const char *prefix, char name[64])
 		"(2, %s('[0.4,0.2,0.7,0.9]')), (3, %s('[0.9,0.5,0.1,0.6]'))", name, v, v, v);
 	testdb_exec(db, sql);
 }
+
+void clirun_exec_series(testdb *db, int64_t n, const char *sql)
+{
+	size_t cap = strlen(sql) + 160;
+	char *text = malloc(cap);
+
+	assert_non_null(text);
+	snprintf(text, cap, "WITH RECURSIVE series(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM series "
+		"WHERE g < %lld) %s", (long long)n, sql);
+	testdb_exec(db, text);
+	free(text);
+}
+
+const char *clirun_vec_sql(const testdb *db, const char *text, char *buf, size_t cap)
+{
+	if (db->backend == PGV_BACKEND_SQLITE)
+		snprintf(buf, cap, "vec_f32(%s)", text);
+	else
+		snprintf(buf, cap, "CAST(%s AS vector)", text);
+	return buf;
+}

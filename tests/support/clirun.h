@@ -118,4 +118,18 @@ extern const char CLIRUN_SEED_LIST[];
 /* A fresh table `id bigint PRIMARY KEY, embedding vector(4)` holding the seed's rows. */
 void clirun_seed_table(testdb *db, const char *prefix, char name[64]);
 
+/*
+ * Setup SQL spelled for the backend under test (the SQL a test writes by hand): runs
+ * `WITH RECURSIVE series(g) AS (the integers 1..n) <sql>`, where `sql` (an INSERT ... SELECT ...
+ * FROM series) reads them as g: PostgreSQL and SQLite both take it, and SQLite has no
+ * generate_series.
+ */
+void clirun_exec_series(testdb *db, int64_t n, const char *sql);
+
+/*
+ * The SQL of a vector made from the SQL text expression `text` (such as '[' || g || ',1]'), into
+ * `buf` (`cap` bytes), returned: a cast to vector on PostgreSQL, vec_f32() on SQLite.
+ */
+const char *clirun_vec_sql(const testdb *db, const char *text, char *buf, size_t cap);
+
 #endif
