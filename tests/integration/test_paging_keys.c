@@ -23,12 +23,13 @@
 static void make_table(testdb *db, const char *prefix, const char *columns, int null_id,
 	const char *extra, char name[64])
 {
-	char sql[512], vec[96];
+	char sql[512], vec[96], series[128];
 
 	testdb_create_table(db, prefix, columns, name);
-	snprintf(sql, sizeof(sql), "INSERT INTO %s (id, embedding) SELECT g, %s FROM series", name,
-		clirun_vec_sql(db, "'[' || g || ',1]'", vec, sizeof(vec)));
-	clirun_exec_series(db, 1002, sql);
+	snprintf(sql, sizeof(sql), "INSERT INTO %s (id, embedding) SELECT g, %s FROM %s", name,
+		clirun_vec_sql(db, "'[' || g || ',1]'", vec, sizeof(vec)),
+		clirun_series(1002, series, sizeof(series)));
+	testdb_exec(db, sql);
 	snprintf(sql, sizeof(sql), "INSERT INTO %s (id, embedding) VALUES (%s, %s)", name,
 		null_id ? "NULL" : "500", clirun_vec_sql(db, "'[7,7]'", vec, sizeof(vec)));
 	testdb_exec(db, sql);
@@ -201,11 +202,12 @@ static void test_paging_keys__collection_limit_refused(void **state)
 /* Fills `name` with ids 1..1003 (no repeat, no NULL). */
 static void fill_1003(testdb *db, const char *name)
 {
-	char sql[192], vec[96];
+	char sql[320], vec[96], series[128];
 
-	snprintf(sql, sizeof(sql), "INSERT INTO %s SELECT g, %s FROM series", name,
-		clirun_vec_sql(db, "'[' || g || ',1]'", vec, sizeof(vec)));
-	clirun_exec_series(db, 1003, sql);
+	snprintf(sql, sizeof(sql), "INSERT INTO %s SELECT g, %s FROM %s", name,
+		clirun_vec_sql(db, "'[' || g || ',1]'", vec, sizeof(vec)),
+		clirun_series(1003, series, sizeof(series)));
+	testdb_exec(db, sql);
 }
 
 /* Asserts that `name` (ids 1..1003) pages, through the library and the CLI, every row once. */

@@ -346,16 +346,11 @@ void clirun_seed_table(testdb *db, const char *prefix, char name[64])
 	testdb_exec(db, sql);
 }
 
-void clirun_exec_series(testdb *db, int64_t n, const char *sql)
+const char *clirun_series(int64_t n, char *buf, size_t cap)
 {
-	size_t cap = strlen(sql) + 160;
-	char *text = malloc(cap);
-
-	assert_non_null(text);
-	snprintf(text, cap, "WITH RECURSIVE series(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM series "
-		"WHERE g < %lld) %s", (long long)n, sql);
-	testdb_exec(db, text);
-	free(text);
+	snprintf(buf, cap, "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s "
+		"WHERE g < %lld) SELECT g FROM s) AS series", (long long)n);
+	return buf;
 }
 
 const char *clirun_vec_sql(const testdb *db, const char *text, char *buf, size_t cap)

@@ -119,12 +119,13 @@ extern const char CLIRUN_SEED_LIST[];
 void clirun_seed_table(testdb *db, const char *prefix, char name[64]);
 
 /*
- * Setup SQL spelled for the backend under test (the SQL a test writes by hand): runs
- * `WITH RECURSIVE series(g) AS (the integers 1..n) <sql>`, where `sql` (an INSERT ... SELECT ...
- * FROM series) reads them as g: PostgreSQL and SQLite both take it, and SQLite has no
- * generate_series.
+ * Setup SQL spelled for the backend under test (the SQL a test writes by hand).  The integers
+ * 1..n as a table of one column g, into `buf` (`cap` bytes), returned: a subquery with a
+ * recursive CTE, which PostgreSQL and SQLite both take (SQLite has no generate_series), to be
+ * used as `INSERT ... SELECT ... FROM <it>` (a statement that starts with WITH would be taken
+ * for a query by psqlODBC's declare/fetch mode).
  */
-void clirun_exec_series(testdb *db, int64_t n, const char *sql);
+const char *clirun_series(int64_t n, char *buf, size_t cap);
 
 /*
  * The SQL of a vector made from the SQL text expression `text` (such as '[' || g || ',1]'), into
