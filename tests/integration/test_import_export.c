@@ -75,9 +75,9 @@ static void roundtrip(testdb *db, const char *format)
 		for (size_t j = 0; j < DIM; j++)
 			data[i * DIM + j] = awkward(&seed, i * DIM + j);
 	}
-	testdb_create_table(db, "ie_src", "id bigint PRIMARY KEY, embedding vector(6)", src);
-	testdb_create_table(db, "ie_dst", "id bigint PRIMARY KEY, embedding vector(6)", dst1);
-	testdb_create_table(db, "ie_dst", "id bigint PRIMARY KEY, embedding vector(6)", dst2);
+	testdb_create_table(db, "ie_src", "id bigint NOT NULL PRIMARY KEY, embedding vector(6)", src);
+	testdb_create_table(db, "ie_dst", "id bigint NOT NULL PRIMARY KEY, embedding vector(6)", dst1);
+	testdb_create_table(db, "ie_dst", "id bigint NOT NULL PRIMARY KEY, embedding vector(6)", dst2);
 	ie_store_rows(db, src, ids, data, N, DIM);
 
 	snprintf(name, sizeof(name), "rt_text.%s", format);
@@ -164,8 +164,8 @@ static void test_import_export__fvecs_from_bytes(void **state)
 	clirun r;
 
 	assert_int_equal(len, 3 * 16);
-	testdb_create_table(db, "ie_fv", "id bigint PRIMARY KEY, embedding vector(3)", t0);
-	testdb_create_table(db, "ie_fv", "id bigint PRIMARY KEY, embedding vector(3)", t100);
+	testdb_create_table(db, "ie_fv", "id bigint NOT NULL PRIMARY KEY, embedding vector(3)", t0);
+	testdb_create_table(db, "ie_fv", "id bigint NOT NULL PRIMARY KEY, embedding vector(3)", t100);
 	ie_write_file(ie_path(path, "mine.fvecs"), bytes, len);
 	CLI(&r, NULL, 0, "import", "--table", t0, path);
 	assert_status(&r, 0);
@@ -220,8 +220,8 @@ static void test_import_export__accepted_forms(void **state)
 	char t1[64], t2[64];
 	clirun r;
 
-	testdb_create_table(db, "ie_forms", "id bigint PRIMARY KEY, embedding vector(2)", t1);
-	testdb_create_table(db, "ie_forms", "id bigint PRIMARY KEY, embedding vector(2)", t2);
+	testdb_create_table(db, "ie_forms", "id bigint NOT NULL PRIMARY KEY, embedding vector(2)", t1);
+	testdb_create_table(db, "ie_forms", "id bigint NOT NULL PRIMARY KEY, embedding vector(2)", t2);
 	CLI(&r, csv, sizeof(csv) - 1, "import", "--table", t1, "--format", "csv", "-");
 	assert_status(&r, 0);
 	assert_string_equal(r.err, "imported 4 rows\n");
@@ -238,11 +238,13 @@ static void test_import_export__accepted_forms(void **state)
 static void test_import_export__nulls_and_after(void **state)
 {
 	testdb *db = *state;
+	const char *v = testdb_vec_fn(db);
 	char t[64], sql[256], path[256];
 	clirun r;
 
-	testdb_create_table(db, "ie_null", "id bigint PRIMARY KEY, embedding vector(2)", t);
-	snprintf(sql, sizeof(sql), "INSERT INTO %s VALUES (1, '[1,2]'), (2, NULL), (3, '[5,6]')", t);
+	testdb_create_table(db, "ie_null", "id bigint NOT NULL PRIMARY KEY, embedding vector(2)", t);
+	snprintf(sql, sizeof(sql), "INSERT INTO %s VALUES (1, %s('[1,2]')), (2, NULL), "
+		"(3, %s('[5,6]'))", t, v, v);
 	testdb_exec(db, sql);
 	CLI(&r, NULL, 0, "export", "--table", t, "--format", "csv", "-");
 	assert_status(&r, 0);
@@ -334,8 +336,8 @@ static void test_import_export__progress_on_terminal(void **state)
 	char t[64], t2[64], path[256];
 	clirun r;
 
-	testdb_create_table(db, "ie_tty", "id bigint PRIMARY KEY, embedding vector(2)", t);
-	testdb_create_table(db, "ie_tty", "id bigint PRIMARY KEY, embedding vector(2)", t2);
+	testdb_create_table(db, "ie_tty", "id bigint NOT NULL PRIMARY KEY, embedding vector(2)", t);
+	testdb_create_table(db, "ie_tty", "id bigint NOT NULL PRIMARY KEY, embedding vector(2)", t2);
 	ie_store_rows(db, t, ids, data, 3, 2);
 	{
 		const char *args[] = { "--dsn", testdb_dsn(), "export", "--table", t,

@@ -120,7 +120,7 @@ static void test_import_export_resume__after_malformed_input(void **state)
 		size_t len;
 		clirun r;
 
-		testdb_create_table(db, "ie_bad", "id bigint PRIMARY KEY, embedding vector(4)", table);
+		testdb_create_table(db, "ie_bad", "id bigint NOT NULL PRIMARY KEY, embedding vector(4)", table);
 		snprintf(name, sizeof(name), "bad.%s", cases[k].format);
 		bytes = rows_file(cases[k].format, 0, cases[k].bad, cases[k].fvecs_bad, &len);
 		ie_write_file(ie_path(path, name), bytes, len);
@@ -167,7 +167,7 @@ static void test_import_export_resume__bad_record_inside_skip(void **state)
 	char t[64], path[512];
 	clirun r = { 0 };
 
-	testdb_create_table(db, "ie_skip", "id bigint PRIMARY KEY, embedding vector(2)", t);
+	testdb_create_table(db, "ie_skip", "id bigint NOT NULL PRIMARY KEY, embedding vector(2)", t);
 	ie_path(path, "inside_skip.csv");
 	ie_write_file(path, csv, sizeof(csv) - 1);
 	{
@@ -195,7 +195,7 @@ static void test_import_export_resume__interrupt_between_batches(void **state)
 	clirun r;
 	pid_t pid;
 
-	testdb_create_table(db, "ie_int", "id bigint PRIMARY KEY, embedding vector(2)", t);
+	testdb_create_table(db, "ie_int", "id bigint NOT NULL PRIMARY KEY, embedding vector(2)", t);
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", t);
 	assert_int_equal(pipe(p), 0);
 	{
@@ -238,11 +238,15 @@ static void test_import_export_resume__export_out_of_room(void **state)
 {
 	static const char *const formats[] = { "csv", "jsonl", "fvecs" };
 	testdb *db = *state;
-	char t[64], sql[200];
+	char t[64], sql[1024], text[512] = "'['", vec[600], series[128];
 
-	testdb_create_table(db, "ie_room", "id bigint PRIMARY KEY, embedding vector(16)", t);
-	snprintf(sql, sizeof(sql), "INSERT INTO %s SELECT i, array_fill(i / 7.0::real, "
-		"ARRAY[16])::vector FROM generate_series(1, 600) i", t);
+	testdb_create_table(db, "ie_room", "id bigint NOT NULL PRIMARY KEY, embedding vector(16)", t);
+	/* ids 1..600, each vector 16 times id / 7 */
+	for (int i = 0; i < 16; i++)
+		strcat(text, i ? " || ',' || (g / 7.0)" : " || (g / 7.0)");
+	strcat(text, " || ']'");
+	snprintf(sql, sizeof(sql), "INSERT INTO %s SELECT g, %s FROM %s", t,
+		clirun_vec_sql(db, text, vec, sizeof(vec)), clirun_series(600, series, sizeof(series)));
 	testdb_exec(db, sql);
 	for (size_t f = 0; f < sizeof(formats) / sizeof(formats[0]); f++) {
 		char part[512], rest[512], full[512], name[64], after[32];
