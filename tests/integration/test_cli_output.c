@@ -13,37 +13,78 @@
 #include "clirun.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/*
+ * Asserts that CSV `got` is `want` line by line, where a line of `want` whose last field is a
+ * number holds the exact distance there, and `got` must hold the one the backend reports for
+ * it (testdb_distance), read back as a double: bit for bit.
+ */
+static void assert_csv_distances(const testdb *db, const char *got, const char *want)
+{
+	while (*want) {
+		size_t wl = strcspn(want, "\n"), gl = strcspn(got, "\n");
+		const char *wc = memchr(want, ',', wl) ? want + wl : NULL;
+
+		/* the header, and lines without a number at the end, are compared as they are */
+		while (wc && wc > want && wc[-1] != ',')
+			wc--;
+		if (wc && wc > want && (*wc >= '0' && *wc <= '9')) {
+			size_t head = (size_t)(wc - want);
+			double d = testdb_distance(db, strtod(wc, NULL)), g;
+
+			if (gl < head || memcmp(got, want, head) != 0)
+				fail_msg("expected a line starting [%.*s], got [%.*s]", (int)head, want,
+					(int)gl, got);
+			g = strtod(got + head, NULL);
+			if (memcmp(&g, &d, sizeof(d)) != 0)
+				fail_msg("distance [%.*s]: got %.17g, want %.17g", (int)gl, got, g, d);
+		} else if (gl != wl || memcmp(got, want, wl) != 0) {
+			fail_msg("expected the line [%.*s], got [%.*s]", (int)wl, want, (int)gl, got);
+		}
+		want += wl + (want[wl] == '\n');
+		got += gl + (got[gl] == '\n');
+	}
+	assert_string_equal(got, "");
+}
 
 static void test_cli_output__csv(void **state)
 {
 	testdb *db = *state;
-	char name[64], sql[128], want[256];
+	char name[64], sql[128];
+	clirun r = { 0 };
 
 	clirun_seed_table(db, "clicsv", name);
 	snprintf(sql, sizeof(sql), "INSERT INTO %s VALUES (4, NULL)", name);
 	testdb_exec(db, sql);
 	CLI_OUT("id,embedding\n1,\"[0.1,0.8,0.5,0.3]\"\n2,\"[0.4,0.2,0.7,0.9]\"\n"
 		"3,\"[0.9,0.5,0.1,0.6]\"\n4,\n", "list", "--table", name, "--csv");
-	CLI_OUT("id,embedding,distance\n2,\"[0.4,0.2,0.7,0.9]\",0.4358898574336088\n"
-		"1,\"[0.1,0.8,0.5,0.3]\",0.7615772996293282\n", "knn", "--table", name, "--csv",
-		"-k", "2", "[0.3,0.1,0.6,0.5]");
-	snprintf(want, sizeof(want), "id,distance\n1,1.1045361146699684\n3,1.3038404993264\n");
-	CLI_OUT(want, "distance", "--table", name, "--csv", "--id", "1", "--id", "3",
+	CLI(&r, NULL, 0, "knn", "--table", name, "--csv", "-k", "2", "[0.3,0.1,0.6,0.5]");
+	assert_status(&r, 0);
+	assert_csv_distances(db, r.out, "id,embedding,distance\n"
+		"2,\"[0.4,0.2,0.7,0.9]\",0.4358898574336088\n"
+		"1,\"[0.1,0.8,0.5,0.3]\",0.7615772996293282\n");
+	clirun_free(&r);
+	CLI(&r, NULL, 0, "distance", "--table", name, "--csv", "--id", "1", "--id", "3",
 		"[0.5,0.8,0.0,-0.6]");
+	assert_status(&r, 0);
+	assert_csv_distances(db, r.out, "id,distance\n1,1.1045361146699684\n3,1.3038404993264\n");
+	clirun_free(&r);
 }
 
 static void test_cli_output__json_errors(void **state)
 {
+	testdb *db = *state;
 	clirun r = { 0 };
 
-	(void)state;
-	/* a database error */
+	/* a database error: PostgreSQL's SQLSTATE, or the SQLite driver's HY000 */
 	CLI(&r, NULL, 0, "list", "--table", "pgvodbc_no_such_table", "--json");
 	assert_status(&r, 1);
 	assert_string_equal(r.out, "");
 	assert_prefix(r.err, "{\"error\":{\"message\":\"list: listing \\\"pgvodbc_no_such_table\\\": ");
-	assert_contains(r.err, "\"sqlstate\":\"42P01\",\"status\":1}}\n");
+	assert_contains(r.err, db->backend == PGV_BACKEND_SQLITE
+		? "\"sqlstate\":\"HY000\",\"status\":1}}\n" : "\"sqlstate\":\"42P01\",\"status\":1}}\n");
 	assert_true(strchr(r.err, '\n') == r.err + strlen(r.err) - 1);
 	clirun_free(&r);
 	/* an input error: no SQLSTATE */
@@ -144,17 +185,42 @@ static void test_cli_output__index_if_not_exists(void **state)
 	}
 }
 
+/* sqlite-vec has no index: index create is refused naming the backend, nothing created. */
+static void test_cli_output__index_refused_on_sqlite(void **state)
+{
+	testdb *db = *state;
+	char name[64];
+	clirun r = { 0 };
+
+	clirun_seed_table(db, "cliinr", name);
+	CLI(&r, NULL, 0, "index", "create", "--table", name, "--if-not-exists");
+	assert_status(&r, 1);
+	assert_string_equal(r.out, "");
+	assert_contains(r.err, "indexes are not supported on sqlite");
+	clirun_free(&r);
+	assert_int_equal(testdb_query_int(db, "SELECT count(*) FROM sqlite_master "
+		"WHERE type = 'index' AND name LIKE 'pgvt_cliinr%embedding%'"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_cli_output__csv, testdb_setup, testdb_teardown),
-		cmocka_unit_test(test_cli_output__json_errors),
+		cmocka_unit_test_setup_teardown(test_cli_output__json_errors, testdb_setup,
+			testdb_teardown),
 		cmocka_unit_test_setup_teardown(test_cli_output__upsert_json, testdb_setup,
 			testdb_teardown),
 		cmocka_unit_test(test_cli_output__suggestions),
 		cmocka_unit_test_setup_teardown(test_cli_output__index_if_not_exists, testdb_setup,
 			testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_cli_output__index_refused_on_sqlite,
+			testdb_setup, testdb_teardown),
 	};
+	/* indexes: pgvector's (sqlite-vec 0.1 has none) */
+	static const char *const postgresql_only[] = {
+		"test_cli_output__index_if_not_exists", NULL
+	};
+	static const char *const sqlite_only[] = { "test_cli_output__index_refused_on_sqlite", NULL };
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TESTDB_RUN_GROUP(tests, NULL, NULL, postgresql_only, sqlite_only);
 }
