@@ -4,7 +4,8 @@
  * CSV (--csv) or JSON lines (--json); pgvector columns come out in vector form.  Each text goes
  * to the driver whole, as the migrations do (psqlODBC splits it the server's way, never on a ';'
  * inside quotes, dollar quotes or comments), so the statements of one text are one implicit
- * transaction.  Stops at the first error, like psql with ON_ERROR_STOP, and says what was
+ * transaction.  On SQLite the kinds follow the declared type's affinity, and a vector column's
+ * float32 blob (sqlite-vec's form) comes out in vector form too.  Stops at the first error, like psql with ON_ERROR_STOP, and says what was
  * committed: the texts before the failing one, nothing of it.  SIGINT and SIGTERM cancel the
  * running text on the server (interrupt.c) or stop the printing of its results.
  */
@@ -23,7 +24,8 @@ typedef enum col_kind {
 	K_VECTOR,    /* "[...]" */
 	K_HALFVEC,   /* "[...]", each element a half */
 	K_SPARSEVEC, /* "{i:v,...}/dim", printed dense */
-	K_BITS       /* "0101", printed as [0,1,0,1] */
+	K_BITS,      /* "0101", printed as [0,1,0,1] */
+	K_F32        /* SQLite: a float32 blob (the driver's text X'hex'), or "[...]" text */
 } col_kind;
 
 /* The kind of a column whose type is named `type` (pgv_stmt_column_type_name). */
@@ -40,6 +42,87 @@ static col_kind kind_of(const char *type)
 		if (strcmp(type, KINDS[i].name) == 0)
 			return KINDS[i].kind;
 	return K_TEXT;
+}
+
+/* Whether `type` holds `part`, ignoring ASCII case. */
+static int type_has(const char *type, const char *part)
+{
+	size_t n = strlen(part);
+
+	for (; *type; type++) {
+		size_t i = 0;
+
+		while (i < n && type[i] && (type[i] | 0x20) == (part[i] | 0x20))
+			i++;
+		if (i == n)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The kind of a SQLite column from its declared type (the driver's name for an expression:
+ * integer, double, varchar, blob): sqlite-vec's vector by name, else by SQLite's affinity rules
+ * (a value of another storage class still prints as text: put_value checks each).  Its bit
+ * vectors print as the driver gives them.
+ */
+static col_kind kind_of_sqlite(const char *type)
+{
+	if (type_has(type, "vector"))
+		return K_F32;
+	if (type_has(type, "int"))
+		return K_INT;
+	if (type_has(type, "char") || type_has(type, "clob") || type_has(type, "text")
+			|| type_has(type, "blob") || type_has(type, "bit") || !*type)
+		return K_TEXT;
+	return K_FLOAT; /* REAL, FLOA, DOUB, and NUMERIC affinity */
+}
+
+/* A hex digit's value, or -1. */
+static int hex_value(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch = (char)(ch | 0x20);
+	return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+/*
+ * Decodes the SQLite driver's text of a blob, X'hex', holding little-endian float32 elements
+ * (sqlite-vec's vector) into `v` (newly allocated); 0, or -1 when it is no such text.
+ */
+static int decode_f32_blob(const char *text, size_t len, pgv_vector *v)
+{
+	size_t nbytes, dim;
+
+	v->dim = 0;
+	v->data = NULL;
+	if (len < 3 || text[0] != 'X' || text[1] != '\'' || text[len - 1] != '\'')
+		return -1;
+	nbytes = (len - 3) / 2;
+	if ((len - 3) % 2 != 0 || nbytes == 0 || nbytes % 4 != 0)
+		return -1;
+	dim = nbytes / 4;
+	if (dim > PGV_VECTOR_MAX_DIM || !(v->data = malloc(dim * sizeof(float))))
+		return -1;
+	for (size_t i = 0; i < dim; i++) {
+		uint32_t bits = 0;
+
+		for (size_t b = 0; b < 4; b++) {
+			int hi = hex_value(text[2 + (i * 4 + b) * 2]);
+			int lo = hex_value(text[3 + (i * 4 + b) * 2]);
+
+			if (hi < 0 || lo < 0) {
+				free(v->data);
+				v->data = NULL;
+				return -1;
+			}
+			bits |= (uint32_t)(hi * 16 + lo) << (8 * b);
+		}
+		memcpy(&v->data[i], &bits, sizeof(float));
+	}
+	v->dim = dim;
+	return 0;
 }
 
 /* One result's columns. */
@@ -59,6 +142,8 @@ static void columns_free(columns *cols)
 /* Reads the current result's column names and kinds; 0 or -1 (reported as `what`). */
 static int columns_read(cli *c, pgv_stmt *st, columns *cols, const char *what, int *rc)
 {
+	int sqlite = pgv_conn_backend(c->conn) == PGV_BACKEND_SQLITE;
+
 	cols->n = pgv_stmt_column_count(st);
 	cols->names = calloc((size_t)cols->n, sizeof(*cols->names));
 	cols->kinds = calloc((size_t)cols->n, sizeof(*cols->kinds));
@@ -74,7 +159,7 @@ static int columns_read(cli *c, pgv_stmt *st, columns *cols, const char *what, i
 			*rc = cli_fail_db(c, what);
 			return -1;
 		}
-		cols->kinds[i] = kind_of(type);
+		cols->kinds[i] = sqlite ? kind_of_sqlite(type) : kind_of(type);
 	}
 	return 0;
 }
@@ -188,6 +273,22 @@ static int put_value(cli *c, pgv_stmt *st, const columns *cols, int col, const c
 			return 0;
 		}
 		break;
+	case K_F32: {
+		pgv_vector v;
+
+		/* a blob; else text in vector form (sqlite-vec takes both), else as it is */
+		if (decode_f32_blob(text, len, &v) == 0
+				|| (text[0] == '[' && decode_vector(st, col, K_VECTOR, &v) == 0)) {
+			out_vector(&c->out, key, &v, "");
+			pgv_vector_free(&v);
+			return 0;
+		}
+		if (pgv_stmt_column_text(&text, &len, st, col) != 0) {
+			*rc = cli_fail_db(c, what);
+			return -1;
+		}
+		break;
+	}
 	case K_VECTOR:
 	case K_HALFVEC:
 	case K_SPARSEVEC:
