@@ -14,7 +14,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* One run of the command. */
@@ -60,15 +59,12 @@ static const char *written_note(const export_run *run, char *buf, size_t cap)
  * holds exactly the rows counted (and says so in run->cut). */
 static void cut_back(export_run *run)
 {
-	struct stat st;
+	int cut = run->to_stdout ? 0 : fmt_writer_cut_back(&run->w);
 
-	if (run->to_stdout || fstat(run->fd, &st) != 0 || !S_ISREG(st.st_mode)
-			|| (uint64_t)st.st_size == run->w.whole_bytes)
-		return;
-	if (ftruncate(run->fd, (off_t)run->w.whole_bytes) == 0)
+	if (cut > 0)
 		snprintf(run->cut, sizeof(run->cut), " (the part of the next row that was written "
 			"has been removed)");
-	else
+	else if (cut < 0)
 		snprintf(run->cut, sizeof(run->cut), " (then part of the row with id %lld, which "
 			"could not be removed: %s)", (long long)run->w.torn_id, strerror(errno));
 }

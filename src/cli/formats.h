@@ -190,8 +190,17 @@ int fmt_write_header(fmt_writer *w);
  */
 int fmt_write(fmt_writer *w, int64_t id, const pgv_vector *v);
 
+/* Adds one row made by the caller (`n` bytes, a whole line), counted as the others; `id` is what
+ * w->last_id and w->torn_id give back for it.  0 or -1 (w->err). */
+int fmt_write_record(fmt_writer *w, const char *s, size_t n, int64_t id);
+
 /* Writes out every record added; 0 or -1 (w->err, and w->rows, w->whole_bytes, w->torn say
  * what the output holds). */
 int fmt_writer_flush(fmt_writer *w);
+
+/* After a failed write: cuts the descriptor, when it is a regular file, back to its last whole
+ * record (w->whole_bytes).  1 when it was cut, 0 when there was nothing to cut, -1 when it
+ * could not be (errno). */
+int fmt_writer_cut_back(fmt_writer *w);
 
 #endif

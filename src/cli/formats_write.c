@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The buffer is written out once it holds this much. */
@@ -108,6 +109,20 @@ static int put(fmt_writer *w, const char *s, size_t n, int64_t id, int is_row)
 	w->marks[w->nmarks].is_row = is_row;
 	w->nmarks++;
 	return w->out_len >= OUT_FLUSH_AT ? fmt_writer_flush(w) : 0;
+}
+
+int fmt_write_record(fmt_writer *w, const char *s, size_t n, int64_t id)
+{
+	return put(w, s, n, id, 1);
+}
+
+int fmt_writer_cut_back(fmt_writer *w)
+{
+	struct stat st;
+
+	if (fstat(w->fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size == w->whole_bytes)
+		return 0;
+	return ftruncate(w->fd, (off_t)w->whole_bytes) == 0 ? 1 : -1;
 }
 
 int fmt_write_header(fmt_writer *w)

@@ -199,6 +199,18 @@ int out_end(cli_out *o)
 	return write_line(o);
 }
 
+int out_end_record(cli_out *o, const char **s, size_t *len)
+{
+	if (o->json)
+		json_raw(&o->line, "}", 1);
+	json_raw(&o->line, "\n", 1);
+	if (check_line(o) != 0)
+		return -1;
+	*s = o->line.s;
+	*len = o->line.len;
+	return 0;
+}
+
 int out_text(cli_out *o, const char *text)
 {
 	if (o->json)

@@ -62,6 +62,10 @@ void out_value(cli_out *o, const char *key, const pgv_value *v, const char *null
 /* Finishes the line and writes it.  Returns 0, or -1 once any write has failed. */
 int out_end(cli_out *o);
 
+/* Finishes the line without writing it: *s and *len are its bytes, newline included, valid
+ * until the next out_begin.  Returns 0, or -1 when it could not be built (ENOMEM). */
+int out_end_record(cli_out *o, const char **s, size_t *len);
+
 /* Writes a line of free text (headers, summaries); nothing in JSON mode.  0 or -1. */
 int out_text(cli_out *o, const char *text);
 
