@@ -212,8 +212,9 @@ int cli_export_records(cli *c, const char *path)
 			if (run.fd < 0) {
 				rc = cli_fail_db(c, NULL); /* nothing created */
 			} else {
-				snprintf(note, sizeof(note), "%llu rows were written%s%s",
-					(unsigned long long)run.w.rows, lk ? ", the last with id " : "",
+				snprintf(note, sizeof(note), "%llu %s written%s%s",
+					(unsigned long long)run.w.rows, run.w.rows == 1 ? "row was" : "rows were",
+					lk ? ", the last with id " : "",
 					lk ? cli_quote(q, sizeof(q), lk, strlen(lk)) : "");
 				rc = cli_fail_error(c, NULL, pgv_conn_error(c->conn), note);
 			}
