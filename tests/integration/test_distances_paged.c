@@ -281,18 +281,8 @@ int main(void)
 		cmocka_unit_test(test_distances_paged__same_rows_as_one_query),
 		cmocka_unit_test(test_distances_paged__repeated_id_refused),
 		cmocka_unit_test(test_distances_paged__cli_streams_every_row),
-	};
-	/* collections on SQLite: branch sqlcoll; drop the list below once it lands */
-	const struct CMUnitTest collections[] = {
 		cmocka_unit_test(test_distances_paged__collection_pages),
 	};
-	static const char *const collections_pending[] = {
-		"test_distances_paged__collection_pages", NULL
-	};
-	int rc = TESTDB_RUN_GROUP(tests, testdb_setup, testdb_teardown, NULL, NULL);
 
-	if (rc != 0 && rc != TESTDB_SKIP_CODE)
-		return rc;
-	return TESTDB_RUN_GROUP(collections, testdb_setup, testdb_teardown, collections_pending,
-		NULL);
+	return TESTDB_RUN(cmocka_run_group_tests(tests, testdb_setup, testdb_teardown));
 }

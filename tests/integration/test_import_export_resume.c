@@ -397,15 +397,9 @@ int main(void)
 			testdb_setup, testdb_teardown),
 		cmocka_unit_test_setup_teardown(test_import_export_resume__bad_record_inside_skip,
 			testdb_setup, testdb_teardown),
-	};
-	/* collections on SQLite: branch sqlcoll; drop the list below once it lands */
-	const struct CMUnitTest collections[] = {
 		cmocka_unit_test_setup_teardown(
 			test_import_export_resume__collection_export_out_of_room, testdb_setup,
 			testdb_teardown),
-	};
-	static const char *const collections_pending[] = {
-		"test_import_export_resume__collection_export_out_of_room", NULL
 	};
 	int rc;
 
@@ -413,8 +407,6 @@ int main(void)
 	if (ie_dir_make() != 0)
 		return 1;
 	rc = TESTDB_RUN(cmocka_run_group_tests_name("import_export_resume", tests, NULL, NULL));
-	if (rc == 0 || rc == TESTDB_SKIP_CODE)
-		rc = TESTDB_RUN_GROUP(collections, NULL, NULL, collections_pending, NULL);
 	ie_dir_remove();
 	return rc;
 }

@@ -268,19 +268,9 @@ int main(void)
 		cmocka_unit_test(test_paging_keys__weak_indexes_refused),
 		cmocka_unit_test(test_paging_keys__primary_key_pages),
 		cmocka_unit_test(test_paging_keys__sqlite_primary_keys),
-	};
-	static const char *const sqlite_only[] = { "test_paging_keys__sqlite_primary_keys", NULL };
-	/* collections on SQLite: branch sqlcoll; drop "collections" from this list once it lands */
-	const struct CMUnitTest collections[] = {
 		cmocka_unit_test(test_paging_keys__collection_limit_refused),
 	};
-	static const char *const collections_pending[] = {
-		"test_paging_keys__collection_limit_refused", NULL
-	};
-	int rc = TESTDB_RUN_GROUP(tests, testdb_setup, testdb_teardown, NULL, sqlite_only);
+	static const char *const sqlite_only[] = { "test_paging_keys__sqlite_primary_keys", NULL };
 
-	if (rc != 0 && rc != TESTDB_SKIP_CODE)
-		return rc;
-	return TESTDB_RUN_GROUP(collections, testdb_setup, testdb_teardown, collections_pending,
-		NULL);
+	return TESTDB_RUN_GROUP(tests, testdb_setup, testdb_teardown, NULL, sqlite_only);
 }
