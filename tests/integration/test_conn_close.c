@@ -7,7 +7,6 @@
  * touching the freed connection; their free calls then release only memory (the ASan build
  * of this program shows any access to the freed connection).  Handles freed before the close
  * leave nothing behind for it, and handles of another connection are not touched.
- * On SQLite the same, but for collections, which do not speak SQLite yet.
  */
 #include "testdb.h"
 
@@ -57,7 +56,6 @@ static void test_conn_close__invalidates_every_handle(void **state)
 	pgv_table t;
 	int64_t n = 0, id = 0;
 	const char *text = NULL;
-	int colls = db->backend != PGV_BACKEND_SQLITE; /* collections: not on SQLite yet */
 
 	make_table(db, name);
 	t = testdb_table(name, PGV_TYPE_VECTOR);
@@ -81,11 +79,9 @@ static void test_conn_close__invalidates_every_handle(void **state)
 	for (int i = 0; i < 3; i++) /* into the second page: its own statement */
 		assert_pgv(c, pgv_rows_next(&row, pages), PGV_ROW);
 	assert_pgv(c, pgv_store_distances(&distances, c, &t, PGV_METRIC_L2, q, 2, NULL, 0), 0);
-	if (colls) {
-		assert_pgv(c, pgv_collection_open(&coll, c, &t), 0);
-		assert_pgv(c, pgv_collection_list(&cur, coll, NULL), 0);
-		assert_int_equal(pgv_cursor_count(cur), 5);
-	}
+	assert_pgv(c, pgv_collection_open(&coll, c, &t), 0);
+	assert_pgv(c, pgv_collection_list(&cur, coll, NULL), 0);
+	assert_int_equal(pgv_cursor_count(cur), 5);
 	assert_pgv(c, pgv_conn_begin(c), 0); /* an open transaction too: rolled back */
 
 	pgv_conn_close(c);
@@ -105,18 +101,16 @@ static void test_conn_close__invalidates_every_handle(void **state)
 	assert_null(row);
 	assert_closed(pgv_rows_next(&row, pages), "pgv_rows_next");
 	assert_closed(pgv_rows_next(&row, distances), "pgv_rows_next");
-	if (colls) {
-		assert_closed(pgv_cursor_next(&row, cur), "pgv_cursor_next");
-		assert_closed(pgv_collection_count(&n, coll, NULL), "pgv_collection_count");
-		assert_closed(pgv_collection_list(&cur, coll, NULL), "pgv_collection_list");
-		assert_closed(pgv_collection_distances(&cur, coll, q, 2, NULL),
-			"pgv_collection_distances");
-		assert_closed(pgv_collection_knn(&cur, coll, q, 2, 1, NULL), "pgv_collection_knn");
-		assert_closed(pgv_collection_delete(&n, coll, NULL, 0), "pgv_collection_delete");
-		assert_closed(pgv_collection_upsert(&n, coll, NULL, 0), "pgv_collection_upsert");
-		/* what it learned from the catalog stays readable */
-		assert_string_equal(pgv_collection_id_type(coll), "bigint");
-	}
+	assert_closed(pgv_cursor_next(&row, cur), "pgv_cursor_next");
+	assert_closed(pgv_collection_count(&n, coll, NULL), "pgv_collection_count");
+	assert_closed(pgv_collection_list(&cur, coll, NULL), "pgv_collection_list");
+	assert_closed(pgv_collection_distances(&cur, coll, q, 2, NULL),
+		"pgv_collection_distances");
+	assert_closed(pgv_collection_knn(&cur, coll, q, 2, 1, NULL), "pgv_collection_knn");
+	assert_closed(pgv_collection_delete(&n, coll, NULL, 0), "pgv_collection_delete");
+	assert_closed(pgv_collection_upsert(&n, coll, NULL, 0), "pgv_collection_upsert");
+	/* what it learned from the catalog stays readable */
+	assert_string_equal(pgv_collection_id_type(coll), "bigint");
 
 	pgv_stmt_free(fresh);
 	pgv_stmt_free(mid);
