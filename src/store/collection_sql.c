@@ -79,6 +79,18 @@ static char *built(pgv__buf *b)
 	return b->s;
 }
 
+/* Appends "INSERT INTO t (id, vec, c1, ...": the head of both upserts. */
+static void add_insert_into(pgv__buf *b, const pgv_collection *c)
+{
+	pgv__buf_adds(b, "INSERT INTO ");
+	pgv__buf_adds(b, c->t.table);
+	pgv__buf_adds(b, " (");
+	pgv__buf_adds(b, c->t.id);
+	pgv__buf_adds(b, ", ");
+	pgv__buf_adds(b, c->t.vec);
+	add_named(b, c);
+}
+
 /*
  * SQLite: INSERT INTO t (id, vec, c1, ...) VALUES (?, vec_f32(?), ?, ...), ... ON CONFLICT (id)
  * DO UPDATE SET ...: the store's VALUES rows (see PGV__SQL_UPSERT_ROWS in dialect.c).  A json
@@ -89,13 +101,7 @@ char *pgv__coll_upsert_rows_sql(const pgv_collection *c, size_t rows)
 {
 	pgv__buf b = { NULL, 0, 0, 0 };
 
-	pgv__buf_adds(&b, "INSERT INTO ");
-	pgv__buf_adds(&b, c->t.table);
-	pgv__buf_adds(&b, " (");
-	pgv__buf_adds(&b, c->t.id);
-	pgv__buf_adds(&b, ", ");
-	pgv__buf_adds(&b, c->t.vec);
-	add_named(&b, c);
+	add_insert_into(&b, c);
 	pgv__buf_adds(&b, ") VALUES ");
 	for (size_t r = 0; r < rows; r++) {
 		pgv__buf_adds(&b, r ? ", (?, " : "(?, ");
@@ -144,13 +150,7 @@ char *pgv__coll_upsert_sql(const pgv_collection *c)
 {
 	pgv__buf b = { NULL, 0, 0, 0 };
 
-	pgv__buf_adds(&b, "INSERT INTO ");
-	pgv__buf_adds(&b, c->t.table);
-	pgv__buf_adds(&b, " (");
-	pgv__buf_adds(&b, c->t.id);
-	pgv__buf_adds(&b, ", ");
-	pgv__buf_adds(&b, c->t.vec);
-	add_named(&b, c);
+	add_insert_into(&b, c);
 	pgv__buf_adds(&b, ") SELECT * FROM unnest(");
 	add_list_param(&b, &c->cols[c->id]);
 	pgv__buf_adds(&b, ", ");
