@@ -187,3 +187,46 @@ int pgv_stmt_column_vector_f32(pgv_vector *out, pgv_stmt *st, int col)
 		return column_refused(st, col, op);
 	return 0;
 }
+
+/*
+ * Reads a column as bytes (a bit vector's blob on SQLite).  A column the driver already handed
+ * over as text holds the blob's literal X'..': its hex is decoded in place and the column is
+ * bytes from then on.
+ */
+int pgv__stmt_column_bytes(const unsigned char **out, size_t *len, pgv_stmt *st, int col)
+{
+	const char *op = "pgv_stmt_column_bytes";
+	stmt_column *c;
+	int status;
+
+	if (!st || !st->conn)
+		return pgv__stmt_refuse(st, op);
+	if (!out || !len)
+		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "out and len must not be NULL");
+	*out = NULL;
+	*len = 0;
+	if (!(c = pgv__stmt_column_at(st, col, op, &status)))
+		return status;
+	if (!c->fetched) {
+		if ((status = pgv__stmt_column_read(st, (SQLUSMALLINT)col, SQL_C_BINARY, op)) != 0)
+			return status;
+		c->binary = 1;
+	} else if (!c->binary && !c->is_null) {
+		size_t n = 0;
+
+		if (c->len < 3 || (c->buf[0] != 'X' && c->buf[0] != 'x') || c->buf[1] != '\''
+				|| c->buf[c->len - 1] != '\''
+				|| pgv__hex_decode(&n, (unsigned char *)c->buf + 2, c->len - 3) != 0)
+			return pgv__conn_fail(st->conn, PGV_EINVAL, op, "column %d was read as text and "
+				"cannot be read again as bytes", col);
+		memmove(c->buf, c->buf + 2, n);
+		c->buf[n] = '\0';
+		c->len = n;
+		c->binary = 1;
+	}
+	if (c->is_null)
+		return PGV_NULL;
+	*out = (const unsigned char *)c->buf;
+	*len = c->len;
+	return 0;
+}

@@ -16,6 +16,23 @@
 int pgv__stmt_bind_text_ref(pgv_stmt *st, int idx, const char *text, size_t len);
 
 /*
+ * Binds `len` bytes as a binary parameter (SQL_C_BINARY, SQL_LONGVARBINARY): a blob to SQLite.
+ * pgv__stmt_bind_blob copies them; pgv__stmt_bind_blob_ref keeps the caller's pointer, under
+ * the same terms as pgv__stmt_bind_text_ref.  Errors are recorded as "pgv_stmt_bind_blob":
+ * PGV_EINVAL (bytes NULL, more than INT32_MAX bytes, a bad index), PGV_ENOMEM.
+ */
+int pgv__stmt_bind_blob(pgv_stmt *st, int idx, const void *bytes, size_t len);
+int pgv__stmt_bind_blob_ref(pgv_stmt *st, int idx, const void *bytes, size_t len);
+
+/*
+ * Reads column `col` of the current row whole as bytes (SQL_C_BINARY): `*out` points at them
+ * (valid until the next row or reset), `*len` is their count.  A column the driver already
+ * handed over as SQLite's blob literal (X'..') is decoded in place.  Returns 0, PGV_NULL, or an
+ * error recorded as "pgv_stmt_column_bytes".
+ */
+int pgv__stmt_column_bytes(const unsigned char **out, size_t *len, pgv_stmt *st, int col);
+
+/*
  * As pgv_stmt_column_vector_binary, but a character column holds pgvector's binary form as
  * base64 text (encode(vector_send(v), 'base64'), line feeds included) rather than hex; a binary
  * column is read as its bytes all the same.  Errors are recorded as that function's.
