@@ -300,7 +300,10 @@ int pgv_collection_open(pgv_collection **out, pgv_conn *conn, const pgv_table *s
 		return pgv__conn_fail(conn, PGV_ENOMEM, op, "opening a collection: out of memory");
 	c->conn = conn;
 	c->sqlite = pgv_conn_backend(conn) == PGV_BACKEND_SQLITE;
+	/* the store binds bits as blobs on SQLite; a collection's statements bind text */
 	if ((status = pgv__store_table_open(&c->t, conn, spec, op, "opening")) == 0
+			&& (status = pgv__store_value_blob(&c->t) ? pgv__store_unsupported(conn, &c->t, op,
+				"a collection of bit vectors is", NULL) : 0) == 0
 			&& (status = read_catalog(c, op)) == 0
 			&& (status = resolve_columns(c, spec, op)) == 0)
 		status = pgv__store_describe(conn, &c->t, op, &dim, NULL, 0);

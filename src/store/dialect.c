@@ -243,20 +243,29 @@ static const pgv__dialect postgresql = {
  * exact (ORDER BY the distance function, LIMIT k): sqlite-vec 0.1 has no approximate index, so
  * index creation and the search settings are refused, as are the types and metrics it lacks:
  * halfvec, sparsevec, inner product and jaccard (it has vec_distance_l2, _cosine, _l1 and
- * _hamming, the last for bit vectors, which this store does not write on SQLite yet).
+ * _hamming, the last for bit vectors).
+ * A bit column is declared `bit(N)` and holds vec_bit's blob: the bits' bytes, the first bit
+ * the most significant of the first byte, as pgvector's bit text reads ('1000 0000' is 0x80;
+ * hamming counts differing bits, so the order only has to be the same both ways).  SQLite
+ * 3.40 has no unhex(), so the bits travel as a bound blob (SQL_C_BINARY), wrapped in vec_bit(?),
+ * and come back as that blob; sqlite-vec counts dimensions in whole bytes, so a value of a
+ * number of bits that is no multiple of 8 is refused before it is sent.  A blob read from a
+ * table has lost vec_bit's subtype (sqlite-vec then takes it for float32: "Vector type
+ * mistmatch"), so the distance wraps the column in vec_bit too.
  * Distances are float32 (reported as that float's double value).  Errors all come back as
  * SQLSTATE S1000.
  */
 static const pgv__dialect sqlite = {
 	.name = "sqlite",
-	.type_names = { "vector", NULL, NULL, NULL },
+	.type_names = { "vector", NULL, NULL, "bit" },
 	.type_alias = { NULL, NULL, NULL, NULL },
 	.type_since = { 0, 0, 0, 0 },
-	.vparam = { "vec_f32(?)", NULL, NULL, NULL },
-	.read = { "{vec}", NULL, NULL, NULL },
+	.vparam = { "vec_f32(?)", NULL, NULL, "vec_bit(?)" },
+	.read = { "{vec}", NULL, NULL, "{vec}" },
 	.read_binary = { NULL, NULL, NULL, NULL },
 	.vlist = { NULL, NULL, NULL, NULL },
 	.dist = "{op}({vec}, {vparam})",
+	.dist_of = { NULL, NULL, NULL, "{op}(vec_bit({vec}), {vparam})" },
 	.ids = "?",
 	.row = "(?, {vparam})",
 	.operators = { "vec_distance_l2", NULL, "vec_distance_cosine", "vec_distance_l1",
@@ -271,6 +280,7 @@ static const pgv__dialect sqlite = {
 	.list_close = ']',
 	.list_quote = '"',
 	.read_f32 = 1,
+	.bits_blob = 1,
 	.dist_float32 = 1,
 	.catalog_names = 1,
 	.no_index = "sqlite-vec 0.1 has no approximate index: every search is exact",
@@ -279,7 +289,8 @@ static const pgv__dialect sqlite = {
 		/*
 		 * The columns by name as SQLite compares them (ASCII case folded); the dimension is
 		 * N of a declared `vector(N)`, -1 for another declared type.  NULL as the schema
-		 * searches main, then the attached databases.
+		 * searches main, then the attached databases.  A declared `bit(N)` gives N the same
+		 * way.
 		 */
 		[PGV__SQL_DESCRIBE] =
 			"WITH n(id, vec, tbl, sch) AS (SELECT ?, ?, ?, ?),"
@@ -289,7 +300,8 @@ static const pgv__dialect sqlite = {
 			" (SELECT count(*) FROM c, n WHERE c.name = n.id COLLATE NOCASE),"
 			" (SELECT count(*) FROM v),"
 			" coalesce((SELECT CASE WHEN v.type LIKE 'vector(%)'"
-			" THEN CAST(substr(v.type, 8) AS INTEGER) ELSE -1 END FROM v), -1),"
+			" THEN CAST(substr(v.type, 8) AS INTEGER) WHEN v.type LIKE 'bit(%)'"
+			" THEN CAST(substr(v.type, 5) AS INTEGER) ELSE -1 END FROM v), -1),"
 			" coalesce((SELECT CASE WHEN instr(v.type, '(') > 0"
 			" THEN trim(substr(v.type, 1, instr(v.type, '(') - 1)) ELSE v.type END FROM v), '')",
 		/*
@@ -501,7 +513,8 @@ static void expand(pgv__buf *b, const pgv__store_table *t, const char *tpl, pgv_
 		else if (depth < 4 && IS("read") && read)
 			expand(b, t, read, metric, vars, depth + 1);
 		else if (depth < 4 && IS("dist"))
-			expand(b, t, d->dist, metric, vars, depth + 1);
+			expand(b, t, d->dist_of[t->type] ? d->dist_of[t->type] : d->dist, metric, vars,
+				depth + 1);
 		else if (depth < 4 && IS("vparam") && d->vparam[t->type])
 			expand(b, t, d->vparam[t->type], metric, vars, depth + 1);
 		else if (depth < 4 && IS("ids"))

@@ -158,10 +158,10 @@ static int query_text(pgv__buf *text, pgv_conn *c, const pgv__store_table *t, co
 
 	if ((status = pgv__store_check_metric_type(c, t, op, metric)) != 0)
 		return status;
-	if (pgv__value_check(t->type, query, dim) != 0)
+	if (pgv__store_value_check(t, query, dim) != 0)
 		return pgv__conn_fail(c, pgv_error_last()->status, op, "%s: the query vector: %s",
 			t->what, pgv_error_last()->message);
-	pgv__buf_add_value(text, t->type, query, dim);
+	pgv__store_add_value(text, t, query, dim);
 	if (text->oom) {
 		pgv__buf_free(text);
 		return pgv__conn_fail(c, PGV_ENOMEM, op, "%s: out of memory", t->what);
@@ -189,7 +189,8 @@ int pgv__store_query_prepare(pgv_conn *c, const pgv__store_table *t, const char 
 		status = pgv__store_refused(c, t, op, metric, dim, status);
 	}
 	for (int i = 1; status == 0 && i <= nvalues; i++) {
-		if ((status = pgv_stmt_bind_text(*st, i, text.s, text.len)) != 0) {
+		if ((status = pgv__store_bind_value(*st, i, pgv__store_value_blob(t), text.s, text.len,
+				0)) != 0) {
 			pgv__conn_prefix(c, status, op, "%s", t->what);
 			pgv_stmt_free(*st);
 			*st = NULL;
@@ -256,7 +257,7 @@ static int distances_paged(pgv_rows **out, pgv_conn *c, const pgv__store_table *
 	const int64_t *after)
 {
 	pgv__pages pages = { PGV__SQL_DISTANCES_PAGE, PGV__SQL_DISTANCES_PAGE_AFTER, metric, NULL,
-		0, 1 };
+		0, 1, 0 };
 	pgv__buf text = { NULL, 0, 0, 0 };
 	int status;
 
@@ -268,6 +269,7 @@ static int distances_paged(pgv_rows **out, pgv_conn *c, const pgv__store_table *
 	}
 	pages.vtext = text.s;
 	pages.vlen = text.len;
+	pages.vblob = pgv__store_value_blob(t);
 	status = pgv__rows_start_paged(out, c, t, op, page_rows, after, &pages);
 	pgv__buf_free(&text);
 	return status;

@@ -28,6 +28,7 @@ struct pgv_rows {
 	char *page_sql;
 	char *page_vec;    /* the query vector's text bound first to every page (owned), or NULL */
 	size_t page_vec_len;
+	int page_vec_blob; /* page_vec is bytes, bound as a blob */
 	int page_st_is_next; /* st is page_sql's statement (reset and rebound for each page) */
 	size_t page_rows;
 	size_t page_seen;  /* rows of the current page read so far */
@@ -141,6 +142,7 @@ int pgv__rows_start_paged(pgv_rows **out, pgv_conn *c, const pgv__store_table *t
 		memcpy(r->page_vec, pages->vtext, pages->vlen);
 		r->page_vec[pages->vlen] = '\0';
 		r->page_vec_len = pages->vlen;
+		r->page_vec_blob = pages->vblob;
 	}
 	if (!r->page_sql || (!after && !sql) || (pages->vtext && !r->page_vec)) {
 		free(sql);
@@ -150,7 +152,8 @@ int pgv__rows_start_paged(pgv_rows **out, pgv_conn *c, const pgv__store_table *t
 	status = pgv_stmt_prepare(&st, c, after ? r->page_sql : sql);
 	free(sql);
 	if (status == 0 && r->page_vec)
-		status = pgv_stmt_bind_text(st, p++, r->page_vec, r->page_vec_len);
+		status = pgv__store_bind_value(st, p++, r->page_vec_blob, r->page_vec, r->page_vec_len,
+			0);
 	if (status == 0 && after)
 		status = pgv_stmt_bind_int64(st, p++, *after);
 	if (status == 0)
@@ -184,8 +187,8 @@ static int next_page(pgv_rows *r)
 	} else if ((status = pgv_stmt_reset(r->st)) != 0) {
 		goto failed;
 	}
-	if ((r->page_vec && (status = pgv_stmt_bind_text(r->st, p++, r->page_vec,
-			r->page_vec_len)) != 0)
+	if ((r->page_vec && (status = pgv__store_bind_value(r->st, p++, r->page_vec_blob,
+			r->page_vec, r->page_vec_len, 0)) != 0)
 			|| (status = pgv_stmt_bind_int64(r->st, p++, r->last_id)) != 0
 			|| (status = pgv_stmt_bind_int64(r->st, p, limit)) != 0)
 		goto failed;
@@ -383,7 +386,7 @@ int pgv_store_list_ext(pgv_rows **out, pgv_conn *c, const pgv_table *spec,
 		goto done;
 	if (page_rows > 0) {
 		const pgv__pages pages = { PGV__SQL_LIST_PAGE, PGV__SQL_LIST_PAGE_AFTER, PGV_METRIC_L2,
-			NULL, 0, 0 };
+			NULL, 0, 0, 0 };
 
 		status = pgv__rows_start_paged(out, c, &t, op, page_rows, has_after ? &after : NULL,
 			&pages);

@@ -147,6 +147,10 @@ typedef struct pgv__dialect {
 	char list_close;
 	char list_quote;
 	int read_f32;              /* {read} yields sqlite-vec's float32 blob, not text */
+	const char *dist_of[PGV__TYPE_COUNT]; /* {dist} of a type, when not .dist (the store's;
+	                              collections take .dist) */
+	int bits_blob;             /* bit values travel and come back as blobs: their bytes, the
+	                              first bit the most significant of the first byte */
 	int dist_float32;          /* distances are computed in float32 (reported as such) */
 	int catalog_names;         /* PGV__SQL_DESCRIBE takes (id, vector, table, schema) names
 	                              as given, not (id, quoted qualified table, vector) */
@@ -397,9 +401,23 @@ int pgv__value_check(pgv_type type, const float *data, size_t dim);
 void pgv__buf_add_value(pgv__buf *b, pgv_type type, const float *data, size_t dim);
 
 /*
+ * Values as the table's dialect sends them: pgv__store_value_blob is 1 when they are bytes
+ * (bit values on SQLite: sqlite-vec's vec_bit takes the blob, whole bytes only), else text.
+ * pgv__store_value_check adds the dialect's own limits to pgv__value_check's (a bit value of a
+ * number of bits that is no multiple of 8 on SQLite: PGV_EUNSUPPORTED naming the backend);
+ * pgv__store_add_value appends the bytes or the text; pgv__store_bind_value binds what
+ * pgv__store_add_value wrote (a copy, or by reference as pgv__stmt_bind_text_ref).
+ */
+int pgv__store_value_blob(const pgv__store_table *t);
+int pgv__store_value_check(const pgv__store_table *t, const float *data, size_t dim);
+void pgv__store_add_value(pgv__buf *b, const pgv__store_table *t, const float *data, size_t dim);
+int pgv__store_bind_value(pgv_stmt *st, int idx, int blob, const char *s, size_t len, int ref);
+
+/*
  * Reads column `col` of the current row as a value of `type` into `out` (newly allocated; free
  * with pgv_vector_free): float4[] text, pgvector's binary form (`binary` PGV__READ_SEND, not for
- * bit), sqlite-vec's float32 blob (PGV__READ_F32), or bit text.  Returns 0, PGV_NULL (empty `out`) or a negative status recorded on the connection.
+ * bit), sqlite-vec's float32 blob (PGV__READ_F32; for bit, vec_bit's blob of whole bytes), or bit
+ * text.  Returns 0, PGV_NULL (empty `out`) or a negative status recorded on the connection.
  */
 int pgv__value_read(pgv_conn *c, pgv_stmt *st, int col, pgv_type type, int binary,
 	pgv_vector *out);
@@ -473,6 +491,7 @@ typedef struct pgv__pages {
 	const char *vtext;      /* the query vector's text, bound first to every page; NULL: none */
 	size_t vlen;
 	int with_distance;      /* the rows have a third column, the distance */
+	int vblob;              /* vtext is bytes, bound as a blob (pgv__store_value_blob) */
 } pgv__pages;
 
 /*

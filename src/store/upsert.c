@@ -111,7 +111,7 @@ static int check_rows(pgv_conn *c, const pgv__store_table *t, const char *op,
 
 	for (size_t i = 0; i < n; i++) {
 		const pgv_vector *v = &vecs[i];
-		int status = pgv__value_check(t->type, v->data, v->dim), mismatch;
+		int status = pgv__store_value_check(t, v->data, v->dim), mismatch;
 
 		mismatch = status == 0 && dim && v->dim != dim;
 		if (status == 0 && !mismatch)
@@ -176,8 +176,8 @@ static int send_one(pgv_conn *c, const pgv__store_table *t, const char *op,
 		size_t row = ahead->order ? ahead->order[b->at + k] : b->at + k;
 
 		if ((status = pgv_stmt_bind_int64(*st, (int)(2 * k + 1), ahead->ids[row])) == 0)
-			status = pgv__stmt_bind_text_ref(*st, (int)(2 * k + 2), b->values.s + b->offs[k],
-				b->offs[k + 1] - b->offs[k]);
+			status = pgv__store_bind_value(*st, (int)(2 * k + 2), pgv__store_value_blob(t),
+				b->values.s + b->offs[k], b->offs[k + 1] - b->offs[k], 1);
 	}
 	if (status == 0)
 		status = pgv_stmt_step(*st);
@@ -299,7 +299,13 @@ int pgv_store_upsert(int64_t *out, pgv_conn *c, const pgv_table *spec,
 		*out = 0;
 	if (n > 0 && (!ids || !vectors))
 		return pgv__conn_fail(c, PGV_EINVAL, op, "upserting: ids and vectors must not be NULL");
+	/*
+	 * bits sent as bytes (SQLite) are checked before the catalog is asked, so that a number of
+	 * bits the backend cannot hold is refused without a round trip
+	 */
 	if ((status = pgv__store_table_open(&t, c, spec, op, "upserting into")) == 0 && n > 0
+			&& (status = pgv__store_value_blob(&t) ? check_rows(c, &t, op, ids, vectors, n, 0)
+				: 0) == 0
 			&& (status = pgv__store_describe(c, &t, op, &dim, NULL, 0)) == 0
 			&& (status = check_rows(c, &t, op, ids, vectors, n, dim)) == 0) {
 		if (last_of_each(ids, n, &order, &m) != 0)

@@ -64,7 +64,7 @@ static size_t build_rows(pgv__ahead *a, pgv__batch *s, size_t at)
 		const pgv_vector *v = &a->vecs[a->order ? a->order[i] : i];
 
 		s->offs[k] = s->values.len;
-		pgv__buf_add_value(&s->values, a->t->type, v->data, v->dim);
+		pgv__store_add_value(&s->values, a->t, v->data, v->dim);
 	}
 	s->offs[k] = s->values.len;
 	return i;
@@ -95,7 +95,7 @@ static size_t rows_per_batch(const pgv__ahead *a)
 	pgv__buf b = { NULL, 0, 0, 0 };
 	size_t len, n;
 
-	pgv__buf_add_value(&b, a->t->type, v->data, v->dim);
+	pgv__store_add_value(&b, a->t, v->data, v->dim);
 	len = b.oom ? 0 : b.len;
 	pgv__buf_free(&b);
 	if (lists && len < PGV__ROWS_MIN_TEXT)

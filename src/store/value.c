@@ -8,6 +8,7 @@
 #include "odbc/stmt_store.h"
 #include "pgvodbc/types.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -91,6 +92,51 @@ void pgv__buf_add_value(pgv__buf *b, pgv_type type, const float *data, size_t di
 	}
 }
 
+int pgv__store_value_blob(const pgv__store_table *t)
+{
+	return t->type == PGV_TYPE_BIT && t->dialect->bits_blob;
+}
+
+/* Checks a value of the table's type, with the limits of its backend. */
+int pgv__store_value_check(const pgv__store_table *t, const float *data, size_t dim)
+{
+	int status = pgv__value_check(t->type, data, dim);
+
+	if (status == 0 && pgv__store_value_blob(t) && dim % 8 != 0)
+		return pgv__error_set(PGV_EUNSUPPORTED, -1, "a bit vector of %zu bits is not supported "
+			"on %s (sqlite-vec stores whole bytes: use a multiple of 8 bits)", dim,
+			t->dialect->name);
+	return status;
+}
+
+/* Appends a value as its backend takes it: whole bytes (bits on SQLite), else its text. */
+void pgv__store_add_value(pgv__buf *b, const pgv__store_table *t, const float *data, size_t dim)
+{
+	if (!pgv__store_value_blob(t)) {
+		pgv__buf_add_value(b, t->type, data, dim);
+		return;
+	}
+	if (pgv__buf_reserve(b, dim / 8 + 1) != 0)
+		return;
+	for (size_t i = 0; i + 8 <= dim; i += 8) {
+		unsigned char byte = 0;
+
+		for (size_t k = 0; k < 8; k++)
+			byte = (unsigned char)(byte << 1 | (data[i + k] == 1.0f));
+		b->s[b->len++] = (char)byte;
+	}
+	b->s[b->len] = '\0';
+}
+
+/* Binds a value pgv__store_add_value wrote. */
+int pgv__store_bind_value(pgv_stmt *st, int idx, int blob, const char *s, size_t len, int ref)
+{
+	if (blob)
+		return ref ? pgv__stmt_bind_blob_ref(st, idx, s, len) : pgv__stmt_bind_blob(st, idx, s,
+			len);
+	return ref ? pgv__stmt_bind_text_ref(st, idx, s, len) : pgv_stmt_bind_text(st, idx, s, len);
+}
+
 /* Reads a bit column's text ('0101') into 0/1 floats. */
 static int read_bits(pgv_conn *c, pgv_stmt *st, int col, pgv_vector *out)
 {
@@ -110,6 +156,26 @@ static int read_bits(pgv_conn *c, pgv_stmt *st, int col, pgv_vector *out)
 	return 0;
 }
 
+/* Reads a bit column's blob (SQLite's vec_bit: whole bytes, most significant bit first). */
+static int read_bit_blob(pgv_conn *c, pgv_stmt *st, int col, pgv_vector *out)
+{
+	const unsigned char *bytes = NULL;
+	size_t len = 0;
+	int status = pgv__stmt_column_bytes(&bytes, &len, st, col);
+
+	if (status != 0)
+		return status; /* PGV_NULL, or recorded by the statement */
+	if (len == 0 || len > PGV_BITVEC_MAX_DIM / 8)
+		return pgv__conn_fail(c, PGV_EPARSE, "pgv_stmt_column_bytes", "reading a bit column: "
+			"a blob of %zu bytes is no bit vector (1 to %d bytes)", len, PGV_BITVEC_MAX_DIM / 8);
+	if (!(out->data = malloc(len * 8 * sizeof(float))))
+		return pgv__conn_fail(c, PGV_ENOMEM, "pgv_stmt_column_bytes", "out of memory");
+	for (size_t i = 0; i < len * 8; i++)
+		out->data[i] = (float)(bytes[i / 8] >> (7 - i % 8) & 1u);
+	out->dim = len * 8;
+	return 0;
+}
+
 /* Reads a column as a value of the table's type. */
 int pgv__value_read(pgv_conn *c, pgv_stmt *st, int col, pgv_type type, int binary,
 	pgv_vector *out)
@@ -117,7 +183,8 @@ int pgv__value_read(pgv_conn *c, pgv_stmt *st, int col, pgv_type type, int binar
 	out->dim = 0;
 	out->data = NULL;
 	if (type == PGV_TYPE_BIT)
-		return read_bits(c, st, col, out);
+		return binary == PGV__READ_F32 ? read_bit_blob(c, st, col, out)
+			: read_bits(c, st, col, out);
 	if (binary == PGV__READ_F32)
 		return pgv_stmt_column_vector_f32(out, st, col);
 	return binary ? pgv__stmt_column_vector_base64(out, st, col)

@@ -236,7 +236,7 @@ static void test_store_sqlite__refusal_message(void **state)
 	pgv_conn_close(c);
 }
 
-/* Types: SQLite has vector columns only; the others have no SQL there. */
+/* Types: SQLite has vector and bit columns; halfvec and sparsevec have no SQL there. */
 static void test_store_sqlite__types(void **state)
 {
 	const pgv__dialect *d = pgv__store_dialect(PGV_BACKEND_SQLITE);
@@ -245,10 +245,83 @@ static void test_store_sqlite__types(void **state)
 	assert_string_equal(d->type_names[PGV_TYPE_VECTOR], "vector");
 	assert_null(d->type_names[PGV_TYPE_HALFVEC]);
 	assert_null(d->type_names[PGV_TYPE_SPARSEVEC]);
-	assert_null(d->type_names[PGV_TYPE_BIT]);
+	assert_string_equal(d->type_names[PGV_TYPE_BIT], "bit");
+	assert_string_equal(d->vparam[PGV_TYPE_BIT], "vec_bit(?)");
 	assert_null(d->vparam[PGV_TYPE_HALFVEC]);
+	assert_int_equal(d->bits_blob, 1);
+	assert_int_equal(pgv__store_dialect(PGV_BACKEND_POSTGRESQL)->bits_blob, 0);
 	assert_int_equal(d->dist_float32, 1);
 	assert_int_equal(pgv__store_dialect(PGV_BACKEND_POSTGRESQL)->dist_float32, 0);
+}
+
+/*
+ * Bit columns: values in vec_bit(?), the column wrapped in vec_bit too (a blob read from a table
+ * has lost its subtype), hamming by vec_distance_hamming; jaccard refused.
+ */
+static void test_store_sqlite__bit_statements(void **state)
+{
+	pgv_table spec = PGV_TABLE_INIT;
+	pgv__sql_vars vars;
+	pgv__store_table t;
+	pgv_conn *c = offline();
+	char *sql;
+
+	(void)state;
+	spec.type = PGV_TYPE_BIT;
+	lite_table(&t, &spec);
+	memset(&vars, 0, sizeof(vars));
+	vars.rows = 2;
+	sql = pgv__store_sql_vars(&t, PGV__SQL_UPSERT_ROWS, PGV_METRIC_L2, &vars);
+	assert_string_equal(sql, "INSERT INTO \"embeddings\" (\"id\", \"embedding\") VALUES "
+		"(?, vec_bit(?)), (?, vec_bit(?)) "
+		"ON CONFLICT (\"id\") DO UPDATE SET \"embedding\" = excluded.\"embedding\"");
+	free(sql);
+	sql_is(&t, PGV__SQL_KNN, PGV_METRIC_HAMMING,
+		"SELECT \"id\", \"embedding\", vec_distance_hamming(vec_bit(\"embedding\"), vec_bit(?)) "
+		"FROM \"embeddings\" WHERE \"embedding\" IS NOT NULL ORDER BY 3 LIMIT ?");
+	sql_is(&t, PGV__SQL_GET, PGV_METRIC_L2,
+		"SELECT \"embedding\" FROM \"embeddings\" WHERE \"id\" = ?");
+	assert_int_equal(pgv__store_read_form(&t), PGV__READ_F32);
+	assert_int_equal(pgv__store_value_blob(&t), 1);
+	assert_int_equal(pgv__store_check_metric_type(c, &t, "op", PGV_METRIC_HAMMING), 0);
+	refused(c, pgv__store_check_metric_type(c, &t, "op", PGV_METRIC_JACCARD), "jaccard");
+	pgv__store_table_free(&t);
+	pgv_conn_close(c);
+}
+
+/*
+ * Bit values on SQLite are whole bytes, the first bit the most significant of the first byte;
+ * a number of bits that is no multiple of 8 is refused naming sqlite and the number.  The
+ * PostgreSQL dialect keeps the bit text.
+ */
+static void test_store_sqlite__bit_bytes(void **state)
+{
+	static const float bits[16] = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1 };
+	pgv_table spec = PGV_TABLE_INIT;
+	pgv__store_table t;
+	pgv__buf b = { NULL, 0, 0, 0 };
+
+	(void)state;
+	spec.type = PGV_TYPE_BIT;
+	lite_table(&t, &spec);
+	assert_int_equal(pgv__store_value_check(&t, bits, 16), 0);
+	pgv__store_add_value(&b, &t, bits, 16);
+	assert_int_equal(b.len, 2);
+	assert_int_equal((unsigned char)b.s[0], 0x80);
+	assert_int_equal((unsigned char)b.s[1], 0x43);
+	assert_int_equal(pgv__store_value_check(&t, bits, 12), PGV_EUNSUPPORTED);
+	assert_string_equal(pgv_error_last()->message, "a bit vector of 12 bits is not supported on "
+		"sqlite (sqlite-vec stores whole bytes: use a multiple of 8 bits)");
+	/* the type's own checks first: a value that is not bits */
+	assert_int_equal(pgv__store_value_check(&t, (const float[8]){ 2 }, 8), PGV_EVALUE);
+	pgv__buf_free(&b);
+	t.dialect = pgv__store_dialect(PGV_BACKEND_POSTGRESQL);
+	assert_int_equal(pgv__store_value_blob(&t), 0);
+	assert_int_equal(pgv__store_value_check(&t, bits, 12), 0);
+	pgv__store_add_value(&b, &t, bits, 12);
+	assert_string_equal(b.s, "100000000100");
+	pgv__buf_free(&b);
+	pgv__store_table_free(&t);
 }
 
 /* sqlite-vec's float32 form: little-endian elements, exact, with vector_recv's checks. */
@@ -284,6 +357,8 @@ int main(void)
 		cmocka_unit_test(test_store_sqlite__knn_shape_refusals),
 		cmocka_unit_test(test_store_sqlite__refusal_message),
 		cmocka_unit_test(test_store_sqlite__types),
+		cmocka_unit_test(test_store_sqlite__bit_statements),
+		cmocka_unit_test(test_store_sqlite__bit_bytes),
 		cmocka_unit_test(test_store_sqlite__f32_decode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
