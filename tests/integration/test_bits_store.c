@@ -5,7 +5,8 @@
  * gives (this program runs on PostgreSQL too, with the same seeds and the same expectations).
  * The first bit of a value is the most significant bit of the first byte on SQLite, as in
  * pgvector's text.  On SQLite, values of a number of bits that is no multiple of 8 and the jaccard
- * metric are refused before any round trip.
+ * metric are refused before any round trip, and so is a collection over a bit column (its
+ * statements bind values as text).
  */
 #include "testdb.h"
 
@@ -229,6 +230,7 @@ static void test_bits_store__refusals(void **state)
 		PGV_TYPE_BIT);
 	pgv_vector short_row = { 56, rows[0] }, odd = { 12, rows[1] };
 	pgv_rows *it = NULL;
+	pgv_collection *coll = NULL;
 	int64_t id = 1, n = 0;
 
 	assert_pgv(db->conn, pgv_store_upsert(&n, db->conn, &t, &id, &short_row, 1), PGV_EDIM);
@@ -252,6 +254,9 @@ static void test_bits_store__refusals(void **state)
 		PGV_EUNSUPPORTED);
 	assert_message_has(db->conn, "the jaccard metric is not supported on sqlite");
 	assert_null(it);
+	assert_pgv(db->conn, pgv_collection_open(&coll, db->conn, &t), PGV_EUNSUPPORTED);
+	assert_message_has(db->conn, "a collection of bit vectors is not supported on sqlite");
+	assert_null(coll);
 }
 
 int main(void)
