@@ -297,7 +297,8 @@ static int bind_blob(pgv_stmt *st, int idx, const void *bytes, size_t len, int r
 	if (!(p = pgv__stmt_bind_target(st, idx, op, &status)))
 		return status;
 	if (!bytes)
-		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "the bytes are NULL (use pgv_stmt_bind_null)");
+		return pgv__conn_fail(st->conn, PGV_EINVAL, op,
+			"the bytes are NULL (use pgv_stmt_bind_null)");
 	if (len > (size_t)INT32_MAX)
 		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "a blob of %zu bytes is too long", len);
 	if (!ref) {
@@ -314,11 +315,13 @@ static int bind_blob(pgv_stmt *st, int idx, const void *bytes, size_t len, int r
 	return 0;
 }
 
+/* Binds a copy of the bytes as a blob. */
 int pgv__stmt_bind_blob(pgv_stmt *st, int idx, const void *bytes, size_t len)
 {
 	return bind_blob(st, idx, bytes, len, 0);
 }
 
+/* Binds the caller's bytes as a blob, kept by reference until the statement has run. */
 int pgv__stmt_bind_blob_ref(pgv_stmt *st, int idx, const void *bytes, size_t len)
 {
 	return bind_blob(st, idx, bytes, len, 1);

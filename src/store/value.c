@@ -92,6 +92,7 @@ void pgv__buf_add_value(pgv__buf *b, pgv_type type, const float *data, size_t di
 	}
 }
 
+/* Whether the table's values travel as bytes: bits on a backend that takes them as blobs. */
 int pgv__store_value_blob(const pgv__store_table *t)
 {
 	return t->type == PGV_TYPE_BIT && t->dialect->bits_blob;
