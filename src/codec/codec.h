@@ -62,6 +62,17 @@ int pgv__dense_parse(const char *text, size_t len, pgv_vector *out, const pgv__d
 size_t pgv__dense_format(const float *v, size_t dim, char *buf, size_t cap,
 	const pgv__dense_type *type);
 
+/* The longest element pgv__vector_format_hex writes: "-0x" 6 hex digits "p-149". */
+#define PGV__HEX_FLOAT_MAX 14
+
+/*
+ * Writes v[0..dim), all finite, as vector text with exact hexadecimal elements ("[0x86a155p-28,
+ * 0]", float_hex.c) into buf, which has room for dim * (PGV__HEX_FLOAT_MAX + 1) + 2 bytes and
+ * its NUL.  Returns the length without the NUL.  For the server's strtof only: not
+ * PostgreSQL's text.
+ */
+size_t pgv__vector_format_hex(const float *v, size_t dim, char *buf);
+
 /* For a formatter's buffer that cannot take the whole text: writes "" when it can, returns need. */
 static inline size_t pgv__not_written(char *buf, size_t cap, size_t need)
 {

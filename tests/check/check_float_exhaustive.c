@@ -10,6 +10,9 @@
  *   - pgv_vector_parse reads it back to exactly those bits too: the texts of a block of 4096
  *     consecutive patterns are joined into one "[...]" vector and parsed at once;
  *   - pgv_vector_format of the block's floats is that same "[...]" text;
+ *   - the exact hexadecimal text the store sends PostgreSQL (pgv__vector_format_hex, one "[...]"
+ *     per block) has elements of at most PGV__HEX_FLOAT_MAX bytes that strtof_l, which pgvector's
+ *     input functions call, reads back to exactly the same bits;
  *   - when built with PostgreSQL's libpgcommon (PGV_CHECK_PGCOMMON, found by CMake), the text is
  *     byte for byte what PostgreSQL's own float4 printer (float_to_shortest_decimal_bufn, what
  *     float4out uses with extra_float_digits >= 1) writes, NaN and infinities included; that
@@ -31,6 +34,7 @@
 #include <time.h>
 
 #include "pgvodbc.h"
+#include "codec/codec.h"
 
 #if defined(PGV_CHECK_PGCOMMON)
 /* PostgreSQL's src/common/f2s.c, linked from libpgcommon: writes float4 text, returns its length. */
@@ -84,6 +88,32 @@ static void fail(worker *w, uint32_t bits, const char *text, const char *what)
 		e->what = what;
 	}
 	w->failures++;
+}
+
+/* Checks the hexadecimal text of floats[0..count) (finite), written into `text`. */
+static void check_hex(worker *w, const float *floats, const uint32_t *bits_of, size_t count,
+	char *text)
+{
+	size_t n = pgv__vector_format_hex(floats, count, text);
+	const char *p = text + 1;
+
+	if (n < 2 || text[0] != '[' || text[n - 1] != ']' || text[n] != '\0') {
+		fail(w, bits_of[0], "", "pgv__vector_format_hex writes no \"[...]\"");
+		return;
+	}
+	for (size_t i = 0; i < count; i++) {
+		char *end;
+		float back = strtof_l(p, &end, w->c);
+		char elem[PGV_FLOAT_TEXT_MAX + 8];
+
+		snprintf(elem, sizeof(elem), "%.*s", (int)(end - p), p);
+		if (end == p || end - p > PGV__HEX_FLOAT_MAX || *end != (i + 1 < count ? ',' : ']')
+				|| memcmp(&back, &floats[i], sizeof(float)) != 0) {
+			fail(w, bits_of[i], elem, "strtof_l reads the hexadecimal text back differently");
+			return;
+		}
+		p = end + 1;
+	}
 }
 
 /* Checks the patterns from `start`, BLOCK of them, with the buffers given. */
@@ -143,6 +173,7 @@ static void check_block(worker *w, uint32_t start, float *floats, uint32_t *bits
 	n = pgv_vector_format(floats, count, formatted, cap);
 	if (n != len || memcmp(formatted, joined, len) != 0)
 		fail(w, start, "", "pgv_vector_format differs from the joined element texts");
+	check_hex(w, floats, bits_of, count, formatted);
 }
 
 /* Runs one half: all patterns with the sign bit `w->sign`. */

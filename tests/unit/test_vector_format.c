@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "pgvodbc/vector.h"
+#include "codec/codec.h"
 
 /* Formatting writes "[a,b,...]" with PostgreSQL's float4 text and no spaces. */
 static void test_vector_format__writes_pgvector_text(void **state)
@@ -170,6 +171,53 @@ static void test_vector_format__parse_round_trips(void **state)
 	}
 }
 
+/*
+ * The store's text for PostgreSQL: exact hexadecimal elements, the odd significand and its
+ * binary exponent, which strtof (what pgvector's input functions call) reads to the same bits.
+ */
+static void test_vector_format__hex_for_the_server(void **state)
+{
+	static const float edges[] = { 0.0f, -0.0f, 1.0f, 2.5f, 0.1f, -0.75f, 1e-45f,
+		1.17549421e-38f, FLT_MIN, FLT_MAX, -FLT_MAX, 16777215.0f, 36646552.0f };
+	static const char want[] = "[0,-0,0x1p0,0x5p-1,0xcccccdp-27,-0x3p-2,0x1p-149,0x7fffffp-149,"
+		"0x1p-126,0xffffffp104,-0xffffffp104,0xffffffp0,0x45e5d3p3]";
+	static float v[1536];
+	static char text[1536 * (PGV__HEX_FLOAT_MAX + 1) + 3];
+	uint32_t seed = 777;
+	size_t n;
+
+	(void)state;
+	n = pgv__vector_format_hex(edges, 13, text);
+	assert_string_equal(text, want);
+	assert_int_equal(n, strlen(want));
+	n = pgv__vector_format_hex(edges, 0, text);
+	assert_string_equal(text, "[]");
+	assert_int_equal(n, 2);
+	for (int round = 0; round < 20; round++) {
+		const char *p = text + 1;
+
+		for (size_t i = 0; i < 1536; i++) {
+			uint32_t bits;
+
+			do {
+				bits = next_random(&seed);
+				memcpy(&v[i], &bits, sizeof(float));
+			} while (!isfinite(v[i]));
+		}
+		n = pgv__vector_format_hex(v, 1536, text);
+		assert_int_equal(n, strlen(text));
+		for (size_t i = 0; i < 1536; i++) {
+			char *end;
+			float back = strtof(p, &end);
+
+			assert_true(end > p && end - p <= PGV__HEX_FLOAT_MAX);
+			assert_int_equal(*end, i + 1 < 1536 ? ',' : ']');
+			assert_memory_equal(&back, &v[i], sizeof(float));
+			p = end + 1;
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_vector_format__joins_element_texts),
 		cmocka_unit_test(test_vector_format__to_text_allocates_whole_text),
 		cmocka_unit_test(test_vector_format__parse_round_trips),
+		cmocka_unit_test(test_vector_format__hex_for_the_server),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
