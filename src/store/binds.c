@@ -116,7 +116,7 @@ static int bind_query(const pgv_collection *c, pgv_stmt *st, int idx, const floa
 	pgv__buf b = { NULL, 0, 0, 0 };
 	int status;
 
-	pgv__buf_add_value(&b, c->t.type, v, dim);
+	pgv__store_add_value(&b, &c->t, v, dim);
 	if (b.oom) {
 		pgv__buf_free(&b);
 		return pgv__conn_fail(c->conn, PGV_ENOMEM, "pgv_stmt_bind_text", "out of memory");

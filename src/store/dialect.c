@@ -27,6 +27,7 @@
  */
 static const pgv__dialect postgresql = {
 	.name = "postgresql",
+	.hex_floats = 1,
 	.type_names = { "vector", "halfvec", "sparsevec", "bit" },
 	.type_alias = { NULL, NULL, NULL, "varbit" },
 	.type_since = { 0, 700, 700, 0 },

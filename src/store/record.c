@@ -250,7 +250,7 @@ static int send_rows(upsert *u, size_t at, size_t end, size_t *stop)
 
 		status = bind_converted(u, idx++, &c->cols[c->id], &r->id);
 		pgv__buf_reset(&vec);
-		pgv__buf_add_value(&vec, c->t.type, r->vector.data, r->vector.dim);
+		pgv__store_add_value(&vec, &c->t, r->vector.data, r->vector.dim);
 		if (status == 0 && vec.oom)
 			status = pgv__conn_fail(c->conn, PGV_ENOMEM, u->op, "%s: out of memory",
 				c->t.what);
@@ -338,7 +338,7 @@ static size_t build_batch(upsert *u, pgv__buf *lists, size_t at, size_t end_max)
 		pgv__buf_add_element(&lists[0], d, &r->id);
 		pgv__buf_adds(&lists[1], sep);
 		pgv__buf_addc(&lists[1], d->list_quote);
-		pgv__buf_add_value(&lists[1], c->t.type, r->vector.data, r->vector.dim);
+		pgv__store_add_value(&lists[1], &c->t, r->vector.data, r->vector.dim);
 		pgv__buf_addc(&lists[1], d->list_quote);
 		for (size_t j = 0; j < c->nnamed; j++) {
 			pgv__buf_adds(&lists[2 + j], sep);

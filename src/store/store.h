@@ -152,6 +152,8 @@ typedef struct pgv__dialect {
 	int bits_blob;             /* bit values travel and come back as blobs: their bytes, the
 	                              first bit the most significant of the first byte */
 	int dist_float32;          /* distances are computed in float32 (reported as such) */
+	int hex_floats;            /* vector and halfvec values may be sent with exact hexadecimal
+	                              elements (pgvector reads them with strtof) */
 	int catalog_names;         /* PGV__SQL_DESCRIBE takes (id, vector, table, schema) names
 	                              as given, not (id, quoted qualified table, vector) */
 	const char *no_index;      /* why the backend has no index, for refusals */
@@ -397,15 +399,14 @@ void pgv__buf_add_texts(pgv__buf *b, const pgv__dialect *d, const char *const *t
  */
 int pgv__value_check(pgv_type type, const float *data, size_t dim);
 
-/* Appends the text of a value of `type` (checked beforehand) to `b`. */
-void pgv__buf_add_value(pgv__buf *b, pgv_type type, const float *data, size_t dim);
-
 /*
  * Values as the table's dialect sends them: pgv__store_value_blob is 1 when they are bytes
  * (bit values on SQLite: sqlite-vec's vec_bit takes the blob, whole bytes only), else text.
  * pgv__store_value_check adds the dialect's own limits to pgv__value_check's (a bit value of a
  * number of bits that is no multiple of 8 on SQLite: PGV_EUNSUPPORTED naming the backend);
- * pgv__store_add_value appends the bytes or the text; pgv__store_bind_value binds what
+ * pgv__store_add_value appends the bytes or the text (checked beforehand; vector and halfvec
+ * elements in exact hexadecimal where the dialect reads them so, else the shortest decimal text
+ * the codec writes); pgv__store_bind_value binds what
  * pgv__store_add_value wrote (a copy, or by reference as pgv__stmt_bind_text_ref).
  */
 int pgv__store_value_blob(const pgv__store_table *t);

@@ -36,11 +36,11 @@ static size_t build_batch(pgv__buf *idt, pgv__buf *vt, const pgv__store_table *t
 		if (i > at)
 			pgv__buf_addc(vt, ',');
 		/*
-		 * value text is digits, signs, '.', 'e', ',', ':', '/' and brackets or braces: nothing
-		 * to escape inside the quotes
+		 * value text is digits, hex digits, signs, '.', 'e', 'x', 'p', ',', ':', '/' and
+		 * brackets or braces: nothing to escape inside the quotes
 		 */
 		pgv__buf_addc(vt, d->list_quote);
-		pgv__buf_add_value(vt, t->type, v->data, v->dim);
+		pgv__store_add_value(vt, t, v->data, v->dim);
 		pgv__buf_addc(vt, d->list_quote);
 		if (vt->oom)
 			break;
@@ -164,10 +164,10 @@ void pgv__ahead_start(pgv__ahead *a, const pgv__store_table *t, const int64_t *i
 	if (a->slot[0].oom || a->next >= m)
 		return;
 	/*
-	 * Only wide rows are formatted ahead: formatting short ones is a few percent of the
-	 * server's time (4 dimensions: 0.1 us a row), and on a loaded machine the thread measurably
-	 * took CPU from a server on the same CPUs (bench_upsert on the embedded server, 4
-	 * dimensions: 12,452 rows/s against 15,540 for the same batches without it).
+	 * Only rows sent as VALUES lists are formatted ahead: formatting the shortest ones is a few
+	 * percent of the server's time (4 dimensions: 0.1 us a row), and on a loaded machine the
+	 * thread measurably took CPU from a server on the same CPUs (bench_upsert on the embedded
+	 * server, 4 dimensions: 12,452 rows/s against 15,540 for the same batches without it).
 	 */
 	if (!a->batch_rows)
 		return;

@@ -324,17 +324,20 @@ static void test_upsert__wide_batches_atomic(void **state)
 		norm_check(db));
 	testdb_create_table(db, "wchk", cols, name);
 	t = table_of(name);
-	r.data[240 * 1000] = 1e6f;
+	/* the last row: in the last batch whatever the rows per batch (they follow the text's length) */
+	r.data[249 * 1000] = 1e6f;
 	assert_int_equal(pgv_store_upsert(NULL, db->conn, &t, r.ids, r.vecs, r.n), PGV_ECONSTRAINT);
 	assert_string_equal(pgv_conn_error(db->conn)->sqlstate, testdb_sql(db, "23514", "23000"));
 	assert_message_has(db->conn, "the batch of ids ");
 	assert_message_has(db->conn, " to 250");
+	/* ... and not the first: earlier batches had run and were rolled back */
+	assert_null(strstr(pgv_conn_error(db->conn)->message, "the batch of ids 1 to"));
 	assert_int_equal(pgv_conn_in_transaction(db->conn), 0);
 	s = take(db, &t);
 	assert_int_equal(s.n, 0);
 	release(&s);
 
-	r.data[240 * 1000] = 1;
+	r.data[249 * 1000] = 1;
 	for (size_t i = 0; i < r.n; i++)
 		r.ids[i] = (int64_t)(r.n - i);
 	assert_pgv(db->conn, pgv_store_upsert(&written, db->conn, &t, r.ids, r.vecs, r.n), PGV_OK);

@@ -384,16 +384,27 @@ static void test_store_sql__typed_statements(void **state)
 	pgv__store_table_free(&t);
 }
 
-/* Appends a value's text for `type` and compares it with `want`. */
-static void value_text_is(pgv_type type, const float *data, size_t dim, const char *want)
+/* Appends a value's text for `type` as `backend` takes it and compares it with `want`. */
+static void value_text_on(pgv_backend backend, pgv_type type, const float *data, size_t dim,
+	const char *want)
 {
 	pgv__buf b = { NULL, 0, 0, 0 };
+	pgv__store_table t;
 
-	pgv__buf_add_value(&b, type, data, dim);
+	memset(&t, 0, sizeof t);
+	t.dialect = pgv__store_dialect(backend);
+	t.type = type;
+	pgv__store_add_value(&b, &t, data, dim);
 	assert_false(b.oom);
 	assert_string_equal(b.s, want);
 	assert_int_equal(b.len, strlen(want));
 	pgv__buf_free(&b);
+}
+
+/* The same on PostgreSQL. */
+static void value_text_is(pgv_type type, const float *data, size_t dim, const char *want)
+{
+	value_text_on(PGV_BACKEND_POSTGRESQL, type, data, dim, want);
 }
 
 /* Each type's check and text: bits are 0 or 1, sparse text drops zeros, halves go as floats. */
@@ -417,12 +428,15 @@ static void test_store_sql__values(void **state)
 	assert_int_equal(pgv__value_check(PGV_TYPE_SPARSEVEC, wide, 16001), PGV_EDIM);
 	assert_non_null(strstr(pgv_error_last()->message, "at most 16000"));
 
-	value_text_is(PGV_TYPE_VECTOR, plain, 2, "[1,2.5]");
+	/* PostgreSQL takes exact hexadecimal floats; SQLite the shortest decimal text */
+	value_text_is(PGV_TYPE_VECTOR, plain, 2, "[0x1p0,0x5p-1]");
+	value_text_on(PGV_BACKEND_SQLITE, PGV_TYPE_VECTOR, plain, 2, "[1,2.5]");
 	/* halfvec travels as the floats' text: the server rounds as it stores */
 	{
 		static const float tenth[1] = { 0.1f }, big[1] = { 65520.0f };
 		assert_int_equal(pgv__value_check(PGV_TYPE_HALFVEC, tenth, 1), 0);
-		value_text_is(PGV_TYPE_HALFVEC, tenth, 1, "[0.1]");
+		value_text_is(PGV_TYPE_HALFVEC, tenth, 1, "[0xcccccdp-27]");
+		value_text_on(PGV_BACKEND_SQLITE, PGV_TYPE_HALFVEC, tenth, 1, "[0.1]");
 		assert_int_equal(pgv__value_check(PGV_TYPE_HALFVEC, big, 1), PGV_EVALUE);
 		assert_int_equal(pgv__value_check(PGV_TYPE_VECTOR, big, 1), 0);
 	}
