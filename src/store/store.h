@@ -35,9 +35,10 @@
 /*
  * Rows whose value text is at least this long go as a VALUES list of bound parameters rather
  * than as list parameters: the server then reads each value once, without first taking a list
- * text of them apart (upsert.c).
+ * text of them apart (upsert.c).  On a native server the VALUES list won from 16 dimensions
+ * (about 210 bytes of text) up and the lists at 4 and 8 (52 and 105 bytes).
  */
-#define PGV__ROWS_MIN_TEXT 4096
+#define PGV__ROWS_MIN_TEXT 160
 
 /* Rows per VALUES statement where a dialect has no list parameters (SQLite: see dialect.c). */
 #define PGV__BATCH_ROWS_PARAMS 200
