@@ -2,7 +2,9 @@
  * bench_upsert: rows per second, and client CPU per row, of the ways to upsert vectors on one
  * server, against the library's pgv_store_upsert.
  *
- *   bench_upsert [--all] [DSN [DIM]]  (default: $PGVODBC_DSN; DIM: 4, 128 or 1536 alone)
+ *   bench_upsert [--all] [DSN [DIM [ROWS]]]  (default: $PGVODBC_DSN; 4, 128 and 1536
+ *                                            dimensions, or DIM alone; ROWS instead of 5000,
+ *                                            3000 or 500)
  *
  * Strategies, each run inside one transaction unless named autocommit (--all adds the first
  * two, which are an order of magnitude slower; multi-row VALUES, measured before, was slower
@@ -15,14 +17,20 @@
  *                    ON CONFLICT per row, text parameters, PQpipelineSync every B rows, one
  *                    transaction (built when CMake finds libpq; server, port, database, user and
  *                    password from the driver's completed connection string for the DSN)
+ *   libpq-pipe-hex/B the same with the text the store sends PostgreSQL: exact hexadecimal
+ *                    elements ("[0x86a155p-28,...]"), which the server reads to the same floats
  *   store            pgv_store_upsert itself (the strategy the library chose)
  *   format-only      pgv_vector_format of every row and nothing else: the floor under all of them
+ *   format-hex       the same for the hexadecimal text
  * Each figure: the median of RUNS runs into a truncated table (wall time; this process's
  * user+system CPU), runs of all strategies interleaved, text formatted inside the timed region.
- * Then the library's ratios to the best parameter array and to libpq (above 1: library faster).
+ * Then the library's ratios to the best parameter array and to libpq, with the decimal text and
+ * with the store's own text (above 1: library faster).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "bench_util.h"
+
+#include "codec/codec.h"
 
 #include <strings.h>
 #include <unistd.h>
@@ -35,12 +43,12 @@
 #define SQL_MAX 512
 
 typedef enum strategy {
-	ROW_AUTOCOMMIT, ROW_TXN, UNNEST, PARAMARRAY, LIBPQ, STORE, FORMAT_ONLY
+	ROW_AUTOCOMMIT, ROW_TXN, UNNEST, PARAMARRAY, LIBPQ, LIBPQ_HEX, STORE, FORMAT_ONLY, FORMAT_HEX
 } strategy;
 
 static const char *const strategy_names[] = {
-	"row/autocommit", "row/txn", "unnest", "paramarray", "libpq-pipe", "store",
-	"format-only"
+	"row/autocommit", "row/txn", "unnest", "paramarray", "libpq-pipe", "libpq-pipe-hex", "store",
+	"format-only", "format-hex"
 };
 
 /* One measurement to make: a strategy and its batch size (0: not batched). */
@@ -52,7 +60,8 @@ typedef struct config {
 static const config configs[] = {
 	{ ROW_AUTOCOMMIT, 0 }, { ROW_TXN, 0 }, /* only with --all */
 	{ UNNEST, 100 }, { UNNEST, 250 }, { UNNEST, 1000 }, { PARAMARRAY, 100 }, { PARAMARRAY, 1000 },
-	{ LIBPQ, 100 }, { LIBPQ, 1000 }, { STORE, 0 }, { FORMAT_ONLY, 0 },
+	{ LIBPQ, 100 }, { LIBPQ, 1000 }, { LIBPQ_HEX, 100 }, { LIBPQ_HEX, 1000 }, { STORE, 0 },
+	{ FORMAT_ONLY, 0 }, { FORMAT_HEX, 0 },
 };
 #define SLOW_CONFIGS 2
 
@@ -222,14 +231,22 @@ static void run_store(bench *b)
 }
 
 /* Formats every row's vector text and nothing else. */
-static void run_format_only(bench *b)
+/* Writes row i's vector text into text (cap bytes): decimal, or the store's hexadecimal. */
+static size_t format_row(const bench *b, size_t i, char *text, size_t cap, int hex)
 {
-	size_t cap = b->dim * 16 + 3;
+	const float *v = b->data + i * b->dim;
+
+	return hex ? pgv__vector_format_hex(v, b->dim, text) : pgv_vector_format(v, b->dim, text, cap);
+}
+
+static void run_format_only(bench *b, int hex)
+{
+	size_t cap = b->dim * PGV_FLOAT_TEXT_MAX + 3;
 	char *buf = xmalloc(cap);
 	volatile size_t total = 0;
 
 	for (size_t i = 0; i < b->rows; i++)
-		total += pgv_vector_format(b->data + i * b->dim, b->dim, buf, cap);
+		total += format_row(b, i, buf, cap, hex);
 	free(buf);
 }
 
@@ -366,8 +383,11 @@ static void pq_consume(PGconn *pq, size_t queries)
 	PQclear(res);
 }
 
-/* libpq pipeline: one INSERT ... ON CONFLICT per row, a sync every `batch` rows, one txn. */
-static void run_libpq(bench *b, size_t batch)
+/*
+ * libpq pipeline: one INSERT ... ON CONFLICT per row, a sync every `batch` rows, one txn; the
+ * vectors as decimal text, or as the store's hexadecimal text with `hex`.
+ */
+static void run_libpq(bench *b, size_t batch, int hex)
 {
 	char sql[SQL_MAX], id[24];
 	size_t cap = b->dim * PGV_FLOAT_TEXT_MAX + 3;
@@ -383,7 +403,7 @@ static void run_libpq(bench *b, size_t batch)
 
 		for (size_t i = 0; i < n; i++) {
 			snprintf(id, sizeof(id), "%lld", (long long)b->ids[at + i]);
-			pgv_vector_format(b->data + (at + i) * b->dim, b->dim, text, cap);
+			format_row(b, at + i, text, cap, hex);
 			pq_check(b->pq, PQsendQueryParams(b->pq, sql, 2, NULL, values, NULL, NULL, 0)
 				== 1);
 		}
@@ -423,16 +443,18 @@ static void run_once(bench *b, const config *cf, double *t, double *cpu)
 	case UNNEST: run_unnest(b, cf->batch); break;
 	case PARAMARRAY: run_paramarray(b, cf->batch); break;
 #if PGVODBC_BENCH_LIBPQ
-	case LIBPQ: run_libpq(b, cf->batch); break;
+	case LIBPQ: run_libpq(b, cf->batch, 0); break;
+	case LIBPQ_HEX: run_libpq(b, cf->batch, 1); break;
 #else
-	case LIBPQ: break;
+	case LIBPQ: case LIBPQ_HEX: break;
 #endif
 	case STORE: run_store(b); break;
-	case FORMAT_ONLY: run_format_only(b); break;
+	case FORMAT_ONLY: run_format_only(b, 0); break;
+	case FORMAT_HEX: run_format_only(b, 1); break;
 	}
 	*t = bench_now() - t0;
 	*cpu = bench_cpu() - c0;
-	if (count_rows(b) != (cf->s == FORMAT_ONLY ? 0 : (int64_t)b->rows)) {
+	if (count_rows(b) != (cf->s == FORMAT_ONLY || cf->s == FORMAT_HEX ? 0 : (int64_t)b->rows)) {
 		fprintf(stderr, "bench_upsert: %s wrote the wrong number of rows\n",
 			strategy_names[cf->s]);
 		exit(1);
@@ -458,7 +480,7 @@ static void print_ratio(const char *what, const result *lib, const result *base)
 {
 	if (base->rows_per_s <= 0)
 		return;
-	printf("  store vs %-16s rows/s %10.0f vs %10.0f = %5.2fx   CPU/row %8.1f vs %8.1f us = "
+	printf("  store vs %-20s rows/s %10.0f vs %10.0f = %5.2fx   CPU/row %8.1f vs %8.1f us = "
 		"%5.2fx\n", what, lib->rows_per_s, base->rows_per_s, lib->rows_per_s / base->rows_per_s,
 		lib->cpu_per_row * 1e6, base->cpu_per_row * 1e6, lib->cpu_per_row / base->cpu_per_row);
 }
@@ -471,9 +493,9 @@ static void print_ratio(const char *what, const result *lib, const result *base)
 static void bench_dim(bench *b, size_t dim, size_t rows, int all)
 {
 	enum { NCONF = sizeof(configs) / sizeof(configs[0]) };
-	char sql[SQL_MAX], name[NCONF][32], best_pa[32] = "", best_pq[32] = "";
+	char sql[SQL_MAX], name[NCONF][32], best_pa[32] = "", best_pq[32] = "", best_hex[32] = "";
 	double t[NCONF][RUNS], cpu[NCONF][RUNS];
-	result r[NCONF], lib = { 0, 0 }, pa = { 0, 0 }, pq = { 0, 0 };
+	result r[NCONF], lib = { 0, 0 }, pa = { 0, 0 }, pq = { 0, 0 }, pqh = { 0, 0 };
 	config use[NCONF];
 	int on[NCONF];
 
@@ -492,9 +514,9 @@ static void bench_dim(bench *b, size_t dim, size_t rows, int all)
 		use[i].batch = cf->batch > rows ? rows : cf->batch;
 		on[i] = i >= (all ? 0 : SLOW_CONFIGS);
 #if PGVODBC_BENCH_LIBPQ
-		on[i] = on[i] && (cf->s != LIBPQ || b->pq);
+		on[i] = on[i] && ((cf->s != LIBPQ && cf->s != LIBPQ_HEX) || b->pq);
 #else
-		on[i] = on[i] && cf->s != LIBPQ;
+		on[i] = on[i] && cf->s != LIBPQ && cf->s != LIBPQ_HEX;
 #endif
 		/* the same as the previous line at this row count */
 		if (cf->batch > rows && i > 0 && configs[i - 1].s == cf->s && configs[i - 1].batch >= rows)
@@ -513,7 +535,7 @@ static void bench_dim(bench *b, size_t dim, size_t rows, int all)
 			continue;
 		r[i].rows_per_s = (double)rows / bench_median(t[i], RUNS);
 		r[i].cpu_per_row = bench_median(cpu[i], RUNS) / (double)rows;
-		printf("%-18s %6zu %7zu %12.0f %10.2f %10.1f\n", name[i], dim, rows, r[i].rows_per_s,
+		printf("%-20s %6zu %7zu %12.0f %10.2f %10.1f\n", name[i], dim, rows, r[i].rows_per_s,
 			rows / r[i].rows_per_s * 1000, r[i].cpu_per_row * 1e6);
 		if (use[i].s == STORE)
 			lib = r[i];
@@ -525,9 +547,14 @@ static void bench_dim(bench *b, size_t dim, size_t rows, int all)
 			pq = r[i];
 			snprintf(best_pq, sizeof(best_pq), "%s", name[i]);
 		}
+		if (use[i].s == LIBPQ_HEX && r[i].rows_per_s > pqh.rows_per_s) {
+			pqh = r[i];
+			snprintf(best_hex, sizeof(best_hex), "%s", name[i]);
+		}
 	}
 	print_ratio(best_pa, &lib, &pa);
 	print_ratio(best_pq, &lib, &pq);
+	print_ratio(best_hex, &lib, &pqh);
 	fflush(stdout);
 	snprintf(sql, sizeof(sql), "DROP TABLE %s", b->table);
 	exec_or_die(b, sql);
@@ -541,15 +568,21 @@ int main(int argc, char **argv)
 	int all = argc > 1 && strcmp(argv[1], "--all") == 0;
 	const char *dsn = argc > 1 + all ? argv[1 + all] : getenv("PGVODBC_DSN");
 	long only = argc > 2 + all ? strtol(argv[2 + all], NULL, 10) : 0;
+	long rows = argc > 3 + all ? strtol(argv[3 + all], NULL, 10) : 0;
 	bench_raw raw;
 	bench b;
 
 	if (!dsn || !*dsn) {
-		fprintf(stderr, "usage: bench_upsert [--all] DSN [4|128|1536] (or set PGVODBC_DSN)\n");
+		fprintf(stderr, "usage: bench_upsert [--all] DSN [DIM [ROWS]] (or set "
+			"PGVODBC_DSN)\n");
 		return 2;
 	}
-	if (only != 0 && only != 4 && only != 128 && only != 1536) {
-		fprintf(stderr, "bench_upsert: dimension \"%s\" is not 4, 128 or 1536\n", argv[2 + all]);
+	if (only < 0 || only > 16000) {
+		fprintf(stderr, "bench_upsert: dimension \"%s\" is not 1 to 16000\n", argv[2 + all]);
+		return 2;
+	}
+	if (rows < 0 || rows > 1000000) {
+		fprintf(stderr, "bench_upsert: rows \"%s\" is not 1 to 1000000\n", argv[3 + all]);
 		return 2;
 	}
 	memset(&b, 0, sizeof(b));
@@ -566,14 +599,16 @@ int main(int argc, char **argv)
 	exec_or_die(&b, "CREATE EXTENSION IF NOT EXISTS vector");
 
 	printf("bench_upsert on %s: median of %d runs, each into a truncated table\n", dsn, RUNS);
-	printf("%-18s %6s %7s %12s %10s %10s\n", "strategy", "dim", "rows", "rows/s", "ms",
+	printf("%-20s %6s %7s %12s %10s %10s\n", "strategy", "dim", "rows", "rows/s", "ms",
 		"cpu us/row");
-	if (!only || only == 4)
-		bench_dim(&b, 4, 5000, all);
-	if (!only || only == 128)
-		bench_dim(&b, 128, 3000, all);
-	if (!only || only == 1536)
-		bench_dim(&b, 1536, 500, all);
+	if (only) {
+		bench_dim(&b, (size_t)only, rows ? (size_t)rows : only < 128 ? 5000 : only < 1536 ? 3000
+			: 500, all);
+	} else {
+		bench_dim(&b, 4, rows ? (size_t)rows : 5000, all);
+		bench_dim(&b, 128, rows ? (size_t)rows : 3000, all);
+		bench_dim(&b, 1536, rows ? (size_t)rows : 500, all);
+	}
 
 #if PGVODBC_BENCH_LIBPQ
 	PQfinish(b.pq);
