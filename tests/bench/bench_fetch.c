@@ -174,7 +174,7 @@ static double read_once(int way, pgv_conn *c, bench_raw *raw, const char *table,
 }
 
 /* Loads a table of `rows` vectors of `dim` dimensions and measures the three ways. */
-static void bench_dim(pgv_conn *c, bench_raw *raw, size_t dim, size_t rows)
+static void bench_dim(const char *dsn, pgv_conn *c, bench_raw *raw, size_t dim, size_t rows)
 {
 	static const char *const names[4] = { "raw SQLGetData+strtof", "floor: SQLGetData only",
 		"library text", "library binary" };
@@ -188,7 +188,7 @@ static void bench_dim(pgv_conn *c, bench_raw *raw, size_t dim, size_t rows)
 	snprintf(sql, sizeof(sql), "CREATE TABLE %s (id bigint PRIMARY KEY, embedding vector(%zu))",
 		table, dim);
 	bench_exec(c, sql);
-	bench_load(c, table, dim, rows, dim);
+	bench_load_apart(dsn, table, dim, rows, dim);
 	/* interleaved, so that a noisy machine slows every way alike */
 	for (int k = 0; k < RUNS; k++)
 		for (int way = 0; way < 4; way++)
@@ -223,8 +223,8 @@ int main(int argc, char **argv)
 
 	printf("bench_fetch on %s: medians of %d full reads of the table\n", dsn, RUNS);
 	printf("%-22s %6s %7s %12s %12s\n", "way", "dim", "rows", "rows/s", "cpu us/row");
-	bench_dim(c, &raw, 128, 10000);
-	bench_dim(c, &raw, 1536, 2000);
+	bench_dim(dsn, c, &raw, 128, 10000);
+	bench_dim(dsn, c, &raw, 1536, 2000);
 	bench_raw_close(&raw);
 	pgv_conn_close(c);
 	return 0;
