@@ -3,7 +3,9 @@
  * neighbours and distances, on a vector, halfvec, sparsevec or bit column.
  *
  * Whatever the column's type, rows travel in memory as pgv_vector (floats): bound as text cast
- * to the column's type (`?::vector`, `?::halfvec`, `?::sparsevec`, `?::varbit`) and read back as
+ * to the column's type (`?::vector`, `?::halfvec`, `?::sparsevec`, `?::varbit`; on PostgreSQL
+ * vector and halfvec elements are written as exact hexadecimal floats, `0xcccccdp-27`, which
+ * pgvector's strtof reads to the same bits as the shortest decimal text) and read back as
  * `col::float4[]` text (bit: its '0101' text), or, opt in, in pgvector's binary form
  * (pgv_store_list_ext).  Table and column names are quoted by one function (pgv_ident_quote), so
  * no name can change the SQL.  Every call works on an open connection, on its thread (one
