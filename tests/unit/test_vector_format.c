@@ -135,6 +135,19 @@ static void test_vector_format__to_text_allocates_whole_text(void **state)
 	assert_null(text);
 }
 
+/* Fills v[0..n) with finite floats of random bit patterns. */
+static void random_finite(float *v, size_t n, uint32_t *seed)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t bits;
+
+		do {
+			bits = next_random(seed);
+			memcpy(&v[i], &bits, sizeof(float));
+		} while (!isfinite(v[i]));
+	}
+}
+
 /* Formatting then parsing gives back the same bits, for edge values and random vectors. */
 static void test_vector_format__parse_round_trips(void **state)
 {
@@ -153,14 +166,7 @@ static void test_vector_format__parse_round_trips(void **state)
 	pgv_text_free(text);
 	pgv_vector_free(&back);
 	for (int round = 0; round < 20; round++) {
-		for (size_t i = 0; i < 1536; i++) {
-			uint32_t bits;
-
-			do {
-				bits = next_random(&seed);
-				memcpy(&v[i], &bits, sizeof(float));
-			} while (!isfinite(v[i]));
-		}
+		random_finite(v, 1536, &seed);
 		assert_int_equal(pgv_vector_to_text(&text, &len, v, 1536), PGV_OK);
 		assert_int_equal(pgv_vector_parse(text, len, &back), PGV_OK);
 		orig.dim = 1536;
@@ -196,14 +202,7 @@ static void test_vector_format__hex_for_the_server(void **state)
 	for (int round = 0; round < 20; round++) {
 		const char *p = text + 1;
 
-		for (size_t i = 0; i < 1536; i++) {
-			uint32_t bits;
-
-			do {
-				bits = next_random(&seed);
-				memcpy(&v[i], &bits, sizeof(float));
-			} while (!isfinite(v[i]));
-		}
+		random_finite(v, 1536, &seed);
 		n = pgv__vector_format_hex(v, 1536, text);
 		assert_int_equal(n, strlen(text));
 		for (size_t i = 0; i < 1536; i++) {
