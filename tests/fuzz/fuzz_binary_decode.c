@@ -1,13 +1,17 @@
 /*
  * libFuzzer harness: the codec's binary decoders (src/codec/binary.c) on the same arbitrary
  * bytes: pgv__vector_recv, pgv__halfvec_recv, pgv__sparsevec_recv, pgv__bitvec_recv, and
- * pgv__hex_decode of a copy followed by pgv__vector_recv of what it gave.
+ * pgv__hex_decode of a copy followed by pgv__vector_recv of what it gave, and pgv__base64_decode
+ * of a copy against a plain decoder written here from RFC 4648 and PostgreSQL's
+ * encode(..., 'base64') (line feeds and carriage returns skipped anywhere; '=' only as the last
+ * one or two characters of the last group of four).
  *
  * On success each value satisfies its type's invariant (vector: 1..16000 finite floats; halfvec:
  * 1..16000 finite halves; sparsevec: passes pgv_sparsevec_check; bit: at most
  * PGV_BITVEC_MAX_DIM bits, unused trailing bits zero) and writing its binary form again gives
  * the input back byte for byte (bit: but for the cleared trailing bits); its text parses back
- * bit for bit.  Hex: the output is the value of each digit pair.  On failure the status is a
+ * bit for bit.  Hex: the output is the value of each digit pair.  Base64: it succeeds exactly when
+ * the plain decoder does, with the same bytes.  On failure the status is a
  * documented one, `out` is left empty, and the thread error carries that status, a message and
  * an offset within the input.
  */
@@ -222,6 +226,88 @@ static void check_hex(const uint8_t *data, size_t size)
 	free(copy);
 }
 
+/* The value of a base64 digit, or -1. */
+static int digit64(uint8_t c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/*
+ * The plain decoder: the text without line breaks must be groups of four digits, the last of
+ * which may end in "=" or "=="; writes the bytes to out and returns their count, or -1.
+ */
+static long plain_base64(const uint8_t *data, size_t size, uint8_t *out)
+{
+	size_t len = 0, pad = 0, n = 0;
+	uint8_t *s = malloc(size ? size : 1);
+	uint32_t acc = 0;
+
+	CHECK(s != NULL);
+	for (size_t i = 0; i < size; i++)
+		if (data[i] != '\n' && data[i] != '\r')
+			s[len++] = data[i];
+	while (pad < 2 && pad < len && s[len - 1 - pad] == '=')
+		pad++;
+	if (len % 4 != 0 || (pad > 0 && len == 0)) {
+		free(s);
+		return -1;
+	}
+	for (size_t i = 0; i < len - pad; i++) {
+		int d = digit64(s[i]);
+
+		if (d < 0) {
+			free(s);
+			return -1;
+		}
+		acc = acc << 6 | (uint32_t)d;
+		if (i % 4 == 3) {
+			out[n++] = (uint8_t)(acc >> 16);
+			out[n++] = (uint8_t)(acc >> 8);
+			out[n++] = (uint8_t)acc;
+			acc = 0;
+		}
+	}
+	if (pad == 1) {
+		out[n++] = (uint8_t)(acc >> 10);
+		out[n++] = (uint8_t)(acc >> 2);
+	} else if (pad == 2) {
+		out[n++] = (uint8_t)(acc >> 4);
+	}
+	free(s);
+	return (long)n;
+}
+
+/* base64: the library's decoder agrees with the plain one, success and bytes alike. */
+static void check_base64(const uint8_t *data, size_t size)
+{
+	uint8_t *copy = malloc(size ? size : 1), *want = malloc(size ? size : 1);
+	size_t n = 7;
+	long expect;
+	int rc;
+
+	CHECK(copy != NULL && want != NULL);
+	if (size)
+		memcpy(copy, data, size);
+	expect = plain_base64(data, size, want);
+	rc = pgv__base64_decode(&n, copy, size);
+	if (rc != PGV_OK) {
+		CHECK(expect < 0);
+		CHECK(rc == PGV_EPARSE && n == 0);
+		check_error(rc, size);
+	} else {
+		CHECK(expect >= 0 && n == (size_t)expect);
+		CHECK(n == 0 || memcmp(copy, want, n) == 0);
+	}
+	free(copy);
+	free(want);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -231,5 +317,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_sparsevec(data, size);
 	check_bitvec(data, size);
 	check_hex(data, size);
+	check_base64(data, size);
 	return 0;
 }
