@@ -40,9 +40,10 @@ static int dir_teardown(void **state)
 static void write_bytes(const char *dir, const char *name, const char *text, size_t len)
 {
 	char path[512];
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, name);
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_true(n > 0 && (size_t)n < sizeof(path));
 	f = fopen(path, "wb");
 	assert_non_null(f);
 	assert_int_equal(fwrite(text, 1, len, f), len);
