@@ -261,20 +261,39 @@ int pgv_stmt_bind_text(pgv_stmt *st, int idx, const char *text, size_t len)
 	return param_set_text(st, p, text, len, SQL_LONGVARCHAR, "pgv_stmt_bind_text");
 }
 
+/*
+ * The checks a bind of `len` bytes at `data` passes first: a live statement, a parameter
+ * `idx`, data that is not NULL and at most INT32_MAX bytes.  Returns the parameter, or NULL
+ * with *status set; `null_msg` and `what` ("text of", "a blob of") word the last two refusals.
+ */
+static stmt_param *bind_checked(pgv_stmt *st, int idx, const char *op, const void *data,
+	size_t len, const char *null_msg, const char *what, int *status)
+{
+	stmt_param *p;
+
+	if (!st || !st->conn) {
+		*status = pgv__stmt_refuse(st, op);
+		return NULL;
+	}
+	if (!(p = pgv__stmt_bind_target(st, idx, op, status)))
+		return NULL;
+	if (!data)
+		*status = pgv__conn_fail(st->conn, PGV_EINVAL, op, "%s", null_msg);
+	else if (len > (size_t)INT32_MAX)
+		*status = pgv__conn_fail(st->conn, PGV_EINVAL, op, "%s %zu bytes is too long", what, len);
+	else
+		return p;
+	return NULL;
+}
+
 int pgv__stmt_bind_text_ref(pgv_stmt *st, int idx, const char *text, size_t len)
 {
-	const char *op = "pgv_stmt_bind_text";
-	stmt_param *p;
 	int status;
+	stmt_param *p = bind_checked(st, idx, "pgv_stmt_bind_text", text, len,
+		"text is NULL (use pgv_stmt_bind_null)", "text of", &status);
 
-	if (!st || !st->conn)
-		return pgv__stmt_refuse(st, op);
-	if (!(p = pgv__stmt_bind_target(st, idx, op, &status)))
+	if (!p)
 		return status;
-	if (!text)
-		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "text is NULL (use pgv_stmt_bind_null)");
-	if (len > (size_t)INT32_MAX)
-		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "text of %zu bytes is too long", len);
 	pgv__stmt_param_bound(p, len, SQL_LONGVARCHAR);
 	/* an empty text still needs a readable buffer: "" */
 	p->ref = len ? text : "";
@@ -289,18 +308,12 @@ int pgv__stmt_bind_text_ref(pgv_stmt *st, int idx, const char *text, size_t len)
 static int bind_blob(pgv_stmt *st, int idx, const void *bytes, size_t len, int ref)
 {
 	const char *op = "pgv_stmt_bind_blob";
-	stmt_param *p;
 	int status;
+	stmt_param *p = bind_checked(st, idx, op, bytes, len,
+		"the bytes are NULL (use pgv_stmt_bind_null)", "a blob of", &status);
 
-	if (!st || !st->conn)
-		return pgv__stmt_refuse(st, op);
-	if (!(p = pgv__stmt_bind_target(st, idx, op, &status)))
+	if (!p)
 		return status;
-	if (!bytes)
-		return pgv__conn_fail(st->conn, PGV_EINVAL, op,
-			"the bytes are NULL (use pgv_stmt_bind_null)");
-	if (len > (size_t)INT32_MAX)
-		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "a blob of %zu bytes is too long", len);
 	if (!ref) {
 		if ((status = pgv__stmt_param_room(st, p, len, op)) != 0)
 			return status;
