@@ -256,11 +256,6 @@ static int put_value(cli *c, pgv_stmt *st, const columns *cols, int col, const c
 	}
 	switch (kind) {
 	case K_INT:
-		if (is_json_number(text)) {
-			out_number_text(&c->out, key, text);
-			return 0;
-		}
-		break;
 	case K_FLOAT:
 		if (is_json_number(text)) {
 			out_number_text(&c->out, key, text);
@@ -273,30 +268,21 @@ static int put_value(cli *c, pgv_stmt *st, const columns *cols, int col, const c
 			return 0;
 		}
 		break;
-	case K_F32: {
-		pgv_vector v;
-
-		/* a blob; else text in vector form (sqlite-vec takes both), else as it is */
-		if (decode_f32_blob(text, len, &v) == 0
-				|| (text[0] == '[' && decode_vector(st, col, K_VECTOR, &v) == 0)) {
-			out_vector(&c->out, key, &v, "");
-			pgv_vector_free(&v);
-			return 0;
-		}
-		if (pgv_stmt_column_text(&text, &len, st, col) != 0) {
-			*rc = cli_fail_db(c, what);
-			return -1;
-		}
-		break;
-	}
+	case K_F32:
 	case K_VECTOR:
 	case K_HALFVEC:
 	case K_SPARSEVEC:
 	case K_BITS: {
 		pgv_vector v;
+		/*
+		 * float32: a blob, else text in vector form (sqlite-vec takes both); the others: the
+		 * text read above (the decoders read the statement's copy again); else as it is
+		 */
+		int decoded = kind == K_F32 ? decode_f32_blob(text, len, &v) == 0
+			|| (text[0] == '[' && decode_vector(st, col, K_VECTOR, &v) == 0)
+			: decode_vector(st, col, kind, &v) == 0;
 
-		/* the text was read above: the decoders read the statement's copy again */
-		if (decode_vector(st, col, kind, &v) == 0) {
+		if (decoded) {
 			out_vector(&c->out, key, &v, "");
 			pgv_vector_free(&v);
 			return 0;
