@@ -131,15 +131,24 @@ int pgv__stmt_column_vector_base64(pgv_vector *out, pgv_stmt *st, int col)
 }
 
 /*
- * Reads a column as sqlite-vec's float32 form into a new vector.  Always as bytes: the SQLite
- * driver describes every column of an undeclared or unknown type as SQL_CHAR, yet hands a blob
- * over whole as SQL_C_BINARY.
+ * 1 when a column the SQLite driver already handed over as text (pgv_stmt_column_is_null, or an
+ * earlier column of a driver that reads in order) holds a blob's SQL literal, X'0000803F...'
+ * (measured): its hex digits are then c->buf[2 .. c->len - 1).
  */
-/*
- * A column the SQLite driver already handed over as text (pgv_stmt_column_is_null, or an
- * earlier column of a driver that reads in order): it writes a blob as its SQL literal
- * X'0000803F...' (measured), decoded here from a copy, so the text stays readable.
- */
+static int blob_literal(const stmt_column *c)
+{
+	return c->len >= 3 && (c->buf[0] == 'X' || c->buf[0] == 'x') && c->buf[1] == '\''
+		&& c->buf[c->len - 1] == '\'';
+}
+
+/* Refuses to read as bytes a column already read as text that holds no blob literal. */
+static int not_bytes(pgv_stmt *st, int col, const char *op)
+{
+	return pgv__conn_fail(st->conn, PGV_EINVAL, op, "column %d was read as text and cannot be "
+		"read again as bytes", col);
+}
+
+/* A blob literal (blob_literal) as sqlite-vec's float32 form, from a copy: the text stays. */
 static int f32_from_literal(pgv_vector *out, pgv_stmt *st, const stmt_column *c, int col,
 	const char *op)
 {
@@ -147,10 +156,8 @@ static int f32_from_literal(pgv_vector *out, pgv_stmt *st, const stmt_column *c,
 	size_t n = 0;
 	int status;
 
-	if (c->len < 3 || (c->buf[0] != 'X' && c->buf[0] != 'x') || c->buf[1] != '\''
-			|| c->buf[c->len - 1] != '\'')
-		return pgv__conn_fail(st->conn, PGV_EINVAL, op, "column %d was read as text and "
-			"cannot be read again as bytes", col);
+	if (!blob_literal(c))
+		return not_bytes(st, col, op);
 	if (!(bytes = malloc(c->len - 3 + 1)))
 		return pgv__conn_fail(st->conn, PGV_ENOMEM, op, "out of memory");
 	memcpy(bytes, c->buf + 2, c->len - 3);
@@ -160,6 +167,11 @@ static int f32_from_literal(pgv_vector *out, pgv_stmt *st, const stmt_column *c,
 	return status;
 }
 
+/*
+ * Reads a column as sqlite-vec's float32 form into a new vector.  Always as bytes: the SQLite
+ * driver describes every column of an undeclared or unknown type as SQL_CHAR, yet hands a blob
+ * over whole as SQL_C_BINARY.
+ */
 int pgv_stmt_column_vector_f32(pgv_vector *out, pgv_stmt *st, int col)
 {
 	const char *op = "pgv_stmt_column_vector_f32";
@@ -214,11 +226,8 @@ int pgv__stmt_column_bytes(const unsigned char **out, size_t *len, pgv_stmt *st,
 	} else if (!c->binary && !c->is_null) {
 		size_t n = 0;
 
-		if (c->len < 3 || (c->buf[0] != 'X' && c->buf[0] != 'x') || c->buf[1] != '\''
-				|| c->buf[c->len - 1] != '\''
-				|| pgv__hex_decode(&n, (unsigned char *)c->buf + 2, c->len - 3) != 0)
-			return pgv__conn_fail(st->conn, PGV_EINVAL, op, "column %d was read as text and "
-				"cannot be read again as bytes", col);
+		if (!blob_literal(c) || pgv__hex_decode(&n, (unsigned char *)c->buf + 2, c->len - 3) != 0)
+			return not_bytes(st, col, op);
 		memmove(c->buf, c->buf + 2, n);
 		c->buf[n] = '\0';
 		c->len = n;
